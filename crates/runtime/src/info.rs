@@ -1,0 +1,248 @@
+//! Static descriptions of providers and models, emitted by codegen from the specs.
+//!
+//! These are the data the runtime is parameterised by: it never matches on a
+//! provider's name, it reads these tables. Everything is `&'static` so a
+//! provider crate's descriptions cost nothing at start-up.
+
+/// The three API shapes the runtime speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Protocol {
+    /// Submit returns `{id, status, statusUrl, …}`; poll a flat prediction
+    /// object until its status is terminal (vibedream).
+    FlatPredictionQueue,
+    /// Submit and poll both answer `{code, message, data: {id, status, outputs,
+    /// urls: {get}, …}}` (WaveSpeed, GPTProto).
+    EnvelopePredictionQueue,
+    /// One synchronous OpenAI-style call answering `{created, data: [{url |
+    /// b64_json}], usage}` (aimlapi).
+    OpenAiSync,
+}
+
+/// An HTTP method used by a provider endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+}
+
+impl HttpMethod {
+    /// The method's name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        }
+    }
+}
+
+/// One endpoint, relative to the provider's base URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path below the base URL. Result paths keep an `{id}` placeholder.
+    pub path: &'static str,
+    /// The documented success status, when the provider documents one
+    /// (aimlapi answers `201`); otherwise any 2xx.
+    pub success_status: Option<u16>,
+}
+
+/// How the API key is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AuthInfo {
+    /// Header carrying the key (`Authorization`).
+    pub header: &'static str,
+    /// Scheme written before the key (`Bearer`), if any.
+    pub scheme: Option<&'static str>,
+    /// Environment variable the provider's docs tell users to set.
+    pub env_var: &'static str,
+    /// Where users get a key, when documented.
+    pub key_url: Option<&'static str>,
+}
+
+/// How a terminal status ends a prediction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// Outputs are ready.
+    Succeeded,
+    /// The prediction ended without outputs.
+    Failed,
+}
+
+/// One documented status value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StatusInfo {
+    /// The value on the wire (`processing`).
+    pub value: &'static str,
+    /// `Some` for terminal statuses.
+    pub outcome: Option<Outcome>,
+}
+
+/// What a documented error code means to a caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The request was rejected as invalid.
+    BadRequest,
+    /// The API key is missing or invalid.
+    Unauthorized,
+    /// The key may not use this resource, or the balance is insufficient.
+    Forbidden,
+    /// Too many requests.
+    RateLimited,
+    /// The provider failed.
+    ServerError,
+    /// The content was blocked by the provider's safety checks.
+    ContentPolicy,
+}
+
+/// One documented error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ErrorInfo {
+    /// The code as the provider's table lists it.
+    pub code: u16,
+    /// The HTTP status actually sent, when the docs say it differs from `code`
+    /// (GPTProto lists content policy as 503 but sends 400).
+    pub http_status: u16,
+    /// The documented name (`Too Many Requests`).
+    pub name: &'static str,
+    /// What it means to a caller.
+    pub kind: ErrorKind,
+    /// The documented description.
+    pub description: &'static str,
+}
+
+/// A provider: where and how to call it, and how to read its answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProviderInfo {
+    /// Short lowercase name (`vibedream`), also the crate suffix.
+    pub name: &'static str,
+    /// Name for people (`VibeDream`).
+    pub display_name: &'static str,
+    /// Origin before the documented paths (`https://api.vibedream.ai`).
+    pub base_url: &'static str,
+    /// Environment variable overriding the base URL (`VIBEDREAM_BASE_URL`).
+    pub base_url_env_var: &'static str,
+    /// How the key is sent.
+    pub auth: AuthInfo,
+    /// Which of the three API shapes it speaks.
+    pub protocol: Protocol,
+    /// Where a prediction's state is read, for queue protocols.
+    pub result: Option<Endpoint>,
+    /// Documented status values.
+    pub statuses: &'static [StatusInfo],
+    /// Documented error codes.
+    pub errors: &'static [ErrorInfo],
+    /// Phrases in a failed prediction's error message that mean its content was
+    /// blocked (vibedream: "flagged by content moderation").
+    pub content_policy_messages: &'static [&'static str],
+}
+
+impl ProviderInfo {
+    /// The documented status with this wire value.
+    pub fn status(&self, value: &str) -> Option<&'static StatusInfo> {
+        self.statuses.iter().find(|status| status.value == value)
+    }
+
+    /// The documented error sent with this HTTP status.
+    pub fn error_for_http_status(&self, http_status: u16) -> Option<&'static ErrorInfo> {
+        self.errors
+            .iter()
+            .find(|error| error.http_status == http_status)
+    }
+}
+
+/// A documented estimate of how long a prediction takes (`5-15s`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EstimatedTime {
+    /// Lower bound in milliseconds.
+    pub min_ms: u64,
+    /// Upper bound in milliseconds.
+    pub max_ms: u64,
+}
+
+/// The parameter that turns on base64 outputs, and the value that does it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Base64Switch {
+    /// Wire name (`enable_base64_output`, `response_format`).
+    pub parameter: &'static str,
+    /// Wire value that selects base64 (`true`, `b64_json`).
+    pub value: &'static str,
+}
+
+/// What type a parameter is, for tables and command lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParamKind {
+    /// `true` or `false`.
+    Boolean,
+    /// Free text, possibly length-bounded.
+    Text,
+    /// One of an enumerated set of strings.
+    Choice,
+    /// A whole number.
+    Integer,
+    /// A number, possibly stepped.
+    Number,
+    /// An http(s) URL of an image.
+    ImageUrl,
+    /// An image size: presets, and custom `WxH` where allowed.
+    ImageSize,
+}
+
+/// One row of a model's parameter table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ParamInfo {
+    /// Wire name.
+    pub name: &'static str,
+    /// Type.
+    pub kind: ParamKind,
+    /// Whether the request cannot be built without it.
+    pub required: bool,
+    /// Sent with this value on every request; not settable.
+    pub fixed: Option<&'static str>,
+    /// The provider's documented default, as documented; `None` where the docs
+    /// give none.
+    pub default: Option<&'static str>,
+    /// What is allowed, in words.
+    pub allowed: &'static str,
+    /// The documented description.
+    pub description: &'static str,
+}
+
+/// A model: its identity, endpoint, estimates and parameter table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ModelInfo {
+    /// The provider serving it.
+    pub provider: &'static ProviderInfo,
+    /// The provider's model id (`z-image-turbo`, `openai/gpt-image-1`).
+    pub id: &'static str,
+    /// Name for people.
+    pub display_name: &'static str,
+    /// One-line summary.
+    pub summary: &'static str,
+    /// Task (`text-to-image`).
+    pub task: &'static str,
+    /// Documented time estimate, if any.
+    pub estimated_time: Option<EstimatedTime>,
+    /// Documented cost of one request in US cents, if any.
+    pub cost_cents: Option<u32>,
+    /// Where requests are submitted.
+    pub submit: Endpoint,
+    /// The boolean parameter asking the server to answer only when done.
+    pub sync_mode: Option<&'static str>,
+    /// How to ask for base64 outputs instead of URLs, if the model can.
+    pub base64_output: Option<Base64Switch>,
+    /// The parameter table, in documented order.
+    pub parameters: &'static [ParamInfo],
+}
+
+impl ModelInfo {
+    /// The parameter with this wire name.
+    pub fn parameter(&self, name: &str) -> Option<&'static ParamInfo> {
+        self.parameters.iter().find(|param| param.name == name)
+    }
+}

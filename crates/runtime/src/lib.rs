@@ -1,0 +1,26 @@
+//! Runtime shared by the generated `imagegen-<provider>` crates.
+//!
+//! Generated code is thin: each parameter type holds its spec's numbers in a
+//! [`rules`] struct and delegates to it; each request and response implements
+//! the [`traits`] through which the runtime reads what it needs; each provider
+//! and model is described by the static tables in [`info`]. Bad values are
+//! reported as one error type, [`ParamError`].
+
+pub mod info;
+pub mod rules;
+pub mod traits;
+
+mod literal;
+mod param_error;
+mod violation;
+
+#[doc(hidden)]
+pub mod serde_support;
+
+pub use param_error::ParamError;
+pub use traits::{ModelRequest, OutputRef, Provider, ResponseFields};
+pub use violation::Violation;
+
+/// Re-exported for generated code, so provider crates name one dependency.
+#[doc(hidden)]
+pub use serde as __serde;

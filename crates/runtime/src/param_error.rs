@@ -1,0 +1,147 @@
+//! The one error type for a rejected parameter value.
+
+use crate::Violation;
+
+/// Longest excerpt of a rejected value quoted in the message; a 40,000-character
+/// prompt should not be echoed back in full.
+const MAX_QUOTED_CHARS: usize = 80;
+
+/// A parameter value that breaks the provider's documented rules.
+///
+/// Returned by every `try_new`, `TryFrom` and `FromStr` of the generated
+/// parameter types, before anything is sent. It names the parameter (by its
+/// wire name), the value given and what is allowed, and for near misses of an
+/// enumerated value it suggests the intended one:
+///
+/// ```
+/// use imagegen_runtime::{ParamError, Violation};
+///
+/// let error = ParamError::new(
+///     "size",
+///     "1024x1024",
+///     Violation::NotAllowed,
+///     "one of 1024*1024, 1024*1536, 1536*1024",
+/// )
+/// .with_suggestion(Some("1024*1024"));
+/// assert_eq!(
+///     error.to_string(),
+///     "invalid `size`: `1024x1024` is not one of the allowed values; \
+///      allowed: one of 1024*1024, 1024*1536, 1536*1024; did you mean `1024*1024`?"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamError {
+    parameter: &'static str,
+    value: String,
+    violation: Violation,
+    allowed: &'static str,
+    suggestion: Option<&'static str>,
+}
+
+impl ParamError {
+    /// An error for `parameter` (its wire name) rejecting `value` for `violation`;
+    /// `allowed` says in words what would have been accepted.
+    pub fn new(
+        parameter: &'static str,
+        value: impl Into<String>,
+        violation: Violation,
+        allowed: &'static str,
+    ) -> Self {
+        Self {
+            parameter,
+            value: value.into(),
+            violation,
+            allowed,
+            suggestion: None,
+        }
+    }
+
+    /// Adds the allowed value the user most likely meant.
+    #[must_use]
+    pub fn with_suggestion(mut self, suggestion: Option<&'static str>) -> Self {
+        self.suggestion = suggestion;
+        self
+    }
+
+    /// The parameter's wire name, as the provider's docs spell it.
+    pub fn parameter(&self) -> &'static str {
+        self.parameter
+    }
+
+    /// The rejected value, as given.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// Why the value was rejected.
+    pub fn violation(&self) -> Violation {
+        self.violation
+    }
+
+    /// What the parameter accepts, in words.
+    pub fn allowed(&self) -> &'static str {
+        self.allowed
+    }
+
+    /// The allowed value closest to the rejected one, if there is a clear one.
+    pub fn suggestion(&self) -> Option<&'static str> {
+        self.suggestion
+    }
+}
+
+impl core::fmt::Display for ParamError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "invalid `{}`: `", self.parameter)?;
+        let total_chars = self.value.chars().count();
+        if total_chars > MAX_QUOTED_CHARS {
+            let excerpt: String = self.value.chars().take(MAX_QUOTED_CHARS).collect();
+            write!(f, "{excerpt}…` ({total_chars} characters)")?;
+        } else {
+            write!(f, "{}`", self.value)?;
+        }
+        write!(f, " {}; allowed: {}", self.violation, self.allowed)?;
+        if let Some(suggestion) = self.suggestion {
+            write!(f, "; did you mean `{suggestion}`?")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParamError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_quoted_as_an_excerpt_with_their_length() {
+        let value = "a".repeat(32_001);
+        let error = ParamError::new(
+            "prompt",
+            value,
+            Violation::TooLong,
+            "text of 1 to 32000 characters",
+        );
+        let message = error.to_string();
+        assert!(message.starts_with(&format!("invalid `prompt`: `{}…`", "a".repeat(80))));
+        assert!(message.contains("(32001 characters) is too long"));
+        assert!(message.ends_with("allowed: text of 1 to 32000 characters"));
+        assert_eq!(error.value().len(), 32_001, "the full value is kept");
+    }
+
+    #[test]
+    fn message_names_parameter_value_violation_and_allowed() {
+        let error = ParamError::new(
+            "strength",
+            "0.65",
+            Violation::OffStep,
+            "a number from 0 to 1 in steps of 0.1",
+        );
+        assert_eq!(
+            error.to_string(),
+            "invalid `strength`: `0.65` is not a whole number of steps; \
+             allowed: a number from 0 to 1 in steps of 0.1"
+        );
+        assert_eq!(error.suggestion(), None);
+    }
+}

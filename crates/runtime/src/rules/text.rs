@@ -1,0 +1,94 @@
+//! Text with documented length bounds (`prompt`: 1 to 32000 characters).
+
+use crate::Violation;
+
+/// The documented length bounds of a text parameter, in characters
+/// (Unicode scalar values, which is what the providers' limits count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LengthRule {
+    /// Fewest characters allowed, if documented.
+    pub min_chars: Option<usize>,
+    /// Most characters allowed, if documented.
+    pub max_chars: Option<usize>,
+}
+
+impl LengthRule {
+    /// Checks the length of `text`.
+    pub const fn check(&self, text: &str) -> Result<(), Violation> {
+        let chars = char_count(text);
+        if let Some(min) = self.min_chars {
+            if chars < min {
+                return Err(Violation::TooShort);
+            }
+        }
+        if let Some(max) = self.max_chars {
+            if chars > max {
+                return Err(Violation::TooLong);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The number of characters in `text`, usable in constants.
+pub const fn char_count(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut index = 0;
+    while index < bytes.len() {
+        // Every character has exactly one byte that is not a continuation byte.
+        if bytes[index] & 0b1100_0000 != 0b1000_0000 {
+            count += 1;
+        }
+        index += 1;
+    }
+    count
+}
+
+/// Byte-wise string equality, usable in constants.
+pub const fn str_eq(left: &str, right: &str) -> bool {
+    let (left, right) = (left.as_bytes(), right.as_bytes());
+    if left.len() != right.len() {
+        return false;
+    }
+    let mut index = 0;
+    while index < left.len() {
+        if left[index] != right[index] {
+            return false;
+        }
+        index += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_characters_not_bytes() {
+        assert_eq!(char_count(""), 0);
+        assert_eq!(char_count("sunset"), 6);
+        assert_eq!(char_count("日没 🌅"), 4);
+        assert_eq!(char_count("é"), "é".chars().count());
+    }
+
+    #[test]
+    fn bounds_are_inclusive() {
+        let rule = LengthRule {
+            min_chars: Some(1),
+            max_chars: Some(3),
+        };
+        assert_eq!(rule.check(""), Err(Violation::TooShort));
+        assert_eq!(rule.check("a"), Ok(()));
+        assert_eq!(rule.check("日没🌅"), Ok(()));
+        assert_eq!(rule.check("abcd"), Err(Violation::TooLong));
+    }
+
+    #[test]
+    fn string_equality() {
+        assert!(str_eq("1024x1024", "1024x1024"));
+        assert!(!str_eq("1024x1024", "1024*1024"));
+        assert!(!str_eq("auto", "aut"));
+    }
+}

@@ -1,0 +1,127 @@
+//! The contract between generated code and the runtime.
+//!
+//! Generated crates implement these traits; the runtime's transport is written
+//! once against them. Everything provider-specific reaches the runtime through
+//! [`ProviderInfo`] / [`ModelInfo`] tables and the role accessors of
+//! [`ResponseFields`], never through a `match` on the provider.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::info::{ModelInfo, ProviderInfo};
+
+/// A provider, as a zero-sized marker type in its generated crate.
+pub trait Provider: Send + Sync + 'static {
+    /// Where and how to call it.
+    const INFO: &'static ProviderInfo;
+    /// The body answering a submission.
+    type SubmitResponse: DeserializeOwned + ResponseFields + Send + 'static;
+    /// The body answering a status check (the submit body for synchronous
+    /// providers, which have no status checks).
+    type ResultResponse: DeserializeOwned + ResponseFields + Send + 'static;
+}
+
+/// A validated request for one model: the JSON body and where it goes.
+pub trait ModelRequest: Serialize + Send + Sync {
+    /// The provider serving the model.
+    type Provider: Provider;
+    /// The model, its endpoint and its parameter table.
+    const MODEL: &'static ModelInfo;
+
+    /// Whether this request asks the server to answer only once it is done.
+    fn sync_mode_requested(&self) -> bool;
+
+    /// Whether this request asks for base64 outputs instead of URLs.
+    fn base64_output_requested(&self) -> bool;
+}
+
+/// One output of a prediction as the server sent it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutputRef<'a> {
+    /// A URL to download the image from.
+    Url(&'a str),
+    /// The image itself, base64-encoded, raw or as a `data:` URI.
+    Base64(&'a str),
+}
+
+impl<'a> OutputRef<'a> {
+    /// Classifies an entry of an `outputs` array, which holds URLs or, when
+    /// base64 output was requested, encoded images.
+    pub fn classify(entry: &'a str) -> Self {
+        let scheme_end = entry.find("://").unwrap_or(0);
+        let scheme = &entry[..scheme_end];
+        if scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http") {
+            OutputRef::Url(entry)
+        } else {
+            OutputRef::Base64(entry)
+        }
+    }
+}
+
+/// Uniform access to the fields of a provider's response that the runtime
+/// needs, wherever the provider puts them (top level, inside `data`, inside
+/// `data[]`). Generated from the `role`s in the provider's spec; fields a
+/// provider does not document answer `None`.
+pub trait ResponseFields {
+    /// The prediction id.
+    fn prediction_id(&self) -> Option<&str> {
+        None
+    }
+    /// The status as sent on the wire.
+    fn status(&self) -> Option<&str> {
+        None
+    }
+    /// The outputs, in order.
+    fn outputs(&self) -> Vec<OutputRef<'_>> {
+        Vec::new()
+    }
+    /// The error message of a failed prediction.
+    fn error_message(&self) -> Option<&str> {
+        None
+    }
+    /// The URL to poll for this prediction.
+    fn status_url(&self) -> Option<&str> {
+        None
+    }
+    /// The server's estimate of the run time (`5-15s`).
+    fn estimated_time(&self) -> Option<&str> {
+        None
+    }
+    /// The cost of the request in US cents.
+    fn cost_cents(&self) -> Option<i64> {
+        None
+    }
+    /// The envelope's status code (`code` in `{code, message, data}`).
+    fn envelope_code(&self) -> Option<i64> {
+        None
+    }
+    /// The envelope's message.
+    fn envelope_message(&self) -> Option<&str> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_urls_and_base64() {
+        assert_eq!(
+            OutputRef::classify("https://assets.vibedream.ai/outputs/x/0.png"),
+            OutputRef::Url("https://assets.vibedream.ai/outputs/x/0.png")
+        );
+        assert_eq!(
+            OutputRef::classify("HTTP://127.0.0.1/a.png"),
+            OutputRef::Url("HTTP://127.0.0.1/a.png")
+        );
+        assert_eq!(
+            OutputRef::classify("data:image/png;base64,iVBORw0KGgo="),
+            OutputRef::Base64("data:image/png;base64,iVBORw0KGgo=")
+        );
+        assert_eq!(
+            OutputRef::classify("iVBORw0KGgo="),
+            OutputRef::Base64("iVBORw0KGgo=")
+        );
+    }
+}

@@ -1,0 +1,69 @@
+//! The reasons a parameter value can be rejected.
+
+/// Why a value was rejected.
+///
+/// It carries no data on purpose: the `const fn` validators return it, so the
+/// compile-time literal macros can turn each case into a fixed message, and the
+/// runtime wraps it in a [`ParamError`](crate::ParamError) together with the
+/// parameter name, the value given and what is allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Violation {
+    /// Not a finite number (NaN or infinite).
+    NotFinite,
+    /// Smaller than the documented minimum.
+    BelowMinimum,
+    /// Larger than the documented maximum.
+    AboveMaximum,
+    /// Inside the range but not a whole number of steps from its start.
+    OffStep,
+    /// Fewer characters than the documented minimum length.
+    TooShort,
+    /// More characters than the documented maximum length.
+    TooLong,
+    /// Not one of the enumerated values.
+    NotAllowed,
+    /// Text that does not have the expected shape (a number, `WxH`, a URL).
+    Malformed,
+    /// A side of a custom size that is not a multiple of the required unit.
+    NotMultiple,
+    /// A side of a custom size shorter than the documented minimum.
+    EdgeTooShort,
+    /// A side of a custom size longer than the documented maximum.
+    EdgeTooLong,
+    /// A custom size whose aspect ratio is more extreme than allowed.
+    AspectTooExtreme,
+    /// A custom size with fewer pixels than allowed.
+    TooFewPixels,
+    /// A custom size with more pixels than allowed.
+    TooManyPixels,
+}
+
+impl Violation {
+    /// A short predicate describing the problem, to follow the value in a sentence
+    /// ("`0.65` is not a whole number of steps").
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Violation::NotFinite => crate::__violation_text!(NotFinite),
+            Violation::BelowMinimum => crate::__violation_text!(BelowMinimum),
+            Violation::AboveMaximum => crate::__violation_text!(AboveMaximum),
+            Violation::OffStep => crate::__violation_text!(OffStep),
+            Violation::TooShort => crate::__violation_text!(TooShort),
+            Violation::TooLong => crate::__violation_text!(TooLong),
+            Violation::NotAllowed => crate::__violation_text!(NotAllowed),
+            Violation::Malformed => crate::__violation_text!(Malformed),
+            Violation::NotMultiple => crate::__violation_text!(NotMultiple),
+            Violation::EdgeTooShort => crate::__violation_text!(EdgeTooShort),
+            Violation::EdgeTooLong => crate::__violation_text!(EdgeTooLong),
+            Violation::AspectTooExtreme => crate::__violation_text!(AspectTooExtreme),
+            Violation::TooFewPixels => crate::__violation_text!(TooFewPixels),
+            Violation::TooManyPixels => crate::__violation_text!(TooManyPixels),
+        }
+    }
+}
+
+impl core::fmt::Display for Violation {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.describe())
+    }
+}

@@ -13,20 +13,48 @@
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __violation_text {
-    (NotFinite) => { "is not a finite number" };
-    (BelowMinimum) => { "is below the minimum" };
-    (AboveMaximum) => { "is above the maximum" };
-    (OffStep) => { "is not a whole number of steps" };
-    (TooShort) => { "is too short" };
-    (TooLong) => { "is too long" };
-    (NotAllowed) => { "is not one of the allowed values" };
-    (Malformed) => { "is not well-formed" };
-    (NotMultiple) => { "has a side that is not a multiple of the required unit" };
-    (EdgeTooShort) => { "has a side shorter than allowed" };
-    (EdgeTooLong) => { "has a side longer than allowed" };
-    (AspectTooExtreme) => { "has an aspect ratio more extreme than allowed" };
-    (TooFewPixels) => { "has fewer pixels than allowed" };
-    (TooManyPixels) => { "has more pixels than allowed" };
+    (NotFinite) => {
+        "is not a finite number"
+    };
+    (BelowMinimum) => {
+        "is below the minimum"
+    };
+    (AboveMaximum) => {
+        "is above the maximum"
+    };
+    (OffStep) => {
+        "is not a whole number of steps"
+    };
+    (TooShort) => {
+        "is too short"
+    };
+    (TooLong) => {
+        "is too long"
+    };
+    (NotAllowed) => {
+        "is not one of the allowed values"
+    };
+    (Malformed) => {
+        "is not well-formed"
+    };
+    (NotMultiple) => {
+        "has a side that is not a multiple of the required unit"
+    };
+    (EdgeTooShort) => {
+        "has a side shorter than allowed"
+    };
+    (EdgeTooLong) => {
+        "has a side longer than allowed"
+    };
+    (AspectTooExtreme) => {
+        "has an aspect ratio more extreme than allowed"
+    };
+    (TooFewPixels) => {
+        "has fewer pixels than allowed"
+    };
+    (TooManyPixels) => {
+        "has more pixels than allowed"
+    };
 }
 
 /// Evaluates `$checked` (a `Result<$ty, Violation>` from a `const fn`) in a

@@ -28,7 +28,11 @@ pub fn suggest(input: &str, allowed: &[&'static str]) -> Option<&'static str> {
         }
     }
     // Two equally close candidates: guessing would mislead.
-    if tie { None } else { best.map(|(_, value)| value) }
+    if tie {
+        None
+    } else {
+        best.map(|(_, value)| value)
+    }
 }
 
 fn normalize(text: &str) -> String {
@@ -53,8 +57,8 @@ fn edit_distance(left: &str, right: &str) -> usize {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=right.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=left.len() {
         for j in 1..=right.len() {
@@ -81,7 +85,10 @@ mod tests {
     fn size_separator_and_case_near_misses() {
         assert_eq!(suggest("1024x1024", STAR_SIZES), Some("1024*1024"));
         assert_eq!(suggest("1536X1024", STAR_SIZES), Some("1536*1024"));
-        assert_eq!(suggest("1024x1024", &["1024x1024", "auto"]), Some("1024x1024"));
+        assert_eq!(
+            suggest("1024x1024", &["1024x1024", "auto"]),
+            Some("1024x1024")
+        );
         assert_eq!(suggest("AUTO", &["auto", "1024*1024"]), Some("auto"));
     }
 

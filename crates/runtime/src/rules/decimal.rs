@@ -60,20 +60,20 @@ pub struct DecimalRule {
 impl DecimalRule {
     /// Checks a value already expressed in units.
     pub const fn check_units(&self, units: i64) -> Result<i64, Violation> {
-        if let Some(min) = self.min {
-            if units < min {
-                return Err(Violation::BelowMinimum);
-            }
+        if let Some(min) = self.min
+            && units < min
+        {
+            return Err(Violation::BelowMinimum);
         }
-        if let Some(max) = self.max {
-            if units > max {
-                return Err(Violation::AboveMaximum);
-            }
+        if let Some(max) = self.max
+            && units > max
+        {
+            return Err(Violation::AboveMaximum);
         }
-        if let Some(step) = self.step {
-            if (units - self.step_origin) % step != 0 {
-                return Err(Violation::OffStep);
-            }
+        if let Some(step) = self.step
+            && (units - self.step_origin) % step != 0
+        {
+            return Err(Violation::OffStep);
         }
         Ok(units)
     }
@@ -110,15 +110,15 @@ impl DecimalRule {
     /// The verdict for a value that is not on the unit grid: a range violation
     /// if it is outside the range (the more useful message), else off the step.
     const fn outside_grid(&self, value: f64) -> Violation {
-        if let Some(min) = self.min {
-            if value < self.to_f64(min) {
-                return Violation::BelowMinimum;
-            }
+        if let Some(min) = self.min
+            && value < self.to_f64(min)
+        {
+            return Violation::BelowMinimum;
         }
-        if let Some(max) = self.max {
-            if value > self.to_f64(max) {
-                return Violation::AboveMaximum;
-            }
+        if let Some(max) = self.max
+            && value > self.to_f64(max)
+        {
+            return Violation::AboveMaximum;
         }
         Violation::OffStep
     }
@@ -182,7 +182,11 @@ mod tests {
             assert_eq!(value.to_string(), text, "serialises as the decimal it is");
         }
         assert_eq!(STRENGTH.to_f64(6).to_string(), "0.6");
-        assert_ne!((6.0 * 0.1f64).to_string(), "0.6", "the naive product would not");
+        assert_ne!(
+            (6.0 * 0.1f64).to_string(),
+            "0.6",
+            "the naive product would not"
+        );
     }
 
     #[test]

@@ -17,15 +17,15 @@ impl FloatRule {
         if value.is_nan() || value.is_infinite() {
             return Err(Violation::NotFinite);
         }
-        if let Some(min) = self.min {
-            if value < min {
-                return Err(Violation::BelowMinimum);
-            }
+        if let Some(min) = self.min
+            && value < min
+        {
+            return Err(Violation::BelowMinimum);
         }
-        if let Some(max) = self.max {
-            if value > max {
-                return Err(Violation::AboveMaximum);
-            }
+        if let Some(max) = self.max
+            && value > max
+        {
+            return Err(Violation::AboveMaximum);
         }
         Ok(value)
     }

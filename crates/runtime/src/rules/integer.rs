@@ -18,15 +18,15 @@ pub struct IntegerRule {
 impl IntegerRule {
     /// Checks `value` against the range and step.
     pub const fn check(&self, value: i64) -> Result<i64, Violation> {
-        if let Some(min) = self.min {
-            if value < min {
-                return Err(Violation::BelowMinimum);
-            }
+        if let Some(min) = self.min
+            && value < min
+        {
+            return Err(Violation::BelowMinimum);
         }
-        if let Some(max) = self.max {
-            if value > max {
-                return Err(Violation::AboveMaximum);
-            }
+        if let Some(max) = self.max
+            && value > max
+        {
+            return Err(Violation::AboveMaximum);
         }
         if let Some(step) = self.step {
             // i128: `value - origin` can overflow i64 for extreme values.

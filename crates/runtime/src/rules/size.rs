@@ -71,25 +71,25 @@ impl CustomSizeRule {
         if width == 0 || height == 0 {
             return Err(Violation::Malformed);
         }
-        if let Some(unit) = self.multiple_of {
-            if width % unit != 0 || height % unit != 0 {
-                return Err(Violation::NotMultiple);
-            }
+        if let Some(unit) = self.multiple_of
+            && (!width.is_multiple_of(unit) || !height.is_multiple_of(unit))
+        {
+            return Err(Violation::NotMultiple);
         }
         let (long, short) = if width >= height {
             (width, height)
         } else {
             (height, width)
         };
-        if let Some(max) = self.max_edge {
-            if long > max {
-                return Err(Violation::EdgeTooLong);
-            }
+        if let Some(max) = self.max_edge
+            && long > max
+        {
+            return Err(Violation::EdgeTooLong);
         }
-        if let Some(min) = self.min_edge {
-            if short < min {
-                return Err(Violation::EdgeTooShort);
-            }
+        if let Some(min) = self.min_edge
+            && short < min
+        {
+            return Err(Violation::EdgeTooShort);
         }
         if let Some((ratio_long, ratio_short)) = self.max_aspect_ratio {
             // long / short <= ratio_long / ratio_short, in integers.
@@ -98,15 +98,15 @@ impl CustomSizeRule {
             }
         }
         let pixels = width as u64 * height as u64;
-        if let Some(min) = self.min_pixels {
-            if pixels < min {
-                return Err(Violation::TooFewPixels);
-            }
+        if let Some(min) = self.min_pixels
+            && pixels < min
+        {
+            return Err(Violation::TooFewPixels);
         }
-        if let Some(max) = self.max_pixels {
-            if pixels > max {
-                return Err(Violation::TooManyPixels);
-            }
+        if let Some(max) = self.max_pixels
+            && pixels > max
+        {
+            return Err(Violation::TooManyPixels);
         }
         Ok(())
     }
@@ -130,7 +130,16 @@ mod tests {
         assert_eq!(parse_dimensions("1536x1024", b'x'), Some((1536, 1024)));
         assert_eq!(parse_dimensions("1024*1536", b'*'), Some((1024, 1536)));
         assert_eq!(parse_dimensions("1024*1536", b'x'), None);
-        for text in ["", "x", "1024x", "x1024", "01024x1024", "+1x1", "1x1x1", "1 x1"] {
+        for text in [
+            "",
+            "x",
+            "1024x",
+            "x1024",
+            "01024x1024",
+            "+1x1",
+            "1x1x1",
+            "1 x1",
+        ] {
             assert_eq!(parse_dimensions(text, b'x'), None, "{text:?}");
         }
         assert_eq!(parse_dimensions("99999999999x1", b'x'), None);

@@ -16,15 +16,15 @@ impl LengthRule {
     /// Checks the length of `text`.
     pub const fn check(&self, text: &str) -> Result<(), Violation> {
         let chars = char_count(text);
-        if let Some(min) = self.min_chars {
-            if chars < min {
-                return Err(Violation::TooShort);
-            }
+        if let Some(min) = self.min_chars
+            && chars < min
+        {
+            return Err(Violation::TooShort);
         }
-        if let Some(max) = self.max_chars {
-            if chars > max {
-                return Err(Violation::TooLong);
-            }
+        if let Some(max) = self.max_chars
+            && chars > max
+        {
+            return Err(Violation::TooLong);
         }
         Ok(())
     }

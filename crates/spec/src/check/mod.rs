@@ -1,0 +1,101 @@
+//! From spec files to the validated [`ir`](crate::ir), reporting every problem
+//! at its file, line and column.
+
+mod model;
+mod param;
+mod provider;
+mod response;
+mod values;
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::locate::{SpanIndex, join_key};
+
+pub(crate) use model::check_model;
+pub(crate) use provider::check_provider;
+
+/// Collects the problems found in one file, each located by its YAML path.
+pub(crate) struct Reporter<'a> {
+    file: &'a Path,
+    index: SpanIndex,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Reporter<'a> {
+    fn new(file: &'a Path, text: &str) -> Self {
+        Self {
+            file,
+            index: SpanIndex::build(text),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Reports a problem with the node at `path` (`parameters[2].default`).
+    pub(crate) fn error(&mut self, path: &str, message: impl Into<String>) {
+        let location = self.index.locate(path);
+        self.diagnostics
+            .push(Diagnostic::new(self.file, location, message));
+    }
+
+    fn error_count(&self) -> usize {
+        self.diagnostics.len()
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, Vec<Diagnostic>> {
+        if self.diagnostics.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.diagnostics)
+        }
+    }
+}
+
+/// `path` + `.key`.
+pub(crate) fn at(path: &str, key: &str) -> String {
+    join_key(path, key)
+}
+
+/// `path` + `[index]`.
+pub(crate) fn item(path: &str, index: usize) -> String {
+    format!("{path}[{index}]")
+}
+
+/// Reads a spec file's shape with serde_yaml, turning its error into a
+/// diagnostic at the location serde_yaml reports.
+fn parse_yaml<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Vec<Diagnostic>> {
+    serde_yaml::from_str(text).map_err(|error| {
+        let location = error.location().map_or(Location::START, |l| Location {
+            line: l.line(),
+            column: l.column(),
+        });
+        let message = error.to_string();
+        // serde_yaml appends the position, which the diagnostic already leads with.
+        let suffix = format!(" at line {} column {}", location.line, location.column);
+        let message = message.strip_suffix(&suffix).unwrap_or(&message).to_owned();
+        vec![Diagnostic::new(file, location, message)]
+    })
+}
+
+/// A name the specs use as a lowercase identifier (`vibedream`).
+fn is_lower_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// An environment variable name (`VIBEDREAM_API_KEY`).
+fn is_env_var(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A Rust type name we generate (`Prediction`, `VibeDream`).
+fn is_type_name(name: &str) -> bool {
+    crate::naming::is_identifier(name) && name.starts_with(|c: char| c.is_ascii_uppercase())
+}

@@ -1,0 +1,360 @@
+//! A provider file: identity, auth, endpoints, statuses, responses, errors.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::response::{check_examples, check_responses};
+use super::{Reporter, at, is_env_var, is_lower_name, is_type_name, item, parse_yaml};
+use crate::diagnostic::Diagnostic;
+use crate::file::provider::{EndpointFile, ProviderFile};
+use crate::ir::{Auth, Endpoint, ErrorCode, Method, Outcome, Protocol, Provider, Status};
+use crate::naming;
+
+/// Names the generated crate root defines besides the response types.
+const RESERVED_ROOT_NAMES: &[&str] = &["Status", "PROVIDER"];
+
+/// Checks the provider file at `file` (whose text is `text`). Its models are
+/// added by the loader.
+pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Diagnostic>> {
+    let raw: ProviderFile = parse_yaml(file, text)?;
+    let mut r = Reporter::new(file, text);
+
+    if !is_lower_name(&raw.name) {
+        r.error(
+            "name",
+            format!("`{}` is not a provider name: expected lowercase letters, digits and `-`, starting with a letter", raw.name),
+        );
+    }
+    let rust_name = raw
+        .rust_name
+        .clone()
+        .unwrap_or_else(|| naming::type_name(&raw.name));
+    if !is_type_name(&rust_name) || RESERVED_ROOT_NAMES.contains(&rust_name.as_str()) {
+        r.error(
+            "rust_name",
+            format!(
+                "`{rust_name}` cannot name the provider type: expected UpperCamelCase, not {}",
+                RESERVED_ROOT_NAMES.join(" or ")
+            ),
+        );
+    }
+    if raw.sources.is_empty() {
+        r.error("sources", "list the documents this spec is written from");
+    }
+    check_base_url(&mut r, &raw.base_url);
+    for (path, name) in [
+        ("base_url_env_var", &raw.base_url_env_var),
+        ("auth.env_var", &raw.auth.env_var),
+    ] {
+        if !is_env_var(name) {
+            r.error(
+                path,
+                format!("`{name}` is not an environment variable name: expected UPPER_SNAKE_CASE"),
+            );
+        }
+    }
+    if raw.auth.header.is_empty()
+        || !raw
+            .auth
+            .header
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        r.error(
+            "auth.header",
+            format!("`{}` is not an HTTP header name", raw.auth.header),
+        );
+    }
+
+    let queue = raw.protocol != Protocol::OpenaiSync;
+    let submit = check_endpoint(
+        &mut r,
+        "endpoints.submit",
+        &raw.endpoints.submit,
+        Method::Post,
+        None,
+    );
+    let result = match (&raw.endpoints.result, queue) {
+        (Some(result), true) => check_endpoint(
+            &mut r,
+            "endpoints.result",
+            result,
+            Method::Get,
+            Some("{id}"),
+        ),
+        (None, true) => {
+            r.error(
+                "endpoints",
+                "a prediction-queue provider needs a `result` endpoint to poll",
+            );
+            None
+        }
+        (Some(_), false) => {
+            r.error(
+                "endpoints.result",
+                "a synchronous provider has no `result` endpoint",
+            );
+            None
+        }
+        (None, false) => None,
+    };
+
+    let statuses = check_statuses(&mut r, &raw, queue);
+    let responses = check_responses(&mut r, &raw, queue, !statuses.is_empty());
+    let errors = check_errors(&mut r, &raw);
+
+    let mut provider = Provider {
+        file: file.to_path_buf(),
+        name: raw.name.clone(),
+        display_name: raw.display_name.clone(),
+        rust_name,
+        summary: raw.summary.trim().to_owned(),
+        sources: raw.sources.clone(),
+        docs_url: raw.docs_url.clone(),
+        base_url: raw.base_url.clone(),
+        base_url_env_var: raw.base_url_env_var.clone(),
+        auth: Auth {
+            header: raw.auth.header.clone(),
+            scheme: raw.auth.scheme.clone(),
+            env_var: raw.auth.env_var.clone(),
+            key_url: raw.auth.key_url.clone(),
+        },
+        protocol: raw.protocol,
+        submit: submit.unwrap_or(Endpoint {
+            method: Method::Post,
+            path: String::new(),
+            success_status: None,
+        }),
+        result,
+        statuses,
+        submit_response: String::new(),
+        result_response: None,
+        types: Vec::new(),
+        errors,
+        content_policy_messages: raw.content_policy_messages.clone(),
+        examples: Vec::new(),
+        notes: raw.notes.clone(),
+        models: Vec::new(),
+    };
+    if let Some(responses) = responses {
+        provider.submit_response = responses.submit;
+        provider.result_response = responses.result;
+        provider.types = responses.types;
+        for object in &provider.types {
+            if object.type_name == provider.rust_name
+                || RESERVED_ROOT_NAMES.contains(&object.type_name.as_str())
+            {
+                r.error(
+                    "responses",
+                    format!(
+                        "the response type name `{}` is taken by the generated crate",
+                        object.type_name
+                    ),
+                );
+            }
+        }
+        provider.examples = check_examples(&mut r, &raw, &provider);
+    }
+    r.finish(provider)
+}
+
+/// The base URL is the origin before the documented paths: `https://host[:port]`,
+/// or `http://` for loopback hosts only.
+fn check_base_url(r: &mut Reporter<'_>, url: &str) {
+    let authority = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://").filter(|rest| is_loopback(rest)));
+    let valid = authority.is_some_and(|authority| {
+        !authority.is_empty()
+            && !authority.contains(['/', '?', '#', ' '])
+            && !authority.starts_with(':')
+    });
+    if !valid {
+        r.error(
+            "base_url",
+            format!("`{url}` is not an origin: expected `https://host` (or `http://` on loopback) with no path or trailing `/`"),
+        );
+    }
+}
+
+fn is_loopback(authority: &str) -> bool {
+    let host = authority
+        .rsplit_once(':')
+        .map_or(authority, |(host, _)| host);
+    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+}
+
+fn check_endpoint(
+    r: &mut Reporter<'_>,
+    path: &str,
+    raw: &EndpointFile,
+    expected_method: Method,
+    required_placeholder: Option<&str>,
+) -> Option<Endpoint> {
+    let errors_before = r.error_count();
+    if raw.method != expected_method {
+        r.error(
+            &at(path, "method"),
+            format!(
+                "expected {}: the runtime sends this request as {}",
+                method_name(expected_method),
+                method_name(expected_method)
+            ),
+        );
+    }
+    if !raw.path.starts_with('/') || raw.path.contains(char::is_whitespace) {
+        r.error(
+            &at(path, "path"),
+            format!(
+                "`{}` is not a path: expected it to start with `/`",
+                raw.path
+            ),
+        );
+    }
+    let allowed = ["{model}", "{id}"];
+    let mut rest = raw.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map(|c| open + c + 1);
+        let placeholder = close.map(|close| &rest[open..close]);
+        match placeholder {
+            Some(p) if allowed.contains(&p) => {}
+            _ => {
+                r.error(
+                    &at(path, "path"),
+                    format!("`{}` has an unknown placeholder; the known ones are {{model}} (submit) and {{id}} (result)", raw.path),
+                );
+                break;
+            }
+        }
+        rest = &rest[close.unwrap_or(rest.len())..];
+    }
+    if let Some(placeholder) = required_placeholder {
+        if raw.path.matches(placeholder).count() != 1 {
+            r.error(
+                &at(path, "path"),
+                format!("`{}` must contain `{placeholder}` once", raw.path),
+            );
+        }
+    } else if raw.path.contains("{id}") {
+        r.error(
+            &at(path, "path"),
+            "a submit path cannot contain `{id}`: there is no id before submission",
+        );
+    }
+    if let Some(status) = raw.success_status
+        && !(200..300).contains(&status)
+    {
+        r.error(
+            &at(path, "success_status"),
+            format!("{status} is not a success status (200-299)"),
+        );
+    }
+    (r.error_count() == errors_before).then(|| Endpoint {
+        method: raw.method,
+        path: raw.path.clone(),
+        success_status: raw.success_status,
+    })
+}
+
+fn method_name(method: Method) -> &'static str {
+    match method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+    }
+}
+
+fn check_statuses(r: &mut Reporter<'_>, raw: &ProviderFile, queue: bool) -> Vec<Status> {
+    if !queue {
+        if !raw.statuses.is_empty() {
+            r.error(
+                "statuses",
+                "a synchronous provider has no prediction statuses",
+            );
+        }
+        return Vec::new();
+    }
+    if raw.statuses.is_empty() {
+        r.error(
+            "statuses",
+            "a prediction-queue provider needs its documented statuses",
+        );
+        return Vec::new();
+    }
+    let mut statuses = Vec::new();
+    let mut values = BTreeSet::new();
+    let mut variants = BTreeSet::new();
+    for (index, status) in raw.statuses.iter().enumerate() {
+        let path = item("statuses", index);
+        let variant = naming::choice_variant(&status.value);
+        match variant {
+            Some(variant)
+                if variants.insert(variant.clone()) && values.insert(status.value.clone()) =>
+            {
+                statuses.push(Status {
+                    value: status.value.clone(),
+                    variant,
+                    outcome: status.terminal,
+                    description: status.description.clone(),
+                    source: status.source.clone(),
+                });
+            }
+            Some(_) => r.error(
+                &at(&path, "value"),
+                format!("status `{}` is listed twice", status.value),
+            ),
+            None => r.error(
+                &at(&path, "value"),
+                format!(
+                    "`{}` cannot be turned into a Rust variant name",
+                    status.value
+                ),
+            ),
+        }
+    }
+    for (outcome, word) in [(Outcome::Success, "success"), (Outcome::Failure, "failure")] {
+        if !statuses.iter().any(|s| s.outcome == Some(outcome)) {
+            r.error(
+                "statuses",
+                format!("no status is marked `terminal: {word}`; a wait could never end that way"),
+            );
+        }
+    }
+    if !statuses.iter().any(|s| s.outcome.is_none()) {
+        r.error(
+            "statuses",
+            "no status is non-terminal; a prediction could never be running",
+        );
+    }
+    statuses
+}
+
+fn check_errors(r: &mut Reporter<'_>, raw: &ProviderFile) -> Vec<ErrorCode> {
+    let mut errors = Vec::new();
+    let mut http_statuses = BTreeSet::new();
+    for (index, error) in raw.errors.iter().enumerate() {
+        let path = item("errors", index);
+        let http_status = error.http_status.unwrap_or(error.code);
+        for (key, status) in [("code", error.code), ("http_status", http_status)] {
+            if !(400..600).contains(&status) {
+                r.error(
+                    &at(&path, key),
+                    format!("{status} is not an HTTP error status (400-599)"),
+                );
+            }
+        }
+        if !http_statuses.insert(http_status) {
+            r.error(
+                &at(&path, "code"),
+                format!("HTTP status {http_status} is documented twice; the runtime could not tell the errors apart"),
+            );
+        }
+        errors.push(ErrorCode {
+            code: error.code,
+            http_status,
+            name: error.name.clone(),
+            kind: error.kind,
+            description: error.description.clone(),
+        });
+    }
+    errors
+}

@@ -1,0 +1,184 @@
+//! Typed interpretation of spec values, and whether a parameter admits them.
+//!
+//! Admission reuses the runtime's rule functions, so a documented default is
+//! accepted here exactly when the generated type would accept it.
+
+use imagegen_runtime::rules::{CustomSizeRule, LengthRule, check_http_url, parse_dimensions};
+
+use crate::decimal::Decimal;
+use crate::ir::{CustomSize, Param, ParamKind, Value};
+
+/// Reads the text of a YAML scalar as a value of the parameter's type.
+pub(super) fn interpret(kind: &ParamKind, text: &str) -> Result<Value, String> {
+    match kind {
+        ParamKind::Boolean => match text {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(format!("`{text}` is not a boolean; expected true or false")),
+        },
+        ParamKind::Integer { .. } => Decimal::parse(text)
+            .ok()
+            .and_then(Decimal::as_i64)
+            .map(Value::Integer)
+            .ok_or_else(|| format!("`{text}` is not a whole number")),
+        ParamKind::Number { .. } => Decimal::parse(text).map(Value::Number),
+        ParamKind::Text { .. }
+        | ParamKind::Choice { .. }
+        | ParamKind::ImageUrl { .. }
+        | ParamKind::ImageSize { .. } => Ok(Value::Text(text.to_owned())),
+    }
+}
+
+/// Reads a JSON value from an example body as a value of the parameter's type,
+/// insisting on the JSON type the API takes (`0.6`, not `"0.6"`).
+pub(super) fn interpret_json(kind: &ParamKind, json: &serde_json::Value) -> Result<Value, String> {
+    let expected = match kind {
+        ParamKind::Boolean => "a boolean",
+        ParamKind::Integer { .. } | ParamKind::Number { .. } => "a number",
+        _ => "a string",
+    };
+    let text = match (kind, json) {
+        (ParamKind::Boolean, serde_json::Value::Bool(value)) => value.to_string(),
+        (ParamKind::Integer { .. } | ParamKind::Number { .. }, serde_json::Value::Number(n)) => {
+            n.to_string()
+        }
+        (
+            ParamKind::Text { .. }
+            | ParamKind::Choice { .. }
+            | ParamKind::ImageUrl { .. }
+            | ParamKind::ImageSize { .. },
+            serde_json::Value::String(text),
+        ) => text.clone(),
+        _ => return Err(format!("`{json}` is not {expected}")),
+    };
+    interpret(kind, &text)
+}
+
+/// Whether `param` accepts `value`; the error says what is allowed.
+pub(super) fn admit(param: &Param, value: &Value) -> Result<(), String> {
+    let rejected = |reason: &str| {
+        Err(format!(
+            "`{}` {reason}; `{}` allows {}",
+            value.to_wire_text(),
+            param.name,
+            param.allowed()
+        ))
+    };
+    match (&param.kind, value) {
+        (ParamKind::Boolean, Value::Bool(_)) => Ok(()),
+        (
+            ParamKind::Text {
+                min_length,
+                max_length,
+            },
+            Value::Text(text),
+        ) => {
+            let rule = LengthRule {
+                min_chars: min_length.map(|n| n as usize),
+                max_chars: max_length.map(|n| n as usize),
+            };
+            rule.check(text).or_else(|v| rejected(v.describe()))
+        }
+        (ParamKind::Choice { values }, Value::Text(text)) => {
+            if values.iter().any(|choice| &choice.wire == text) {
+                Ok(())
+            } else {
+                rejected("is not one of the allowed values")
+            }
+        }
+        (
+            ParamKind::Integer {
+                minimum,
+                maximum,
+                step,
+            },
+            Value::Integer(number),
+        ) => {
+            let number = Decimal::from_i64(*number);
+            let to_decimal = |v: &Option<i64>| v.map(Decimal::from_i64);
+            check_range(
+                number,
+                to_decimal(minimum),
+                to_decimal(maximum),
+                to_decimal(step),
+            )
+            .or_else(&rejected)
+        }
+        (
+            ParamKind::Number {
+                minimum,
+                maximum,
+                step,
+            },
+            Value::Number(number),
+        ) => check_range(*number, *minimum, *maximum, *step).or_else(&rejected),
+        (ParamKind::ImageUrl { .. }, Value::Text(text)) => {
+            check_http_url(text).or_else(|v| rejected(v.describe()))
+        }
+        (
+            ParamKind::ImageSize {
+                separator,
+                presets,
+                custom,
+            },
+            Value::Text(text),
+        ) => {
+            if presets.iter().any(|preset| &preset.wire == text) {
+                return Ok(());
+            }
+            let Some(rules) = custom else {
+                return rejected("is not one of the allowed values");
+            };
+            let Some((width, height)) = dimensions(text, *separator) else {
+                return rejected("is not well-formed");
+            };
+            custom_rule(rules)
+                .check(width, height)
+                .or_else(|v| rejected(v.describe()))
+        }
+        _ => rejected("is not of the parameter's type"),
+    }
+}
+
+/// Range and step of a number; steps count from the minimum, or from 0.
+fn check_range(
+    value: Decimal,
+    minimum: Option<Decimal>,
+    maximum: Option<Decimal>,
+    step: Option<Decimal>,
+) -> Result<(), &'static str> {
+    if minimum.is_some_and(|min| value < min) {
+        return Err("is below the minimum");
+    }
+    if maximum.is_some_and(|max| value > max) {
+        return Err("is above the maximum");
+    }
+    if let Some(step) = step {
+        let origin = minimum.unwrap_or(Decimal::from_i64(0));
+        let on_step = value
+            .checked_sub(origin)
+            .is_some_and(|offset| offset.is_multiple_of(step));
+        if !on_step {
+            return Err("is not a whole number of steps");
+        }
+    }
+    Ok(())
+}
+
+/// `1024*1536` with separator `*` → `(1024, 1536)`.
+pub(super) fn dimensions(text: &str, separator: char) -> Option<(u32, u32)> {
+    let separator = u8::try_from(separator).ok()?;
+    parse_dimensions(text, separator)
+}
+
+/// The runtime rule for documented custom-size limits.
+pub(super) fn custom_rule(rules: &CustomSize) -> CustomSizeRule {
+    CustomSizeRule {
+        multiple_of: rules.multiple_of,
+        min_edge: rules.min_edge,
+        max_edge: rules.max_edge,
+        max_aspect_ratio: rules.max_aspect_ratio,
+        min_pixels: rules.min_pixels,
+        max_pixels: rules.max_pixels,
+    }
+}

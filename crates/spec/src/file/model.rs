@@ -1,0 +1,225 @@
+//! `specs/<provider>/<model id>.yaml`.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::decimal::Decimal;
+use crate::scalar::Scalar;
+
+/// One model: its metadata and its parameter table.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile {
+    /// The provider's model id (`z-image-turbo`, `openai/gpt-image-1`). The file
+    /// lives at `specs/<provider>/<id>.yaml`.
+    pub id: String,
+    /// The document this spec is written from (a seed file in `../shared/seeds/`).
+    pub source: String,
+    /// Name for people (`Z-Image Turbo`).
+    pub display_name: String,
+    /// One sentence about the model.
+    pub summary: String,
+    /// Longer documentation, if the provider gives it.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// What the model does.
+    pub task: TaskName,
+    /// Documented time a prediction takes: `1-3s`, `5-15s`, or `26s`.
+    #[serde(default)]
+    pub estimated_time: Option<String>,
+    /// Documented cost of one request in US cents.
+    #[serde(default)]
+    pub cost_cents: Option<u32>,
+    /// Rust module name. Default: the id in snake_case.
+    #[serde(default)]
+    pub rust_name: Option<String>,
+    /// The boolean parameter that makes the server answer only once done.
+    #[serde(default)]
+    pub sync_mode: Option<String>,
+    /// How to ask for base64 outputs instead of URLs.
+    #[serde(default)]
+    pub base64_output: Option<Base64OutputFile>,
+    /// The parameter table, in documented order.
+    pub parameters: Vec<ParameterFile>,
+    /// Example request bodies from the documentation, checked against `parameters`.
+    #[serde(default)]
+    pub examples: Vec<RequestExampleFile>,
+    /// Anything else the documentation says that a user should know.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// What a model does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TaskName {
+    /// A prompt in, images out (optionally guided by a reference image).
+    TextToImage,
+    /// An image and a prompt in, a transformed image out.
+    ImageToImage,
+    /// An image to edit (and optionally a mask) and a prompt in.
+    ImageEdit,
+}
+
+/// How to ask for base64 outputs.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Base64OutputFile {
+    /// The parameter (`enable_base64_output`, `response_format`).
+    pub parameter: String,
+    /// The value that selects base64 (`true`, `b64_json`).
+    pub value: Scalar,
+}
+
+/// One row of a parameter table.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterFile {
+    /// The parameter's name on the wire.
+    pub name: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: ParamTypeName,
+    /// The type as the documentation's table spells it, when that differs
+    /// (`number` for a seed that only takes whole numbers).
+    #[serde(default)]
+    pub doc_type: Option<String>,
+    /// The request cannot be built without it.
+    #[serde(default)]
+    pub required: bool,
+    /// The documented default, applied by the server when the parameter is not
+    /// sent. Leave it out when the documentation gives none.
+    #[serde(default)]
+    pub default: Option<Scalar>,
+    /// Sent with this value on every request and not settable (aimlapi's `model`).
+    #[serde(default)]
+    pub fixed: Option<Scalar>,
+    /// The documented description.
+    pub description: String,
+    /// `integer`, `number`: the documented minimum.
+    #[serde(default)]
+    pub minimum: Option<Decimal>,
+    /// `integer`, `number`: the documented maximum.
+    #[serde(default)]
+    pub maximum: Option<Decimal>,
+    /// `integer`, `number`: the documented step, counted from `minimum` (or 0).
+    #[serde(default)]
+    pub step: Option<Decimal>,
+    /// `string`: the fewest characters allowed.
+    #[serde(default)]
+    pub min_length: Option<u64>,
+    /// `string`: the most characters allowed.
+    #[serde(default)]
+    pub max_length: Option<u64>,
+    /// `string`, `image_size`: the allowed values, in the provider's exact spelling.
+    #[serde(default, rename = "enum")]
+    pub values: Option<Vec<Scalar>>,
+    /// `string`, `image_size`: Rust variant names for values that cannot be
+    /// turned into one (`"1": One`).
+    #[serde(default)]
+    pub variant_names: BTreeMap<String, String>,
+    /// `image_size`: the character between width and height (`*` or `x`).
+    #[serde(default)]
+    pub separator: Option<String>,
+    /// `image_size`: rules for sizes outside `enum`, where custom sizes are allowed.
+    #[serde(default)]
+    pub custom: Option<CustomSizeFile>,
+    /// `image_url`: the image formats the URL may serve, as documented.
+    #[serde(default)]
+    pub formats: Option<Vec<ImageFormatName>>,
+    /// `integer`, `number`: values with a special meaning (`-1` = random seed).
+    #[serde(default)]
+    pub sentinels: Vec<SentinelFile>,
+    /// Rust name of the parameter's type. Default: `name` in UpperCamelCase.
+    #[serde(default)]
+    pub rust_name: Option<String>,
+    /// Anything else the documentation says, and where values not in the seed
+    /// come from.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// A parameter type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamTypeName {
+    /// `true` or `false`.
+    Boolean,
+    /// Text, optionally length-bounded, or one of `enum`.
+    String,
+    /// A whole number, optionally bounded and stepped.
+    Integer,
+    /// A number, optionally bounded and stepped (a step keeps it exact).
+    Number,
+    /// An http(s) URL of an image.
+    ImageUrl,
+    /// `WxH` sizes from `enum` (plus keywords such as `auto`), and custom sizes
+    /// where `custom` allows them.
+    ImageSize,
+}
+
+/// Rules for custom image sizes.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomSizeFile {
+    /// Both sides must be multiples of this.
+    #[serde(default)]
+    pub multiple_of: Option<u32>,
+    /// Shortest allowed side.
+    #[serde(default)]
+    pub min_edge: Option<u32>,
+    /// Longest allowed side.
+    #[serde(default)]
+    pub max_edge: Option<u32>,
+    /// Most extreme aspect ratio, as `long:short` (`3:1`).
+    #[serde(default)]
+    pub max_aspect_ratio: Option<String>,
+    /// Fewest pixels in total.
+    #[serde(default)]
+    pub min_pixels: Option<u64>,
+    /// Most pixels in total.
+    #[serde(default)]
+    pub max_pixels: Option<u64>,
+}
+
+/// An image format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormatName {
+    /// JPEG
+    Jpeg,
+    /// PNG
+    Png,
+    /// GIF
+    Gif,
+    /// WebP
+    Webp,
+}
+
+/// A value with a special meaning.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SentinelFile {
+    /// The value.
+    pub value: Decimal,
+    /// A short name, which becomes a constant (`random` → `Seed::RANDOM`).
+    pub name: String,
+    /// What it means.
+    pub meaning: String,
+}
+
+/// An example request body from the documentation.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestExampleFile {
+    /// Where it is from and what it shows.
+    pub description: String,
+    /// The documented example leaves out required parameters; it is kept as
+    /// documented and only its keys and values are checked.
+    #[serde(default)]
+    pub partial: bool,
+    /// The body, as documented.
+    pub body: serde_json::Map<String, serde_json::Value>,
+}

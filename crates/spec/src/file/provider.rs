@@ -1,0 +1,326 @@
+//! `specs/<provider>/provider.yaml`.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Where and how to call a provider, and how to read its answers.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderFile {
+    /// Short lowercase name (`vibedream`): the directory name, the crate suffix
+    /// (`imagegen-vibedream`) and the prefix of model names on the command line.
+    pub name: String,
+    /// Name for people (`VibeDream`).
+    pub display_name: String,
+    /// Rust name of the provider's marker type. Default: `name` in UpperCamelCase.
+    #[serde(default)]
+    pub rust_name: Option<String>,
+    /// A paragraph about the provider, for the generated crate's documentation.
+    pub summary: String,
+    /// The documents this spec is written from: seed files in `../shared/seeds/`
+    /// or public documentation URLs.
+    pub sources: Vec<String>,
+    /// The provider's public API documentation.
+    #[serde(default)]
+    pub docs_url: Option<String>,
+    /// Origin before the documented paths (`https://api.vibedream.ai`).
+    pub base_url: String,
+    /// Environment variable that overrides `base_url` (`VIBEDREAM_BASE_URL`).
+    pub base_url_env_var: String,
+    /// How the API key is sent.
+    pub auth: AuthFile,
+    /// Which of the three API shapes the provider speaks.
+    pub protocol: ProtocolName,
+    /// Where requests go.
+    pub endpoints: EndpointsFile,
+    /// Documented status values of a prediction (queue protocols only).
+    #[serde(default)]
+    pub statuses: Vec<StatusFile>,
+    /// Documented response bodies.
+    pub responses: ResponsesFile,
+    /// Documented error codes.
+    #[serde(default)]
+    pub errors: Vec<ErrorFile>,
+    /// Phrases in a failed prediction's error message that mean the content was
+    /// blocked by moderation.
+    #[serde(default)]
+    pub content_policy_messages: Vec<String>,
+    /// Example responses from the documentation, checked against `responses`.
+    #[serde(default)]
+    pub examples: Vec<ResponseExampleFile>,
+    /// Anything else the documentation says that a user should know.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// How the API key is sent.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthFile {
+    /// Header carrying the key (`Authorization`).
+    pub header: String,
+    /// Scheme written before the key (`Bearer`), if any.
+    #[serde(default)]
+    pub scheme: Option<String>,
+    /// Environment variable the documentation tells users to set.
+    pub env_var: String,
+    /// Where users get a key.
+    #[serde(default)]
+    pub key_url: Option<String>,
+}
+
+/// The three API shapes the runtime speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProtocolName {
+    /// Submit answers `{id, status, statusUrl, …}`; poll a flat prediction object.
+    FlatPredictionQueue,
+    /// Submit and poll answer `{code, message, data: {id, status, outputs, urls, …}}`.
+    EnvelopePredictionQueue,
+    /// One synchronous OpenAI-style call answering `{created, data: [{url | b64_json}]}`.
+    OpenaiSync,
+}
+
+/// The provider's endpoints.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointsFile {
+    /// Where requests are submitted. `{model}` in the path stands for the model id.
+    pub submit: EndpointFile,
+    /// Where a prediction is polled (queue protocols). `{id}` stands for its id.
+    #[serde(default)]
+    pub result: Option<EndpointFile>,
+}
+
+/// One endpoint below the base URL.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointFile {
+    /// HTTP method.
+    pub method: MethodName,
+    /// Path below the base URL, starting with `/`.
+    pub path: String,
+    /// The documented success status, if the provider documents one (`201`).
+    #[serde(default)]
+    pub success_status: Option<u16>,
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum MethodName {
+    /// `GET`
+    #[serde(rename = "GET")]
+    Get,
+    /// `POST`
+    #[serde(rename = "POST")]
+    Post,
+}
+
+/// One documented status value.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusFile {
+    /// The value on the wire.
+    pub value: String,
+    /// How the prediction ends when it reaches this status; absent while it runs.
+    #[serde(default)]
+    pub terminal: Option<OutcomeName>,
+    /// What the documentation says about it.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Where this status is documented, if not in the provider's `sources`.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// How a terminal status ends a prediction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeName {
+    /// Outputs are ready.
+    Success,
+    /// The prediction ended without outputs.
+    Failure,
+}
+
+/// The documented response bodies.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponsesFile {
+    /// The body answering a submission.
+    pub submit: ObjectFile,
+    /// The body answering a status check (queue protocols). A YAML alias
+    /// (`result: *prediction`) states that it is the same type as `submit`.
+    #[serde(default)]
+    pub result: Option<ObjectFile>,
+}
+
+/// A JSON object type.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectFile {
+    /// Rust name of the type (`Prediction`).
+    pub type_name: String,
+    /// What the object is.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Where it is documented (a field table, or only an example).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Its documented fields, in documented order.
+    pub fields: Vec<FieldFile>,
+}
+
+/// One documented field of a response object.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldFile {
+    /// The field's name on the wire.
+    pub name: String,
+    /// Its JSON type.
+    #[serde(rename = "type")]
+    pub ty: FieldTypeName,
+    /// Always present and never null. Missing required fields make the
+    /// response undecodable, so only mark what a response cannot do without.
+    #[serde(default)]
+    pub required: bool,
+    /// Documented as possibly `null`.
+    #[serde(default)]
+    pub nullable: bool,
+    /// What the runtime reads this field as, if anything.
+    #[serde(default)]
+    pub role: Option<RoleName>,
+    /// The documented description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// For `object` and `object[]`: the Rust name of the nested type.
+    #[serde(default)]
+    pub type_name: Option<String>,
+    /// For `object` and `object[]`: the nested fields.
+    #[serde(default)]
+    pub fields: Option<Vec<FieldFile>>,
+}
+
+/// The JSON type of a response field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum FieldTypeName {
+    /// A string.
+    #[serde(rename = "string")]
+    String,
+    /// A whole number.
+    #[serde(rename = "integer")]
+    Integer,
+    /// A number.
+    #[serde(rename = "number")]
+    Number,
+    /// `true` or `false`.
+    #[serde(rename = "boolean")]
+    Boolean,
+    /// Any JSON, for documented fields whose shape is not documented.
+    #[serde(rename = "json")]
+    Json,
+    /// An object with `fields`.
+    #[serde(rename = "object")]
+    Object,
+    /// An array of strings.
+    #[serde(rename = "string[]")]
+    StringArray,
+    /// An array of whole numbers.
+    #[serde(rename = "integer[]")]
+    IntegerArray,
+    /// An array of numbers.
+    #[serde(rename = "number[]")]
+    NumberArray,
+    /// An array of booleans.
+    #[serde(rename = "boolean[]")]
+    BooleanArray,
+    /// An array of objects with `fields`.
+    #[serde(rename = "object[]")]
+    ObjectArray,
+}
+
+/// What the runtime reads a response field as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleName {
+    /// The prediction id (a string).
+    PredictionId,
+    /// The status (a string, one of `statuses`).
+    Status,
+    /// The outputs: a `string[]` of URLs or base64, or an `object[]` whose items
+    /// hold `output_url` / `output_base64` fields.
+    Outputs,
+    /// Inside an `outputs` object: the output's URL.
+    OutputUrl,
+    /// Inside an `outputs` object: the output, base64-encoded.
+    OutputBase64,
+    /// The error message of a failed prediction (a string).
+    Error,
+    /// The URL to poll (a string).
+    StatusUrl,
+    /// The estimated run time (a string such as `5-15s`).
+    EstimatedTime,
+    /// The cost in US cents (an integer).
+    CostCents,
+    /// The envelope's status code (an integer).
+    EnvelopeCode,
+    /// The envelope's message (a string).
+    EnvelopeMessage,
+}
+
+/// One documented error code.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorFile {
+    /// The code as the documentation lists it.
+    pub code: u16,
+    /// The HTTP status actually sent, when the documentation says it differs.
+    #[serde(default)]
+    pub http_status: Option<u16>,
+    /// The documented name.
+    pub name: String,
+    /// What the error means to a caller.
+    pub kind: ErrorKindName,
+    /// The documented description.
+    pub description: String,
+}
+
+/// What an error code means to a caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKindName {
+    /// The request was rejected as invalid.
+    BadRequest,
+    /// The API key is missing or invalid.
+    Unauthorized,
+    /// The key may not use this resource, or the balance is insufficient.
+    Forbidden,
+    /// Too many requests.
+    RateLimited,
+    /// The provider failed.
+    ServerError,
+    /// The content was blocked by safety checks.
+    ContentPolicy,
+}
+
+/// An example response from the documentation.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseExampleFile {
+    /// What it shows (`Completed response`).
+    pub description: String,
+    /// Which response it is an example of.
+    pub response: ResponseName,
+    /// The body, as documented.
+    pub body: serde_json::Value,
+}
+
+/// Which documented response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseName {
+    /// The body answering a submission.
+    Submit,
+    /// The body answering a status check.
+    Result,
+}

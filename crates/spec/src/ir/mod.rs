@@ -1,0 +1,37 @@
+//! Validated specs: what the checker produces and codegen consumes.
+//!
+//! Everything here has passed every check: ranges are ordered, steps divide
+//! them, defaults are allowed values, Rust names are valid and unique, roles
+//! are where the protocol needs them. Codegen can rely on that and never fail.
+
+mod describe;
+mod model;
+mod provider;
+
+pub use model::{
+    Choice, CustomSize, EstimatedTime, Model, Param, ParamKind, RequestExample, Sentinel,
+    SizePreset, Value,
+};
+pub use provider::{
+    Auth, Endpoint, ErrorCode, Field, FieldType, ObjectType, Provider, ResponseExample, Status,
+};
+
+pub use crate::file::model::{ImageFormatName as ImageFormat, TaskName as Task};
+pub use crate::file::provider::{
+    ErrorKindName as ErrorKind, MethodName as Method, OutcomeName as Outcome,
+    ProtocolName as Protocol, ResponseName, RoleName as Role,
+};
+
+/// Every provider, sorted by name, each with its models sorted by id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecSet {
+    /// The providers.
+    pub providers: Vec<Provider>,
+}
+
+impl SpecSet {
+    /// How many models in all.
+    pub fn model_count(&self) -> usize {
+        self.providers.iter().map(|p| p.models.len()).sum()
+    }
+}

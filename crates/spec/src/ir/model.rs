@@ -1,0 +1,302 @@
+//! A validated model.
+
+use std::path::PathBuf;
+
+use crate::decimal::Decimal;
+
+use super::{ImageFormat, Task};
+
+/// A model and its parameter table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// `specs/<provider>/<id>.yaml`, as the loader was given it.
+    pub file: PathBuf,
+    /// Provider's model id.
+    pub id: String,
+    /// The document the spec is written from.
+    pub source: String,
+    /// Name for people.
+    pub display_name: String,
+    /// One sentence.
+    pub summary: String,
+    /// Longer documentation.
+    pub description: Option<String>,
+    /// What it does.
+    pub task: Task,
+    /// Documented time estimate.
+    pub estimated_time: Option<EstimatedTime>,
+    /// Documented cost per request, in US cents.
+    pub cost_cents: Option<u32>,
+    /// Rust module name.
+    pub module: String,
+    /// Cargo feature enabling the module.
+    pub feature: String,
+    /// The submit path with `{model}` filled in.
+    pub submit_path: String,
+    /// The boolean parameter turning on sync mode.
+    pub sync_mode: Option<String>,
+    /// The parameter and value selecting base64 outputs.
+    pub base64_output: Option<(String, Value)>,
+    /// Parameters in documented order.
+    pub parameters: Vec<Param>,
+    /// Documented example requests.
+    pub examples: Vec<RequestExample>,
+    /// Other documented facts.
+    pub notes: Vec<String>,
+}
+
+impl Model {
+    /// The parameter with this wire name.
+    pub fn parameter(&self, name: &str) -> Option<&Param> {
+        self.parameters.iter().find(|p| p.name == name)
+    }
+
+    /// Required parameters, in documented order.
+    pub fn required_parameters(&self) -> impl Iterator<Item = &Param> {
+        self.parameters.iter().filter(|p| p.required)
+    }
+}
+
+/// A documented time estimate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EstimatedTime {
+    /// As documented (`5-15s`).
+    pub text: String,
+    /// Lower bound in milliseconds.
+    pub min_ms: u64,
+    /// Upper bound in milliseconds.
+    pub max_ms: u64,
+}
+
+/// A parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Wire name.
+    pub name: String,
+    /// Rust field and setter name (may be a keyword, written raw).
+    pub field: String,
+    /// Rust name of the parameter's own type, where it has one.
+    pub type_name: String,
+    /// Type and rules.
+    pub kind: ParamKind,
+    /// Cannot be left out.
+    pub required: bool,
+    /// Documented default.
+    pub default: Option<Value>,
+    /// Sent with this value on every request.
+    pub fixed: Option<Value>,
+    /// Documented description.
+    pub description: String,
+    /// The type as the documentation's table spells it, when different.
+    pub doc_type: Option<String>,
+    /// Values with a special meaning.
+    pub sentinels: Vec<Sentinel>,
+    /// Other documented facts and provenance.
+    pub notes: Vec<String>,
+}
+
+impl Param {
+    /// Whether the parameter gets a generated type of its own. Booleans,
+    /// unbounded text and unbounded integers are plain `bool`, `String` and
+    /// `i64`; numbers always get one, since a bare `f64` NaN would be sent as
+    /// `null`; fixed parameters are not settable at all.
+    pub fn has_own_type(&self) -> bool {
+        if self.fixed.is_some() {
+            return false;
+        }
+        match &self.kind {
+            ParamKind::Boolean => false,
+            ParamKind::Text {
+                min_length,
+                max_length,
+            } => min_length.is_some() || max_length.is_some(),
+            ParamKind::Integer {
+                minimum,
+                maximum,
+                step,
+            } => {
+                minimum.is_some()
+                    || maximum.is_some()
+                    || step.is_some()
+                    || !self.sentinels.is_empty()
+            }
+            ParamKind::Choice { .. }
+            | ParamKind::Number { .. }
+            | ParamKind::ImageUrl { .. }
+            | ParamKind::ImageSize { .. } => true,
+        }
+    }
+
+    /// The Rust types generated for the parameter: its own, and for sizes that
+    /// allow custom values, `Custom<Type>`.
+    pub fn own_type_names(&self) -> Vec<String> {
+        if !self.has_own_type() {
+            return Vec::new();
+        }
+        let mut names = vec![self.type_name.clone()];
+        if matches!(
+            &self.kind,
+            ParamKind::ImageSize {
+                custom: Some(_),
+                ..
+            }
+        ) {
+            names.push(self.custom_type_name());
+        }
+        names
+    }
+
+    /// The type of a custom size (`CustomSize` for `size`).
+    pub fn custom_type_name(&self) -> String {
+        format!("Custom{}", self.type_name)
+    }
+}
+
+/// A parameter's type and rules.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamKind {
+    /// `true` or `false`.
+    Boolean,
+    /// Free text.
+    Text {
+        /// Fewest characters.
+        min_length: Option<u64>,
+        /// Most characters.
+        max_length: Option<u64>,
+    },
+    /// One of an enumerated set.
+    Choice {
+        /// Allowed values in documented order.
+        values: Vec<Choice>,
+    },
+    /// A whole number.
+    Integer {
+        /// Minimum.
+        minimum: Option<i64>,
+        /// Maximum.
+        maximum: Option<i64>,
+        /// Step, counted from the minimum (or 0).
+        step: Option<i64>,
+    },
+    /// A number. With a step it is kept exact as a decimal.
+    Number {
+        /// Minimum.
+        minimum: Option<Decimal>,
+        /// Maximum.
+        maximum: Option<Decimal>,
+        /// Step, counted from the minimum (or 0).
+        step: Option<Decimal>,
+    },
+    /// An http(s) URL of an image.
+    ImageUrl {
+        /// Documented formats the URL may serve (empty: not documented).
+        formats: Vec<ImageFormat>,
+    },
+    /// An image size.
+    ImageSize {
+        /// Between width and height (`*` or `x`).
+        separator: char,
+        /// Allowed presets in documented order.
+        presets: Vec<SizePreset>,
+        /// Rules for custom sizes, where allowed.
+        custom: Option<CustomSize>,
+    },
+}
+
+/// An enumerated value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// Wire spelling.
+    pub wire: String,
+    /// Rust variant.
+    pub variant: String,
+}
+
+/// A preset image size or size keyword.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SizePreset {
+    /// Wire spelling (`1024*1024`, `auto`).
+    pub wire: String,
+    /// Rust variant (`S1024x1024`, `Auto`).
+    pub variant: String,
+    /// Width and height; `None` for keywords such as `auto`.
+    pub dimensions: Option<(u32, u32)>,
+}
+
+/// Documented rules for custom sizes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomSize {
+    /// Both sides multiples of this.
+    pub multiple_of: Option<u32>,
+    /// Shortest side.
+    pub min_edge: Option<u32>,
+    /// Longest side.
+    pub max_edge: Option<u32>,
+    /// Most extreme aspect ratio as `(long, short)`.
+    pub max_aspect_ratio: Option<(u32, u32)>,
+    /// Fewest pixels.
+    pub min_pixels: Option<u64>,
+    /// Most pixels.
+    pub max_pixels: Option<u64>,
+}
+
+/// A value with a special meaning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentinel {
+    /// The value.
+    pub value: Value,
+    /// Constant name (`RANDOM`).
+    pub const_name: String,
+    /// What it means.
+    pub meaning: String,
+}
+
+/// A typed parameter value (a default, a fixed value, a sentinel).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A boolean.
+    Bool(bool),
+    /// A whole number.
+    Integer(i64),
+    /// An exact decimal.
+    Number(Decimal),
+    /// Text (also enumerated values and sizes, in wire spelling).
+    Text(String),
+}
+
+impl Value {
+    /// The value as the documentation writes it.
+    pub fn to_wire_text(&self) -> String {
+        match self {
+            Value::Bool(value) => value.to_string(),
+            Value::Integer(value) => value.to_string(),
+            Value::Number(value) => value.to_string(),
+            Value::Text(value) => value.clone(),
+        }
+    }
+
+    /// The value as JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Bool(value) => (*value).into(),
+            Value::Integer(value) => (*value).into(),
+            // As the runtime sends numbers: the double nearest the decimal.
+            Value::Number(value) => value
+                .to_string()
+                .parse::<f64>()
+                .map_or(serde_json::Value::Null, Into::into),
+            Value::Text(value) => value.clone().into(),
+        }
+    }
+}
+
+/// A documented example request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestExample {
+    /// Where it is from and what it shows.
+    pub description: String,
+    /// Leaves out required parameters, as documented.
+    pub partial: bool,
+    /// The body.
+    pub body: serde_json::Map<String, serde_json::Value>,
+}

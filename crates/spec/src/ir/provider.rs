@@ -1,0 +1,202 @@
+//! A validated provider.
+
+use std::path::PathBuf;
+
+use super::{ErrorKind, Method, Model, Outcome, Protocol, ResponseName, Role};
+
+/// A provider and its models.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provider {
+    /// `specs/<name>/provider.yaml`, as the loader was given it.
+    pub file: PathBuf,
+    /// Short lowercase name (`vibedream`).
+    pub name: String,
+    /// Name for people.
+    pub display_name: String,
+    /// Rust name of the marker type (`VibeDream`).
+    pub rust_name: String,
+    /// A paragraph about the provider.
+    pub summary: String,
+    /// Documents the spec is written from.
+    pub sources: Vec<String>,
+    /// Public API documentation.
+    pub docs_url: Option<String>,
+    /// Origin before the documented paths.
+    pub base_url: String,
+    /// Environment variable overriding the base URL.
+    pub base_url_env_var: String,
+    /// How the key is sent.
+    pub auth: Auth,
+    /// API shape.
+    pub protocol: Protocol,
+    /// Submit endpoint; its path may hold `{model}`.
+    pub submit: Endpoint,
+    /// Result endpoint (queue protocols); its path holds `{id}`.
+    pub result: Option<Endpoint>,
+    /// Documented statuses, in documented order.
+    pub statuses: Vec<Status>,
+    /// Type name of the submit response.
+    pub submit_response: String,
+    /// Type name of the result response (queue protocols).
+    pub result_response: Option<String>,
+    /// Every response object type, each once, parents before their fields' types.
+    pub types: Vec<ObjectType>,
+    /// Documented error codes.
+    pub errors: Vec<ErrorCode>,
+    /// Phrases of a failed prediction's error that mean moderation blocked it.
+    pub content_policy_messages: Vec<String>,
+    /// Documented example responses.
+    pub examples: Vec<ResponseExample>,
+    /// Other documented facts.
+    pub notes: Vec<String>,
+    /// Models, sorted by id.
+    pub models: Vec<Model>,
+}
+
+impl Provider {
+    /// The generated crate's package name (`imagegen-vibedream`).
+    pub fn crate_name(&self) -> String {
+        format!("imagegen-{}", self.name)
+    }
+
+    /// The generated crate's library name (`imagegen_vibedream`).
+    pub fn lib_name(&self) -> String {
+        self.crate_name().replace('-', "_")
+    }
+
+    /// The directory holding the spec files.
+    pub fn spec_dir(&self) -> PathBuf {
+        self.file.parent().map(PathBuf::from).unwrap_or_default()
+    }
+
+    /// The response type with this name.
+    pub fn object_type(&self, type_name: &str) -> Option<&ObjectType> {
+        self.types.iter().find(|t| t.type_name == type_name)
+    }
+
+    /// The type name of a documented response.
+    pub fn response_type(&self, response: ResponseName) -> Option<&str> {
+        match response {
+            ResponseName::Submit => Some(&self.submit_response),
+            ResponseName::Result => self.result_response.as_deref(),
+        }
+    }
+}
+
+/// How the key is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Auth {
+    /// Header (`Authorization`).
+    pub header: String,
+    /// Scheme before the key (`Bearer`).
+    pub scheme: Option<String>,
+    /// Environment variable holding the key.
+    pub env_var: String,
+    /// Where to get a key.
+    pub key_url: Option<String>,
+}
+
+/// An endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Method.
+    pub method: Method,
+    /// Path below the base URL.
+    pub path: String,
+    /// Documented success status.
+    pub success_status: Option<u16>,
+}
+
+/// A documented status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// Wire value.
+    pub value: String,
+    /// Rust variant (`Processing`).
+    pub variant: String,
+    /// `Some` for terminal statuses.
+    pub outcome: Option<Outcome>,
+    /// Documented meaning.
+    pub description: Option<String>,
+    /// Where it is documented, if not in the provider's sources.
+    pub source: Option<String>,
+}
+
+/// A response object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectType {
+    /// Rust name.
+    pub type_name: String,
+    /// What it is.
+    pub description: Option<String>,
+    /// Where it is documented.
+    pub source: Option<String>,
+    /// Fields in documented order.
+    pub fields: Vec<Field>,
+}
+
+/// A response field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Wire name.
+    pub name: String,
+    /// Rust field name (may be a keyword, written raw).
+    pub rust_name: String,
+    /// Type.
+    pub ty: FieldType,
+    /// Always present and non-null.
+    pub required: bool,
+    /// Documented as possibly null.
+    pub nullable: bool,
+    /// What the runtime reads it as.
+    pub role: Option<Role>,
+    /// Documented description.
+    pub description: Option<String>,
+}
+
+/// The type of a response field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldType {
+    /// A string.
+    String,
+    /// A whole number.
+    Integer,
+    /// A number.
+    Number,
+    /// A boolean.
+    Boolean,
+    /// Any JSON.
+    Json,
+    /// The provider's status enum.
+    Status,
+    /// A named object type.
+    Object(String),
+    /// An array.
+    Array(Box<FieldType>),
+}
+
+/// A documented error code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// Code as listed.
+    pub code: u16,
+    /// HTTP status actually sent.
+    pub http_status: u16,
+    /// Documented name.
+    pub name: String,
+    /// Meaning to a caller.
+    pub kind: ErrorKind,
+    /// Documented description.
+    pub description: String,
+}
+
+/// A documented example response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseExample {
+    /// What it shows.
+    pub description: String,
+    /// Which response.
+    pub response: ResponseName,
+    /// The body.
+    pub body: serde_json::Value,
+}

@@ -1,0 +1,53 @@
+//! Turns validated specs into provider crates.
+//!
+//! [`generate`] is a pure function from a [`SpecSet`] to the full text of
+//! every generated file: Rust is built as `quote!` tokens and printed with
+//! prettyplease, so the output is byte-identical on every machine and every
+//! run. [`sync`] then writes those files (or, in check mode, reports the
+//! ones that differ), and removes files a removed spec no longer produces.
+
+mod docs;
+mod files;
+mod json;
+mod manifest;
+mod model;
+mod names;
+mod provider;
+mod readme;
+mod render;
+mod schema;
+
+use std::path::Path;
+
+use imagegen_spec::ir::SpecSet;
+
+pub use files::{Mode, Report, Stale, sync};
+pub use render::RenderError;
+
+pub(crate) use provider::endpoint_tokens as provider_endpoint;
+
+/// The directory codegen owns: everything below it is generated, and any file
+/// there that codegen did not produce is removed (or, in check mode, reported).
+pub const PROVIDERS_DIR: &str = "crates/providers";
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Path relative to the repository root, with `/` separators.
+    pub path: String,
+    /// The full contents.
+    pub contents: String,
+}
+
+/// Every file generated from `set`: one crate per provider under
+/// [`PROVIDERS_DIR`], and the JSON Schemas of the spec format under `specs/`.
+///
+/// `root` is the repository root; spec paths in file headers are written
+/// relative to it, so they do not depend on where the repository is.
+pub fn generate(set: &SpecSet, root: &Path) -> Result<Vec<GeneratedFile>, RenderError> {
+    let mut files = schema::schema_files();
+    for provider in &set.providers {
+        files.extend(provider::crate_files(provider, root)?);
+    }
+    Ok(files)
+}

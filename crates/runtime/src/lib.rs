@@ -21,6 +21,6 @@ pub use param_error::ParamError;
 pub use traits::{ModelRequest, OutputRef, Provider, ResponseFields};
 pub use violation::Violation;
 
-/// Re-exported for generated code, so provider crates name one dependency.
-#[doc(hidden)]
-pub use serde as __serde;
+/// Any JSON value: the type of documented response fields whose shape the
+/// documentation does not give.
+pub use serde_json::Value as JsonValue;

@@ -57,9 +57,14 @@ macro_rules! __violation_text {
     };
 }
 
-/// Evaluates `$checked` (a `Result<$ty, Violation>` from a `const fn`) in a
-/// named constant; on `Err` compilation fails with
+/// Evaluates a parameter's `const fn` check in a named constant; on `Err`
+/// compilation fails with
 /// "invalid `<name>` literal `<literal>` <violation>; allowed: <allowed>".
+///
+/// Two forms: `$checked` is a `Result<$ty, Violation>` for `Copy` types; for
+/// types with a destructor (owned text), whose `Result` a constant cannot
+/// drop, `check $check` is a `Result<(), Violation>` and `build $build` makes
+/// the value once the check has passed.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __const_param {
@@ -67,14 +72,26 @@ macro_rules! __const_param {
         const VALUE: $ty = match $checked {
             ::core::result::Result::Ok(value) => value,
             ::core::result::Result::Err(violation) => {
-                $crate::__const_param!(@fail violation, $literal, $name, $allowed,
-                    NotFinite BelowMinimum AboveMaximum OffStep TooShort TooLong NotAllowed
-                    Malformed NotMultiple EdgeTooShort EdgeTooLong AspectTooExtreme
-                    TooFewPixels TooManyPixels)
+                $crate::__const_param!(@fail violation, $literal, $name, $allowed)
             }
         };
         VALUE
     }};
+    ($ty:ty, $literal:expr, check $check:expr, build $build:expr, $name:literal, $allowed:literal) => {{
+        const VALUE: $ty = match $check {
+            ::core::result::Result::Ok(()) => $build,
+            ::core::result::Result::Err(violation) => {
+                $crate::__const_param!(@fail violation, $literal, $name, $allowed)
+            }
+        };
+        VALUE
+    }};
+    (@fail $violation:ident, $literal:expr, $name:literal, $allowed:literal) => {
+        $crate::__const_param!(@fail $violation, $literal, $name, $allowed,
+            NotFinite BelowMinimum AboveMaximum OffStep TooShort TooLong NotAllowed
+            Malformed NotMultiple EdgeTooShort EdgeTooLong AspectTooExtreme
+            TooFewPixels TooManyPixels)
+    };
     (@fail $violation:ident, $literal:expr, $name:literal, $allowed:literal, $($case:ident)*) => {
         match $violation {
             $(

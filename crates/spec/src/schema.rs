@@ -11,19 +11,12 @@ pub const PROVIDER_SCHEMA_FILE: &str = "provider.schema.json";
 /// File name of the model-file schema.
 pub const MODEL_SCHEMA_FILE: &str = "model.schema.json";
 
-/// The JSON Schema of `provider.yaml`, pretty-printed with a final newline.
-pub fn provider_schema() -> String {
-    pretty(schema_for!(ProviderFile).as_value())
+/// The JSON Schema of `provider.yaml`.
+pub fn provider_schema() -> serde_json::Value {
+    schema_for!(ProviderFile).to_value()
 }
 
-/// The JSON Schema of a model file, pretty-printed with a final newline.
-pub fn model_schema() -> String {
-    pretty(schema_for!(ModelFile).as_value())
-}
-
-fn pretty(value: &serde_json::Value) -> String {
-    // A `Value` has only string keys, so serialising it cannot fail.
-    let mut text = serde_json::to_string_pretty(value).expect("a JSON value serialises");
-    text.push('\n');
-    text
+/// The JSON Schema of a model file.
+pub fn model_schema() -> serde_json::Value {
+    schema_for!(ModelFile).to_value()
 }

@@ -11,8 +11,12 @@ use crate::file::model::ModelFile;
 use crate::ir::{EstimatedTime, Model, ParamKind, Provider, RequestExample};
 use crate::naming;
 
-/// Type names a model module defines besides its parameters' own.
-const RESERVED_TYPES: &[&str] = &["Request"];
+/// Type names a model module defines besides its parameters' own, and the
+/// prelude names generated code relies on (a parameter type named `Result`
+/// would shadow them).
+const RESERVED_TYPES: &[&str] = &[
+    "Request", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Cow",
+];
 
 /// Checks the model file at `file` (whose text is `text`) for `provider`.
 pub(crate) fn check_model(

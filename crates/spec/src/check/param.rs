@@ -35,6 +35,12 @@ pub(super) fn check_param(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile)
              so the server's default would never apply",
         );
     }
+    if raw.fixed.is_some() && raw.ty != ParamTypeName::String {
+        r.error(
+            &at(path, "fixed"),
+            "only `string` parameters can be fixed (a model id, for instance)",
+        );
+    }
     if raw.fixed.is_some() && (raw.required || raw.default.is_some()) {
         r.error(
             &at(path, "fixed"),

@@ -10,8 +10,23 @@ use crate::file::provider::{EndpointFile, ProviderFile};
 use crate::ir::{Auth, Endpoint, ErrorCode, Method, Outcome, Protocol, Provider, Status};
 use crate::naming;
 
-/// Names the generated crate root defines besides the response types.
-const RESERVED_ROOT_NAMES: &[&str] = &["Status", "PROVIDER"];
+/// Names the generated crate root defines besides the response types, and the
+/// prelude names generated code relies on.
+const RESERVED_ROOT_NAMES: &[&str] = &[
+    "Status",
+    "PROVIDER",
+    "ParamError",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Cow",
+];
 
 /// Checks the provider file at `file` (whose text is `text`). Its models are
 /// added by the loader.

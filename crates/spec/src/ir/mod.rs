@@ -8,6 +8,7 @@ mod describe;
 mod model;
 mod provider;
 
+pub use describe::describe_custom;
 pub use model::{
     Choice, CustomSize, EstimatedTime, Model, Param, ParamKind, RequestExample, Sentinel,
     SizePreset, Value,

@@ -1,0 +1,139 @@
+//! One model's module: its description, its request type, a type per
+//! parameter, and the compile-time literal macros.
+
+mod examples;
+mod info;
+mod literals;
+mod params;
+mod request;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use imagegen_spec::ir::{Model, Param, ParamKind, Provider};
+
+use crate::docs;
+use crate::names::plain_name;
+use crate::readme::{parameter_table, task_name};
+
+/// What every part of a model's module needs to know.
+pub(crate) struct Ctx<'a> {
+    pub(crate) provider: &'a Provider,
+    pub(crate) model: &'a Model,
+    /// The crate's library name, for doc examples (`imagegen_vibedream`).
+    pub(crate) lib: String,
+}
+
+impl Ctx<'_> {
+    /// The literal macro's name within the module (`strength`).
+    pub(crate) fn macro_name(&self, param: &Param) -> String {
+        plain_name(&param.field)
+    }
+
+    /// The `#[macro_export]` name, unique in the crate.
+    pub(crate) fn exported_macro_name(&self, param: &Param) -> String {
+        format!(
+            "__{}_{}_{}",
+            self.provider.name.replace('-', "_"),
+            self.model.module,
+            self.macro_name(param)
+        )
+    }
+
+    /// The builder method setting `param`.
+    pub(crate) fn setter_name(&self, param: &Param) -> String {
+        plain_name(&param.field)
+    }
+}
+
+/// Whether `param` has a literal macro: its own type, with rules a literal
+/// can break (enumerated values are already typed as variants).
+pub(crate) fn has_literal_macro(param: &Param) -> bool {
+    param.has_own_type()
+        && match &param.kind {
+            ParamKind::Choice { .. } => false,
+            ParamKind::ImageSize { custom, .. } => custom.is_some(),
+            _ => true,
+        }
+}
+
+pub(crate) fn model_module(provider: &Provider, model: &Model) -> TokenStream {
+    let ctx = Ctx {
+        provider,
+        model,
+        lib: provider.lib_name(),
+    };
+    let docs = docs::inner(&module_docs(&ctx));
+    let info = info::model_static(&ctx);
+    let request = request::request(&ctx);
+    let types = model
+        .parameters
+        .iter()
+        .map(|param| params::param_types(&ctx, param));
+    let macros = model
+        .parameters
+        .iter()
+        .filter(|param| has_literal_macro(param))
+        .map(|param| literals::literal_macro(&ctx, param));
+    quote! {
+        #docs
+        use imagegen_runtime as rt;
+        #info
+        #request
+        #(#types)*
+        #(#macros)*
+    }
+}
+
+fn module_docs(ctx: &Ctx<'_>) -> String {
+    let model = ctx.model;
+    let mut text = format!(
+        "{} (`{}`) on {}.\n\n{}\n",
+        model.display_name, model.id, ctx.provider.display_name, model.summary
+    );
+    if let Some(description) = &model.description {
+        text.push_str(&format!("\n{description}\n"));
+    }
+    text.push_str(&format!("\n- Task: {}\n", task_name(model)));
+    text.push_str(&format!("- Endpoint: `POST {}`\n", model.submit_path));
+    text.push_str(&format!(
+        "- Estimated time: {}\n",
+        model
+            .estimated_time
+            .as_ref()
+            .map_or("not documented", |t| t.text.as_str())
+    ));
+    text.push_str(&format!(
+        "- Cost: {}\n",
+        model
+            .cost_cents
+            .map_or("not documented".to_owned(), |c| format!(
+                "{c} ¢ per request"
+            ))
+    ));
+    text.push_str(&format!(
+        "- Sync mode: {}\n",
+        model
+            .sync_mode
+            .as_ref()
+            .map_or("not documented".to_owned(), |p| format!("`{p}`"))
+    ));
+    text.push_str(&format!(
+        "- Base64 output: {}\n",
+        model
+            .base64_output
+            .as_ref()
+            .map_or("not documented".to_owned(), |(p, v)| format!(
+                "`{p}` = `{}`",
+                v.to_wire_text()
+            ))
+    ));
+    text.push_str(&format!("- Written from: `{}`\n", model.source));
+    for note in &model.notes {
+        text.push_str(&format!("- {note}\n"));
+    }
+    text.push_str("\n# Parameters\n\n");
+    text.push_str(&parameter_table(model));
+    text.push_str(&request::examples_doc(ctx));
+    text
+}

@@ -1,0 +1,315 @@
+//! The request type: required parameters are constructor arguments, optional
+//! ones builder methods, fixed ones always sent and never settable.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use imagegen_spec::ir::{Param, ParamKind, Value};
+
+use super::Ctx;
+use super::examples::{example_value, example_values, request_example, value_source};
+use crate::docs;
+use crate::names::ident;
+
+pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
+    let model = ctx.model;
+    let doc = docs::outer(&format!(
+        "A request to {} (`{}`), sent as `POST {}`.\n\n\
+         Build it with [`Request::new`], which takes the required parameters, and set \
+         optional ones with the builder methods; a parameter not set is left out of the JSON, \
+         so the server applies its documented default. Every value is typed by the \
+         documentation's rules, so a built request is always one the provider documents as \
+         valid. See the [module docs](self) for an example.",
+        model.display_name, model.id, model.submit_path
+    ));
+    let fields = model.parameters.iter().map(field);
+    let constructor = constructor(ctx);
+    let setters = model
+        .parameters
+        .iter()
+        .filter(|p| !p.required && p.fixed.is_none())
+        .map(|p| setter(ctx, p));
+    let fixed_types = model.parameters.iter().filter_map(fixed_type);
+    let provider = ident(&ctx.provider.rust_name);
+    let sync_mode = requested(
+        ctx,
+        model.sync_mode.as_deref().map(|p| (p, Value::Bool(true))),
+    );
+    let base64 = requested(
+        ctx,
+        model
+            .base64_output
+            .as_ref()
+            .map(|(p, v)| (p.as_str(), v.clone())),
+    );
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[non_exhaustive]
+        pub struct Request {
+            #(#fields)*
+        }
+        impl Request {
+            #constructor
+            #(#setters)*
+        }
+        impl rt::ModelRequest for Request {
+            type Provider = crate::#provider;
+            const MODEL: &'static rt::info::ModelInfo = &MODEL;
+            fn sync_mode_requested(&self) -> bool {
+                #sync_mode
+            }
+            fn base64_output_requested(&self) -> bool {
+                #base64
+            }
+        }
+        #(#fixed_types)*
+    }
+}
+
+/// The Rust type of a parameter's value.
+pub(crate) fn value_type(param: &Param) -> TokenStream {
+    if param.has_own_type() {
+        let name = ident(&param.type_name);
+        return quote!(#name);
+    }
+    match &param.kind {
+        ParamKind::Boolean => quote!(bool),
+        ParamKind::Integer { .. } => quote!(i64),
+        _ => quote!(String),
+    }
+}
+
+fn fixed_type_name(param: &Param) -> proc_macro2::Ident {
+    ident(&format!("Fixed{}", param.type_name))
+}
+
+fn field(param: &Param) -> TokenStream {
+    let name = ident(&param.field);
+    let wire = &param.name;
+    let rename = (param.field != param.name).then(|| quote!(#[serde(rename = #wire)]));
+    if param.fixed.is_some() {
+        let ty = fixed_type_name(param);
+        return quote! {
+            #rename
+            #[serde(default)]
+            #name: #ty,
+        };
+    }
+    let doc = docs::outer(&format!(
+        "{}\n\n{}",
+        param.description,
+        docs::param_facts(param)
+    ));
+    let ty = value_type(param);
+    if param.required {
+        quote! {
+            #doc
+            #rename
+            pub #name: #ty,
+        }
+    } else {
+        quote! {
+            #doc
+            #rename
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub #name: Option<#ty>,
+        }
+    }
+}
+
+fn constructor(ctx: &Ctx<'_>) -> TokenStream {
+    let mut arguments = Vec::new();
+    let mut inits = Vec::new();
+    for param in &ctx.model.parameters {
+        let name = ident(&param.field);
+        if param.fixed.is_some() {
+            let ty = fixed_type_name(param);
+            inits.push(quote!(#name: #ty));
+        } else if !param.required {
+            inits.push(quote!(#name: None));
+        } else if param.has_own_type()
+            || !matches!(
+                param.kind,
+                ParamKind::Text { .. } | ParamKind::ImageUrl { .. }
+            )
+        {
+            let ty = value_type(param);
+            arguments.push(quote!(#name: #ty));
+            inits.push(quote!(#name));
+        } else {
+            arguments.push(quote!(#name: impl Into<String>));
+            inits.push(quote!(#name: #name.into()));
+        }
+    }
+    let required: Vec<String> = ctx
+        .model
+        .required_parameters()
+        .map(|p| format!("`{}`", p.name))
+        .collect();
+    let doc = docs::outer(&if required.is_empty() {
+        "A request with every optional parameter left out.".to_owned()
+    } else {
+        format!(
+            "A request with its required parameters, {}; every optional parameter starts \
+             unset and is left out of the JSON.",
+            required.join(", ")
+        )
+    });
+    quote! {
+        #doc
+        pub fn new(#(#arguments),*) -> Self {
+            Self { #(#inits),* }
+        }
+    }
+}
+
+fn setter(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
+    let name = ident(&ctx.setter_name(param));
+    let field = ident(&param.field);
+    let value = example_value(param);
+    let source = value_source(ctx, param, &value);
+    let required: Vec<String> = ctx
+        .model
+        .required_parameters()
+        .map(|p| value_source(ctx, p, &example_value(p)))
+        .collect();
+    let check = match (&param.kind, param.has_own_type()) {
+        (ParamKind::Text { .. } | ParamKind::ImageUrl { .. }, false) => {
+            format!(
+                "assert_eq!(request.{}.as_deref(), Some({source}));",
+                param.field
+            )
+        }
+        _ => format!("assert_eq!(request.{}, Some({source}));", param.field),
+    };
+    let mut sources = required.clone();
+    sources.push(source.clone());
+    let example = format!(
+        "```\nuse {}::{}::{{{}}};\n\nlet request = Request::new({}).{}({source});\n{check}\n```",
+        ctx.lib,
+        ctx.model.module,
+        super::examples::used_types(ctx, &sources).join(", "),
+        required.join(", "),
+        ctx.setter_name(param),
+    );
+    let doc = docs::outer(&format!(
+        "Sets `{}`: {}\n\n{}\n\n{example}",
+        param.name,
+        param.description,
+        docs::param_facts(param)
+    ));
+    let (argument, assign) = if param.has_own_type()
+        || !matches!(
+            param.kind,
+            ParamKind::Text { .. } | ParamKind::ImageUrl { .. }
+        ) {
+        let ty = value_type(param);
+        (quote!(#field: #ty), quote!(#field))
+    } else {
+        (quote!(#field: impl Into<String>), quote!(#field.into()))
+    };
+    quote! {
+        #doc
+        #[must_use]
+        pub fn #name(mut self, #argument) -> Self {
+            self.#field = Some(#assign);
+            self
+        }
+    }
+}
+
+/// Whether a request asks for what `switch` turns on: the parameter is set to
+/// that value, or left out with that value as its documented default.
+fn requested(ctx: &Ctx<'_>, switch: Option<(&str, Value)>) -> TokenStream {
+    let Some((name, value)) = switch else {
+        return quote!(false);
+    };
+    let Some(param) = ctx.model.parameter(name) else {
+        return quote!(false);
+    };
+    let field = ident(&param.field);
+    if let (ParamKind::Boolean, Value::Bool(true)) = (&param.kind, &value) {
+        if param.required {
+            return quote!(self.#field);
+        }
+        let default = param.default == Some(Value::Bool(true));
+        return quote!(self.#field.unwrap_or(#default));
+    }
+    let target = match (&param.kind, &value) {
+        (ParamKind::Boolean, Value::Bool(flag)) => quote!(#flag),
+        (ParamKind::Choice { values }, Value::Text(text)) => {
+            let ty = ident(&param.type_name);
+            let variant = values
+                .iter()
+                .find(|c| &c.wire == text)
+                .map_or_else(|| ident("Unknown"), |c| ident(&c.variant));
+            quote!(#ty::#variant)
+        }
+        _ => return quote!(false),
+    };
+    if param.required {
+        return quote!(self.#field == #target);
+    }
+    let by_default = param.default.as_ref() == Some(&value);
+    if by_default {
+        quote!(self.#field.is_none_or(|value| value == #target))
+    } else {
+        quote!(self.#field == Some(#target))
+    }
+}
+
+/// A parameter fixed by the model: a private type that always serialises to
+/// its value and accepts only it.
+fn fixed_type(param: &Param) -> Option<TokenStream> {
+    let value = param.fixed.as_ref()?.to_wire_text();
+    let name = fixed_type_name(param);
+    let wire = &param.name;
+    let doc = docs::outer(&format!(
+        "Always `{value}`: the `{wire}` every request of this type sends."
+    ));
+    Some(quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        struct #name;
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(#value)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::serde_support::expect_fixed(deserializer, #wire, #value).map(|()| Self)
+            }
+        }
+    })
+}
+
+/// The module's examples: each documented request built with the builder and
+/// compared with the documented JSON; a made-up one when none is documented.
+pub(crate) fn examples_doc(ctx: &Ctx<'_>) -> String {
+    let mut text = String::new();
+    for example in &ctx.model.examples {
+        let values = example_values(ctx, Some(&example.body));
+        let mut heading = format!(
+            "\n\n# Example: {}",
+            example.description.trim_end_matches('.')
+        );
+        if example.partial {
+            heading.push_str("\n\nThe documented body leaves out required parameters; example values fill them in.");
+        }
+        text.push_str(&format!(
+            "{heading}\n\n```\n{}\n```",
+            request_example(ctx, &values)
+        ));
+    }
+    if ctx.model.examples.is_empty() {
+        let values = example_values(ctx, None);
+        text.push_str(&format!(
+            "\n\n# Example\n\nThe documentation gives no example request; this one sets every parameter.\n\n```\n{}\n```",
+            request_example(ctx, &values)
+        ));
+    }
+    text
+}

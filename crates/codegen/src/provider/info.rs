@@ -1,0 +1,139 @@
+//! The provider's marker type and its static description.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use imagegen_spec::ir::{ErrorKind, Method, Outcome, Protocol, Provider};
+
+use crate::docs;
+use crate::names::{ident, option, uint};
+
+pub(crate) fn marker(provider: &Provider) -> TokenStream {
+    let name = ident(&provider.rust_name);
+    let submit = ident(&provider.submit_response);
+    let result = ident(
+        provider
+            .result_response
+            .as_deref()
+            .unwrap_or(&provider.submit_response),
+    );
+    let doc = docs::outer(&format!(
+        "The {} API, as a type: names the provider to the runtime, which reads\n\
+         [`PROVIDER`] and decodes its answers as [`{}`]{}.",
+        provider.display_name,
+        provider.submit_response,
+        provider
+            .result_response
+            .as_ref()
+            .map_or(String::new(), |r| format!(" and [`{r}`]")),
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct #name;
+        impl rt::Provider for #name {
+            const INFO: &'static rt::info::ProviderInfo = &PROVIDER;
+            type SubmitResponse = #submit;
+            type ResultResponse = #result;
+        }
+    }
+}
+
+pub(crate) fn provider_static(provider: &Provider) -> TokenStream {
+    let doc = docs::outer(&format!(
+        "Where and how to call {}, and how to read its answers, as documented.",
+        provider.display_name
+    ));
+    let name = &provider.name;
+    let display_name = &provider.display_name;
+    let base_url = &provider.base_url;
+    let base_url_env_var = &provider.base_url_env_var;
+    let header = &provider.auth.header;
+    let scheme = option(provider.auth.scheme.as_deref(), |s| quote!(#s));
+    let env_var = &provider.auth.env_var;
+    let key_url = option(provider.auth.key_url.as_deref(), |s| quote!(#s));
+    let protocol = match provider.protocol {
+        Protocol::FlatPredictionQueue => quote!(FlatPredictionQueue),
+        Protocol::EnvelopePredictionQueue => quote!(EnvelopePredictionQueue),
+        Protocol::OpenaiSync => quote!(OpenAiSync),
+    };
+    let result = option(provider.result.as_ref(), |endpoint| {
+        endpoint_tokens(endpoint.method, &endpoint.path, endpoint.success_status)
+    });
+    let statuses = provider.statuses.iter().map(|status| {
+        let value = &status.value;
+        let outcome = option(status.outcome, |outcome| match outcome {
+            Outcome::Success => quote!(rt::info::Outcome::Succeeded),
+            Outcome::Failure => quote!(rt::info::Outcome::Failed),
+        });
+        quote!(rt::info::StatusInfo { value: #value, outcome: #outcome })
+    });
+    let errors = provider.errors.iter().map(|error| {
+        let (code, http_status, name, description) = (
+            uint(error.code),
+            uint(error.http_status),
+            &error.name,
+            &error.description,
+        );
+        let kind = match error.kind {
+            ErrorKind::BadRequest => quote!(BadRequest),
+            ErrorKind::Unauthorized => quote!(Unauthorized),
+            ErrorKind::Forbidden => quote!(Forbidden),
+            ErrorKind::RateLimited => quote!(RateLimited),
+            ErrorKind::ServerError => quote!(ServerError),
+            ErrorKind::ContentPolicy => quote!(ContentPolicy),
+        };
+        quote! {
+            rt::info::ErrorInfo {
+                code: #code,
+                http_status: #http_status,
+                name: #name,
+                kind: rt::info::ErrorKind::#kind,
+                description: #description,
+            }
+        }
+    });
+    let messages = &provider.content_policy_messages;
+    quote! {
+        #doc
+        pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
+            name: #name,
+            display_name: #display_name,
+            base_url: #base_url,
+            base_url_env_var: #base_url_env_var,
+            auth: rt::info::AuthInfo {
+                header: #header,
+                scheme: #scheme,
+                env_var: #env_var,
+                key_url: #key_url,
+            },
+            protocol: rt::info::Protocol::#protocol,
+            result: #result,
+            statuses: &[#(#statuses),*],
+            errors: &[#(#errors),*],
+            content_policy_messages: &[#(#messages),*],
+        };
+    }
+}
+
+pub(crate) fn endpoint_tokens(
+    method: Method,
+    path: &str,
+    success_status: Option<u16>,
+) -> TokenStream {
+    let method = match method {
+        Method::Get => quote!(Get),
+        Method::Post => quote!(Post),
+    };
+    let success_status = option(success_status, |s| {
+        let s = uint(s);
+        quote!(#s)
+    });
+    quote! {
+        rt::info::Endpoint {
+            method: rt::info::HttpMethod::#method,
+            path: #path,
+            success_status: #success_status,
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! A provider crate's `lib.rs`. Kept to items rustfmt prints exactly as
+//! prettyplease does (docs, `mod` and `use`), because rustfmt formats the
+//! crate root; every other generated file is a `#[rustfmt::skip]` module.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use imagegen_spec::ir::Provider;
+
+use crate::docs;
+use crate::names::ident;
+use crate::readme::{provider_facts, task_name};
+
+pub(crate) fn lib_rs(provider: &Provider) -> TokenStream {
+    let mut text = format!(
+        "Typed, validated requests and responses for the {} API.\n\n{}\n\n",
+        provider.display_name, provider.summary
+    );
+    text.push_str(&provider_facts(provider));
+    text.push_str("\n# Models\n\nEach model is a module behind a cargo feature of the same name; all are on by default.\n\n");
+    text.push_str("| Model | Module | Task |\n|---|---|---|\n");
+    for model in &provider.models {
+        text.push_str(&format!(
+            "| `{}`: {} | [`{}`] | {} |\n",
+            model.id,
+            docs::table_cell(&model.display_name),
+            model.module,
+            task_name(model)
+        ));
+    }
+    text.push_str(
+        "\nA request type's required parameters are its constructor's arguments; the others are \
+         set with builder methods and left out of the JSON until set. Every value is checked \
+         against the documentation: literals when the crate compiles (`strength!(0.6)`), \
+         runtime values by `try_new`, `TryFrom` and `FromStr`, which return a [`ParamError`] \
+         naming the parameter, the value and what is allowed.",
+    );
+    let docs = docs::inner(&text);
+    let modules = provider.models.iter().map(|model| {
+        let module = ident(&model.module);
+        let feature = &model.feature;
+        quote! {
+            #[cfg(feature = #feature)]
+            #[rustfmt::skip]
+            pub mod #module;
+        }
+    });
+    quote! {
+        #docs
+        #[rustfmt::skip]
+        mod provider;
+        #(#modules)*
+        // In the order rustfmt sorts `use` items, so it leaves this file alone.
+        /// The runtime these types are built on: rules, metadata tables and traits.
+        pub use imagegen_runtime as runtime;
+        pub use imagegen_runtime::ParamError;
+        pub use provider::*;
+    }
+}

@@ -16,7 +16,15 @@ use crate::diagnostic::Location;
 /// Positions of the nodes of one YAML document.
 #[derive(Debug, Default)]
 pub struct SpanIndex {
-    nodes: HashMap<String, Location>,
+    nodes: HashMap<String, Node>,
+}
+
+/// Where a node is, and where the key naming it is (for mapping values).
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    value: Location,
+    key: Option<Location>,
+    collection: bool,
 }
 
 impl SpanIndex {
@@ -31,7 +39,7 @@ impl SpanIndex {
                 Event::StreamStart | Event::DocumentStart(_) => continue,
                 Event::StreamEnd => break,
                 _ => {
-                    index.node(event, span, String::new(), &mut events);
+                    index.node(event, span, String::new(), None, &mut events);
                     break;
                 }
             }
@@ -39,18 +47,40 @@ impl SpanIndex {
         index
     }
 
-    /// The position of the node at `path`, or of its nearest indexed ancestor
-    /// (a missing key is reported where its mapping is), or the file start.
+    /// Where to report a problem with the node at `path`: a scalar where its
+    /// value is; a mapping or sequence where its key is (`endpoints:`), since
+    /// its value starts on another line. A node that is not there is reported
+    /// at its nearest ancestor (a missing key where its mapping is).
     pub fn locate(&self, path: &str) -> Location {
+        let node = self.nearest(path);
+        match node {
+            Some(Node {
+                collection: true,
+                key: Some(key),
+                ..
+            }) => key,
+            Some(node) => node.value,
+            None => Location::START,
+        }
+    }
+
+    /// Where the key naming the node at `path` is, for problems with the key
+    /// itself (an unknown field); the node's own position if it has no key.
+    pub fn locate_key(&self, path: &str) -> Location {
+        match self.nearest(path) {
+            Some(Node { key: Some(key), .. }) => key,
+            Some(node) => node.value,
+            None => Location::START,
+        }
+    }
+
+    fn nearest(&self, path: &str) -> Option<Node> {
         let mut path = path;
         loop {
-            if let Some(location) = self.nodes.get(path) {
-                return *location;
+            if let Some(node) = self.nodes.get(path) {
+                return Some(*node);
             }
-            match parent(path) {
-                Some(up) => path = up,
-                None => return Location::START,
-            }
+            path = parent(path)?;
         }
     }
 
@@ -59,9 +89,16 @@ impl SpanIndex {
         event: Event<'a>,
         span: Span,
         path: String,
+        key: Option<Location>,
         events: &mut impl Iterator<Item = (Event<'a>, Span)>,
     ) {
-        self.nodes.insert(path.clone(), location(span));
+        let collection = matches!(event, Event::MappingStart(..) | Event::SequenceStart(..));
+        let node = Node {
+            value: location(span),
+            key,
+            collection,
+        };
+        self.nodes.insert(path.clone(), node);
         match event {
             Event::MappingStart(..) => loop {
                 let Some((key, key_span)) = events.next() else {
@@ -75,12 +112,12 @@ impl SpanIndex {
                     _ => format!("{path}.<complex key>"),
                 };
                 if !matches!(key, Event::Scalar(..)) {
-                    self.node(key, key_span, child.clone(), events);
+                    self.node(key, key_span, child.clone(), None, events);
                 }
                 let Some((value, value_span)) = events.next() else {
                     return;
                 };
-                self.node(value, value_span, child, events);
+                self.node(value, value_span, child, Some(location(key_span)), events);
             },
             Event::SequenceStart(..) => {
                 let mut position = 0;
@@ -91,7 +128,7 @@ impl SpanIndex {
                     if matches!(item, Event::SequenceEnd) {
                         return;
                     }
-                    self.node(item, item_span, format!("{path}[{position}]"), events);
+                    self.node(item, item_span, format!("{path}[{position}]"), None, events);
                     position += 1;
                 }
             }
@@ -153,26 +190,32 @@ nested: {inner: {deep: 1}}
     fn locates_values_in_block_and_flow_style() {
         let index = SpanIndex::build(DOC);
         assert_eq!(index.locate("id"), at(1, 5));
-        assert_eq!(index.locate("parameters"), at(3, 3));
+        assert_eq!(index.locate_key("id"), at(1, 1));
+        assert_eq!(
+            index.locate("parameters"),
+            at(2, 1),
+            "a collection, at its key"
+        );
         assert_eq!(index.locate("parameters[0]"), at(3, 5));
         assert_eq!(index.locate("parameters[1].name"), at(5, 11));
         assert_eq!(index.locate("parameters[1].default"), at(7, 14));
         assert_eq!(index.locate("parameters[1].enum[1]"), at(8, 15));
         assert_eq!(index.locate("nested.inner.deep"), at(9, 24));
+        assert_eq!(index.locate_key("nested.inner.deep"), at(9, 18));
     }
 
     #[test]
     fn missing_nodes_fall_back_to_their_nearest_ancestor() {
         let index = SpanIndex::build(DOC);
         assert_eq!(index.locate("parameters[1].step"), at(5, 5));
-        assert_eq!(index.locate("parameters[7].default"), at(3, 3));
+        assert_eq!(index.locate("parameters[7].default"), at(2, 1));
         assert_eq!(index.locate("nowhere"), at(1, 1));
     }
 
     #[test]
     fn unreadable_documents_index_what_was_read() {
         let index = SpanIndex::build("a: [unclosed\n");
-        assert_eq!(index.locate("a"), at(1, 4));
+        assert_eq!(index.locate("a[0]"), at(1, 5));
         assert_eq!(index.locate("b"), Location::START);
         let empty = SpanIndex::build("");
         assert_eq!(empty.locate("a"), Location::START);

@@ -33,9 +33,26 @@ impl<'a> Reporter<'a> {
         }
     }
 
-    /// Reports a problem with the node at `path` (`parameters[2].default`).
+    /// Reports a problem with the node at `path` (`parameters[2].default`),
+    /// prefixed with the path as serde_yaml's own errors are.
     pub(crate) fn error(&mut self, path: &str, message: impl Into<String>) {
         let location = self.index.locate(path);
+        self.push(location, path, message.into());
+    }
+
+    /// Reports a problem with the key naming the node at `path` (a key that
+    /// should not be there).
+    pub(crate) fn key_error(&mut self, path: &str, message: impl Into<String>) {
+        let location = self.index.locate_key(path);
+        self.push(location, path, message.into());
+    }
+
+    fn push(&mut self, location: Location, path: &str, message: String) {
+        let message = if path.is_empty() {
+            message
+        } else {
+            format!("{path}: {message}")
+        };
         self.diagnostics
             .push(Diagnostic::new(self.file, location, message));
     }

@@ -72,9 +72,12 @@ pub(crate) fn check_model(
     };
 
     let mut parameters = Vec::new();
+    // Parameters already reported: examples using them are not reported again.
+    let mut broken = Vec::new();
     for (index, raw_param) in raw.parameters.iter().enumerate() {
-        if let Some(param) = check_param(&mut r, &item("parameters", index), raw_param) {
-            parameters.push((index, param));
+        match check_param(&mut r, &item("parameters", index), raw_param) {
+            Some(param) => parameters.push((index, param)),
+            None => broken.push(raw_param.name.clone()),
         }
     }
     if raw.parameters.is_empty() {
@@ -156,7 +159,14 @@ pub(crate) fn check_model(
 
     for (index, example) in raw.examples.iter().enumerate() {
         let path = item("examples", index);
-        check_example_body(&mut r, &path, &model, example.partial, &example.body);
+        check_example_body(
+            &mut r,
+            &path,
+            &model,
+            &broken,
+            example.partial,
+            &example.body,
+        );
         model.examples.push(RequestExample {
             description: example.description.clone(),
             partial: example.partial,
@@ -241,14 +251,18 @@ fn check_example_body(
     r: &mut Reporter<'_>,
     path: &str,
     model: &Model,
+    broken: &[String],
     partial: bool,
     body: &serde_json::Map<String, serde_json::Value>,
 ) {
     let body_path = at(path, "body");
     for (key, json) in body {
         let here = at(&body_path, key);
+        if broken.contains(key) {
+            continue;
+        }
         let Some(param) = model.parameter(key) else {
-            r.error(&here, format!("`{key}` is not a parameter of this model"));
+            r.key_error(&here, format!("`{key}` is not a parameter of this model"));
             continue;
         };
         match interpret_json(&param.kind, json)

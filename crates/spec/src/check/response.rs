@@ -440,7 +440,7 @@ fn check_object_value(
     for (key, value) in map {
         match object.fields.iter().find(|f| &f.name == key) {
             Some(field) => check_field_value(r, &at(path, key), provider, &field.ty, field.required, value),
-            None => r.error(
+            None => r.key_error(
                 &at(path, key),
                 format!("`{key}` is not a documented field of `{type_name}`: add it to the response's fields"),
             ),

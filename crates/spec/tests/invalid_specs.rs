@@ -1,0 +1,806 @@
+//! Each class of invalid spec is rejected with a message naming the file, the
+//! line and column of the offending text, and what was expected.
+//!
+//! Every case edits a valid base file and names where the error must point:
+//! the line containing `line` and, in it, the column where `at` starts.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use imagegen_spec::ir::Provider;
+use imagegen_spec::{Diagnostics, parse_model, parse_provider};
+
+const PROVIDER: &str = r#"name: acme
+display_name: Acme
+summary: A provider for tests.
+sources: [test]
+base_url: https://api.acme.test
+base_url_env_var: ACME_BASE_URL
+auth:
+  header: Authorization
+  scheme: Bearer
+  env_var: ACME_API_KEY
+protocol: flat_prediction_queue
+endpoints:
+  submit:
+    method: POST
+    path: /v1/{model}
+  result:
+    method: GET
+    path: /v1/predictions/{id}
+statuses:
+  - value: running
+  - value: done
+    terminal: success
+  - value: failed
+    terminal: failure
+responses:
+  submit:
+    type_name: Submitted
+    fields:
+      - name: id
+        type: string
+        required: true
+        role: prediction_id
+  result:
+    type_name: Prediction
+    fields:
+      - name: id
+        type: string
+        required: true
+        role: prediction_id
+      - name: status
+        type: string
+        role: status
+      - name: outputs
+        type: string[]
+        role: outputs
+errors:
+  - code: 429
+    name: Too Many Requests
+    kind: rate_limited
+    description: Slow down.
+examples:
+  - description: A finished prediction.
+    response: result
+    body: {id: p1, status: done, outputs: ["https://cdn.acme.test/a.png"]}
+"#;
+
+const MODEL: &str = r#"id: painter
+source: test
+display_name: Painter
+summary: Paints.
+task: text-to-image
+estimated_time: 1-3s
+parameters:
+  - name: prompt
+    type: string
+    required: true
+    description: What to paint.
+  - name: strength
+    type: number
+    default: 0.6
+    minimum: 0
+    maximum: 1
+    step: 0.1
+    description: How much.
+  - name: size
+    type: image_size
+    separator: "*"
+    default: 512*512
+    enum: [512*512, 1024*1024]
+    description: How big.
+  - name: format
+    type: string
+    default: png
+    enum: [png, jpeg]
+    description: Which format.
+  - name: seed
+    type: integer
+    minimum: -1
+    maximum: 100
+    description: Which seed.
+examples:
+  - description: A cat.
+    body: {prompt: a cat, strength: 0.5}
+"#;
+
+/// `file:line:column` of `at` on the (unique) line containing `line`.
+fn position(file: &str, text: &str, line: &str, at: &str) -> String {
+    assert_eq!(
+        text.lines().filter(|l| l.contains(line)).count(),
+        1,
+        "exactly one line must contain {line:?}"
+    );
+    nth_position(file, text, line, 0, at)
+}
+
+/// `file:line:column` of `at` on the `nth` (from 0) line containing `line`.
+fn nth_position(file: &str, text: &str, line: &str, nth: usize, at: &str) -> String {
+    let (index, content) = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(line))
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no line {nth} contains {line:?}:\n{text}"));
+    let column = content
+        .find(at)
+        .unwrap_or_else(|| panic!("{at:?} is not on line {content:?}"))
+        + 1;
+    format!("{file}:{}:{column}: ", index + 1)
+}
+
+fn edit(base: &str, from: &str, to: &str) -> String {
+    assert_eq!(
+        base.matches(from).count(),
+        1,
+        "{from:?} must occur once in the base"
+    );
+    base.replacen(from, to, 1)
+}
+
+fn base_provider() -> Provider {
+    parse_provider(Path::new("acme/provider.yaml"), PROVIDER).unwrap_or_else(|d| panic!("{d}"))
+}
+
+fn assert_diagnostic(result: Diagnostics, expected_at: &str, message: &str) {
+    let all = result.to_string();
+    let found = result.iter().any(|d| {
+        let text = d.to_string();
+        text.starts_with(expected_at) && text.contains(message)
+    });
+    assert!(found, "expected `{expected_at}…{message}…` among:\n{all}");
+}
+
+fn model_error(yaml: &str, line: &str, at: &str, message: &str) {
+    let file = "acme/painter.yaml";
+    let error =
+        parse_model(Path::new(file), yaml, &base_provider()).expect_err("the spec is invalid");
+    assert_diagnostic(error, &position(file, yaml, line, at), message);
+}
+
+fn provider_error(yaml: &str, line: &str, at: &str, message: &str) {
+    let file = "acme/provider.yaml";
+    let error = parse_provider(Path::new(file), yaml).expect_err("the spec is invalid");
+    assert_diagnostic(error, &position(file, yaml, line, at), message);
+}
+
+#[test]
+fn the_bases_are_valid() {
+    let provider = base_provider();
+    let model = parse_model(Path::new("acme/painter.yaml"), MODEL, &provider)
+        .unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(model.submit_path, "/v1/painter");
+    assert_eq!(model.parameters.len(), 5);
+}
+
+// ---- shape errors, reported by serde_yaml at their position ----
+
+#[test]
+fn unknown_keys_are_errors() {
+    let yaml = edit(MODEL, "    step: 0.1\n", "    step: 0.1\n    stepp: 2\n");
+    model_error(
+        &yaml,
+        "stepp: 2",
+        "stepp",
+        "parameters[1]: unknown field `stepp`, expected one of `name`, `type`",
+    );
+    let yaml = edit(
+        PROVIDER,
+        "name: acme\n",
+        "name: acme\nwebsite: https://acme.test\n",
+    );
+    provider_error(&yaml, "website:", "website", "unknown field `website`");
+}
+
+#[test]
+fn unknown_parameter_types_name_the_allowed_ones() {
+    let yaml = edit(MODEL, "    type: number\n", "    type: float\n");
+    model_error(
+        &yaml,
+        "type: float",
+        "float",
+        "unknown variant `float`, expected one of `boolean`, `string`, `integer`, `number`, `image_url`, `image_size`",
+    );
+}
+
+#[test]
+fn unknown_protocols_name_the_three_known_ones() {
+    let yaml = edit(
+        PROVIDER,
+        "protocol: flat_prediction_queue",
+        "protocol: grpc",
+    );
+    provider_error(
+        &yaml,
+        "protocol: grpc",
+        "grpc",
+        "unknown variant `grpc`, expected one of `flat_prediction_queue`, `envelope_prediction_queue`, `openai_sync`",
+    );
+}
+
+#[test]
+fn wrong_value_types_and_yaml_syntax() {
+    let yaml = edit(MODEL, "    required: true\n", "    required: yes\n");
+    model_error(
+        &yaml,
+        "required: yes",
+        "yes",
+        "invalid type: string \"yes\", expected a boolean",
+    );
+    let yaml = edit(MODEL, "enum: [png, jpeg]", "enum: [png, jpeg");
+    let error = parse_model(Path::new("acme/painter.yaml"), &yaml, &base_provider()).unwrap_err();
+    assert!(
+        error.to_string().starts_with("acme/painter.yaml:"),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("did not find expected"),
+        "{error}"
+    );
+}
+
+// ---- semantic errors, located with the span index ----
+
+#[test]
+fn defaults_must_be_allowed_values() {
+    let yaml = edit(MODEL, "default: 0.6", "default: 1.5");
+    model_error(
+        &yaml,
+        "default: 1.5",
+        "1.5",
+        "`1.5` is above the maximum; `strength` allows a number from 0 to 1 in steps of 0.1",
+    );
+    let yaml = edit(MODEL, "default: 0.6", "default: 0.65");
+    model_error(
+        &yaml,
+        "default: 0.65",
+        "0.65",
+        "`0.65` is not a whole number of steps",
+    );
+    let yaml = edit(MODEL, "default: png", "default: gif");
+    model_error(
+        &yaml,
+        "default: gif",
+        "gif",
+        "`gif` is not one of the allowed values; `format` allows one of png, jpeg",
+    );
+    let yaml = edit(MODEL, "default: 512*512", "default: 2048*2048");
+    model_error(
+        &yaml,
+        "default: 2048*2048",
+        "2048*2048",
+        "`2048*2048` is not one of the allowed values",
+    );
+    let yaml = edit(MODEL, "default: 0.6", "default: lots");
+    model_error(
+        &yaml,
+        "default: lots",
+        "lots",
+        "`lots` is not a number in plain decimal notation",
+    );
+}
+
+#[test]
+fn steps_must_divide_the_range() {
+    let yaml = edit(MODEL, "step: 0.1", "step: 0.3");
+    model_error(
+        &yaml,
+        "step: 0.3",
+        "0.3",
+        "`step` 0.3 does not divide the range 0 to 1",
+    );
+    let yaml = edit(MODEL, "step: 0.1", "step: 0");
+    model_error(&yaml, "step: 0", "0", "`step` must be greater than 0");
+}
+
+#[test]
+fn ranges_must_be_ordered_and_integers_whole() {
+    let yaml = edit(MODEL, "minimum: -1", "minimum: 200");
+    model_error(
+        &yaml,
+        "minimum: 200",
+        "200",
+        "`minimum` 200 is greater than `maximum` 100",
+    );
+    let yaml = edit(MODEL, "maximum: 100", "maximum: 100.5");
+    model_error(
+        &yaml,
+        "maximum: 100.5",
+        "100.5",
+        "`100.5` is not a whole number, as `maximum` of an integer must be",
+    );
+}
+
+#[test]
+fn duplicate_parameter_names() {
+    let yaml = edit(MODEL, "  - name: format\n", "  - name: strength\n");
+    let file = "acme/painter.yaml";
+    let error = parse_model(Path::new(file), &yaml, &base_provider()).unwrap_err();
+    assert_diagnostic(
+        error,
+        &nth_position(file, &yaml, "- name: strength", 1, "strength"),
+        "parameter `strength` is already defined at parameters[1]",
+    );
+}
+
+#[test]
+fn a_required_parameter_cannot_have_a_default() {
+    let yaml = edit(
+        MODEL,
+        "    required: true\n",
+        "    required: true\n    default: a dog\n",
+    );
+    model_error(
+        &yaml,
+        "default: a dog",
+        "a dog",
+        "a required parameter cannot have a default",
+    );
+}
+
+#[test]
+fn attributes_must_fit_the_type() {
+    let yaml = edit(
+        MODEL,
+        "    default: png\n",
+        "    default: png\n    step: 1\n",
+    );
+    model_error(
+        &yaml,
+        "step: 1",
+        "1",
+        "`step` does not apply to a parameter of type `string`; it applies to: integer, number",
+    );
+    let yaml = edit(
+        MODEL,
+        "    maximum: 100\n",
+        "    maximum: 100\n    fixed: 3\n",
+    );
+    model_error(
+        &yaml,
+        "fixed: 3",
+        "3",
+        "only `string` parameters can be fixed",
+    );
+}
+
+#[test]
+fn enumerations() {
+    let yaml = edit(MODEL, "enum: [png, jpeg]", "enum: [png, png]");
+    let file = "acme/painter.yaml";
+    let error = parse_model(Path::new(file), &yaml, &base_provider()).unwrap_err();
+    // The second `png`, the only one followed by `]`.
+    assert_diagnostic(
+        error,
+        &position(file, &yaml, "enum: [png, png]", "png]"),
+        "`png` is listed twice",
+    );
+
+    let yaml = edit(MODEL, "enum: [png, jpeg]", "enum: [png, \"1\"]");
+    model_error(
+        &yaml,
+        "enum: [png, \"1\"]",
+        "\"1\"",
+        "`1` cannot be turned into a Rust variant name; name it in `variant_names`",
+    );
+
+    let yaml = edit(
+        MODEL,
+        "enum: [512*512, 1024*1024]",
+        "enum: [512*512, 1024 by 1024]",
+    );
+    model_error(
+        &yaml,
+        "1024 by 1024",
+        "1024 by",
+        "`1024 by 1024` is neither a size written W*H nor a lowercase keyword",
+    );
+}
+
+#[test]
+fn custom_size_rules_must_admit_the_presets() {
+    let yaml = edit(
+        MODEL,
+        "    description: How big.\n",
+        "    description: How big.\n    custom: {multiple_of: 1000}\n",
+    );
+    model_error(
+        &yaml,
+        "enum: [512*512, 1024*1024]",
+        "512*512",
+        "preset `512*512` has a side that is not a multiple of the required unit by the `custom` rules",
+    );
+    let yaml = edit(
+        MODEL,
+        "    description: How big.\n",
+        "    description: How big.\n    custom: {max_aspect_ratio: wide}\n",
+    );
+    model_error(
+        &yaml,
+        "max_aspect_ratio: wide",
+        "wide",
+        "`wide` is not an aspect ratio: expected `long:short`",
+    );
+}
+
+#[test]
+fn sentinels_must_be_allowed_values() {
+    let yaml = edit(
+        MODEL,
+        "    maximum: 100\n",
+        "    maximum: 100\n    sentinels:\n      - {value: -5, name: random, meaning: random}\n",
+    );
+    model_error(&yaml, "value: -5", "-5", "`-5` is below the minimum");
+}
+
+#[test]
+fn rust_names_must_not_collide() {
+    let yaml = edit(MODEL, "  - name: format\n", "  - name: request\n");
+    model_error(
+        &yaml,
+        "name: request",
+        "request",
+        "the Rust type `Request` for `request` is already taken by the request; set `rust_name`",
+    );
+}
+
+#[test]
+fn examples_must_be_valid_requests() {
+    let yaml = edit(
+        MODEL,
+        "{prompt: a cat, strength: 0.5}",
+        "{prompt: a cat, strenght: 0.5}",
+    );
+    model_error(
+        &yaml,
+        "strenght",
+        "strenght",
+        "`strenght` is not a parameter of this model",
+    );
+    let yaml = edit(
+        MODEL,
+        "{prompt: a cat, strength: 0.5}",
+        "{prompt: a cat, strength: 2}",
+    );
+    model_error(&yaml, "strength: 2}", "2}", "`2` is above the maximum");
+    let yaml = edit(MODEL, "{prompt: a cat, strength: 0.5}", "{strength: 0.5}");
+    model_error(
+        &yaml,
+        "{strength: 0.5}",
+        "body",
+        "required parameter `prompt` is missing",
+    );
+    let yaml = edit(
+        MODEL,
+        "{prompt: a cat, strength: 0.5}",
+        "{prompt: a cat, strength: \"0.5\"}",
+    );
+    model_error(&yaml, "\"0.5\"", "\"0.5\"", "`\"0.5\"` is not a number");
+}
+
+#[test]
+fn capabilities_must_name_parameters() {
+    let yaml = edit(
+        MODEL,
+        "estimated_time: 1-3s\n",
+        "estimated_time: 1-3s\nsync_mode: enable_sync\n",
+    );
+    model_error(
+        &yaml,
+        "sync_mode: enable_sync",
+        "enable_sync",
+        "there is no parameter `enable_sync`",
+    );
+    let yaml = edit(
+        MODEL,
+        "estimated_time: 1-3s\n",
+        "estimated_time: 1-3s\nsync_mode: format\n",
+    );
+    model_error(
+        &yaml,
+        "sync_mode: format",
+        "format",
+        "`format` must be a settable boolean parameter",
+    );
+}
+
+#[test]
+fn metadata() {
+    let yaml = edit(MODEL, "estimated_time: 1-3s", "estimated_time: quick");
+    model_error(
+        &yaml,
+        "estimated_time: quick",
+        "quick",
+        "`quick` is not a time estimate: expected seconds as `1-3s` or `26s`",
+    );
+    let yaml = edit(MODEL, "id: painter", "id: my painter");
+    model_error(
+        &yaml,
+        "id: my painter",
+        "my painter",
+        "`my painter` is not a model id",
+    );
+}
+
+#[test]
+fn a_submit_path_without_the_model_needs_a_fixed_model_parameter() {
+    let provider_yaml = edit(PROVIDER, "path: /v1/{model}", "path: /v1/generate");
+    let provider = parse_provider(Path::new("acme/provider.yaml"), &provider_yaml).unwrap();
+    let file = "acme/painter.yaml";
+    let error = parse_model(Path::new(file), MODEL, &provider).unwrap_err();
+    assert_diagnostic(
+        error,
+        &position(file, MODEL, "parameters:", "parameters"),
+        "does not name the model, so a parameter must be `fixed` to the model id `painter`",
+    );
+}
+
+#[test]
+fn base_urls_are_origins() {
+    let yaml = edit(
+        PROVIDER,
+        "base_url: https://api.acme.test",
+        "base_url: https://api.acme.test/v1",
+    );
+    provider_error(
+        &yaml,
+        "base_url: https",
+        "https",
+        "`https://api.acme.test/v1` is not an origin",
+    );
+    let yaml = edit(
+        PROVIDER,
+        "base_url: https://api.acme.test",
+        "base_url: http://api.acme.test",
+    );
+    provider_error(
+        &yaml,
+        "base_url: http",
+        "http",
+        "is not an origin: expected `https://host` (or `http://` on loopback)",
+    );
+}
+
+#[test]
+fn queue_protocols_need_a_result_endpoint_with_an_id() {
+    let yaml = edit(
+        PROVIDER,
+        "  result:\n    method: GET\n    path: /v1/predictions/{id}\n",
+        "",
+    );
+    provider_error(
+        &yaml,
+        "endpoints:",
+        "endpoints",
+        "a prediction-queue provider needs a `result` endpoint to poll",
+    );
+    let yaml = edit(
+        PROVIDER,
+        "path: /v1/predictions/{id}",
+        "path: /v1/predictions/latest",
+    );
+    provider_error(
+        &yaml,
+        "path: /v1/predictions/latest",
+        "/v1",
+        "must contain `{id}` once",
+    );
+    let yaml = edit(PROVIDER, "path: /v1/{model}", "path: /v1/{version}/{model}");
+    provider_error(
+        &yaml,
+        "path: /v1/{version}",
+        "/v1",
+        "has an unknown placeholder",
+    );
+}
+
+#[test]
+fn statuses_need_both_terminal_outcomes_and_no_duplicates() {
+    let yaml = edit(PROVIDER, "  - value: failed\n    terminal: failure\n", "");
+    provider_error(
+        &yaml,
+        "statuses:",
+        "statuses",
+        "no status is marked `terminal: failure`",
+    );
+    let yaml = edit(PROVIDER, "  - value: failed\n", "  - value: done\n");
+    let file = "acme/provider.yaml";
+    let error = parse_provider(Path::new(file), &yaml).unwrap_err();
+    assert_diagnostic(
+        error,
+        &nth_position(file, &yaml, "- value: done", 1, "done"),
+        "status `done` is listed twice",
+    );
+}
+
+#[test]
+fn responses_need_the_roles_their_protocol_reads() {
+    let yaml = edit(
+        PROVIDER,
+        "        type: string[]\n        role: outputs\n",
+        "        type: string[]\n",
+    );
+    // `result:` under `responses:`, not the one under `endpoints:`.
+    let file = "acme/provider.yaml";
+    let error = parse_provider(Path::new(file), &yaml).unwrap_err();
+    assert_diagnostic(
+        error,
+        &nth_position(file, &yaml, "  result:", 1, "result"),
+        "responses.result: no field has `role: outputs`",
+    );
+    let yaml = edit(
+        PROVIDER,
+        "        type: string[]\n        role: outputs\n",
+        "        type: string\n        role: outputs\n",
+    );
+    provider_error(
+        &yaml,
+        "role: outputs",
+        "outputs",
+        "`role: outputs` needs a field of type `string[]` or `object[]`",
+    );
+    let yaml = edit(
+        PROVIDER,
+        "      - name: outputs\n",
+        "      - name: logs\n        type: object[]\n        type_name: Log\n        fields:\n          - {name: at, type: string, role: error}\n      - name: outputs\n",
+    );
+    provider_error(
+        &yaml,
+        "role: error}",
+        "error}",
+        "roles cannot be inside arrays",
+    );
+    let yaml = edit(
+        PROVIDER,
+        "      - name: outputs\n",
+        "      - name: meta\n        type: object\n      - name: outputs\n",
+    );
+    provider_error(
+        &yaml,
+        "- name: meta",
+        "name",
+        "an `object` field needs `type_name` and `fields`",
+    );
+    let yaml = edit(
+        PROVIDER,
+        "    type_name: Prediction\n",
+        "    type_name: Submitted\n",
+    );
+    let file = "acme/provider.yaml";
+    let error = parse_provider(Path::new(file), &yaml).unwrap_err();
+    assert_diagnostic(
+        error,
+        &nth_position(file, &yaml, "type_name: Submitted", 1, "Submitted"),
+        "the type `Submitted` is already defined with different fields",
+    );
+}
+
+#[test]
+fn example_responses_must_match_the_documented_fields() {
+    let yaml = edit(
+        PROVIDER,
+        "{id: p1, status: done,",
+        "{id: p1, status: finished,",
+    );
+    provider_error(
+        &yaml,
+        "status: finished",
+        "finished",
+        "`finished` is not one of the documented statuses",
+    );
+    let yaml = edit(
+        PROVIDER,
+        "{id: p1, status: done,",
+        "{id: p1, status: done, seconds: 3,",
+    );
+    provider_error(
+        &yaml,
+        "seconds: 3",
+        "seconds",
+        "`seconds` is not a documented field of `Prediction`: add it to the response's fields",
+    );
+    let yaml = edit(PROVIDER, "{id: p1, status: done,", "{status: done,");
+    provider_error(
+        &yaml,
+        "{status: done,",
+        "body",
+        "required field `id` is missing",
+    );
+}
+
+#[test]
+fn errors_and_names() {
+    let yaml = edit(
+        PROVIDER,
+        "    description: Slow down.\n",
+        "    description: Slow down.\n  - code: 429\n    name: Again\n    kind: rate_limited\n    description: Twice.\n",
+    );
+    let file = "acme/provider.yaml";
+    let error = parse_provider(Path::new(file), &yaml).unwrap_err();
+    assert_diagnostic(
+        error,
+        &nth_position(file, &yaml, "- code: 429", 1, "429"),
+        "HTTP status 429 is documented twice",
+    );
+    let yaml = edit(PROVIDER, "env_var: ACME_API_KEY", "env_var: acme_api_key");
+    provider_error(
+        &yaml,
+        "env_var: acme",
+        "acme",
+        "`acme_api_key` is not an environment variable name",
+    );
+}
+
+// ---- directory layout ----
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("imagegen-spec-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+#[test]
+fn the_layout_is_checked_and_every_problem_reported_at_once() {
+    let specs = scratch("layout");
+    write(&specs.join("acme/provider.yaml"), PROVIDER);
+    write(&specs.join("acme/painter.yaml"), MODEL);
+    write(&specs.join("acme/tools/painter.yaml"), MODEL);
+    write(
+        &specs.join("acme/bad.yaml"),
+        &edit(MODEL, "id: painter", "id: bad").replace("default: 0.6", "default: 7"),
+    );
+    write(&specs.join("acme/old.yml"), MODEL);
+    write(&specs.join("stray.yaml"), MODEL);
+    write(&specs.join("empty/README.md"), "nothing");
+    write(
+        &specs.join("renamed/provider.yaml"),
+        &PROVIDER.replace("name: acme", "name: other"),
+    );
+    let error = imagegen_spec::load(&specs)
+        .unwrap_err()
+        .to_string()
+        .replace(&format!("{}/", specs.display()), "");
+    for expected in [
+        "acme/bad.yaml:14:14: parameters[1].default: `7` is above the maximum",
+        "acme/old.yml:1:1: spec files use the `.yaml` extension",
+        "acme/tools/painter.yaml:1:1: the model id is `painter` but the file is at `tools/painter.yaml`",
+        "empty:1:1: a provider directory needs a provider.yaml",
+        "renamed/provider.yaml:1:1: the provider is named `other` but its directory is `renamed`",
+        "stray.yaml:1:1: spec files belong in a provider directory",
+    ] {
+        assert!(
+            error.contains(expected),
+            "expected {expected:?} in:\n{error}"
+        );
+    }
+    fs::remove_dir_all(&specs).unwrap();
+}
+
+#[test]
+fn two_models_cannot_share_a_module() {
+    let specs = scratch("modules");
+    write(&specs.join("acme/provider.yaml"), PROVIDER);
+    write(
+        &specs.join("acme/a-b.yaml"),
+        &MODEL.replace("id: painter", "id: a-b"),
+    );
+    write(
+        &specs.join("acme/a_b.yaml"),
+        &MODEL.replace("id: painter", "id: a_b"),
+    );
+    let error = imagegen_spec::load(&specs).unwrap_err().to_string();
+    assert!(
+        error.contains(
+            "models `a-b` and `a_b` both become the Rust module `a_b`; set `rust_name` on one"
+        ),
+        "{error}"
+    );
+    fs::remove_dir_all(&specs).unwrap();
+}

@@ -1,0 +1,34 @@
+// The valid counterparts of the compile-fail cases.
+use imagegen_gptproto::openai_gpt_image_1_text_to_image as gptproto_gpt_image_1;
+use imagegen_gptproto::openai_gpt_image_2_text_to_image as gpt_image_2;
+use imagegen_vibedream::{gpt_image_1, z_image_turbo};
+
+fn main() {
+    // Strength at both ends of its range and on its step.
+    assert_eq!(z_image_turbo::strength!(0).get(), 0.0);
+    assert_eq!(z_image_turbo::strength!(0.6).get(), 0.6);
+    assert_eq!(z_image_turbo::strength!(1).get(), 1.0);
+    assert_eq!(z_image_turbo::strength!(1.0), z_image_turbo::Strength::MAX);
+
+    // Seed at both ends, including the -1 sentinel.
+    assert_eq!(z_image_turbo::seed!(-1), z_image_turbo::Seed::RANDOM);
+    assert_eq!(z_image_turbo::seed!(2147483647).get(), 2_147_483_647);
+
+    // gpt-image-2: a preset, a custom size, and 3:1 exactly.
+    assert_eq!(gpt_image_2::size!("2048x1152"), gpt_image_2::Size::S2048x1152);
+    assert_eq!(gpt_image_2::size!("1008x1008").dimensions(), Some((1008, 1008)));
+    assert_eq!(gpt_image_2::size!("3072x1024").dimensions(), Some((3072, 1024)));
+
+    // Text and URLs.
+    assert_eq!(gptproto_gpt_image_1::prompt!("a").as_str(), "a");
+    assert_eq!(z_image_turbo::image!("https://example.com/photo.jpg").as_str(), "https://example.com/photo.jpg");
+
+    // Each model with its own size, and a full request.
+    let _ = gpt_image_1::Request::new("a lighthouse").size(gpt_image_1::Size::S1024x1536);
+    let request = z_image_turbo::Request::new("a lighthouse")
+        .size(z_image_turbo::Size::S512x512)
+        .strength(z_image_turbo::strength!(0.3))
+        .seed(z_image_turbo::seed!(42));
+    let json = serde_json::to_string(&request).unwrap();
+    assert_eq!(json, r#"{"prompt":"a lighthouse","size":"512*512","strength":0.3,"seed":42}"#);
+}

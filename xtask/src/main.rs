@@ -2,7 +2,10 @@
 //!
 //! `cargo xtask codegen` regenerates every provider crate from `specs/`;
 //! `cargo xtask codegen --check` changes nothing and fails, naming each file,
-//! when the committed output is stale.
+//! when the committed output is stale; `cargo xtask bench` prints how codegen
+//! time grows with the number of models.
+
+mod bench;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,10 +14,11 @@ use std::time::Instant;
 use imagegen_codegen::{Mode, generate, sync};
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check]
+usage: cargo xtask <task>
 
   codegen          regenerate crates/providers/* and specs/*.schema.json from specs/
-  codegen --check  change nothing; exit 1 naming each stale, missing or orphaned file";
+  codegen --check  change nothing; exit 1 naming each stale, missing or orphaned file
+  bench            time loading and generating 10, 100 and 1,000 synthetic models";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,6 +30,7 @@ fn main() -> ExitCode {
     {
         ["codegen"] => Mode::Write,
         ["codegen", "--check"] => Mode::Check,
+        ["bench"] => return bench::bench(&project_root()),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

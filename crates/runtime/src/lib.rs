@@ -12,6 +12,7 @@ pub mod traits;
 
 mod literal;
 mod param_error;
+mod param_traits;
 mod violation;
 
 #[doc(hidden)]
@@ -20,6 +21,12 @@ pub mod serde_support;
 pub use param_error::ParamError;
 pub use traits::{ModelRequest, OutputRef, Provider, ResponseFields};
 pub use violation::Violation;
+
+/// What the runtime's macros name from their expansion site.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
 
 /// Any JSON value: the type of documented response fields whose shape the
 /// documentation does not give.

@@ -77,9 +77,8 @@ fn allowed_const(param: &Param) -> TokenStream {
     }
 }
 
-/// `FromStr`, `TryFrom<&str>`, `Display` and serde for a type whose wire form
-/// is text: parsing goes through `Self::__from_wire`, and near misses of the
-/// documented values get a suggestion.
+/// `Display` (which varies by kind), then the conversions the runtime's
+/// `__text_traits!` writes for every type sent as text.
 fn text_impls(
     param: &Param,
     name: &proc_macro2::Ident,
@@ -87,44 +86,14 @@ fn text_impls(
     with_suggestion: bool,
 ) -> TokenStream {
     let wire = &param.name;
-    let suggestion = with_suggestion.then(|| {
-        quote! {
-            .with_suggestion(match violation {
-                rt::Violation::NotAllowed | rt::Violation::Malformed => rt::rules::suggest(value, &Self::WIRE),
-                _ => None,
-            })
-        }
-    });
+    let suggest = with_suggestion.then(|| quote!(, suggest));
     quote! {
-        impl std::str::FromStr for #name {
-            type Err = rt::ParamError;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Self::__from_wire(value).map_err(|violation| {
-                    rt::ParamError::new(#wire, value, violation, Self::ALLOWED) #suggestion
-                })
-            }
-        }
-        impl TryFrom<&str> for #name {
-            type Error = rt::ParamError;
-            fn try_from(value: &str) -> Result<Self, Self::Error> {
-                value.parse()
-            }
-        }
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 #display
             }
         }
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_str(self)
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-            }
-        }
+        rt::__text_traits!(#name, #wire #suggest);
     }
 }
 
@@ -536,8 +505,9 @@ fn numeric_example(
     code
 }
 
-/// Numeric newtypes share their conversions: `TryFrom<raw>`, `FromStr` via
-/// the raw type's parser, `Display`, `From<Self> for raw` and serde.
+/// `Display` (which varies by kind), then the conversions the runtime's
+/// `__number_traits!` writes for every numeric type: `TryFrom<raw>`,
+/// `FromStr`, `From<Self> for raw` and serde.
 fn numeric_impls(
     param: &Param,
     name: &proc_macro2::Ident,
@@ -546,47 +516,13 @@ fn numeric_impls(
     display: TokenStream,
 ) -> TokenStream {
     let wire = &param.name;
-    let serialize = if raw.to_string() == "f64" {
-        quote!(serialize_f64)
-    } else {
-        quote!(serialize_i64)
-    };
     quote! {
-        impl TryFrom<#raw> for #name {
-            type Error = rt::ParamError;
-            fn try_from(value: #raw) -> Result<Self, Self::Error> {
-                Self::try_new(value)
-            }
-        }
-        impl std::str::FromStr for #name {
-            type Err = rt::ParamError;
-            fn from_str(text: &str) -> Result<Self, Self::Err> {
-                let value: #raw = text
-                    .parse()
-                    .map_err(|_| rt::ParamError::new(#wire, text, rt::Violation::Malformed, Self::ALLOWED))?;
-                Self::#from_raw(value).map_err(|violation| rt::ParamError::new(#wire, text, violation, Self::ALLOWED))
-            }
-        }
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 #display
             }
         }
-        impl From<#name> for #raw {
-            fn from(value: #name) -> Self {
-                value.get()
-            }
-        }
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.#serialize(self.get())
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::serde_support::deserialize_with(deserializer, Self::try_new)
-            }
-        }
+        rt::__number_traits!(#name, #raw, #from_raw, #wire);
     }
 }
 
@@ -845,7 +781,7 @@ fn text_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
     let doc = type_doc(param, &code);
     let allowed = allowed_const(param);
     let default = default_const(param);
-    let impls = text_impls(param, &name, quote!(f.write_str(&self.0)), false);
+    let impls = quote!(rt::__owned_text_traits!(#name, #wire););
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -881,17 +817,6 @@ fn text_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
             /// The text, owned.
             pub fn into_string(self) -> String {
                 self.0.into_owned()
-            }
-        }
-        impl TryFrom<String> for #name {
-            type Error = rt::ParamError;
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::try_new(value)
-            }
-        }
-        impl AsRef<str> for #name {
-            fn as_ref(&self) -> &str {
-                &self.0
             }
         }
         #impls

@@ -45,15 +45,39 @@ pub(crate) fn crate_files(
         contents: rust_file(&provider_path, &provider_spec, provider_module(provider))?,
         path: provider_path,
     });
-    for model in &provider.models {
+    let models = parallel_map(&provider.models, |model| {
         let path = format!("{dir}/src/{}.rs", model.module);
         let source = spec_path(&model.file, root);
-        files.push(GeneratedFile {
+        Ok(GeneratedFile {
             contents: rust_file(&path, &source, model::model_module(provider, model))?,
             path,
-        });
+        })
+    });
+    for file in models {
+        files.push(file?);
     }
     Ok(files)
+}
+
+/// `f` over `items` on every core, results in order. Each model's module is
+/// independent, and building and printing its tokens is most of codegen's time.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| match worker.join() {
+                Ok(results) => results,
+                // A panic in codegen is a bug; let it surface as one.
+                Err(payload) => std::panic::resume_unwind(payload),
+            })
+            .collect()
+    })
 }
 
 fn provider_module(provider: &Provider) -> TokenStream {

@@ -497,49 +497,7 @@ impl Prompt {
         self.0.into_owned()
     }
 }
-impl TryFrom<String> for Prompt {
-    type Error = rt::ParamError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::try_new(value)
-    }
-}
-impl AsRef<str> for Prompt {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-impl std::str::FromStr for Prompt {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("prompt", value, violation, Self::ALLOWED)
-            })
-    }
-}
-impl TryFrom<&str> for Prompt {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl std::fmt::Display for Prompt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl serde::Serialize for Prompt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Prompt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__owned_text_traits!(Prompt, "prompt");
 /// `background`: Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image. If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.
 ///
 /// Allowed: one of transparent, opaque, auto. Default: `auto` (applied by the server when the parameter is left out).
@@ -595,46 +553,12 @@ impl Background {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for Background {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("background", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for Background {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for Background {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for Background {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Background {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(Background, "background", suggest);
 /// `moderation`: Control the content-moderation level for images.
 ///
 /// Allowed: one of low, auto. Default: `auto` (applied by the server when the parameter is left out).
@@ -687,46 +611,12 @@ impl Moderation {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for Moderation {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("moderation", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for Moderation {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for Moderation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for Moderation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Moderation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(Moderation, "moderation", suggest);
 /// `n`: The number of images to generate.
 ///
 /// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out). Documented type: `number`.
@@ -782,54 +672,12 @@ impl N {
         self.0
     }
 }
-impl TryFrom<i64> for N {
-    type Error = rt::ParamError;
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::try_new(value)
-    }
-}
-impl std::str::FromStr for N {
-    type Err = rt::ParamError;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let value: i64 = text
-            .parse()
-            .map_err(|_| rt::ParamError::new(
-                "n",
-                text,
-                rt::Violation::Malformed,
-                Self::ALLOWED,
-            ))?;
-        Self::__from_i64(value)
-            .map_err(|violation| rt::ParamError::new(
-                "n",
-                text,
-                violation,
-                Self::ALLOWED,
-            ))
-    }
-}
 impl std::fmt::Display for N {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
-impl From<N> for i64 {
-    fn from(value: N) -> Self {
-        value.get()
-    }
-}
-impl serde::Serialize for N {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.get())
-    }
-}
-impl<'de> serde::Deserialize<'de> for N {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, Self::try_new)
-    }
-}
+rt::__number_traits!(N, i64, __from_i64, "n");
 /// `output_compression`: The compression level (0-100%) for the generated images.
 ///
 /// Allowed: an integer from 0 to 100. Default: `100` (applied by the server when the parameter is left out).
@@ -887,54 +735,12 @@ impl OutputCompression {
         self.0
     }
 }
-impl TryFrom<i64> for OutputCompression {
-    type Error = rt::ParamError;
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::try_new(value)
-    }
-}
-impl std::str::FromStr for OutputCompression {
-    type Err = rt::ParamError;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let value: i64 = text
-            .parse()
-            .map_err(|_| rt::ParamError::new(
-                "output_compression",
-                text,
-                rt::Violation::Malformed,
-                Self::ALLOWED,
-            ))?;
-        Self::__from_i64(value)
-            .map_err(|violation| rt::ParamError::new(
-                "output_compression",
-                text,
-                violation,
-                Self::ALLOWED,
-            ))
-    }
-}
 impl std::fmt::Display for OutputCompression {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
-impl From<OutputCompression> for i64 {
-    fn from(value: OutputCompression) -> Self {
-        value.get()
-    }
-}
-impl serde::Serialize for OutputCompression {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.get())
-    }
-}
-impl<'de> serde::Deserialize<'de> for OutputCompression {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, Self::try_new)
-    }
-}
+rt::__number_traits!(OutputCompression, i64, __from_i64, "output_compression");
 /// `output_format`: The format of the generated image.
 ///
 /// Allowed: one of png, jpeg, webp. Default: `png` (applied by the server when the parameter is left out).
@@ -990,46 +796,12 @@ impl OutputFormat {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for OutputFormat {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("output_format", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for OutputFormat {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for OutputFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for OutputFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for OutputFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(OutputFormat, "output_format", suggest);
 /// `quality`: The quality of the image that will be generated.
 ///
 /// Allowed: one of low, medium, high. Default: `medium` (applied by the server when the parameter is left out).
@@ -1085,46 +857,12 @@ impl Quality {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for Quality {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("quality", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for Quality {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for Quality {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for Quality {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Quality {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(Quality, "quality", suggest);
 /// `size`: The size of the generated image.
 ///
 /// Allowed: one of 1024x1024, 1024x1536, 1536x1024. Default: `1024x1024` (applied by the server when the parameter is left out).
@@ -1188,46 +926,12 @@ impl Size {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for Size {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("size", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for Size {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for Size {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for Size {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Size {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(Size, "size", suggest);
 /// `response_format`: The format in which the generated images are returned.
 ///
 /// Allowed: one of url, b64\_json. Default: `url` (applied by the server when the parameter is left out).
@@ -1280,46 +984,12 @@ impl ResponseFormat {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for ResponseFormat {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("response_format", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for ResponseFormat {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for ResponseFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for ResponseFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResponseFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(ResponseFormat, "response_format", suggest);
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __aimlapi_openai_gpt_image_1_prompt {

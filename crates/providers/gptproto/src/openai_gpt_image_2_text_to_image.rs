@@ -319,49 +319,7 @@ impl Prompt {
         self.0.into_owned()
     }
 }
-impl TryFrom<String> for Prompt {
-    type Error = rt::ParamError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::try_new(value)
-    }
-}
-impl AsRef<str> for Prompt {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-impl std::str::FromStr for Prompt {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("prompt", value, violation, Self::ALLOWED)
-            })
-    }
-}
-impl TryFrom<&str> for Prompt {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl std::fmt::Display for Prompt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl serde::Serialize for Prompt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Prompt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__owned_text_traits!(Prompt, "prompt");
 /// `n`: The number of images to generate. Must be between 1 and 10.
 ///
 /// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out).
@@ -417,54 +375,12 @@ impl N {
         self.0
     }
 }
-impl TryFrom<i64> for N {
-    type Error = rt::ParamError;
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::try_new(value)
-    }
-}
-impl std::str::FromStr for N {
-    type Err = rt::ParamError;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let value: i64 = text
-            .parse()
-            .map_err(|_| rt::ParamError::new(
-                "n",
-                text,
-                rt::Violation::Malformed,
-                Self::ALLOWED,
-            ))?;
-        Self::__from_i64(value)
-            .map_err(|violation| rt::ParamError::new(
-                "n",
-                text,
-                violation,
-                Self::ALLOWED,
-            ))
-    }
-}
 impl std::fmt::Display for N {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
-impl From<N> for i64 {
-    fn from(value: N) -> Self {
-        value.get()
-    }
-}
-impl serde::Serialize for N {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.get())
-    }
-}
-impl<'de> serde::Deserialize<'de> for N {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, Self::try_new)
-    }
-}
+rt::__number_traits!(N, i64, __from_i64, "n");
 /// `size`: The size of the generated images. For gpt-image-2: supports arbitrary resolutions (max edge ≤ 3840px, both sides must be multiples of 16px, aspect ratio ≤ 3:1, total pixels between 655,360 and 8,294,400).
 ///
 /// Allowed: one of 1024x1024, 1536x1024, 1024x1536, 2048x2048, 2048x1152, 3840x2160, 2160x3840, or a custom WxH size with both sides multiples of 16, longest side at most 3840, aspect ratio at most 3:1, 655360 to 8294400 pixels in total. Default: `1024x1024` (applied by the server when the parameter is left out).
@@ -576,29 +492,6 @@ impl Size {
         }
     }
 }
-impl std::str::FromStr for Size {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("size", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for Size {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for Size {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -607,18 +500,7 @@ impl std::fmt::Display for Size {
         }
     }
 }
-impl serde::Serialize for Size {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Size {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(Size, "size", suggest);
 /// A custom `size` for GPT Image 2 Text to Image: both sides multiples of 16, longest side at most 3840, aspect ratio at most 3:1, 655360 to 8294400 pixels in total.
 ///
 /// Built by [`CustomSize::try_new`], by parsing a [`Size`], or checked at compile time by [`size!`](crate::openai_gpt_image_2_text_to_image::size).
@@ -728,46 +610,12 @@ impl Quality {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for Quality {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("quality", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for Quality {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for Quality {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for Quality {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Quality {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(Quality, "quality", suggest);
 /// `response_format`: The format in which the generated images are returned. url returns a temporary URL, b64_json returns base64-encoded JSON.
 ///
 /// Allowed: one of url, b64\_json. Default: `url` (applied by the server when the parameter is left out).
@@ -818,46 +666,12 @@ impl ResponseFormat {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for ResponseFormat {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("response_format", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for ResponseFormat {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for ResponseFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for ResponseFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResponseFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(ResponseFormat, "response_format", suggest);
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __gptproto_openai_gpt_image_2_text_to_image_prompt {

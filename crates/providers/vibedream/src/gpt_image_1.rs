@@ -292,46 +292,12 @@ impl Size {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for Size {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("size", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for Size {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for Size {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for Size {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Size {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(Size, "size", suggest);
 /// `quality`: Choose the desired quality of the image output.
 ///
 /// Allowed: one of low, medium, high. The documentation gives no default.
@@ -383,43 +349,9 @@ impl Quality {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for Quality {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("quality", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for Quality {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for Quality {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for Quality {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Quality {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(Quality, "quality", suggest);

@@ -317,49 +317,7 @@ impl Image {
         self.0.into_owned()
     }
 }
-impl TryFrom<String> for Image {
-    type Error = rt::ParamError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::try_new(value)
-    }
-}
-impl AsRef<str> for Image {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-impl std::str::FromStr for Image {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("image", value, violation, Self::ALLOWED)
-            })
-    }
-}
-impl TryFrom<&str> for Image {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl std::fmt::Display for Image {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl serde::Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__owned_text_traits!(Image, "image");
 /// `size`: The size of the generated image in pixels
 ///
 /// Allowed: one of 512\*512, 768\*768, 1024\*1024, 1024\*768, 768\*1024, 1280\*720, 720\*1280. Default: `1024*1024` (applied by the server when the parameter is left out).
@@ -453,46 +411,12 @@ impl Size {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for Size {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("size", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for Size {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for Size {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for Size {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Size {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(Size, "size", suggest);
 /// `strength`: Controls the strength of the transformation when using a reference image (0 to 1)
 ///
 /// Allowed: a number from 0 to 1 in steps of 0.1. Default: `0.6` (applied by the server when the parameter is left out).
@@ -550,54 +474,12 @@ impl Strength {
         Self::RULE.to_f64(self.0)
     }
 }
-impl TryFrom<f64> for Strength {
-    type Error = rt::ParamError;
-    fn try_from(value: f64) -> Result<Self, Self::Error> {
-        Self::try_new(value)
-    }
-}
-impl std::str::FromStr for Strength {
-    type Err = rt::ParamError;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let value: f64 = text
-            .parse()
-            .map_err(|_| rt::ParamError::new(
-                "strength",
-                text,
-                rt::Violation::Malformed,
-                Self::ALLOWED,
-            ))?;
-        Self::__from_f64(value)
-            .map_err(|violation| rt::ParamError::new(
-                "strength",
-                text,
-                violation,
-                Self::ALLOWED,
-            ))
-    }
-}
 impl std::fmt::Display for Strength {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&Self::RULE.format(self.0))
     }
 }
-impl From<Strength> for f64 {
-    fn from(value: Strength) -> Self {
-        value.get()
-    }
-}
-impl serde::Serialize for Strength {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_f64(self.get())
-    }
-}
-impl<'de> serde::Deserialize<'de> for Strength {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, Self::try_new)
-    }
-}
+rt::__number_traits!(Strength, f64, __from_f64, "strength");
 /// `seed`: Random seed for reproducibility (-1 for random)
 ///
 /// Allowed: an integer from -1 to 2147483647 (-1 = a random seed). Default: `-1` (applied by the server when the parameter is left out). Documented type: `number`.
@@ -657,54 +539,12 @@ impl Seed {
         self.0
     }
 }
-impl TryFrom<i64> for Seed {
-    type Error = rt::ParamError;
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::try_new(value)
-    }
-}
-impl std::str::FromStr for Seed {
-    type Err = rt::ParamError;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let value: i64 = text
-            .parse()
-            .map_err(|_| rt::ParamError::new(
-                "seed",
-                text,
-                rt::Violation::Malformed,
-                Self::ALLOWED,
-            ))?;
-        Self::__from_i64(value)
-            .map_err(|violation| rt::ParamError::new(
-                "seed",
-                text,
-                violation,
-                Self::ALLOWED,
-            ))
-    }
-}
 impl std::fmt::Display for Seed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
-impl From<Seed> for i64 {
-    fn from(value: Seed) -> Self {
-        value.get()
-    }
-}
-impl serde::Serialize for Seed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.get())
-    }
-}
-impl<'de> serde::Deserialize<'de> for Seed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, Self::try_new)
-    }
-}
+rt::__number_traits!(Seed, i64, __from_i64, "seed");
 /// `output_format`: The format of the output image
 ///
 /// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
@@ -758,46 +598,12 @@ impl OutputFormat {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for OutputFormat {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("output_format", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for OutputFormat {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for OutputFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for OutputFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for OutputFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(OutputFormat, "output_format", suggest);
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __vibedream_z_image_turbo_image {

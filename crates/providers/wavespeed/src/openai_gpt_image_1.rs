@@ -334,49 +334,7 @@ impl Image {
         self.0.into_owned()
     }
 }
-impl TryFrom<String> for Image {
-    type Error = rt::ParamError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::try_new(value)
-    }
-}
-impl AsRef<str> for Image {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-impl std::str::FromStr for Image {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("image", value, violation, Self::ALLOWED)
-            })
-    }
-}
-impl TryFrom<&str> for Image {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl std::fmt::Display for Image {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl serde::Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__owned_text_traits!(Image, "image");
 /// `quality`: The quality of the generated image.
 ///
 /// Allowed: one of high, medium, low. Default: `medium` (applied by the server when the parameter is left out).
@@ -430,46 +388,12 @@ impl Quality {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for Quality {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("quality", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for Quality {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for Quality {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for Quality {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Quality {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(Quality, "quality", suggest);
 /// `mask_image`: An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where image should be edited. If there are multiple images provided, the mask will be applied on the first image. Must be a valid PNG file
 ///
 /// Allowed: an http(s) URL of a PNG image. The documentation gives no default. Documented type: `string`.
@@ -522,49 +446,7 @@ impl MaskImage {
         self.0.into_owned()
     }
 }
-impl TryFrom<String> for MaskImage {
-    type Error = rt::ParamError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::try_new(value)
-    }
-}
-impl AsRef<str> for MaskImage {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-impl std::str::FromStr for MaskImage {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("mask_image", value, violation, Self::ALLOWED)
-            })
-    }
-}
-impl TryFrom<&str> for MaskImage {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl std::fmt::Display for MaskImage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl serde::Serialize for MaskImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for MaskImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__owned_text_traits!(MaskImage, "mask_image");
 /// `size`: The size of the generated media in pixels (width*height).
 ///
 /// Allowed: one of auto, 1024\*1024, 1024\*1536, 1536\*1024. Default: `auto` (applied by the server when the parameter is left out).
@@ -635,46 +517,12 @@ impl Size {
         Err(rt::Violation::NotAllowed)
     }
 }
-impl std::str::FromStr for Size {
-    type Err = rt::ParamError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::__from_wire(value)
-            .map_err(|violation| {
-                rt::ParamError::new("size", value, violation, Self::ALLOWED)
-                    .with_suggestion(
-                        match violation {
-                            rt::Violation::NotAllowed | rt::Violation::Malformed => {
-                                rt::rules::suggest(value, &Self::WIRE)
-                            }
-                            _ => None,
-                        },
-                    )
-            })
-    }
-}
-impl TryFrom<&str> for Size {
-    type Error = rt::ParamError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 impl std::fmt::Display for Size {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for Size {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Size {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::deserialize_with(deserializer, |value: String| value.parse())
-    }
-}
+rt::__text_traits!(Size, "size", suggest);
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __wavespeed_openai_gpt_image_1_image {

@@ -1,0 +1,140 @@
+//! The conversions every generated parameter type has, written once.
+//!
+//! Rust's orphan rules forbid the runtime from implementing `FromStr` or
+//! serde's traits for the generated types generically, so each generated type
+//! invokes one of these macros instead of spelling the impls out: the
+//! generated files keep the parts that differ (rules, constants, docs) and the
+//! runtime owns the parts that do not. Each macro relies on the inherent
+//! items the generator always emits for that kind of type, named below.
+
+/// For numeric types with `ALLOWED`, `try_new(raw)`, `get()` and a `const fn`
+/// named by `$from_raw` returning `Result<Self, Violation>`: `TryFrom<raw>`,
+/// `FromStr` (parsing `raw`), `From<Self> for raw`, and serde as `raw`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __number_traits {
+    ($ty:ident, $raw:ty, $from_raw:ident, $name:literal) => {
+        impl ::core::convert::TryFrom<$raw> for $ty {
+            type Error = $crate::ParamError;
+            fn try_from(value: $raw) -> ::core::result::Result<Self, Self::Error> {
+                Self::try_new(value)
+            }
+        }
+        impl ::core::str::FromStr for $ty {
+            type Err = $crate::ParamError;
+            fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
+                let value: $raw = text.parse().map_err(|_| {
+                    $crate::ParamError::new(
+                        $name,
+                        text,
+                        $crate::Violation::Malformed,
+                        Self::ALLOWED,
+                    )
+                })?;
+                Self::$from_raw(value).map_err(|violation| {
+                    $crate::ParamError::new($name, text, violation, Self::ALLOWED)
+                })
+            }
+        }
+        impl ::core::convert::From<$ty> for $raw {
+            fn from(value: $ty) -> Self {
+                value.get()
+            }
+        }
+        impl $crate::__private::serde::Serialize for $ty {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::__private::serde::Serialize::serialize(&self.get(), serializer)
+            }
+        }
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::serde_support::deserialize_with(deserializer, Self::try_new)
+            }
+        }
+    };
+}
+
+/// For types sent as text, with `ALLOWED`, `Display` and
+/// `__from_wire(&str) -> Result<Self, Violation>`: `FromStr`, `TryFrom<&str>`
+/// and serde as a string. With `suggest`, the type also has
+/// `WIRE: [&str; N]`, and a near miss of one of them is suggested.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __text_traits {
+    ($ty:ident, $name:literal) => {
+        $crate::__text_traits!(@impls $ty, $name, |violation, value| ::core::option::Option::None);
+    };
+    ($ty:ident, $name:literal, suggest) => {
+        $crate::__text_traits!(@impls $ty, $name, |violation, value| match violation {
+            $crate::Violation::NotAllowed | $crate::Violation::Malformed => {
+                $crate::rules::suggest(value, &Self::WIRE)
+            }
+            _ => ::core::option::Option::None,
+        });
+    };
+    (@impls $ty:ident, $name:literal, |$violation:ident, $value:ident| $suggestion:expr) => {
+        impl ::core::str::FromStr for $ty {
+            type Err = $crate::ParamError;
+            fn from_str($value: &str) -> ::core::result::Result<Self, Self::Err> {
+                Self::__from_wire($value).map_err(|$violation| {
+                    $crate::ParamError::new($name, $value, $violation, Self::ALLOWED)
+                        .with_suggestion($suggestion)
+                })
+            }
+        }
+        impl ::core::convert::TryFrom<&str> for $ty {
+            type Error = $crate::ParamError;
+            fn try_from(value: &str) -> ::core::result::Result<Self, Self::Error> {
+                value.parse()
+            }
+        }
+        impl $crate::__private::serde::Serialize for $ty {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::serde_support::deserialize_with(deserializer, |value: ::std::string::String| {
+                    value.parse()
+                })
+            }
+        }
+    };
+}
+
+/// For owned text (`struct T(Cow<'static, str>)` with `try_new`): the
+/// `__text_traits` plus `TryFrom<String>`, `AsRef<str>` and `Display`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __owned_text_traits {
+    ($ty:ident, $name:literal) => {
+        $crate::__text_traits!($ty, $name);
+        impl ::core::convert::TryFrom<::std::string::String> for $ty {
+            type Error = $crate::ParamError;
+            fn try_from(value: ::std::string::String) -> ::core::result::Result<Self, Self::Error> {
+                Self::try_new(value)
+            }
+        }
+        impl ::core::convert::AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}

@@ -63,3 +63,8 @@ pub fn documented(seed_file: &str, what: &str, pick: impl Fn(&Value) -> bool) ->
 pub fn has(value: &Value, key: &str, text: &str) -> bool {
     value.get(key).and_then(Value::as_str) == Some(text)
 }
+
+/// The README's Rust examples run as doctests, so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

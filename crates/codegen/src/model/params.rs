@@ -315,14 +315,7 @@ fn near_miss(value: &str, variants: &[Variant]) -> Option<String> {
 
 /// A valid custom size that is not a preset, and one the rules reject.
 fn custom_examples(rules: &CustomSize, variants: &[Variant]) -> Option<((u32, u32), (u32, u32))> {
-    let rule = imagegen_runtime::rules::CustomSizeRule {
-        multiple_of: rules.multiple_of,
-        min_edge: rules.min_edge,
-        max_edge: rules.max_edge,
-        max_aspect_ratio: rules.max_aspect_ratio,
-        min_pixels: rules.min_pixels,
-        max_pixels: rules.max_pixels,
-    };
+    let rule = rules.rule();
     let presets: Vec<(u32, u32)> = variants
         .iter()
         .filter_map(|v| v.dimensions.flatten())
@@ -526,6 +519,86 @@ fn numeric_impls(
     }
 }
 
+/// What distinguishes the three numeric newtypes; everything else about
+/// them is [`numeric_type`].
+struct Numeric {
+    /// The wire type (`f64`, `i64`) and the stored one (units are `i64`).
+    raw: TokenStream,
+    stored: TokenStream,
+    derives: TokenStream,
+    /// `const RULE: <rule_type> = <rule>;`
+    rule_type: TokenStream,
+    rule: TokenStream,
+    /// The `const fn` turning a raw value into `Self`, and its body's call.
+    from_raw: &'static str,
+    check: TokenStream,
+    /// `get(self)`'s body and `Display`'s.
+    get: TokenStream,
+    get_doc: &'static str,
+    display: TokenStream,
+    /// The doc example's literal, the same value as a raw literal, and
+    /// whether `Display` prints the literal exactly.
+    example: (String, String, bool),
+    minimum: Option<Value>,
+    maximum: Option<Value>,
+}
+
+fn numeric_type(ctx: &Ctx<'_>, param: &Param, numeric: Numeric) -> TokenStream {
+    let Numeric {
+        raw,
+        stored,
+        derives,
+        rule_type,
+        rule,
+        from_raw,
+        check,
+        get,
+        get_doc,
+        display,
+        example,
+        minimum,
+        maximum,
+    } = numeric;
+    let name = ident(&param.type_name);
+    let wire = &param.name;
+    let (literal, raw_literal, exact_text) = example;
+    let doc = type_doc(
+        param,
+        &numeric_example(ctx, param, &literal, &raw_literal, exact_text),
+    );
+    let allowed = allowed_const(param);
+    let consts = numeric_consts(param, minimum, maximum);
+    let from_raw = ident(from_raw);
+    let impls = numeric_impls(param, &name, raw.clone(), &from_raw, display);
+    quote! {
+        #doc
+        #[derive(#derives)]
+        pub struct #name(#stored);
+        impl #name {
+            /// The documented rules (a decimal's in units of its smallest decimal place).
+            const RULE: #rule_type = #rule;
+            #allowed
+            #consts
+            /// Checks `value` against the documented rules.
+            pub fn try_new(value: #raw) -> Result<Self, rt::ParamError> {
+                Self::#from_raw(value).map_err(|violation| rt::ParamError::new(#wire, value.to_string(), violation, Self::ALLOWED))
+            }
+            #[doc(hidden)]
+            pub const fn #from_raw(value: #raw) -> Result<Self, rt::Violation> {
+                match #check {
+                    Ok(value) => Ok(Self(value)),
+                    Err(violation) => Err(violation),
+                }
+            }
+            #[doc = #get_doc]
+            pub const fn get(self) -> #raw {
+                #get
+            }
+        }
+        #impls
+    }
+}
+
 fn decimal_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
     let ParamKind::Number {
         minimum,
@@ -539,74 +612,34 @@ fn decimal_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
     let scale = uint(scale_digits);
     let units = |value: &Option<Decimal>| value.and_then(|v| v.units_at(scale_digits));
     let origin = int(units(minimum).unwrap_or(0));
-    let (min, max, step_units) = (
+    let (min, max, step) = (
         option(units(minimum), int),
         option(units(maximum), int),
         option(units(step), int),
     );
-    let name = ident(&param.type_name);
-    let wire = &param.name;
     let example = match example_value(param) {
         Value::Number(number) => number,
         _ => Decimal::from_i64(0),
     };
-    let doc = type_doc(
+    numeric_type(
+        ctx,
         param,
-        &numeric_example(
-            ctx,
-            param,
-            &example.to_string(),
-            &float_literal(&example),
-            true,
-        ),
-    );
-    let allowed = allowed_const(param);
-    let consts = numeric_consts(
-        param,
-        minimum.map(Value::Number),
-        maximum.map(Value::Number),
-    );
-    let from_raw = ident("__from_f64");
-    let impls = numeric_impls(
-        param,
-        &name,
-        quote!(f64),
-        &from_raw,
-        quote!(f.write_str(&Self::RULE.format(self.0))),
-    );
-    quote! {
-        #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct #name(i64);
-        impl #name {
-            /// The documented rules, in units of the smallest decimal place used.
-            const RULE: rt::rules::DecimalRule = rt::rules::DecimalRule {
-                scale: #scale,
-                min: #min,
-                max: #max,
-                step: #step_units,
-                step_origin: #origin,
-            };
-            #allowed
-            #consts
-            /// Checks `value` against the documented rules.
-            pub fn try_new(value: f64) -> Result<Self, rt::ParamError> {
-                Self::__from_f64(value).map_err(|violation| rt::ParamError::new(#wire, value.to_string(), violation, Self::ALLOWED))
-            }
-            #[doc(hidden)]
-            pub const fn __from_f64(value: f64) -> Result<Self, rt::Violation> {
-                match Self::RULE.units_from_f64(value) {
-                    Ok(units) => Ok(Self(units)),
-                    Err(violation) => Err(violation),
-                }
-            }
-            /// The value, as sent on the wire: the double nearest the exact decimal.
-            pub const fn get(self) -> f64 {
-                Self::RULE.to_f64(self.0)
-            }
-        }
-        #impls
-    }
+        Numeric {
+            raw: quote!(f64),
+            stored: quote!(i64),
+            derives: quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord),
+            rule_type: quote!(rt::rules::DecimalRule),
+            rule: quote!(rt::rules::DecimalRule { scale: #scale, min: #min, max: #max, step: #step, step_origin: #origin }),
+            from_raw: "__from_f64",
+            check: quote!(Self::RULE.units_from_f64(value)),
+            get: quote!(Self::RULE.to_f64(self.0)),
+            get_doc: " The value, as sent on the wire: the double nearest the exact decimal.",
+            display: quote!(f.write_str(&Self::RULE.format(self.0))),
+            example: (example.to_string(), float_literal(&example), true),
+            minimum: minimum.map(Value::Number),
+            maximum: maximum.map(Value::Number),
+        },
+    )
 }
 
 fn float_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
@@ -618,57 +651,29 @@ fn float_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
     };
     let bound = |value: &Option<Decimal>| option(value.map(|v| decimal_to_f64(&v)), float);
     let (min, max) = (bound(minimum), bound(maximum));
-    let name = ident(&param.type_name);
-    let wire = &param.name;
     let example = match example_value(param) {
-        Value::Number(number) => number,
-        _ => Decimal::from_i64(0),
+        Value::Number(number) => float_literal(&number),
+        _ => "0.0".to_owned(),
     };
-    let literal = float_literal(&example);
-    let doc = type_doc(
+    numeric_type(
+        ctx,
         param,
-        &numeric_example(ctx, param, &literal, &literal, false),
-    );
-    let allowed = allowed_const(param);
-    let consts = numeric_consts(
-        param,
-        minimum.map(Value::Number),
-        maximum.map(Value::Number),
-    );
-    let from_raw = ident("__from_f64");
-    let impls = numeric_impls(
-        param,
-        &name,
-        quote!(f64),
-        &from_raw,
-        quote!(std::fmt::Display::fmt(&self.0, f)),
-    );
-    quote! {
-        #doc
-        #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
-        pub struct #name(f64);
-        impl #name {
-            const RULE: rt::rules::FloatRule = rt::rules::FloatRule { min: #min, max: #max };
-            #allowed
-            #consts
-            /// Checks `value` against the documented rules.
-            pub fn try_new(value: f64) -> Result<Self, rt::ParamError> {
-                Self::__from_f64(value).map_err(|violation| rt::ParamError::new(#wire, value.to_string(), violation, Self::ALLOWED))
-            }
-            #[doc(hidden)]
-            pub const fn __from_f64(value: f64) -> Result<Self, rt::Violation> {
-                match Self::RULE.check(value) {
-                    Ok(value) => Ok(Self(value)),
-                    Err(violation) => Err(violation),
-                }
-            }
-            /// The value, as sent on the wire.
-            pub const fn get(self) -> f64 {
-                self.0
-            }
-        }
-        #impls
-    }
+        Numeric {
+            raw: quote!(f64),
+            stored: quote!(f64),
+            derives: quote!(Debug, Clone, Copy, PartialEq, PartialOrd),
+            rule_type: quote!(rt::rules::FloatRule),
+            rule: quote!(rt::rules::FloatRule { min: #min, max: #max }),
+            from_raw: "__from_f64",
+            check: quote!(Self::RULE.check(value)),
+            get: quote!(self.0),
+            get_doc: " The value, as sent on the wire.",
+            display: quote!(std::fmt::Display::fmt(&self.0, f)),
+            example: (example.clone(), example, false),
+            minimum: minimum.map(Value::Number),
+            maximum: maximum.map(Value::Number),
+        },
+    )
 }
 
 fn integer_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
@@ -686,61 +691,29 @@ fn integer_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
         option(*step, int),
     );
     let origin = int(minimum.unwrap_or(0));
-    let name = ident(&param.type_name);
-    let wire = &param.name;
     let example = match example_value(param) {
-        Value::Integer(number) => number,
-        _ => 0,
+        Value::Integer(number) => number.to_string(),
+        _ => "0".to_owned(),
     };
-    let doc = type_doc(
+    numeric_type(
+        ctx,
         param,
-        &numeric_example(ctx, param, &example.to_string(), &example.to_string(), true),
-    );
-    let allowed = allowed_const(param);
-    let consts = numeric_consts(
-        param,
-        minimum.map(Value::Integer),
-        maximum.map(Value::Integer),
-    );
-    let from_raw = ident("__from_i64");
-    let impls = numeric_impls(
-        param,
-        &name,
-        quote!(i64),
-        &from_raw,
-        quote!(std::fmt::Display::fmt(&self.0, f)),
-    );
-    quote! {
-        #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct #name(i64);
-        impl #name {
-            const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
-                min: #min,
-                max: #max,
-                step: #step_tokens,
-                step_origin: #origin,
-            };
-            #allowed
-            #consts
-            /// Checks `value` against the documented rules.
-            pub fn try_new(value: i64) -> Result<Self, rt::ParamError> {
-                Self::__from_i64(value).map_err(|violation| rt::ParamError::new(#wire, value.to_string(), violation, Self::ALLOWED))
-            }
-            #[doc(hidden)]
-            pub const fn __from_i64(value: i64) -> Result<Self, rt::Violation> {
-                match Self::RULE.check(value) {
-                    Ok(value) => Ok(Self(value)),
-                    Err(violation) => Err(violation),
-                }
-            }
-            /// The value, as sent on the wire.
-            pub const fn get(self) -> i64 {
-                self.0
-            }
-        }
-        #impls
-    }
+        Numeric {
+            raw: quote!(i64),
+            stored: quote!(i64),
+            derives: quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord),
+            rule_type: quote!(rt::rules::IntegerRule),
+            rule: quote!(rt::rules::IntegerRule { min: #min, max: #max, step: #step_tokens, step_origin: #origin }),
+            from_raw: "__from_i64",
+            check: quote!(Self::RULE.check(value)),
+            get: quote!(self.0),
+            get_doc: " The value, as sent on the wire.",
+            display: quote!(std::fmt::Display::fmt(&self.0, f)),
+            example: (example.clone(), example, true),
+            minimum: minimum.map(Value::Integer),
+            maximum: maximum.map(Value::Integer),
+        },
+    )
 }
 
 /// Bounded text and image URLs: a `Cow<'static, str>`, so a literal checked

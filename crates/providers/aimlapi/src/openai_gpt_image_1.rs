@@ -636,6 +636,7 @@ rt::__text_traits!(Moderation, "moderation", suggest);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct N(i64);
 impl N {
+    /// The documented rules (a decimal's in units of its smallest decimal place).
     const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
         min: Some(1),
         max: Some(10),
@@ -699,6 +700,7 @@ rt::__number_traits!(N, i64, __from_i64, "n");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OutputCompression(i64);
 impl OutputCompression {
+    /// The documented rules (a decimal's in units of its smallest decimal place).
     const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
         min: Some(0),
         max: Some(100),

@@ -339,6 +339,7 @@ rt::__owned_text_traits!(Prompt, "prompt");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct N(i64);
 impl N {
+    /// The documented rules (a decimal's in units of its smallest decimal place).
     const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
         min: Some(1),
         max: Some(10),

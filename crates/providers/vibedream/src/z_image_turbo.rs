@@ -436,7 +436,7 @@ rt::__text_traits!(Size, "size", suggest);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Strength(i64);
 impl Strength {
-    /// The documented rules, in units of the smallest decimal place used.
+    /// The documented rules (a decimal's in units of its smallest decimal place).
     const RULE: rt::rules::DecimalRule = rt::rules::DecimalRule {
         scale: 1,
         min: Some(0),
@@ -465,7 +465,7 @@ impl Strength {
     #[doc(hidden)]
     pub const fn __from_f64(value: f64) -> Result<Self, rt::Violation> {
         match Self::RULE.units_from_f64(value) {
-            Ok(units) => Ok(Self(units)),
+            Ok(value) => Ok(Self(value)),
             Err(violation) => Err(violation),
         }
     }
@@ -501,6 +501,7 @@ rt::__number_traits!(Strength, f64, __from_f64, "strength");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Seed(i64);
 impl Seed {
+    /// The documented rules (a decimal's in units of its smallest decimal place).
     const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
         min: Some(-1),
         max: Some(2147483647),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::values::{admit, custom_rule, dimensions, interpret};
+use super::values::{admit, dimensions, interpret};
 use super::{Reporter, at, is_type_name, item};
 use crate::decimal::{Decimal, MAX_SCALE};
 use crate::file::model::{CustomSizeFile, ParamTypeName, ParameterFile};
@@ -404,7 +404,7 @@ fn check_image_size(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Op
         // Presets must satisfy the custom rules, or the documentation contradicts itself.
         for (index, preset) in presets.iter().enumerate() {
             if let Some((width, height)) = preset.dimensions
-                && let Err(violation) = custom_rule(rules).check(width, height)
+                && let Err(violation) = rules.rule().check(width, height)
             {
                 r.error(
                     &item(&at(path, "enum"), index),

@@ -3,10 +3,10 @@
 //! Admission reuses the runtime's rule functions, so a documented default is
 //! accepted here exactly when the generated type would accept it.
 
-use imagegen_runtime::rules::{CustomSizeRule, LengthRule, check_http_url, parse_dimensions};
+use imagegen_runtime::rules::{LengthRule, check_http_url, parse_dimensions};
 
 use crate::decimal::Decimal;
-use crate::ir::{CustomSize, Param, ParamKind, Value};
+use crate::ir::{Param, ParamKind, Value};
 
 /// Reads the text of a YAML scalar as a value of the parameter's type.
 pub(super) fn interpret(kind: &ParamKind, text: &str) -> Result<Value, String> {
@@ -132,7 +132,8 @@ pub(super) fn admit(param: &Param, value: &Value) -> Result<(), String> {
             let Some((width, height)) = dimensions(text, *separator) else {
                 return rejected("is not well-formed");
             };
-            custom_rule(rules)
+            rules
+                .rule()
                 .check(width, height)
                 .or_else(|v| rejected(v.describe()))
         }
@@ -169,16 +170,4 @@ fn check_range(
 pub(super) fn dimensions(text: &str, separator: char) -> Option<(u32, u32)> {
     let separator = u8::try_from(separator).ok()?;
     parse_dimensions(text, separator)
-}
-
-/// The runtime rule for documented custom-size limits.
-pub(super) fn custom_rule(rules: &CustomSize) -> CustomSizeRule {
-    CustomSizeRule {
-        multiple_of: rules.multiple_of,
-        min_edge: rules.min_edge,
-        max_edge: rules.max_edge,
-        max_aspect_ratio: rules.max_aspect_ratio,
-        min_pixels: rules.min_pixels,
-        max_pixels: rules.max_pixels,
-    }
 }

@@ -240,6 +240,20 @@ pub struct CustomSize {
     pub max_pixels: Option<u64>,
 }
 
+impl CustomSize {
+    /// The runtime rule checking these limits: the one generated types use.
+    pub fn rule(&self) -> imagegen_runtime::rules::CustomSizeRule {
+        imagegen_runtime::rules::CustomSizeRule {
+            multiple_of: self.multiple_of,
+            min_edge: self.min_edge,
+            max_edge: self.max_edge,
+            max_aspect_ratio: self.max_aspect_ratio,
+            min_pixels: self.min_pixels,
+            max_pixels: self.max_pixels,
+        }
+    }
+}
+
 /// A value with a special meaning.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sentinel {

@@ -5,7 +5,7 @@
 //! model at the path of its id (`specs/wavespeed/openai/gpt-image-1.yaml`),
 //! holding its metadata and parameter table.
 //!
-//! Loading is two steps. serde_yaml reads each file into the [`file`] types,
+//! Loading is two steps. serde_yaml reads each file into the [`file`](mod@file) types,
 //! which mirror the YAML exactly and reject unknown keys; then the checker
 //! turns them into the validated [`ir`], checking everything the shape cannot
 //! say (a default outside its range, a step that does not divide the range, a

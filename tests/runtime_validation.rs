@@ -168,6 +168,15 @@ fn gpt_image_2_custom_sizes_follow_every_documented_rule() {
         );
     }
     assert_eq!("1280*720".parse::<Size>().unwrap_err().suggestion(), None);
+    // A custom size never equals a preset, so equal sizes compare equal.
+    assert_rejects(
+        CustomSize::try_new(2048, 1152),
+        "size",
+        Violation::PresetSize,
+        "invalid `size`: `2048x1152` is a preset size, not a custom one: use its variant; allowed: one of 1024x1024, \
+         1536x1024, 1024x1536, 2048x2048, 2048x1152, 3840x2160, 2160x3840, or a custom WxH size with both sides \
+         multiples of 16, longest side at most 3840, aspect ratio at most 3:1, 655360 to 8294400 pixels in total",
+    );
     assert_eq!(
         CustomSize::try_new(1000, 1000).unwrap_err().value(),
         "1000x1000"
@@ -201,6 +210,9 @@ fn text_and_urls() {
         Violation::Malformed,
         "invalid `mask_image`: `ftp://example.com/mask.png` is not well-formed; allowed: an http(s) URL of a PNG image",
     );
+    // The macros' hidden constructor re-checks, so it cannot make an invalid value.
+    let bypass = std::panic::catch_unwind(|| gpt_image_2::Prompt::__from_checked_static(""));
+    assert!(bypass.is_err());
     let image: z_image_turbo::Image = "https://example.com/a.webp".parse().unwrap();
     assert_eq!(image.as_str(), "https://example.com/a.webp");
 }

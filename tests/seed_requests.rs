@@ -261,10 +261,23 @@ fn seed_copies_match_shared() {
         );
         return;
     }
-    for entry in std::fs::read_dir(&shared).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name().into_string().unwrap();
-        let original = std::fs::read_to_string(entry.path()).unwrap();
+    let names = |dir: &std::path::Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.ends_with(".txt"))
+            .collect();
+        names.sort();
+        names
+    };
+    let copies = workspace_root().join("tests/seeds");
+    assert_eq!(
+        names(&copies),
+        names(&shared),
+        "tests/seeds holds exactly the documents of ../shared/seeds"
+    );
+    for name in names(&shared) {
+        let original = std::fs::read_to_string(shared.join(&name)).unwrap();
         assert_eq!(
             seed(&name),
             original,

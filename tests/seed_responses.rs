@@ -239,3 +239,55 @@ fn envelope_errors_without_data_still_decode() {
     assert_eq!(response.prediction_id(), None);
     assert_eq!(response.outputs(), vec![]);
 }
+
+#[test]
+fn optional_fields_of_an_undocumented_type_read_as_absent() {
+    // A cost, a timing or an NSFW flag in an unexpected shape must not cost
+    // the caller the prediction's id and outputs.
+    let prediction: SubmitResponse = serde_json::from_value(json!({
+        "id": ID,
+        "status": "processing",
+        "costCents": 7.5,
+        "estimatedTime": 10,
+    }))
+    .unwrap();
+    assert_eq!(prediction.prediction_id(), Some(ID));
+    assert_eq!(
+        (prediction.cost_cents(), prediction.estimated_time()),
+        (None, None)
+    );
+
+    let wavespeed: imagegen_wavespeed::PredictionResponse = serde_json::from_value(json!({
+        "code": 200,
+        "data": {
+            "id": "t",
+            "status": "completed",
+            "outputs": ["https://cdn.test/1.png"],
+            "has_nsfw_contents": [null],
+            "timings": {"inference": 12.5},
+            "error": {"detail": "unexpected"}
+        }
+    }))
+    .unwrap();
+    assert_eq!(
+        wavespeed.outputs(),
+        vec![OutputRef::Url("https://cdn.test/1.png")]
+    );
+    assert_eq!(wavespeed.error_message(), None);
+    let data = wavespeed.data.unwrap();
+    assert_eq!(data.has_nsfw_contents, None);
+    assert_eq!(data.timings.unwrap().inference, None);
+}
+
+#[test]
+fn an_empty_error_string_is_no_error() {
+    // WaveSpeed: "Error message (empty if no error occurred)".
+    let response: imagegen_wavespeed::PredictionResponse =
+        serde_json::from_value(json!({"data": {"id": "t", "status": "processing", "error": ""}}))
+            .unwrap();
+    assert_eq!(response.error_message(), None);
+    let failed: imagegen_wavespeed::PredictionResponse =
+        serde_json::from_value(json!({"data": {"id": "t", "status": "failed", "error": "boom"}}))
+            .unwrap();
+    assert_eq!(failed.error_message(), Some("boom"));
+}

@@ -139,6 +139,9 @@ pub struct ProviderInfo {
     /// Phrases in a failed prediction's error message that mean its content was
     /// blocked (vibedream: "flagged by content moderation").
     pub content_policy_messages: &'static [&'static str],
+    /// Whether a request in sync mode is answered with its outputs; where not
+    /// (GPTProto), the result must still be fetched from the result endpoint.
+    pub sync_mode_returns_outputs: bool,
 }
 
 impl ProviderInfo {

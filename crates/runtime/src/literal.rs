@@ -55,6 +55,9 @@ macro_rules! __violation_text {
     (TooManyPixels) => {
         "has more pixels than allowed"
     };
+    (PresetSize) => {
+        "is a preset size, not a custom one: use its variant"
+    };
 }
 
 /// Evaluates a parameter's `const fn` check in a named constant; on `Err`
@@ -90,7 +93,7 @@ macro_rules! __const_param {
         $crate::__const_param!(@fail $violation, $literal, $name, $allowed,
             NotFinite BelowMinimum AboveMaximum OffStep TooShort TooLong NotAllowed
             Malformed NotMultiple EdgeTooShort EdgeTooLong AspectTooExtreme
-            TooFewPixels TooManyPixels)
+            TooFewPixels TooManyPixels PresetSize)
     };
     (@fail $violation:ident, $literal:expr, $name:literal, $allowed:literal, $($case:ident)*) => {
         match $violation {

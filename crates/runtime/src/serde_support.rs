@@ -37,3 +37,16 @@ where
         )))
     }
 }
+
+/// For optional response fields: a value of an undocumented type reads as
+/// absent instead of failing the whole response. A completed prediction
+/// whose `timings.inference` arrives as `12.5` must still yield its id and
+/// outputs.
+pub fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(T::deserialize(value).ok())
+}

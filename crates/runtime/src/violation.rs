@@ -37,6 +37,8 @@ pub enum Violation {
     TooFewPixels,
     /// A custom size with more pixels than allowed.
     TooManyPixels,
+    /// A custom size equal to a documented preset, which has its own variant.
+    PresetSize,
 }
 
 impl Violation {
@@ -58,6 +60,7 @@ impl Violation {
             Violation::AspectTooExtreme => crate::__violation_text!(AspectTooExtreme),
             Violation::TooFewPixels => crate::__violation_text!(TooFewPixels),
             Violation::TooManyPixels => crate::__violation_text!(TooManyPixels),
+            Violation::PresetSize => crate::__violation_text!(PresetSize),
         }
     }
 }

@@ -732,6 +732,79 @@ fn errors_and_names() {
     );
 }
 
+#[test]
+fn generated_variant_names_are_reserved() {
+    let yaml = edit(
+        PROVIDER,
+        "  - value: running\n",
+        "  - value: running\n  - value: unknown\n",
+    );
+    provider_error(
+        &yaml,
+        "value: unknown",
+        "unknown",
+        "`unknown` cannot be turned into a Rust variant name (`Unknown` is taken by undocumented statuses)",
+    );
+    let yaml = edit(
+        MODEL,
+        "enum: [512*512, 1024*1024]",
+        "enum: [512*512, 1024*1024, custom]",
+    );
+    let yaml = edit(
+        &yaml,
+        "    description: How big.\n",
+        "    description: How big.\n    custom: {multiple_of: 16}\n",
+    );
+    model_error(
+        &yaml,
+        "1024*1024, custom]",
+        "custom]",
+        "`custom` cannot be turned into a Rust variant name",
+    );
+}
+
+#[test]
+fn integers_in_examples_are_json_integers() {
+    let yaml = edit(
+        MODEL,
+        "{prompt: a cat, strength: 0.5}",
+        "{prompt: a cat, seed: 1.0}",
+    );
+    model_error(&yaml, "seed: 1.0", "1.0", "`1.0` is not an integer");
+}
+
+#[test]
+fn numbers_stay_within_what_a_double_holds_exactly() {
+    let yaml = edit(
+        MODEL,
+        "    maximum: 1\n    step: 0.1\n",
+        "    maximum: 10000000000\n    step: 0.000001\n",
+    );
+    model_error(
+        &yaml,
+        "maximum: 10000000000",
+        "10000000000",
+        "more than the 2^53 a double sent on the wire holds exactly",
+    );
+}
+
+#[test]
+fn loopback_origins_may_use_http() {
+    for origin in [
+        "http://127.0.0.1:8080",
+        "http://localhost",
+        "http://[::1]:9000",
+    ] {
+        let yaml = edit(
+            PROVIDER,
+            "base_url: https://api.acme.test",
+            &format!("base_url: {origin}"),
+        );
+        parse_provider(Path::new("acme/provider.yaml"), &yaml)
+            .unwrap_or_else(|d| panic!("{origin}: {d}"));
+    }
+}
+
 // ---- directory layout ----
 
 fn scratch(name: &str) -> PathBuf {

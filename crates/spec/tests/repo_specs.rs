@@ -452,6 +452,21 @@ fn providers_match_their_seeds() {
         ]
     );
     assert_eq!(gptproto.base_url, "https://gptproto.com");
+    assert!(
+        !gptproto.sync_mode_returns_outputs,
+        "001: with sync mode the result must still be queried by id"
+    );
+    assert!(wavespeed.sync_mode_returns_outputs && vibedream.sync_mode_returns_outputs);
+    let gptproto_terminal: Vec<&str> = gptproto
+        .statuses
+        .iter()
+        .filter(|s| s.outcome.is_some())
+        .map(|s| s.value.as_str())
+        .collect();
+    assert_eq!(
+        gptproto_terminal, terminal,
+        "the same envelope as WaveSpeed's"
+    );
     for provider in &set.providers {
         assert_eq!(provider.auth.header, "Authorization");
         assert_eq!(provider.auth.scheme.as_deref(), Some("Bearer"));

@@ -779,9 +779,13 @@ fn text_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
                 #check
             }
             /// For the literal macro, after `__check` has passed on `value`.
+            /// Checks again (free in a constant), so it cannot make an invalid value.
             #[doc(hidden)]
             pub const fn __from_checked_static(value: &'static str) -> Self {
-                Self(std::borrow::Cow::Borrowed(value))
+                match Self::__check(value) {
+                    Ok(()) => Self(std::borrow::Cow::Borrowed(value)),
+                    Err(_) => panic!("a literal that fails its check reached __from_checked_static"),
+                }
             }
             /// The text.
             pub fn as_str(&self) -> &str {
@@ -864,10 +868,19 @@ fn custom_size_type(
             }
             #[doc(hidden)]
             pub const fn __from_dimensions(width: u32, height: u32) -> Result<Self, rt::Violation> {
-                match Self::RULE.check(width, height) {
-                    Ok(()) => Ok(Self { width, height }),
-                    Err(violation) => Err(violation),
+                if let Err(violation) = Self::RULE.check(width, height) {
+                    return Err(violation);
                 }
+                // A preset has its own variant; a `Custom` never equals one, so
+                // equal sizes compare equal.
+                let mut index = 0;
+                while index < #size::ALL.len() {
+                    if matches!(#size::ALL[index].dimensions(), Some((w, h)) if w == width && h == height) {
+                        return Err(rt::Violation::PresetSize);
+                    }
+                    index += 1;
+                }
+                Ok(Self { width, height })
             }
             /// Width in pixels.
             pub const fn width(self) -> u32 {

@@ -94,6 +94,7 @@ pub(crate) fn provider_static(provider: &Provider) -> TokenStream {
         }
     });
     let messages = &provider.content_policy_messages;
+    let sync_mode_returns_outputs = provider.sync_mode_returns_outputs;
     quote! {
         #doc
         pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
@@ -112,6 +113,7 @@ pub(crate) fn provider_static(provider: &Provider) -> TokenStream {
             statuses: &[#(#statuses),*],
             errors: &[#(#errors),*],
             content_policy_messages: &[#(#messages),*],
+            sync_mode_returns_outputs: #sync_mode_returns_outputs,
         };
     }
 }

@@ -63,7 +63,21 @@ fn field(field: &Field) -> TokenStream {
         let wire = &field.name;
         quote!(#[serde(rename = #wire)])
     });
-    if is_optional(field) {
+    // Objects keep their own lenient fields; a scalar of an undocumented type
+    // reads as absent rather than failing the whole response.
+    let object = match &field.ty {
+        FieldType::Object(_) | FieldType::Json => true,
+        FieldType::Array(inner) => matches!(inner.as_ref(), FieldType::Object(_)),
+        _ => false,
+    };
+    if is_optional(field) && !object {
+        quote! {
+            #doc
+            #rename
+            #[serde(default, deserialize_with = "rt::serde_support::lenient", skip_serializing_if = "Option::is_none")]
+            pub #name: Option<#ty>,
+        }
+    } else if is_optional(field) {
         quote! {
             #doc
             #rename
@@ -153,6 +167,14 @@ fn response_fields_impl(provider: &Provider, root: &str) -> TokenStream {
             ),
             (_, false) => (quote!(&str), quote!(Some(#last.#field.as_str()))),
             (_, true) => (quote!(&str), quote!(#last.#field.as_deref())),
+        };
+        // An empty string says nothing (WaveSpeed's `error` is "empty if no
+        // error occurred"), so it reads as absent.
+        let text = !matches!(target.ty, FieldType::Integer);
+        let value = if text {
+            quote!(#value.filter(|text| !text.is_empty()))
+        } else {
+            value
         };
         methods.extend(quote! {
             fn #method(&self) -> Option<#return_type> {
@@ -316,7 +338,7 @@ fn role_assertions(provider: &Provider, root: &str, body: &serde_json::Value) ->
 fn json_at<'a>(body: &'a serde_json::Value, path: &[&Field]) -> Option<&'a serde_json::Value> {
     path.iter()
         .try_fold(body, |value, field| value.get(&field.name))
-        .filter(|value| !value.is_null())
+        .filter(|value| !value.is_null() && value.as_str() != Some(""))
 }
 
 fn expected_outputs(provider: &Provider, path: &[&Field], body: &serde_json::Value) -> Vec<String> {

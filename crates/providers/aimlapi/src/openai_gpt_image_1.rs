@@ -226,6 +226,8 @@ pub struct Request {
     /// The number of images to generate.
     ///
     /// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out). Documented type: `number`.
+    ///
+    /// Note: Documented as `number`; it counts images, and its range and default are whole numbers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<N>,
     /// The compression level (0-100%) for the generated images.
@@ -317,6 +319,8 @@ impl Request {
     /// Sets `n`: The number of images to generate.
     ///
     /// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out). Documented type: `number`.
+    ///
+    /// Note: Documented as `number`; it counts images, and its range and default are whole numbers.
     ///
     /// ```
     /// use imagegen_aimlapi::openai_gpt_image_1::{self, Request};
@@ -484,9 +488,15 @@ impl Prompt {
             .check(value)
     }
     /// For the literal macro, after `__check` has passed on `value`.
+    /// Checks again (free in a constant), so it cannot make an invalid value.
     #[doc(hidden)]
     pub const fn __from_checked_static(value: &'static str) -> Self {
-        Self(std::borrow::Cow::Borrowed(value))
+        match Self::__check(value) {
+            Ok(()) => Self(std::borrow::Cow::Borrowed(value)),
+            Err(_) => {
+                panic!("a literal that fails its check reached __from_checked_static")
+            }
+        }
     }
     /// The text.
     pub fn as_str(&self) -> &str {
@@ -620,6 +630,8 @@ rt::__text_traits!(Moderation, "moderation", suggest);
 /// `n`: The number of images to generate.
 ///
 /// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out). Documented type: `number`.
+///
+/// Note: Documented as `number`; it counts images, and its range and default are whole numbers.
 ///
 /// # Example
 ///

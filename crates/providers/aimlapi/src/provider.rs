@@ -27,6 +27,7 @@ pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
     statuses: &[],
     errors: &[],
     content_policy_messages: &[],
+    sync_mode_returns_outputs: true,
 };
 /// The generated images, returned by the call itself.
 ///
@@ -66,22 +67,42 @@ pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImagesResponse {
-    /// Unix time, in seconds, when the images were created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// When the images were created (the example's 1749730922 is Unix time in seconds).
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created: Option<i64>,
     /// The background the images were generated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub background: Option<String>,
     /// The generated images, as URLs or base64 (see `response_format`).
     pub data: Vec<Image>,
     /// The format of the images.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_format: Option<String>,
     /// The quality the images were generated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub quality: Option<String>,
     /// The size of the images.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<String>,
     /// Tokens used by the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,10 +117,18 @@ pub struct ImagesResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Image {
     /// URL of the image, with `response_format` `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
-    /// The image, base64-encoded, with `response_format` `b64_json`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The image, base64-encoded, with `response_format` `b64_json`. The example shows only `url`; `b64_json` is the field the `response_format` value names, as in OpenAI's API.
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub b64_json: Option<String>,
 }
 /// Tokens used by the request.
@@ -108,16 +137,28 @@ pub struct Image {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Usage {
     /// Tokens in the input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub input_tokens: Option<i64>,
     /// Input tokens by kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_tokens_details: Option<InputTokensDetails>,
     /// Tokens in the output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_tokens: Option<i64>,
     /// Input and output tokens together.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_tokens: Option<i64>,
 }
 /// Input tokens by kind.
@@ -126,10 +167,18 @@ pub struct Usage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InputTokensDetails {
     /// Input tokens from images.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_tokens: Option<i64>,
     /// Input tokens from text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text_tokens: Option<i64>,
 }
 /// Gateway metadata, which may carry the usage instead of `usage`.

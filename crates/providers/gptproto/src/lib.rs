@@ -7,7 +7,7 @@
 //! - Auth: `Authorization: Bearer $GPTPROTO_API_KEY`
 //! - Protocol: prediction queue (`{code, message, data}` envelope); submit `POST /api/v3/{model}`
 //! - Poll: `GET /api/v3/predictions/{id}/result`
-//! - Statuses: `created`, `processing`, `completed` (terminal, success), `failed` (terminal, failure)
+//! - Statuses: `created`, `processing`, `completed` (terminal, success), `failed` (terminal, failure), `cancelled` (terminal, failure), `timeout` (terminal, failure), `deleted` (terminal, failure)
 //! - Documented errors: 401 Unauthorized, 403 Forbidden, 429 Too Many Requests, 500 Internal server error, 503 Content policy violation (sent as 400)
 //! - With enable_sync_mode set to true (some models do not support this parameter, but you still need to query the result by id), you must call the Query Result endpoint to retrieve the final output.
 //! - Written from: `001_fab5b5b0c3afa553.txt`, `DESIGN.md: the endpoints, the Bearer header, and that the envelope is WaveSpeed's`

@@ -19,7 +19,7 @@
 //! |---|---|---|---|---|---|
 //! | `prompt` | string | yes | – | text of 1 to 32000 characters | A text description of the desired image(s). The maximum length is 32000 characters. |
 //! | `n` | integer | no | `1` | an integer from 1 to 10 | The number of images to generate. Must be between 1 and 10. |
-//! | `size` | string (size) | no | `1024x1024` | one of 1024x1024, 1536x1024, 1024x1536 | The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536. |
+//! | `size` | string (size) | no | `1024x1024` | one of 1024x1024, 1536x1024, 1024x1536 | The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536. For gpt-image-2: supports arbitrary resolutions (max edge ≤ 3840px, both sides must be multiples of 16px, aspect ratio ≤ 3:1, total pixels between 655,360 and 8,294,400). |
 //! | `quality` | string | no | `auto` | one of auto, high, medium, low | The quality of the generated images. One of auto, low, medium, or high. Defaults to auto. Not supported by -plus suffixed models. |
 //! | `enable_sync_mode` | boolean | no | `false` | true or false | Whether to enable synchronous mode for image generation. When enabled, the API will wait until the image is fully generated before returning the response. |
 //! | `response_format` | string | no | `url` | one of url, b64\_json | The format in which the generated images are returned. url returns a temporary URL, b64_json returns base64-encoded JSON. |
@@ -97,7 +97,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             fixed: None,
             default: Some("1024x1024"),
             allowed: "one of 1024x1024, 1536x1024, 1024x1536",
-            description: "The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536.",
+            description: "The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536. For gpt-image-2: supports arbitrary resolutions (max edge ≤ 3840px, both sides must be multiples of 16px, aspect ratio ≤ 3:1, total pixels between 655,360 and 8,294,400).",
         },
         rt::info::ParamInfo {
             name: "quality",
@@ -144,7 +144,7 @@ pub struct Request {
     /// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<N>,
-    /// The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536.
+    /// The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536. For gpt-image-2: supports arbitrary resolutions (max edge ≤ 3840px, both sides must be multiples of 16px, aspect ratio ≤ 3:1, total pixels between 655,360 and 8,294,400).
     ///
     /// Allowed: one of 1024x1024, 1536x1024, 1024x1536. Default: `1024x1024` (applied by the server when the parameter is left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -192,7 +192,7 @@ impl Request {
         self.n = Some(n);
         self
     }
-    /// Sets `size`: The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536.
+    /// Sets `size`: The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536. For gpt-image-2: supports arbitrary resolutions (max edge ≤ 3840px, both sides must be multiples of 16px, aspect ratio ≤ 3:1, total pixels between 655,360 and 8,294,400).
     ///
     /// Allowed: one of 1024x1024, 1536x1024, 1024x1536. Default: `1024x1024` (applied by the server when the parameter is left out).
     ///
@@ -306,9 +306,15 @@ impl Prompt {
             .check(value)
     }
     /// For the literal macro, after `__check` has passed on `value`.
+    /// Checks again (free in a constant), so it cannot make an invalid value.
     #[doc(hidden)]
     pub const fn __from_checked_static(value: &'static str) -> Self {
-        Self(std::borrow::Cow::Borrowed(value))
+        match Self::__check(value) {
+            Ok(()) => Self(std::borrow::Cow::Borrowed(value)),
+            Err(_) => {
+                panic!("a literal that fails its check reached __from_checked_static")
+            }
+        }
     }
     /// The text.
     pub fn as_str(&self) -> &str {
@@ -382,7 +388,7 @@ impl std::fmt::Display for N {
     }
 }
 rt::__number_traits!(N, i64, __from_i64, "n");
-/// `size`: The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536.
+/// `size`: The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536. For gpt-image-2: supports arbitrary resolutions (max edge ≤ 3840px, both sides must be multiples of 16px, aspect ratio ≤ 3:1, total pixels between 655,360 and 8,294,400).
 ///
 /// Allowed: one of 1024x1024, 1536x1024, 1024x1536. Default: `1024x1024` (applied by the server when the parameter is left out).
 ///

@@ -45,6 +45,18 @@ pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
             value: "failed",
             outcome: Some(rt::info::Outcome::Failed),
         },
+        rt::info::StatusInfo {
+            value: "cancelled",
+            outcome: Some(rt::info::Outcome::Failed),
+        },
+        rt::info::StatusInfo {
+            value: "timeout",
+            outcome: Some(rt::info::Outcome::Failed),
+        },
+        rt::info::StatusInfo {
+            value: "deleted",
+            outcome: Some(rt::info::Outcome::Failed),
+        },
     ],
     errors: &[
         rt::info::ErrorInfo {
@@ -84,6 +96,7 @@ pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
         },
     ],
     content_policy_messages: &[],
+    sync_mode_returns_outputs: false,
 };
 /// A prediction's status on GPTProto.
 ///
@@ -107,6 +120,18 @@ pub enum Status {
     ///
     /// Source: WaveSpeed's envelope (001 lists no status values).
     Failed,
+    /// `cancelled`. Terminal: the prediction failed.
+    ///
+    /// Source: WaveSpeed's envelope, whose SDK treats it as terminal (001 lists no status values).
+    Cancelled,
+    /// `timeout`. Terminal: the prediction failed.
+    ///
+    /// Source: WaveSpeed's envelope, whose SDK treats it as terminal (001 lists no status values).
+    Timeout,
+    /// `deleted`. Terminal: the prediction failed.
+    ///
+    /// Source: WaveSpeed's envelope, whose SDK treats it as terminal (001 lists no status values).
+    Deleted,
     /// A status the documentation does not list, as sent.
     Unknown(String),
 }
@@ -118,6 +143,9 @@ impl Status {
             Self::Processing => "processing",
             Self::Completed => "completed",
             Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Timeout => "timeout",
+            Self::Deleted => "deleted",
             Self::Unknown(value) => value,
         }
     }
@@ -126,6 +154,9 @@ impl Status {
         match self {
             Self::Completed => Some(rt::info::Outcome::Succeeded),
             Self::Failed => Some(rt::info::Outcome::Failed),
+            Self::Cancelled => Some(rt::info::Outcome::Failed),
+            Self::Timeout => Some(rt::info::Outcome::Failed),
+            Self::Deleted => Some(rt::info::Outcome::Failed),
             _ => None,
         }
     }
@@ -141,6 +172,9 @@ impl From<&str> for Status {
             "processing" => Self::Processing,
             "completed" => Self::Completed,
             "failed" => Self::Failed,
+            "cancelled" => Self::Cancelled,
+            "timeout" => Self::Timeout,
+            "deleted" => Self::Deleted,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -171,10 +205,18 @@ impl<'de> serde::Deserialize<'de> for Status {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PredictionResponse {
     /// HTTP status code (e.g., 200 for success)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<i64>,
     /// Status message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
     /// The prediction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,24 +230,44 @@ pub struct Prediction {
     /// The unique identifier of the prediction
     pub id: String,
     /// Model ID used for the prediction
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub model: Option<String>,
     /// URLs of the generated images (empty until completed); base64 with `response_format` `b64_json`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub outputs: Option<Vec<String>>,
     /// Related endpoints. The prose says `data.urls[0].get`, but every example has an object `{get}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<PredictionUrls>,
     /// NSFW detection for each output
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub has_nsfw_contents: Option<Vec<bool>>,
     /// Status of the task: created, processing, completed, or failed
     pub status: Status,
     /// ISO timestamp of when the request was created
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// Error message (empty if no error occurred)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error: Option<String>,
     /// Timing details
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -217,7 +279,11 @@ pub struct Prediction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PredictionUrls {
     /// A ready-to-use GET URL that already embeds the id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub get: Option<String>,
 }
 /// Timing details
@@ -226,32 +292,36 @@ pub struct PredictionUrls {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Timings {
     /// Inference time in milliseconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inference: Option<i64>,
 }
 impl rt::ResponseFields for PredictionResponse {
     fn prediction_id(&self) -> Option<&str> {
         let level0 = self.data.as_ref()?;
-        Some(level0.id.as_str())
+        Some(level0.id.as_str()).filter(|text| !text.is_empty())
     }
     fn status(&self) -> Option<&str> {
         let level0 = self.data.as_ref()?;
-        Some(level0.status.as_str())
+        Some(level0.status.as_str()).filter(|text| !text.is_empty())
     }
     fn error_message(&self) -> Option<&str> {
         let level0 = self.data.as_ref()?;
-        level0.error.as_deref()
+        level0.error.as_deref().filter(|text| !text.is_empty())
     }
     fn status_url(&self) -> Option<&str> {
         let level0 = self.data.as_ref()?;
         let level1 = level0.urls.as_ref()?;
-        level1.get.as_deref()
+        level1.get.as_deref().filter(|text| !text.is_empty())
     }
     fn envelope_code(&self) -> Option<i64> {
         self.code
     }
     fn envelope_message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.message.as_deref().filter(|text| !text.is_empty())
     }
     fn outputs(&self) -> Vec<rt::OutputRef<'_>> {
         let Some(level0) = self.data.as_ref() else {

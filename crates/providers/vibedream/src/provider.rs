@@ -44,6 +44,7 @@ pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
     ],
     errors: &[],
     content_policy_messages: &["flagged by content moderation"],
+    sync_mode_returns_outputs: true,
 };
 /// A prediction's status on VibeDream.
 ///
@@ -168,19 +169,35 @@ pub struct SubmitResponse {
     pub status: Status,
     /// URL of the prediction, to poll for its status.
     #[serde(rename = "statusUrl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_url: Option<String>,
     /// Estimated time to completion, such as `5-15s`.
     #[serde(rename = "estimatedTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub estimated_time: Option<String>,
     /// Cost of the request in US cents.
     #[serde(rename = "costCents")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cost_cents: Option<i64>,
     /// ISO 8601 timestamp when the request was submitted.
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
 }
 /// A prediction, as `GET /api/v1/predictions/{id}` returns it.
@@ -290,47 +307,71 @@ pub struct Prediction {
     pub id: String,
     /// ID of the model used for generation.
     #[serde(rename = "modelId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub model_id: Option<String>,
     /// Human-readable model name.
     #[serde(rename = "modelName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub model_name: Option<String>,
     /// Current status. One of: processing, completed, failed.
     pub status: Status,
     /// Array of output URLs. Each URL is a direct download link to the generated file on assets.vibedream.ai. null when still processing or failed.
     ///
     /// Documented as possibly `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub outputs: Option<Vec<String>>,
     /// Error message if the generation failed. null on success.
     ///
     /// Documented as possibly `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error: Option<String>,
     /// ISO 8601 timestamp when the request was submitted.
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// ISO 8601 timestamp when generation finished. null while processing.
     ///
     /// Documented as possibly `null`.
     #[serde(rename = "completedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub completed_at: Option<String>,
 }
 impl rt::ResponseFields for SubmitResponse {
     fn prediction_id(&self) -> Option<&str> {
-        Some(self.id.as_str())
+        Some(self.id.as_str()).filter(|text| !text.is_empty())
     }
     fn status(&self) -> Option<&str> {
-        Some(self.status.as_str())
+        Some(self.status.as_str()).filter(|text| !text.is_empty())
     }
     fn status_url(&self) -> Option<&str> {
-        self.status_url.as_deref()
+        self.status_url.as_deref().filter(|text| !text.is_empty())
     }
     fn estimated_time(&self) -> Option<&str> {
-        self.estimated_time.as_deref()
+        self.estimated_time.as_deref().filter(|text| !text.is_empty())
     }
     fn cost_cents(&self) -> Option<i64> {
         self.cost_cents
@@ -338,13 +379,13 @@ impl rt::ResponseFields for SubmitResponse {
 }
 impl rt::ResponseFields for Prediction {
     fn prediction_id(&self) -> Option<&str> {
-        Some(self.id.as_str())
+        Some(self.id.as_str()).filter(|text| !text.is_empty())
     }
     fn status(&self) -> Option<&str> {
-        Some(self.status.as_str())
+        Some(self.status.as_str()).filter(|text| !text.is_empty())
     }
     fn error_message(&self) -> Option<&str> {
-        self.error.as_deref()
+        self.error.as_deref().filter(|text| !text.is_empty())
     }
     fn outputs(&self) -> Vec<rt::OutputRef<'_>> {
         let Some(outputs) = self.outputs.as_ref() else {

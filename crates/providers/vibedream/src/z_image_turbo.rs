@@ -304,9 +304,15 @@ impl Image {
         rt::rules::check_http_url(value)
     }
     /// For the literal macro, after `__check` has passed on `value`.
+    /// Checks again (free in a constant), so it cannot make an invalid value.
     #[doc(hidden)]
     pub const fn __from_checked_static(value: &'static str) -> Self {
-        Self(std::borrow::Cow::Borrowed(value))
+        match Self::__check(value) {
+            Ok(()) => Self(std::borrow::Cow::Borrowed(value)),
+            Err(_) => {
+                panic!("a literal that fails its check reached __from_checked_static")
+            }
+        }
     }
     /// The text.
     pub fn as_str(&self) -> &str {

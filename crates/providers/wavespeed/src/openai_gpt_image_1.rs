@@ -153,7 +153,7 @@ pub struct Request {
     ///
     /// Allowed: an http(s) URL of an image. Required. Documented type: `string`.
     ///
-    /// Note: The table types it `string`; it is the URL of the image the API fetches.
+    /// Note: The table types it `string` without saying which form; WaveSpeed's own ComfyUI nodes and its upload API pass input images as URLs, so an http(s) URL is what this type takes.
     pub image: Image,
     /// The quality of the generated image.
     ///
@@ -163,6 +163,8 @@ pub struct Request {
     /// An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where image should be edited. If there are multiple images provided, the mask will be applied on the first image. Must be a valid PNG file
     ///
     /// Allowed: an http(s) URL of a PNG image. The documentation gives no default. Documented type: `string`.
+    ///
+    /// Note: Typed `string` in the table; passed as an http(s) URL, as `image` is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask_image: Option<MaskImage>,
     /// The size of the generated media in pixels (width*height).
@@ -212,6 +214,8 @@ impl Request {
     /// Sets `mask_image`: An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where image should be edited. If there are multiple images provided, the mask will be applied on the first image. Must be a valid PNG file
     ///
     /// Allowed: an http(s) URL of a PNG image. The documentation gives no default. Documented type: `string`.
+    ///
+    /// Note: Typed `string` in the table; passed as an http(s) URL, as `image` is.
     ///
     /// ```
     /// use imagegen_wavespeed::openai_gpt_image_1::{self, Request};
@@ -284,7 +288,7 @@ impl rt::ModelRequest for Request {
 ///
 /// Allowed: an http(s) URL of an image. Required. Documented type: `string`.
 ///
-/// Note: The table types it `string`; it is the URL of the image the API fetches.
+/// Note: The table types it `string` without saying which form; WaveSpeed's own ComfyUI nodes and its upload API pass input images as URLs, so an http(s) URL is what this type takes.
 ///
 /// # Example
 ///
@@ -321,9 +325,15 @@ impl Image {
         rt::rules::check_http_url(value)
     }
     /// For the literal macro, after `__check` has passed on `value`.
+    /// Checks again (free in a constant), so it cannot make an invalid value.
     #[doc(hidden)]
     pub const fn __from_checked_static(value: &'static str) -> Self {
-        Self(std::borrow::Cow::Borrowed(value))
+        match Self::__check(value) {
+            Ok(()) => Self(std::borrow::Cow::Borrowed(value)),
+            Err(_) => {
+                panic!("a literal that fails its check reached __from_checked_static")
+            }
+        }
     }
     /// The text.
     pub fn as_str(&self) -> &str {
@@ -398,6 +408,8 @@ rt::__text_traits!(Quality, "quality", suggest);
 ///
 /// Allowed: an http(s) URL of a PNG image. The documentation gives no default. Documented type: `string`.
 ///
+/// Note: Typed `string` in the table; passed as an http(s) URL, as `image` is.
+///
 /// # Example
 ///
 /// ```
@@ -433,9 +445,15 @@ impl MaskImage {
         rt::rules::check_http_url(value)
     }
     /// For the literal macro, after `__check` has passed on `value`.
+    /// Checks again (free in a constant), so it cannot make an invalid value.
     #[doc(hidden)]
     pub const fn __from_checked_static(value: &'static str) -> Self {
-        Self(std::borrow::Cow::Borrowed(value))
+        match Self::__check(value) {
+            Ok(()) => Self(std::borrow::Cow::Borrowed(value)),
+            Err(_) => {
+                panic!("a literal that fails its check reached __from_checked_static")
+            }
+        }
     }
     /// The text.
     pub fn as_str(&self) -> &str {

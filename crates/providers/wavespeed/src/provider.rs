@@ -60,6 +60,7 @@ pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
     ],
     errors: &[],
     content_policy_messages: &[],
+    sync_mode_returns_outputs: true,
 };
 /// A prediction's status on WaveSpeedAI.
 ///
@@ -160,10 +161,18 @@ impl<'de> serde::Deserialize<'de> for Status {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PredictionResponse {
     /// HTTP status code (e.g., 200 for success)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<i64>,
     /// Status message (e.g., “success”)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
     /// The prediction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,24 +186,44 @@ pub struct Prediction {
     /// Unique identifier for the prediction, Task Id
     pub id: String,
     /// Model ID used for the prediction
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub model: Option<String>,
     /// Array of URLs to the generated content (empty when status is not completed). With `enable_base64_output`, base64-encoded images instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub outputs: Option<Vec<String>>,
     /// Object containing related API endpoints
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<PredictionUrls>,
     /// Array of boolean values indicating NSFW detection for each output
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub has_nsfw_contents: Option<Vec<bool>>,
     /// Status of the task: created, processing, completed, or failed
     pub status: Status,
     /// ISO timestamp of when the request was created (e.g., “2023-04-01T12:34:56.789Z”)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// Error message (empty if no error occurred)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error: Option<String>,
     /// Object containing timing details
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,7 +235,11 @@ pub struct Prediction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PredictionUrls {
     /// URL to retrieve the prediction result
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub get: Option<String>,
 }
 /// Object containing timing details
@@ -215,32 +248,36 @@ pub struct PredictionUrls {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Timings {
     /// Inference time in milliseconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inference: Option<i64>,
 }
 impl rt::ResponseFields for PredictionResponse {
     fn prediction_id(&self) -> Option<&str> {
         let level0 = self.data.as_ref()?;
-        Some(level0.id.as_str())
+        Some(level0.id.as_str()).filter(|text| !text.is_empty())
     }
     fn status(&self) -> Option<&str> {
         let level0 = self.data.as_ref()?;
-        Some(level0.status.as_str())
+        Some(level0.status.as_str()).filter(|text| !text.is_empty())
     }
     fn error_message(&self) -> Option<&str> {
         let level0 = self.data.as_ref()?;
-        level0.error.as_deref()
+        level0.error.as_deref().filter(|text| !text.is_empty())
     }
     fn status_url(&self) -> Option<&str> {
         let level0 = self.data.as_ref()?;
         let level1 = level0.urls.as_ref()?;
-        level1.get.as_deref()
+        level1.get.as_deref().filter(|text| !text.is_empty())
     }
     fn envelope_code(&self) -> Option<i64> {
         self.code
     }
     fn envelope_message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.message.as_deref().filter(|text| !text.is_empty())
     }
     fn outputs(&self) -> Vec<rt::OutputRef<'_>> {
         let Some(level0) = self.data.as_ref() else {

@@ -6,6 +6,12 @@
 /// sizes: `1024x1024` for a provider that spells it `1024*1024`), then by a
 /// small edit distance (`hihg` for `high`).
 pub fn suggest(input: &str, allowed: &[&'static str]) -> Option<&'static str> {
+    // Far longer than every allowed value, it is no near miss; and comparing a
+    // megabyte of input would cost time and memory for nothing.
+    let longest = allowed.iter().map(|v| v.chars().count()).max().unwrap_or(0);
+    if input.len() > 4 * longest + 8 {
+        return None;
+    }
     let normalized = normalize(input);
     if let Some(found) = allowed.iter().find(|value| normalize(value) == normalized) {
         return Some(found);
@@ -48,31 +54,29 @@ fn normalize(text: &str) -> String {
 
 /// Edit distance over characters where an insertion, deletion, substitution or
 /// swap of two neighbours costs 1 (optimal string alignment): `hihg` is one
-/// edit from `high`.
+/// edit from `high`. Keeps three rows, not the whole table.
 fn edit_distance(left: &str, right: &str) -> usize {
     let left: Vec<char> = left.chars().collect();
     let right: Vec<char> = right.chars().collect();
-    // rows[i][j]: distance between left[..i] and right[..j].
-    let mut rows = vec![vec![0usize; right.len() + 1]; left.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+    let mut before: Vec<usize> = vec![0; right.len() + 1];
+    let mut previous: Vec<usize> = (0..=right.len()).collect();
+    let mut current: Vec<usize> = vec![0; right.len() + 1];
     for i in 1..=left.len() {
+        current[0] = i;
         for j in 1..=right.len() {
             let cost = usize::from(left[i - 1] != right[j - 1]);
-            let mut best = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
+            let mut best = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && left[i - 1] == right[j - 2] && left[i - 2] == right[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
+                best = best.min(before[j - 2] + 1);
             }
-            rows[i][j] = best;
+            current[j] = best;
         }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    rows[left.len()][right.len()]
+    previous[right.len()]
 }
 
 #[cfg(test)]
@@ -104,10 +108,19 @@ mod tests {
     }
 
     #[test]
+    fn huge_inputs_get_no_suggestion_without_comparing() {
+        let huge = "x".repeat(10_000_000);
+        assert_eq!(suggest(&huge, STAR_SIZES), None);
+        assert_eq!(suggest(" 1024x1024 ", STAR_SIZES), Some("1024*1024"));
+    }
+
+    #[test]
     fn edit_distance_basics() {
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("same", "same"), 0);
         assert_eq!(edit_distance("hihg", "high"), 1);
+        assert_eq!(edit_distance("abcd", "badc"), 2);
+        assert_eq!(edit_distance("ca", "abc"), 3);
     }
 }

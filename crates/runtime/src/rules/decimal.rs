@@ -35,9 +35,9 @@ const POW10_F64: [f64; 16] = [
 pub const MAX_SCALE: u32 = 15;
 
 /// How far (relative, in units) a double may sit from the unit grid and still
-/// count as on it. Doubles computed at runtime (`0.1 + 0.2`) carry noise around
-/// 1e-16; a literal that means something else (`0.6000000001`) is far outside.
-const GRID_TOLERANCE: f64 = 1e-12;
+/// count as on it: a few rounding errors, so `0.1 + 0.2` is 0.3, while any
+/// literal that means another number (`0.6000000000001`) is off the step.
+const GRID_TOLERANCE: f64 = 4.0 * f64::EPSILON;
 
 /// Beyond this many units a double can no longer be placed on the grid exactly.
 const MAX_EXACT_UNITS: f64 = 9_007_199_254_740_992.0; // 2^53
@@ -212,6 +212,11 @@ mod tests {
             STRENGTH.units_from_f64(0.600_000_000_1),
             Err(Violation::OffStep)
         );
+        assert_eq!(
+            STRENGTH.units_from_f64(0.600_000_000_000_1),
+            Err(Violation::OffStep)
+        );
+        assert_eq!(STRENGTH.units_from_f64(0.7 - 0.1), Ok(6));
     }
 
     #[test]

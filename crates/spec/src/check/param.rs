@@ -237,7 +237,7 @@ fn check_kind(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<P
                 whole("step", raw.step),
             );
             let (minimum, maximum, step) = (minimum.ok()?, maximum.ok()?, step.ok()?);
-            check_bounds(r, path, raw.minimum, raw.maximum, raw.step)?;
+            check_bounds(r, path, raw.minimum, raw.maximum, raw.step, false)?;
             Some(ParamKind::Integer {
                 minimum,
                 maximum,
@@ -245,7 +245,7 @@ fn check_kind(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<P
             })
         }
         ParamTypeName::Number => {
-            check_bounds(r, path, raw.minimum, raw.maximum, raw.step)?;
+            check_bounds(r, path, raw.minimum, raw.maximum, raw.step, true)?;
             Some(ParamKind::Number {
                 minimum: raw.minimum,
                 maximum: raw.maximum,
@@ -275,13 +275,19 @@ fn check_kind(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<P
     }
 }
 
-/// Range, step and "does the step divide the range", exactly.
+/// A number goes on the wire as a double, which holds whole numbers of units
+/// exactly only up to 2^53.
+const MAX_EXACT_UNITS: i64 = 1 << 53;
+
+/// Range, step and "does the step divide the range", exactly. A `number`
+/// must also stay within what a double holds exactly.
 fn check_bounds(
     r: &mut Reporter<'_>,
     path: &str,
     minimum: Option<Decimal>,
     maximum: Option<Decimal>,
     step: Option<Decimal>,
+    sent_as_double: bool,
 ) -> Option<()> {
     if let (Some(min), Some(max)) = (minimum, maximum)
         && min > max
@@ -325,6 +331,17 @@ fn check_bounds(
         .max()
         .unwrap_or(0);
     for (key, value) in ["minimum", "maximum", "step"].iter().zip(values) {
+        let units = value.and_then(|v| v.units_at(scale));
+        if sent_as_double && units.is_some_and(|u| u.unsigned_abs() > MAX_EXACT_UNITS as u64) {
+            r.error(
+                &at(path, key),
+                format!(
+                    "`{key}` is {} units of 10^-{scale}, more than the 2^53 a double sent on the wire holds exactly",
+                    units.unwrap_or_default()
+                ),
+            );
+            return None;
+        }
         if value.is_some_and(|v| scale > MAX_SCALE || v.units_at(scale).is_none()) {
             r.error(
                 &at(path, key),
@@ -372,8 +389,9 @@ fn check_image_size(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Op
         let dimensions = dimensions(value, separator);
         let derived = match dimensions {
             Some((width, height)) => Some(naming::size_variant(width, height)),
+            // `Custom(..)` holds the custom sizes.
             None if value.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
-                naming::choice_variant(value)
+                naming::choice_variant(value).filter(|v| v != "Custom" || raw.custom.is_none())
             }
             None => {
                 r.error(

@@ -148,6 +148,7 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
         errors,
         content_policy_messages: raw.content_policy_messages.clone(),
         examples: Vec::new(),
+        sync_mode_returns_outputs: raw.sync_mode_returns_outputs,
         notes: raw.notes.clone(),
         models: Vec::new(),
     };
@@ -193,10 +194,14 @@ fn check_base_url(r: &mut Reporter<'_>, url: &str) {
 }
 
 fn is_loopback(authority: &str) -> bool {
-    let host = authority
-        .rsplit_once(':')
-        .map_or(authority, |(host, _)| host);
-    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+    // `[::1]:8080` has colons inside its brackets; the port follows `]`.
+    let host = match authority.strip_prefix('[') {
+        Some(rest) => rest.split_once(']').map_or(authority, |(host, _)| host),
+        None => authority
+            .rsplit_once(':')
+            .map_or(authority, |(host, _)| host),
+    };
+    matches!(host, "localhost" | "127.0.0.1" | "::1")
 }
 
 fn check_endpoint(
@@ -300,7 +305,8 @@ fn check_statuses(r: &mut Reporter<'_>, raw: &ProviderFile, queue: bool) -> Vec<
     let mut variants = BTreeSet::new();
     for (index, status) in raw.statuses.iter().enumerate() {
         let path = item("statuses", index);
-        let variant = naming::choice_variant(&status.value);
+        // `Unknown(String)` holds statuses the documentation does not list.
+        let variant = naming::choice_variant(&status.value).filter(|v| v != "Unknown");
         match variant {
             Some(variant)
                 if variants.insert(variant.clone()) && values.insert(status.value.clone()) =>
@@ -320,7 +326,7 @@ fn check_statuses(r: &mut Reporter<'_>, raw: &ProviderFile, queue: bool) -> Vec<
             None => r.error(
                 &at(&path, "value"),
                 format!(
-                    "`{}` cannot be turned into a Rust variant name",
+                    "`{}` cannot be turned into a Rust variant name (`Unknown` is taken by undocumented statuses)",
                     status.value
                 ),
             ),

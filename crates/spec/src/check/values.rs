@@ -34,14 +34,17 @@ pub(super) fn interpret(kind: &ParamKind, text: &str) -> Result<Value, String> {
 pub(super) fn interpret_json(kind: &ParamKind, json: &serde_json::Value) -> Result<Value, String> {
     let expected = match kind {
         ParamKind::Boolean => "a boolean",
-        ParamKind::Integer { .. } | ParamKind::Number { .. } => "a number",
+        ParamKind::Integer { .. } => "an integer",
+        ParamKind::Number { .. } => "a number",
         _ => "a string",
     };
     let text = match (kind, json) {
         (ParamKind::Boolean, serde_json::Value::Bool(value)) => value.to_string(),
-        (ParamKind::Integer { .. } | ParamKind::Number { .. }, serde_json::Value::Number(n)) => {
+        // The generated types read integers as JSON integers: `1.0` is refused there too.
+        (ParamKind::Integer { .. }, serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => {
             n.to_string()
         }
+        (ParamKind::Number { .. }, serde_json::Value::Number(n)) => n.to_string(),
         (
             ParamKind::Text { .. }
             | ParamKind::Choice { .. }

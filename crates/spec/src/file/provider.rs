@@ -48,9 +48,17 @@ pub struct ProviderFile {
     /// Example responses from the documentation, checked against `responses`.
     #[serde(default)]
     pub examples: Vec<ResponseExampleFile>,
+    /// Whether a model's sync mode answers with the outputs. `false` where the
+    /// documentation says the result must still be queried by id (GPTProto).
+    #[serde(default = "answers_with_outputs")]
+    pub sync_mode_returns_outputs: bool,
     /// Anything else the documentation says that a user should know.
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+fn answers_with_outputs() -> bool {
+    true
 }
 
 /// How the API key is sent.

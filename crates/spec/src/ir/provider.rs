@@ -47,6 +47,8 @@ pub struct Provider {
     pub content_policy_messages: Vec<String>,
     /// Documented example responses.
     pub examples: Vec<ResponseExample>,
+    /// Whether sync mode answers with the outputs, or they must still be queried.
+    pub sync_mode_returns_outputs: bool,
     /// Other documented facts.
     pub notes: Vec<String>,
     /// Models, sorted by id.

@@ -27,6 +27,16 @@ fn model<'a>(set: &'a SpecSet, provider_name: &str, id: &str) -> &'a Model {
         .unwrap()
 }
 
+/// The wire values of a provider's terminal statuses, in documented order.
+fn terminal_statuses(provider: &Provider) -> Vec<&str> {
+    provider
+        .statuses
+        .iter()
+        .filter(|s| s.outcome.is_some())
+        .map(|s| s.value.as_str())
+        .collect()
+}
+
 fn param<'a>(model: &'a Model, name: &str) -> &'a Param {
     model
         .parameter(name)
@@ -414,12 +424,7 @@ fn providers_match_their_seeds() {
 
     let wavespeed = provider(&set, "wavespeed");
     assert_eq!(wavespeed.protocol, Protocol::EnvelopePredictionQueue);
-    let terminal: Vec<&str> = wavespeed
-        .statuses
-        .iter()
-        .filter(|s| s.outcome.is_some())
-        .map(|s| s.value.as_str())
-        .collect();
+    let terminal = terminal_statuses(wavespeed);
     assert_eq!(
         terminal,
         ["completed", "failed", "cancelled", "timeout", "deleted"]
@@ -457,12 +462,7 @@ fn providers_match_their_seeds() {
         "001: with sync mode the result must still be queried by id"
     );
     assert!(wavespeed.sync_mode_returns_outputs && vibedream.sync_mode_returns_outputs);
-    let gptproto_terminal: Vec<&str> = gptproto
-        .statuses
-        .iter()
-        .filter(|s| s.outcome.is_some())
-        .map(|s| s.value.as_str())
-        .collect();
+    let gptproto_terminal = terminal_statuses(gptproto);
     assert_eq!(
         gptproto_terminal, terminal,
         "the same envelope as WaveSpeed's"

@@ -1,0 +1,1 @@
+//! A loopback emulator of every provider's API (work in progress).

@@ -16,6 +16,7 @@ use crate::locate::{SpanIndex, join_key};
 
 pub(crate) use model::check_model;
 pub(crate) use provider::check_provider;
+pub(crate) use values::{admit, interpret_json};
 
 /// Collects the problems found in one file, each located by its YAML path.
 pub(crate) struct Reporter<'a> {

@@ -31,7 +31,7 @@ pub(super) fn interpret(kind: &ParamKind, text: &str) -> Result<Value, String> {
 
 /// Reads a JSON value from an example body as a value of the parameter's type,
 /// insisting on the JSON type the API takes (`0.6`, not `"0.6"`).
-pub(super) fn interpret_json(kind: &ParamKind, json: &serde_json::Value) -> Result<Value, String> {
+pub(crate) fn interpret_json(kind: &ParamKind, json: &serde_json::Value) -> Result<Value, String> {
     let expected = match kind {
         ParamKind::Boolean => "a boolean",
         ParamKind::Integer { .. } => "an integer",
@@ -58,7 +58,7 @@ pub(super) fn interpret_json(kind: &ParamKind, json: &serde_json::Value) -> Resu
 }
 
 /// Whether `param` accepts `value`; the error says what is allowed.
-pub(super) fn admit(param: &Param, value: &Value) -> Result<(), String> {
+pub(crate) fn admit(param: &Param, value: &Value) -> Result<(), String> {
     let rejected = |reason: &str| {
         Err(format!(
             "`{}` {reason}; `{}` allows {}",

@@ -4,10 +4,12 @@
 //! them, defaults are allowed values, Rust names are valid and unique, roles
 //! are where the protocol needs them. Codegen can rely on that and never fail.
 
+mod body;
 mod describe;
 mod model;
 mod provider;
 
+pub use body::{BodyError, BodyProblem};
 pub use describe::describe_custom;
 pub use model::{
     Choice, CustomSize, EstimatedTime, Model, Param, ParamKind, RequestExample, Sentinel,

@@ -159,7 +159,7 @@ impl ProviderInfo {
 }
 
 /// A documented estimate of how long a prediction takes (`5-15s`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct EstimatedTime {
     /// Lower bound in milliseconds.
     pub min_ms: u64,

@@ -27,7 +27,16 @@ pub(crate) fn marker(provider: &Provider) -> TokenStream {
             .as_ref()
             .map_or(String::new(), |r| format!(" and [`{r}`]")),
     ));
+    let client_doc = docs::outer(&format!(
+        "A client for the {} API: [`Client::from_env`](rt::Client::from_env) reads the key \
+         from `{}` (and the base URL from `{}` if set); \
+         [`Client::builder`](rt::Client::builder) sets them and the timeouts, retries and \
+         polling in code.",
+        provider.display_name, provider.auth.env_var, provider.base_url_env_var
+    ));
     quote! {
+        #client_doc
+        pub type Client = rt::Client<#name>;
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         pub struct #name;

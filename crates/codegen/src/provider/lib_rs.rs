@@ -33,7 +33,10 @@ pub(crate) fn lib_rs(provider: &Provider) -> TokenStream {
          set with builder methods and left out of the JSON until set. Every value is checked \
          against the documentation: literals when the crate compiles (`strength!(0.6)`), \
          runtime values by `try_new`, `TryFrom` and `FromStr`, which return a [`ParamError`] \
-         naming the parameter, the value and what is allowed.",
+         naming the parameter, the value and what is allowed.\n\n\
+         A [`Client`] sends them: `Client::from_env()` reads the key from the environment \
+         variable the provider documents, `generate` submits a request and waits for it, \
+         and [`Generation::save_all`] writes the images to disk. Every failure is one [`Error`].",
     );
     let docs = docs::inner(&text);
     let modules = provider.models.iter().map(|model| {
@@ -53,7 +56,7 @@ pub(crate) fn lib_rs(provider: &Provider) -> TokenStream {
         // In the order rustfmt sorts `use` items, so it leaves this file alone.
         /// The runtime these types are built on: rules, metadata tables and traits.
         pub use imagegen_runtime as runtime;
-        pub use imagegen_runtime::ParamError;
+        pub use imagegen_runtime::{Error, Generation, Output, ParamError, Prediction};
         pub use provider::*;
     }
 }

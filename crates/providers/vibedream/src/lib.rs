@@ -23,6 +23,8 @@
 //! | `z-image-turbo`: Z-Image Turbo | [`z_image_turbo`] | text-to-image |
 //!
 //! A request type's required parameters are its constructor's arguments; the others are set with builder methods and left out of the JSON until set. Every value is checked against the documentation: literals when the crate compiles (`strength!(0.6)`), runtime values by `try_new`, `TryFrom` and `FromStr`, which return a [`ParamError`] naming the parameter, the value and what is allowed.
+//!
+//! A [`Client`] sends them: `Client::from_env()` reads the key from the environment variable the provider documents, `generate` submits a request and waits for it, and [`Generation::save_all`] writes the images to disk. Every failure is one [`Error`].
 #[rustfmt::skip]
 mod provider;
 #[cfg(feature = "gpt-image-1")]
@@ -33,5 +35,5 @@ pub mod gpt_image_1;
 pub mod z_image_turbo;
 /// The runtime these types are built on: rules, metadata tables and traits.
 pub use imagegen_runtime as runtime;
-pub use imagegen_runtime::ParamError;
+pub use imagegen_runtime::{Error, Generation, Output, ParamError, Prediction};
 pub use provider::*;

@@ -1,0 +1,195 @@
+//! Building a client: key, base URL, limits and policies, from code or from
+//! the environment variables the provider's docs name.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderName;
+use tokio::sync::broadcast;
+
+use super::Client;
+use crate::error::Error;
+use crate::origin::fetchable_url;
+use crate::retry::RetryPolicy;
+use crate::schedule::PollPolicy;
+use crate::secret::ApiKey;
+use crate::traits::Provider;
+use crate::transport::{Timeouts, Transport};
+
+/// The largest output saved by default.
+const DEFAULT_MAX_OUTPUT_BYTES: u64 = 100 * 1024 * 1024;
+
+/// Events buffered for a subscriber that falls behind.
+const EVENT_BUFFER: usize = 1024;
+
+/// Configures a [`Client`]. Anything not set falls back to the provider's
+/// documented environment variables (`<PROVIDER>_API_KEY`,
+/// `<PROVIDER>_BASE_URL`) and then to the documented base URL.
+#[must_use]
+pub struct ClientBuilder<P> {
+    api_key: Option<ApiKey>,
+    base_url: Option<String>,
+    http: Option<reqwest::Client>,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    poll: PollPolicy,
+    max_output_bytes: u64,
+    provider: PhantomData<fn() -> P>,
+}
+
+impl<P> std::fmt::Debug for ClientBuilder<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .field("poll", &self.poll)
+            .field("max_output_bytes", &self.max_output_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: Provider> Default for ClientBuilder<P> {
+    fn default() -> Self {
+        ClientBuilder {
+            api_key: None,
+            base_url: None,
+            http: None,
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+            poll: PollPolicy::default(),
+            max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
+            provider: PhantomData,
+        }
+    }
+}
+
+impl<P: Provider> ClientBuilder<P> {
+    /// The API key (instead of the provider's env var).
+    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The origin before the documented paths (instead of `<PROVIDER>_BASE_URL`
+    /// or the documented one): `https://…`, or `http://` to a loopback host
+    /// such as the local emulator.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sends through this `reqwest::Client` (its proxy, TLS and pool
+    /// settings). Timeouts set here still apply per request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// All time limits at once.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The limit on one whole operation (submit + polls + retries, or the
+    /// downloads of a `save_all`).
+    pub fn overall_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.overall = timeout;
+        self
+    }
+
+    /// The limit on one HTTP request.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.request = timeout;
+        self
+    }
+
+    /// The limit on establishing a connection (for the built-in HTTP client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.connect = timeout;
+        self
+    }
+
+    /// How failed requests are retried.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// How polls are spaced.
+    pub fn poll_policy(mut self, policy: PollPolicy) -> Self {
+        self.poll = policy;
+        self
+    }
+
+    /// The largest output `save_all` writes (100 MiB by default).
+    pub fn max_output_bytes(mut self, bytes: u64) -> Self {
+        self.max_output_bytes = bytes;
+        self
+    }
+
+    /// Checks the configuration and builds the client. Nothing is sent.
+    pub fn build(self) -> Result<Client<P>, Error> {
+        let info = P::INFO;
+        let api_key = match self.api_key {
+            Some(key) => key,
+            None => std::env::var(info.auth.env_var)
+                .map(ApiKey::new)
+                .map_err(|_| Error::MissingApiKey {
+                    env_var: info.auth.env_var,
+                })?,
+        };
+        if api_key.is_empty() {
+            return Err(Error::MissingApiKey {
+                env_var: info.auth.env_var,
+            });
+        }
+        let base_url = self
+            .base_url
+            .or_else(|| {
+                std::env::var(info.base_url_env_var)
+                    .ok()
+                    .filter(|url| !url.trim().is_empty())
+            })
+            .unwrap_or_else(|| info.base_url.to_owned());
+        let api_base = fetchable_url(base_url.trim()).map_err(|reason| Error::InvalidConfig {
+            reason: format!("base URL: {reason}"),
+        })?;
+        let header = HeaderName::from_bytes(info.auth.header.as_bytes()).map_err(|_| {
+            Error::InvalidConfig {
+                reason: format!("`{}` is not an HTTP header name", info.auth.header),
+            }
+        })?;
+        let value = api_key
+            .header_value(info.auth.scheme)
+            .map_err(|reason| Error::InvalidConfig { reason })?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.timeouts.connect)
+                .user_agent(concat!("imagegen/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|error| Error::InvalidConfig {
+                    reason: format!("the HTTP client cannot be built: {error}"),
+                })?,
+        };
+        let (events, _) = broadcast::channel(EVENT_BUFFER);
+        Ok(Client {
+            transport: Arc::new(Transport {
+                provider: info,
+                http,
+                api_base,
+                auth: (header, value),
+                retry: self.retry,
+                timeouts: self.timeouts,
+                poll: self.poll,
+                max_output_bytes: self.max_output_bytes,
+                events,
+            }),
+            provider: PhantomData,
+        })
+    }
+}

@@ -1,0 +1,509 @@
+//! A provider's client: submit, check, wait, generate, resume.
+//!
+//! Generic over the provider's marker type only to decode its response types;
+//! everything else runs in the provider-independent [`Transport`], driven by
+//! the provider's [`ProviderInfo`](crate::info::ProviderInfo) table.
+
+mod builder;
+mod generation;
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::Method;
+use tokio::sync::broadcast;
+use tracing::Instrument as _;
+use url::Url;
+
+pub use builder::ClientBuilder;
+pub use generation::Generation;
+
+use crate::error::{Error, Phase};
+use crate::events::{Event, EventKind};
+use crate::info::ModelInfo;
+use crate::origin::{fetchable_url, same_origin};
+use crate::prediction::{Output, Prediction, Timings};
+use crate::reading::{Snapshot, State, failed_prediction, read_state};
+use crate::retry::retry_after;
+use crate::schedule::{PollSchedule, parse_estimated_time};
+use crate::traits::{ModelRequest, Provider};
+use crate::transport::{Answer, Call, Transport, decode};
+use crate::waiter::{Check, TokioClock, WaitError, wait_for};
+
+/// A client for one provider. Cheap to clone (the connection pool and
+/// settings are shared) and safe to use from many tasks at once: one client
+/// can hold thousands of predictions in flight, each a small future.
+///
+/// Dropping any operation's future stops its work: no request is sent after.
+pub struct Client<P> {
+    transport: Arc<Transport>,
+    provider: PhantomData<fn() -> P>,
+}
+
+impl<P> Clone for Client<P> {
+    fn clone(&self) -> Self {
+        Client {
+            transport: Arc::clone(&self.transport),
+            provider: PhantomData,
+        }
+    }
+}
+
+impl<P> std::fmt::Debug for Client<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("provider", &self.transport.provider.name)
+            .field("base_url", &self.transport.api_base.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A deadline and where it started.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    started: Instant,
+    deadline: Instant,
+}
+
+impl<P: Provider> Client<P> {
+    /// A client configured from the environment: the key from the variable
+    /// the provider's docs name (e.g. `VIBEDREAM_API_KEY`), the base URL from
+    /// `<PROVIDER>_BASE_URL` if set.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().build()
+    }
+
+    /// A builder for every setting.
+    pub fn builder() -> ClientBuilder<P> {
+        ClientBuilder::default()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.transport.api_base.as_str()
+    }
+
+    /// Progress events of every prediction this client (and its clones)
+    /// handles from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.transport.events.subscribe()
+    }
+
+    fn budget(&self) -> Budget {
+        let started = Instant::now();
+        Budget {
+            started,
+            deadline: started + self.transport.timeouts.overall,
+        }
+    }
+
+    /// Submits a request and returns its prediction once the server has
+    /// accepted it; done already when the API is synchronous or the request
+    /// asked for sync mode and the server finished in time.
+    ///
+    /// The submission is sent at most once, except when the failure proves
+    /// the server never took it (no connection, or 429): a timeout or server
+    /// error after sending is reported, not resent, so nothing is paid twice.
+    pub async fn submit<R>(&self, request: &R) -> Result<Prediction, Error>
+    where
+        R: ModelRequest<Provider = P>,
+    {
+        let budget = self.budget();
+        self.submit_within(request, budget).await
+    }
+
+    async fn submit_within<R>(&self, request: &R, budget: Budget) -> Result<Prediction, Error>
+    where
+        R: ModelRequest<Provider = P>,
+    {
+        let model: &'static ModelInfo = R::MODEL;
+        let transport = &*self.transport;
+        let call = Call {
+            phase: Phase::Submit,
+            model: Some(model.id),
+            prediction_id: None,
+            started: budget.started,
+            deadline: budget.deadline,
+        };
+        let body = serde_json::to_vec(request).map_err(|error| Error::InvalidConfig {
+            reason: format!("the request cannot be written as JSON: {error}"),
+        })?;
+        let url = transport.api_url(model.submit.path)?;
+        let timeout = if request.sync_mode_requested() {
+            transport.timeouts.sync_request
+        } else {
+            transport.timeouts.request
+        };
+        let span = tracing::info_span!(
+            "submit",
+            provider = transport.provider.name,
+            model = model.id,
+            prediction_id = tracing::field::Empty,
+        );
+        async {
+            let submitted_at = SystemTime::now();
+            let answer = transport
+                .fetch(&call, Method::POST, &url, Some(Bytes::from(body)), timeout)
+                .await?;
+            let response: P::SubmitResponse = decode(&call, &answer)?;
+            let snapshot = Snapshot::of(&response);
+            if let Some(id) = &snapshot.id {
+                tracing::Span::current().record("prediction_id", id.as_str());
+            }
+            let call = Call {
+                prediction_id: snapshot.id.as_deref(),
+                ..call
+            };
+            let state = read_state(
+                transport.provider,
+                &snapshot,
+                Phase::Submit,
+                answer.status.as_u16(),
+            )?;
+            let mut prediction =
+                Prediction::new(transport.provider.name, Some(model.id), snapshot.id.clone());
+            prediction.set_details(
+                snapshot.status_url.clone(),
+                snapshot
+                    .estimated_time
+                    .as_deref()
+                    .and_then(parse_estimated_time)
+                    .or(model.estimated_time),
+                snapshot.cost_cents.or(model.cost_cents.map(i64::from)),
+                submitted_at,
+            );
+            match state {
+                State::Succeeded { status, outputs } => {
+                    prediction.set_status(&status);
+                    prediction.finish(outputs);
+                }
+                State::Running { status }
+                | State::SucceededElsewhere { status }
+                | State::Unknown { status } => prediction.set_status(&status),
+                State::Failed { status, message } => {
+                    let error =
+                        failed_prediction(transport.provider, snapshot.id.clone(), status, message);
+                    transport.emit(
+                        &call,
+                        EventKind::Failed {
+                            message: error.to_string(),
+                        },
+                    );
+                    return Err(error);
+                }
+            }
+            if !prediction.is_done() && prediction.id().is_none() {
+                return Err(Error::Undecodable {
+                    phase: Phase::Submit,
+                    prediction_id: None,
+                    status: answer.status.as_u16(),
+                    reason: "the prediction is not finished and the answer names no id to poll"
+                        .to_owned(),
+                    excerpt: crate::reading::excerpt(&answer.body),
+                });
+            }
+            transport.emit(
+                &call,
+                EventKind::Submitted {
+                    estimated_time: prediction.estimated_time(),
+                },
+            );
+            Ok(prediction)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Submits a request and waits for its outputs: [`submit`](Self::submit)
+    /// then [`wait`](Self::wait), under one overall deadline.
+    pub async fn generate<R>(&self, request: &R) -> Result<Generation, Error>
+    where
+        R: ModelRequest<Provider = P>,
+    {
+        let budget = self.budget();
+        let prediction = self.submit_within(request, budget).await?;
+        self.wait_within(&prediction, budget).await
+    }
+
+    /// Waits for a submitted prediction to finish, polling on a schedule
+    /// seeded by its estimated time. A deadline error leaves the prediction
+    /// running on the server: wait again, or [`resume`](Self::resume) by id.
+    pub async fn wait(&self, prediction: &Prediction) -> Result<Generation, Error> {
+        let budget = self.budget();
+        self.wait_within(prediction, budget).await
+    }
+
+    /// A handle to an existing prediction, for [`wait`](Self::wait) or
+    /// [`status`](Self::status) (after a restart, say).
+    pub fn prediction(&self, id: impl Into<String>) -> Prediction {
+        Prediction::new(self.transport.provider.name, None, Some(id.into()))
+    }
+
+    /// Waits for the prediction with this id.
+    pub async fn resume(&self, id: impl Into<String>) -> Result<Generation, Error> {
+        self.wait(&self.prediction(id)).await
+    }
+
+    /// Checks once on a prediction and returns it updated: its status, and its
+    /// outputs once done. A failed prediction is an error.
+    pub async fn status(&self, prediction: &Prediction) -> Result<Prediction, Error> {
+        if prediction.is_done() {
+            return Ok(prediction.clone());
+        }
+        let budget = self.budget();
+        let mut updated = prediction.clone();
+        match self.check(prediction, budget, 1).await? {
+            Polled::Done(outputs) => updated.finish(outputs),
+            Polled::Running(status, _) | Polled::Unknown(status, _) => updated.set_status(&status),
+        }
+        Ok(updated)
+    }
+
+    async fn wait_within(
+        &self,
+        prediction: &Prediction,
+        budget: Budget,
+    ) -> Result<Generation, Error> {
+        let transport = &self.transport;
+        let model = prediction.model();
+        let started = prediction
+            .submitted_at()
+            .and_then(|at| SystemTime::now().duration_since(at).ok())
+            .and_then(|age| budget.started.checked_sub(age))
+            .unwrap_or(budget.started);
+        let call = Call {
+            phase: Phase::Poll,
+            model,
+            prediction_id: prediction.id(),
+            started: budget.started,
+            deadline: budget.deadline,
+        };
+        if prediction.is_done() {
+            return Ok(self.finished(
+                prediction.clone(),
+                prediction.outputs().to_vec(),
+                started,
+                0,
+                budget,
+                &call,
+            ));
+        }
+        let span = tracing::info_span!(
+            "wait",
+            provider = transport.provider.name,
+            model = model.unwrap_or_default(),
+            prediction_id = prediction.id().unwrap_or_default(),
+            polls = tracing::field::Empty,
+        );
+        let schedule = PollSchedule::new(transport.poll, prediction.estimated_time());
+        let unknown_in_a_row = AtomicU32::new(0);
+        let waited = wait_for(
+            &TokioClock,
+            schedule,
+            started,
+            budget.deadline,
+            transport.poll.min_interval,
+            fastrand::f64,
+            |poll| {
+                tracing::Span::current().record("polls", poll);
+                let unknown_in_a_row = &unknown_in_a_row;
+                let call = &call;
+                async move {
+                    let polled = self.check(prediction, budget, poll).await?;
+                    let pause = match polled {
+                        Polled::Done(outputs) => return Ok(Check::Done(outputs)),
+                        Polled::Running(status, pause) => {
+                            unknown_in_a_row.store(0, Ordering::Relaxed);
+                            transport.emit(
+                                call,
+                                EventKind::Processing {
+                                    status,
+                                    elapsed: started.elapsed(),
+                                    estimated_time: prediction.estimated_time(),
+                                },
+                            );
+                            pause
+                        }
+                        Polled::Unknown(status, pause) => {
+                            let in_a_row = unknown_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
+                            tracing::warn!(%status, "undocumented status");
+                            if in_a_row >= transport.poll.max_unknown_status_polls {
+                                return Err(Error::UnknownStatus {
+                                    prediction_id: prediction.id().unwrap_or_default().to_owned(),
+                                    status,
+                                    polls: in_a_row,
+                                });
+                            }
+                            transport.emit(call, EventKind::UnknownStatus { status });
+                            pause
+                        }
+                    };
+                    Ok(Check::Pending { retry_after: pause })
+                }
+            },
+        )
+        .instrument(span)
+        .await;
+        match waited {
+            Ok((outputs, polls)) => {
+                let mut done = prediction.clone();
+                done.set_status(completed_status(transport.provider));
+                Ok(self.finished(done, outputs, started, polls, budget, &call))
+            }
+            Err(failure) => {
+                let error = match failure {
+                    WaitError::Failed(error) => error,
+                    WaitError::Deadline { .. } => call.timeout(),
+                };
+                transport.emit(
+                    &call,
+                    EventKind::Failed {
+                        message: error.to_string(),
+                    },
+                );
+                Err(error)
+            }
+        }
+    }
+
+    fn finished(
+        &self,
+        mut prediction: Prediction,
+        outputs: Vec<Output>,
+        started: Instant,
+        polls: u32,
+        budget: Budget,
+        call: &Call<'_>,
+    ) -> Generation {
+        let timings = Timings {
+            elapsed: started.elapsed(),
+            polls,
+        };
+        self.transport.emit(
+            call,
+            EventKind::Completed {
+                elapsed: timings.elapsed,
+                polls,
+                outputs: outputs.len(),
+            },
+        );
+        prediction.finish(outputs);
+        Generation::new(
+            Arc::clone(&self.transport),
+            prediction,
+            timings,
+            budget.deadline,
+        )
+    }
+
+    /// One status check.
+    async fn check(
+        &self,
+        prediction: &Prediction,
+        budget: Budget,
+        poll: u32,
+    ) -> Result<Polled, Error> {
+        let transport = &*self.transport;
+        let id = prediction.id().ok_or_else(|| Error::InvalidConfig {
+            reason: "this prediction has no id to check on (its API answers synchronously)"
+                .to_owned(),
+        })?;
+        let call = Call {
+            phase: Phase::Poll,
+            model: prediction.model(),
+            prediction_id: Some(id),
+            started: budget.started,
+            deadline: budget.deadline,
+        };
+        let url = self.status_url(prediction, id)?;
+        tracing::debug!(poll, %url, "checking status");
+        let answer: Answer = transport
+            .fetch(&call, Method::GET, &url, None, transport.timeouts.request)
+            .await?;
+        let response: P::ResultResponse = decode(&call, &answer)?;
+        let snapshot = Snapshot::of(&response);
+        let state = read_state(
+            transport.provider,
+            &snapshot,
+            Phase::Poll,
+            answer.status.as_u16(),
+        )
+        .map_err(|error| error.with_prediction_id(Some(id)))?;
+        // Some APIs pace pollers with Retry-After on an ordinary answer.
+        let pause = retry_after(&answer.headers, SystemTime::now());
+        match state {
+            State::Succeeded { outputs, .. } => Ok(Polled::Done(outputs)),
+            State::Running { status } => Ok(Polled::Running(status, pause)),
+            State::Unknown { status } => Ok(Polled::Unknown(status, pause)),
+            State::SucceededElsewhere { status } => Err(Error::Undecodable {
+                phase: Phase::Poll,
+                prediction_id: Some(id.to_owned()),
+                status: answer.status.as_u16(),
+                reason: format!("the prediction is `{status}` but its result lists no outputs"),
+                excerpt: crate::reading::excerpt(&answer.body),
+            }),
+            State::Failed { status, message } => Err(failed_prediction(
+                transport.provider,
+                Some(id.to_owned()),
+                status,
+                message,
+            )),
+        }
+    }
+
+    /// Where to check on a prediction: the status URL the server named if it
+    /// is on the API origin, else the documented result path. A status URL
+    /// elsewhere is not followed: the request would carry the key to a host
+    /// the caller never chose.
+    fn status_url(&self, prediction: &Prediction, id: &str) -> Result<Url, Error> {
+        let transport = &*self.transport;
+        if let Some(named) = prediction.status_url()
+            && let Ok(url) = fetchable_url(named)
+            && same_origin(&url, &transport.api_base)
+        {
+            return Ok(url);
+        }
+        if let Some(named) = prediction.status_url() {
+            tracing::warn!(
+                status_url = named,
+                "not following a status URL off the API origin"
+            );
+        }
+        let endpoint = transport
+            .provider
+            .result
+            .ok_or_else(|| Error::InvalidConfig {
+                reason: format!("{} has no status endpoint", transport.provider.display_name),
+            })?;
+        let encoded: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+        transport.api_url(&endpoint.path.replace("{id}", &encoded))
+    }
+}
+
+/// What one status check found.
+#[derive(Debug)]
+enum Polled {
+    Done(Vec<Output>),
+    /// Still running; the server may have asked for a pause before the next check.
+    Running(String, Option<Duration>),
+    Unknown(String, Option<Duration>),
+}
+
+/// The first documented success status, for a prediction known only to be done.
+fn completed_status(provider: &crate::info::ProviderInfo) -> &'static str {
+    provider
+        .statuses
+        .iter()
+        .find(|status| status.outcome == Some(crate::info::Outcome::Succeeded))
+        .map_or("completed", |status| status.value)
+}
+
+impl<P> Client<P> {
+    /// The overall time limit of one operation.
+    pub fn overall_timeout(&self) -> Duration {
+        self.transport.timeouts.overall
+    }
+}

@@ -1,0 +1,283 @@
+//! Saving outputs to disk: streamed, capped, named by what the bytes are.
+//!
+//! A URL output is fetched without credentials (asset hosts never see the
+//! key), retried like a status check, and written to a `.part` file that is
+//! renamed only once complete, so a crash or a cut connection never leaves a
+//! half image under a final name.
+
+use std::path::{Path, PathBuf};
+
+use tokio::io::AsyncWriteExt as _;
+
+use crate::error::Error;
+use crate::events::EventKind;
+use crate::origin::fetchable_url;
+use crate::prediction::Output;
+use crate::transport::{Call, Failure, Transport};
+
+/// An image format, recognised by its magic bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ImageFormat {
+    /// PNG.
+    Png,
+    /// JPEG.
+    Jpeg,
+    /// WebP.
+    WebP,
+    /// GIF.
+    Gif,
+}
+
+impl ImageFormat {
+    /// The bytes needed to recognise every format.
+    pub const SNIFF_LEN: usize = 12;
+
+    /// Recognises the format from the start of a file.
+    pub fn sniff(bytes: &[u8]) -> Option<Self> {
+        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(ImageFormat::Png)
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(ImageFormat::Jpeg)
+        } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+            Some(ImageFormat::WebP)
+        } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+            Some(ImageFormat::Gif)
+        } else {
+            None
+        }
+    }
+
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Jpeg => "jpg",
+            ImageFormat::WebP => "webp",
+            ImageFormat::Gif => "gif",
+        }
+    }
+}
+
+/// Saves every output into `dir` (created if missing), in order, as
+/// `<stem>-<index>.<ext>`; returns the paths.
+pub(crate) async fn save_all(
+    transport: &Transport,
+    call: &Call<'_>,
+    outputs: &[Output],
+    dir: &Path,
+    stem: &str,
+) -> Result<Vec<PathBuf>, Error> {
+    let io_error = |path: &Path, source| Error::Io {
+        prediction_id: call.id(),
+        path: path.to_owned(),
+        source,
+    };
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|source| io_error(dir, source))?;
+    let mut paths = Vec::with_capacity(outputs.len());
+    for (index, output) in outputs.iter().enumerate() {
+        let part = dir.join(format!(".{stem}-{index}.part"));
+        let saved = match output {
+            Output::Url(url) => download(transport, call, index, url, &part).await,
+            Output::Base64(_) => write_inline(transport, call, index, output, &part).await,
+        };
+        let (format, bytes) = match saved {
+            Ok(saved) => saved,
+            Err(error) => {
+                let _ = tokio::fs::remove_file(&part).await;
+                return Err(error);
+            }
+        };
+        let path = dir.join(format!("{stem}-{index}.{}", format.extension()));
+        tokio::fs::rename(&part, &path)
+            .await
+            .map_err(|source| io_error(&path, source))?;
+        transport.emit(
+            call,
+            EventKind::Saved {
+                path: path.clone(),
+                bytes,
+            },
+        );
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
+fn output_error(call: &Call<'_>, index: usize, reason: String) -> Error {
+    Error::Output {
+        prediction_id: call.id(),
+        index,
+        reason,
+    }
+}
+
+fn not_an_image(start: &[u8]) -> String {
+    let shown: Vec<String> = start
+        .iter()
+        .take(8)
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!(
+        "it is not a PNG, JPEG, WebP or GIF image (it starts with {})",
+        if shown.is_empty() {
+            "nothing".to_owned()
+        } else {
+            shown.join(" ")
+        }
+    )
+}
+
+async fn write_inline(
+    transport: &Transport,
+    call: &Call<'_>,
+    index: usize,
+    output: &Output,
+    part: &Path,
+) -> Result<(ImageFormat, u64), Error> {
+    let bytes = output
+        .decode_base64()
+        .unwrap_or_else(|| Ok(Vec::new()))
+        .map_err(|error| {
+            output_error(call, index, format!("its base64 does not decode: {error}"))
+        })?;
+    if bytes.len() as u64 > transport.max_output_bytes {
+        return Err(output_error(
+            call,
+            index,
+            format!(
+                "it is larger than the {} byte limit",
+                transport.max_output_bytes
+            ),
+        ));
+    }
+    let format = ImageFormat::sniff(&bytes)
+        .ok_or_else(|| output_error(call, index, not_an_image(&bytes)))?;
+    tokio::fs::write(part, &bytes)
+        .await
+        .map_err(|source| Error::Io {
+            prediction_id: call.id(),
+            path: part.to_owned(),
+            source,
+        })?;
+    Ok((format, bytes.len() as u64))
+}
+
+async fn download(
+    transport: &Transport,
+    call: &Call<'_>,
+    index: usize,
+    url: &str,
+    part: &Path,
+) -> Result<(ImageFormat, u64), Error> {
+    let url = fetchable_url(url).map_err(|reason| output_error(call, index, reason))?;
+    let limit = transport.max_output_bytes;
+    transport
+        .with_retries(call, true, |_attempt| {
+            // Deliberately not `authorise`d: whoever hosts outputs never gets the key.
+            let request = transport
+                .http
+                .get(url.clone())
+                .timeout(transport.timeouts.request);
+            async move {
+                let mut response = request.send().await.map_err(Failure::Transport)?;
+                let status = response.status();
+                if !status.is_success() {
+                    let headers = response.headers().clone();
+                    let body = response.bytes().await.unwrap_or_default();
+                    return Err(Failure::Status {
+                        status,
+                        headers,
+                        body,
+                    });
+                }
+                if response
+                    .content_length()
+                    .is_some_and(|length| length > limit)
+                {
+                    return Err(Failure::Fatal(output_error(
+                        call,
+                        index,
+                        format!("it is larger than the {limit} byte limit"),
+                    )));
+                }
+                stream_to_file(call, index, &mut response, part, limit).await
+            }
+        })
+        .await
+}
+
+async fn stream_to_file(
+    call: &Call<'_>,
+    index: usize,
+    response: &mut reqwest::Response,
+    part: &Path,
+    limit: u64,
+) -> Result<(ImageFormat, u64), Failure> {
+    let io = |source| {
+        Failure::Fatal(Error::Io {
+            prediction_id: call.id(),
+            path: part.to_owned(),
+            source,
+        })
+    };
+    let mut file = tokio::fs::File::create(part).await.map_err(io)?;
+    let mut written: u64 = 0;
+    let mut head = Vec::with_capacity(ImageFormat::SNIFF_LEN);
+    while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
+        written += chunk.len() as u64;
+        if written > limit {
+            return Err(Failure::Fatal(output_error(
+                call,
+                index,
+                format!("it is larger than the {limit} byte limit"),
+            )));
+        }
+        if head.len() < ImageFormat::SNIFF_LEN {
+            let take = (ImageFormat::SNIFF_LEN - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..take]);
+        }
+        file.write_all(&chunk).await.map_err(io)?;
+    }
+    file.flush().await.map_err(io)?;
+    file.sync_all().await.map_err(io)?;
+    let format = ImageFormat::sniff(&head)
+        .ok_or_else(|| Failure::Fatal(output_error(call, index, not_an_image(&head))))?;
+    Ok((format, written))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_formats_by_magic() {
+        assert_eq!(
+            ImageFormat::sniff(b"\x89PNG\r\n\x1a\n...."),
+            Some(ImageFormat::Png)
+        );
+        assert_eq!(
+            ImageFormat::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(ImageFormat::Jpeg)
+        );
+        assert_eq!(
+            ImageFormat::sniff(b"RIFF\x10\0\0\0WEBPVP8 "),
+            Some(ImageFormat::WebP)
+        );
+        assert_eq!(ImageFormat::sniff(b"GIF89a...."), Some(ImageFormat::Gif));
+        assert_eq!(ImageFormat::sniff(b"<html>"), None);
+        assert_eq!(ImageFormat::sniff(b"RIFF\x10\0\0\0WAVE"), None);
+        assert_eq!(ImageFormat::sniff(b""), None);
+    }
+
+    #[test]
+    fn says_what_a_non_image_starts_with() {
+        assert_eq!(
+            not_an_image(b"<html>"),
+            "it is not a PNG, JPEG, WebP or GIF image (it starts with 3c 68 74 6d 6c 3e)"
+        );
+        assert!(not_an_image(b"").contains("nothing"));
+    }
+}

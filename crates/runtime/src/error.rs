@@ -1,0 +1,304 @@
+//! The one error type of every client operation.
+//!
+//! Each variant answers "what should the caller do now": fix a parameter, set
+//! a key, wait and retry, change the prompt, or resume a prediction that is
+//! still running on the server. Every error raised after the server accepted a
+//! submission carries the prediction id (when the provider gives one), so a
+//! paid prediction is never lost with the error.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::ParamError;
+
+/// Which part of an operation an error happened in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// Sending the request that creates the prediction.
+    Submit,
+    /// Checking the prediction's status.
+    Poll,
+    /// Fetching or decoding an output.
+    Download,
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Phase::Submit => "submit",
+            Phase::Poll => "poll",
+            Phase::Download => "download",
+        })
+    }
+}
+
+/// Renders `" (prediction <id>)"` when an id is known.
+struct WithId<'a>(&'a Option<String>);
+
+impl std::fmt::Display for WithId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, " (prediction {id})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Everything that can go wrong between building a request and saving its
+/// outputs.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A parameter value breaks the documented rules; nothing was sent.
+    #[error(transparent)]
+    InvalidParameter(#[from] ParamError),
+
+    /// No API key was given and the documented environment variable is unset.
+    #[error("no API key: set {env_var} (or pass a key to the client builder)")]
+    MissingApiKey {
+        /// The variable the provider's docs name.
+        env_var: &'static str,
+    },
+
+    /// The client's configuration cannot be used (a malformed base URL, plain
+    /// `http://` to a host that is not loopback); nothing was sent.
+    #[error("invalid client configuration: {reason}")]
+    InvalidConfig {
+        /// What is wrong, and what is allowed.
+        reason: String,
+    },
+
+    /// The server rejected the key (HTTP 401).
+    #[error("unauthorised{}: {message}; check the API key", WithId(.prediction_id))]
+    Unauthorized {
+        /// The prediction, if the failure came after submission.
+        prediction_id: Option<String>,
+        /// The server's message.
+        message: String,
+    },
+
+    /// The key may not do this, or the balance is insufficient (HTTP 403).
+    #[error("forbidden{}: {message}; check the key's permissions and the account balance", WithId(.prediction_id))]
+    Forbidden {
+        /// The prediction, if the failure came after submission.
+        prediction_id: Option<String>,
+        /// The server's message.
+        message: String,
+    },
+
+    /// Too many requests (HTTP 429), after the retries the policy allows.
+    #[error("rate limited{}: {message}{}", WithId(.prediction_id), RetryHint(.retry_after))]
+    RateLimited {
+        /// The prediction, if the failure came after submission.
+        prediction_id: Option<String>,
+        /// How long the server asked to wait, if it said.
+        retry_after: Option<Duration>,
+        /// The server's message.
+        message: String,
+    },
+
+    /// The request was rejected as invalid by the server (HTTP 400) for a
+    /// reason other than content policy.
+    #[error("rejected by the server{}: {message}", WithId(.prediction_id))]
+    BadRequest {
+        /// The prediction, if the failure came after submission.
+        prediction_id: Option<String>,
+        /// The server's message.
+        message: String,
+    },
+
+    /// The prompt or an image was blocked by the provider's safety checks:
+    /// either refused at submission or a prediction flagged by moderation.
+    #[error("blocked by content policy{}: {message}", WithId(.prediction_id))]
+    ContentPolicy {
+        /// The prediction, if one was created.
+        prediction_id: Option<String>,
+        /// The provider's message.
+        message: String,
+    },
+
+    /// The provider failed (HTTP 5xx, or an envelope code saying so).
+    #[error("server error {status}{}: {message}", WithId(.prediction_id))]
+    Server {
+        /// The prediction, if the failure came after submission.
+        prediction_id: Option<String>,
+        /// HTTP status (or envelope code).
+        status: u16,
+        /// The server's message.
+        message: String,
+    },
+
+    /// The prediction ended in a terminal failure status (`failed`,
+    /// `cancelled`, `timeout`, `deleted`, …).
+    #[error("prediction{} ended `{status}`: {}", WithId(.prediction_id), .message.as_deref().unwrap_or("the provider gave no reason"))]
+    PredictionFailed {
+        /// The prediction (a sync-mode answer may fail before naming one).
+        prediction_id: Option<String>,
+        /// The terminal status as sent.
+        status: String,
+        /// The provider's message, if any.
+        message: Option<String>,
+    },
+
+    /// The prediction kept reporting a status the provider does not document.
+    #[error(
+        "prediction {prediction_id} reports the undocumented status `{status}` {polls} times in a row; resume it later or check the provider's dashboard"
+    )]
+    UnknownStatus {
+        /// The prediction.
+        prediction_id: String,
+        /// The status as sent.
+        status: String,
+        /// How many polls in a row reported it.
+        polls: u32,
+    },
+
+    /// The overall deadline (or a request's own timeout) passed.
+    #[error("timed out during {phase} after {:.1}s{}{}", .elapsed.as_secs_f64(), WithId(.prediction_id), ResumeHint(.prediction_id))]
+    Timeout {
+        /// Where the time ran out.
+        phase: Phase,
+        /// The prediction, if one was created.
+        prediction_id: Option<String>,
+        /// Time spent in the operation.
+        elapsed: Duration,
+    },
+
+    /// The connection failed or broke.
+    #[error("transport error during {phase}{}: {source}", WithId(.prediction_id))]
+    Transport {
+        /// Where it happened.
+        phase: Phase,
+        /// The prediction, if one was created.
+        prediction_id: Option<String>,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The server answered something that cannot be read as the documented
+    /// response.
+    #[error("undecodable {phase} response{} (HTTP {status}): {reason}; body starts: {excerpt:?}", WithId(.prediction_id))]
+    Undecodable {
+        /// Where it happened.
+        phase: Phase,
+        /// The prediction, if one was created.
+        prediction_id: Option<String>,
+        /// The HTTP status of the response.
+        status: u16,
+        /// Why it could not be read.
+        reason: String,
+        /// The start of the body.
+        excerpt: String,
+    },
+
+    /// An output could not be saved: it is not an image, too large, or
+    /// its URL is not allowed.
+    #[error("output {index} of{} could not be saved: {reason}", WithId(.prediction_id))]
+    Output {
+        /// The prediction.
+        prediction_id: Option<String>,
+        /// The output's position.
+        index: usize,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// Writing an output to disk failed.
+    #[error("cannot write {}{}: {source}", .path.display(), WithId(.prediction_id))]
+    Io {
+        /// The prediction.
+        prediction_id: Option<String>,
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+struct RetryHint<'a>(&'a Option<Duration>);
+
+impl std::fmt::Display for RetryHint<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(wait) => write!(f, "; retry after {:.1}s", wait.as_secs_f64()),
+            None => Ok(()),
+        }
+    }
+}
+
+struct ResumeHint<'a>(&'a Option<String>);
+
+impl std::fmt::Display for ResumeHint<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(_) => f.write_str("; the prediction may still finish: resume it by id"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Error {
+    /// The prediction this error concerns, when one was created and the
+    /// provider gave it an id.
+    pub fn prediction_id(&self) -> Option<&str> {
+        match self {
+            Error::Unauthorized { prediction_id, .. }
+            | Error::Forbidden { prediction_id, .. }
+            | Error::RateLimited { prediction_id, .. }
+            | Error::BadRequest { prediction_id, .. }
+            | Error::ContentPolicy { prediction_id, .. }
+            | Error::Server { prediction_id, .. }
+            | Error::Timeout { prediction_id, .. }
+            | Error::Transport { prediction_id, .. }
+            | Error::Undecodable { prediction_id, .. }
+            | Error::Output { prediction_id, .. }
+            | Error::Io { prediction_id, .. }
+            | Error::PredictionFailed { prediction_id, .. } => prediction_id.as_deref(),
+            Error::UnknownStatus { prediction_id, .. } => Some(prediction_id),
+            Error::InvalidParameter(_)
+            | Error::MissingApiKey { .. }
+            | Error::InvalidConfig { .. } => None,
+        }
+    }
+
+    /// Whether trying the same operation again later may succeed: rate limits,
+    /// server errors, timeouts and broken connections. A retry of a
+    /// submission creates (and pays for) a new prediction; when
+    /// [`prediction_id`](Self::prediction_id) is set, resume that one instead.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Error::RateLimited { .. }
+                | Error::Server { .. }
+                | Error::Timeout { .. }
+                | Error::Transport { .. }
+                | Error::UnknownStatus { .. }
+        )
+    }
+
+    /// Attaches the prediction id to an error raised by a step that did not
+    /// know it.
+    pub(crate) fn with_prediction_id(mut self, id: Option<&str>) -> Self {
+        let Some(id) = id else { return self };
+        match &mut self {
+            Error::Unauthorized { prediction_id, .. }
+            | Error::Forbidden { prediction_id, .. }
+            | Error::RateLimited { prediction_id, .. }
+            | Error::BadRequest { prediction_id, .. }
+            | Error::ContentPolicy { prediction_id, .. }
+            | Error::Server { prediction_id, .. }
+            | Error::Timeout { prediction_id, .. }
+            | Error::Transport { prediction_id, .. }
+            | Error::Undecodable { prediction_id, .. }
+            | Error::Output { prediction_id, .. }
+            | Error::Io { prediction_id, .. }
+            | Error::PredictionFailed { prediction_id, .. } => {
+                prediction_id.get_or_insert_with(|| id.to_owned());
+            }
+            _ => {}
+        }
+        self
+    }
+}

@@ -1,0 +1,307 @@
+//! When to poll a prediction, given what the provider estimates.
+//!
+//! A model documented at `1-3s` is polled first at 1 s, then densely until
+//! 3 s (where most predictions finish), then with a jittered, growing
+//! interval up to a cap, so a late prediction costs few requests and a
+//! prompt one is noticed within a fraction of its window. The schedule is a
+//! pure function of elapsed time and a random number, so it is tested by
+//! simulation, without sleeping.
+
+use std::time::Duration;
+
+use crate::info::EstimatedTime;
+
+/// How polls are spaced. The defaults suit image models taking seconds to
+/// minutes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct PollPolicy {
+    /// First poll after submission when the model has no estimate.
+    pub first_poll: Duration,
+    /// The shortest interval between two polls.
+    pub min_interval: Duration,
+    /// The longest interval between two polls (the backoff cap).
+    pub max_interval: Duration,
+    /// How many polls to spread over the estimated window.
+    pub polls_per_window: u32,
+    /// Growth of the interval per poll once past the window.
+    pub backoff_factor: f64,
+    /// Fraction (0..1) by which each interval is randomly shortened, so many
+    /// predictions submitted together do not poll in lockstep.
+    pub jitter: f64,
+    /// Polls in a row that may report an undocumented status before the wait
+    /// gives up with an error instead of looping on it.
+    pub max_unknown_status_polls: u32,
+}
+
+impl Default for PollPolicy {
+    fn default() -> Self {
+        PollPolicy {
+            first_poll: Duration::from_secs(1),
+            min_interval: Duration::from_millis(250),
+            max_interval: Duration::from_secs(10),
+            polls_per_window: 4,
+            backoff_factor: 1.5,
+            jitter: 0.2,
+            max_unknown_status_polls: 5,
+        }
+    }
+}
+
+impl PollPolicy {
+    /// Sets the interval cap.
+    #[must_use]
+    pub fn max_interval(mut self, max_interval: Duration) -> Self {
+        self.max_interval = max_interval;
+        self
+    }
+
+    /// Sets the shortest interval.
+    #[must_use]
+    pub fn min_interval(mut self, min_interval: Duration) -> Self {
+        self.min_interval = min_interval;
+        self
+    }
+
+    /// Sets the first poll's delay for models without an estimate.
+    #[must_use]
+    pub fn first_poll(mut self, first_poll: Duration) -> Self {
+        self.first_poll = first_poll;
+        self
+    }
+
+    /// Sets the jitter fraction (clamped to 0..=1).
+    #[must_use]
+    pub fn jitter(mut self, jitter: f64) -> Self {
+        self.jitter = jitter.clamp(0.0, 1.0);
+        self
+    }
+
+    /// Sets how many undocumented statuses in a row end the wait.
+    #[must_use]
+    pub fn max_unknown_status_polls(mut self, polls: u32) -> Self {
+        self.max_unknown_status_polls = polls.max(1);
+        self
+    }
+}
+
+/// The poll schedule of one prediction.
+#[derive(Debug, Clone)]
+pub struct PollSchedule {
+    policy: PollPolicy,
+    window: Option<(Duration, Duration)>,
+    /// The un-jittered interval of the previous backoff step.
+    last_interval: Option<Duration>,
+}
+
+impl PollSchedule {
+    /// A schedule for a prediction estimated to take `estimate` (the
+    /// server's, or else the model's documented one).
+    pub fn new(policy: PollPolicy, estimate: Option<EstimatedTime>) -> Self {
+        let window = estimate.map(|estimate| {
+            let min = Duration::from_millis(estimate.min_ms);
+            (min, Duration::from_millis(estimate.max_ms).max(min))
+        });
+        PollSchedule {
+            policy,
+            window,
+            last_interval: None,
+        }
+    }
+
+    /// The delay from now, `elapsed` after submission, to the next poll.
+    /// `random` is uniform in `[0, 1)`.
+    pub fn next_delay(&mut self, elapsed: Duration, random: f64) -> Duration {
+        let policy = &self.policy;
+        let jittered = |interval: Duration| {
+            interval
+                .mul_f64(1.0 - policy.jitter * random.clamp(0.0, 1.0))
+                .max(policy.min_interval.min(interval))
+        };
+        match self.window {
+            // Before the window opens nothing is expected: wait for its start.
+            Some((start, _)) if elapsed < start => start - elapsed,
+            // Inside the window: dense, evenly spread polls.
+            Some((start, end)) if elapsed < end => {
+                let interval = self.window_interval(start, end);
+                jittered(interval.min(end - elapsed).max(policy.min_interval))
+            }
+            _ => {
+                let interval = match (self.last_interval, self.window) {
+                    (Some(last), _) => last.mul_f64(policy.backoff_factor),
+                    (None, Some((start, end))) => self.window_interval(start, end),
+                    (None, None) if elapsed < policy.first_poll => {
+                        self.last_interval = Some(policy.first_poll);
+                        return policy.first_poll - elapsed;
+                    }
+                    (None, None) => policy.first_poll,
+                };
+                let interval = interval.clamp(policy.min_interval, policy.max_interval);
+                self.last_interval = Some(interval);
+                jittered(interval)
+            }
+        }
+    }
+
+    /// The spacing of polls inside the window, and the first step after it:
+    /// a quarter of the window (by default), or a tenth of its end for a
+    /// point estimate (`26s`), within the policy's bounds.
+    fn window_interval(&self, start: Duration, end: Duration) -> Duration {
+        let spread = (end - start) / self.policy.polls_per_window.max(1);
+        spread
+            .max(end / 10)
+            .clamp(self.policy.min_interval, self.policy.max_interval)
+    }
+}
+
+/// Parses a server's estimate (`5-15s`, `26s`, `500ms`, `2m`), as vibedream
+/// sends it with each prediction.
+pub fn parse_estimated_time(text: &str) -> Option<EstimatedTime> {
+    let text = text.trim();
+    let (number_part, unit_ms) = if let Some(rest) = text.strip_suffix("ms") {
+        (rest, 1.0)
+    } else if let Some(rest) = text.strip_suffix('s') {
+        (rest, 1000.0)
+    } else if let Some(rest) = text.strip_suffix('m') {
+        (rest, 60_000.0)
+    } else {
+        (text, 1000.0)
+    };
+    let to_ms = |part: &str| -> Option<u64> {
+        let value: f64 = part.trim().parse().ok()?;
+        (value.is_finite() && value >= 0.0).then(|| (value * unit_ms).round() as u64)
+    };
+    let (min_ms, max_ms) = match number_part.split_once('-') {
+        Some((low, high)) => (to_ms(low)?, to_ms(high)?),
+        None => {
+            let point = to_ms(number_part)?;
+            (point, point)
+        }
+    };
+    (min_ms <= max_ms).then_some(EstimatedTime { min_ms, max_ms })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(value: u64) -> Duration {
+        Duration::from_millis(value)
+    }
+
+    /// Poll instants (ms after submission) of a schedule run for `polls` polls.
+    fn instants(estimate: Option<EstimatedTime>, random: f64, polls: usize) -> Vec<u64> {
+        let mut schedule = PollSchedule::new(PollPolicy::default(), estimate);
+        let mut now = Duration::ZERO;
+        (0..polls)
+            .map(|_| {
+                now += schedule.next_delay(now, random);
+                now.as_millis() as u64
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parses_documented_estimates() {
+        let estimate = |min_ms, max_ms| Some(EstimatedTime { min_ms, max_ms });
+        assert_eq!(parse_estimated_time("5-15s"), estimate(5000, 15000));
+        assert_eq!(parse_estimated_time("1-3s"), estimate(1000, 3000));
+        assert_eq!(parse_estimated_time("26s"), estimate(26000, 26000));
+        assert_eq!(parse_estimated_time("500ms"), estimate(500, 500));
+        assert_eq!(parse_estimated_time("2m"), estimate(120_000, 120_000));
+        assert_eq!(parse_estimated_time("1.5-2.5s"), estimate(1500, 2500));
+        assert_eq!(parse_estimated_time("soon"), None);
+        assert_eq!(parse_estimated_time("15-5s"), None);
+        assert_eq!(parse_estimated_time("-1s"), None);
+    }
+
+    #[test]
+    fn first_poll_at_the_lower_bound_then_dense_inside_the_window() {
+        let polls = instants(
+            Some(EstimatedTime {
+                min_ms: 5000,
+                max_ms: 15000,
+            }),
+            0.0,
+            6,
+        );
+        assert_eq!(polls[0], 5000, "{polls:?}");
+        // A quarter of the 10 s window.
+        assert_eq!(&polls[1..5], &[7500, 10000, 12500, 15000], "{polls:?}");
+        // Past the window the interval starts from the window's spacing.
+        assert_eq!(polls[5], 15000 + 2500, "{polls:?}");
+    }
+
+    #[test]
+    fn backoff_grows_to_the_cap_and_stays_there() {
+        let polls = instants(
+            Some(EstimatedTime {
+                min_ms: 1000,
+                max_ms: 3000,
+            }),
+            0.0,
+            40,
+        );
+        let gaps: Vec<u64> = polls.windows(2).map(|w| w[1] - w[0]).collect();
+        assert!(gaps.windows(2).all(|w| w[1] >= w[0]), "{gaps:?}");
+        assert_eq!(*gaps.last().unwrap(), 10_000, "{gaps:?}");
+        assert!(
+            gaps.iter().all(|gap| *gap >= 250 && *gap <= 10_000),
+            "{gaps:?}"
+        );
+    }
+
+    #[test]
+    fn jitter_only_shortens_intervals_within_its_fraction() {
+        let mut schedule = PollSchedule::new(
+            PollPolicy::default(),
+            Some(EstimatedTime {
+                min_ms: 1000,
+                max_ms: 3000,
+            }),
+        );
+        let mut now = Duration::ZERO;
+        for _ in 0..30 {
+            let plain = schedule.clone().next_delay(now, 0.0);
+            let jittered = schedule.clone().next_delay(now, 0.999);
+            assert!(jittered <= plain, "{jittered:?} > {plain:?} at {now:?}");
+            assert!(
+                jittered >= plain.mul_f64(0.79),
+                "{jittered:?} vs {plain:?} at {now:?}"
+            );
+            now += schedule.next_delay(now, 0.0);
+        }
+    }
+
+    #[test]
+    fn without_an_estimate_starts_at_first_poll_and_backs_off() {
+        let polls = instants(None, 0.0, 4);
+        assert_eq!(polls, vec![1000, 2500, 4750, 8125]);
+    }
+
+    #[test]
+    fn a_point_estimate_is_polled_at_its_value_then_backs_off() {
+        let polls = instants(
+            Some(EstimatedTime {
+                min_ms: 26000,
+                max_ms: 26000,
+            }),
+            0.0,
+            3,
+        );
+        assert_eq!(polls, vec![26000, 28600, 32500]);
+    }
+
+    #[test]
+    fn a_late_start_skips_straight_to_the_current_phase() {
+        // A sync-mode request that came back unfinished after 20 s.
+        let mut schedule = PollSchedule::new(
+            PollPolicy::default(),
+            Some(EstimatedTime {
+                min_ms: 5000,
+                max_ms: 15000,
+            }),
+        );
+        assert_eq!(schedule.next_delay(ms(20_000), 0.0), ms(2500));
+    }
+}

@@ -1,1 +1,421 @@
-//! (in progress)
+//! Each fault the emulator can inject, and what the user of the runtime gets:
+//! the retry that happened (counted in the emulator's log), or the typed
+//! error carrying the prediction id; never a second submission after an
+//! ambiguous failure; never a credential sent to the assets origin or to a
+//! status URL on another origin.
+
+mod emulated;
+
+use std::time::Duration;
+
+use imagegen_runtime::{Client, Error, EventKind, Output, Phase, Prediction, RetryPolicy};
+use imagegen_sim::{Fault, FaultRule, RetryAfter, Sim, SimConfig, SubmitOutcome, Target};
+use imagegen_vibedream::VibeDream;
+use imagegen_vibedream::z_image_turbo::{OutputFormat, Request};
+use imagegen_wavespeed::WaveSpeed;
+use imagegen_wavespeed::openai_gpt_image_1 as wavespeed_edit;
+
+use emulated::{Expected, assert_image, client, start_sim};
+
+const MODEL: &str = "vibedream/z-image-turbo";
+
+fn request(prompt: &str) -> Request {
+    Request::new(prompt).output_format(OutputFormat::Png)
+}
+
+fn wavespeed_request() -> wavespeed_edit::Request {
+    wavespeed_prompt("Add a red hat")
+}
+
+fn wavespeed_prompt(prompt: &str) -> wavespeed_edit::Request {
+    wavespeed_edit::Request::new(
+        prompt,
+        wavespeed_edit::Image::try_new("https://example.com/photo.png").unwrap(),
+    )
+}
+
+/// Submissions of the test model that reached the emulator.
+fn submissions(sim: &Sim) -> Vec<imagegen_sim::Submission> {
+    sim.log().submissions_for(MODEL).into_iter().cloned().collect()
+}
+
+fn no_leaks(sim: &Sim) {
+    let log = sim.log();
+    assert!(log.credential_leaks().is_empty(), "{:?}", log.credential_leaks());
+}
+
+/// Generates and saves one image, checking it; the directory lives as long
+/// as the returned guard.
+async fn generate_and_save(
+    client: &Client<VibeDream>,
+    prompt: &str,
+) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
+    let generation = client.generate(&request(prompt)).await.expect("generates");
+    let dir = tempfile::tempdir().unwrap();
+    let paths = generation.save_all(dir.path()).await.expect("saves");
+    for path in &paths {
+        assert_image(path, Expected::new(1024, 1024, image::ImageFormat::Png));
+    }
+    (dir, paths)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_submission_is_retried_after_the_pause_it_asks_for() {
+    let sim = start_sim().await;
+    sim.inject(
+        FaultRule::new(Fault::RateLimit {
+            retry_after: RetryAfter::Millis(300),
+        })
+        .on(Target::Submit),
+    );
+    generate_and_save(&client(&sim), "rate limited").await;
+    let submissions = submissions(&sim);
+    assert_eq!(submissions.len(), 2, "{submissions:#?}");
+    assert!(matches!(submissions[0].outcome, SubmitOutcome::Rejected { status: 429, .. }));
+    assert!(matches!(submissions[1].outcome, SubmitOutcome::Accepted { .. }));
+    // A lower bound only: the pause was at least what the server asked.
+    assert!(submissions[1].at - submissions[0].at >= Duration::from_millis(300));
+    assert_eq!(sim.log().accepted().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_after_seconds_and_dates_are_honoured_on_polls() {
+    let sim = start_sim().await;
+    sim.inject(
+        FaultRule::new(Fault::RateLimit {
+            retry_after: RetryAfter::Seconds(1),
+        })
+        .on(Target::Poll),
+    );
+    let client = client::<VibeDream>(&sim);
+    let mut events = client.subscribe();
+    generate_and_save(&client, "paced polls").await;
+    let mut retry_delays = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let EventKind::Retrying { phase, delay, .. } = event.kind {
+            assert_eq!(phase, Phase::Poll);
+            retry_delays.push(delay);
+        }
+    }
+    assert_eq!(retry_delays, vec![Duration::from_secs(1)]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_on_polls_are_retried() {
+    let sim = start_sim().await;
+    sim.inject(FaultRule::new(Fault::ServerError { status: 503 }).on(Target::Poll).times(2));
+    sim.inject(FaultRule::new(Fault::ServerError { status: 502 }).on(Target::Download));
+    generate_and_save(&client(&sim), "flaky server").await;
+    let log = sim.log();
+    assert_eq!(log.faults_fired().len(), 3, "{:?}", log.faults_fired());
+    let id = submissions(&sim)[0].prediction_id.clone().unwrap();
+    assert!(log.polls(&id) >= 3, "{}", log.polls(&id));
+    assert_eq!(log.downloads().len(), 2, "{:?}", log.downloads());
+    assert_eq!(submissions(&sim).len(), 1);
+    no_leaks(&sim);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn persistent_poll_failures_end_in_an_error_with_the_prediction_id() {
+    let sim = start_sim().await;
+    sim.inject(FaultRule::new(Fault::ServerError { status: 500 }).on(Target::Poll).times(100));
+    let client = client::<VibeDream>(&sim);
+    let error = client.generate(&request("always failing")).await.unwrap_err();
+    let id = submissions(&sim)[0].prediction_id.clone().unwrap();
+    assert!(matches!(error, Error::Server { status: 500, .. }), "{error:?}");
+    assert_eq!(error.prediction_id(), Some(id.as_str()));
+    assert!(error.is_retryable());
+    // Four attempts by the default policy, then the error.
+    assert_eq!(sim.log().polls(&id), RetryPolicy::default().max_attempts);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cut_and_slow_downloads_are_retried_and_complete() {
+    let sim = start_sim().await;
+    sim.inject(FaultRule::new(Fault::TruncatedBody).on(Target::Download));
+    sim.inject(
+        FaultRule::new(Fault::SlowBody {
+            chunk_delay: Duration::from_millis(20),
+        })
+        .on(Target::Download),
+    );
+    generate_and_save(&client(&sim), "cut download").await;
+    assert_eq!(sim.log().downloads().len(), 2, "{:?}", sim.log().downloads());
+    no_leaks(&sim);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cut_poll_is_retried() {
+    let sim = start_sim().await;
+    sim.inject(FaultRule::new(Fault::DropConnection).on(Target::Poll));
+    sim.inject(FaultRule::new(Fault::TruncatedBody).on(Target::Poll));
+    generate_and_save(&client(&sim), "cut poll").await;
+    assert_eq!(sim.log().faults_fired().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_cut_after_sending_is_reported_and_never_resent() {
+    let sim = start_sim().await;
+    sim.inject(FaultRule::new(Fault::DropConnection).on(Target::Submit));
+    let error = client::<VibeDream>(&sim)
+        .generate(&request("dropped"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Transport { phase: Phase::Submit, .. }),
+        "{error:?}"
+    );
+    let submissions = submissions(&sim);
+    assert_eq!(submissions.len(), 1, "{submissions:#?}");
+    assert_eq!(submissions[0].outcome, SubmitOutcome::Dropped);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_answered_with_a_server_error_is_not_resent() {
+    let sim = start_sim().await;
+    sim.inject(FaultRule::new(Fault::ServerError { status: 502 }).on(Target::Submit));
+    let error = client::<VibeDream>(&sim)
+        .generate(&request("server error"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Server { status: 502, .. }), "{error:?}");
+    assert_eq!(submissions(&sim).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_timing_out_after_sending_is_not_resent() {
+    let sim = start_sim().await;
+    sim.inject(
+        FaultRule::new(Fault::SlowBody {
+            chunk_delay: Duration::from_millis(400),
+        })
+        .on(Target::Submit),
+    );
+    let client = Client::<VibeDream>::builder()
+        .api_key(sim.api_key())
+        .base_url(sim.base_url("vibedream"))
+        .request_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let error = client.generate(&request("slow answer")).await.unwrap_err();
+    assert!(
+        matches!(error, Error::Timeout { phase: Phase::Submit, .. }),
+        "{error:?}"
+    );
+    let submissions = submissions(&sim);
+    assert_eq!(submissions.len(), 1, "{submissions:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_that_never_connected_is_retried_then_reported() {
+    // A port nothing listens on: the connection is refused, so nothing can
+    // have been taken, and the submission may be retried.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client = Client::<VibeDream>::builder()
+        .api_key("sim-key")
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(emulated::fast_retries())
+        .build()
+        .unwrap();
+    let mut events = client.subscribe();
+    let error = client.generate(&request("nobody home")).await.unwrap_err();
+    assert!(
+        matches!(error, Error::Transport { phase: Phase::Submit, prediction_id: None, .. }),
+        "{error:?}"
+    );
+    let mut retries = 0;
+    while let Ok(event) = events.try_recv() {
+        retries += u32::from(matches!(event.kind, EventKind::Retrying { .. }));
+    }
+    assert_eq!(retries, RetryPolicy::default().max_attempts - 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderation_failures_are_content_policy_errors_with_the_id() {
+    let sim = start_sim().await;
+    sim.inject(FaultRule::new(Fault::Moderation).for_prompt("forbidden"));
+    sim.inject(FaultRule::new(Fault::Moderation).for_prompt("forbidden"));
+    let error = client::<VibeDream>(&sim)
+        .generate(&request("something forbidden"))
+        .await
+        .unwrap_err();
+    let id = submissions(&sim)[0].prediction_id.clone().unwrap();
+    assert!(matches!(error, Error::ContentPolicy { .. }), "{error:?}");
+    assert_eq!(error.prediction_id(), Some(id.as_str()));
+
+    let error = client::<WaveSpeed>(&sim)
+        .generate(&wavespeed_prompt("a forbidden hat"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::ContentPolicy { .. } | Error::PredictionFailed { .. }), "{error:?}");
+    assert!(error.prediction_id().is_some(), "{error:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_status_is_reported_then_tolerated_or_ends_the_wait() {
+    let sim = start_sim().await;
+    // Twice: reported as events, and the wait goes on to completion.
+    sim.inject(FaultRule::new(Fault::UnknownStatus("paused".into())).on(Target::Poll).times(2));
+    let client = client::<VibeDream>(&sim);
+    let mut events = client.subscribe();
+    generate_and_save(&client, "briefly paused").await;
+    let mut unknown = 0;
+    while let Ok(event) = events.try_recv() {
+        unknown += u32::from(matches!(event.kind, EventKind::UnknownStatus { .. }));
+    }
+    assert_eq!(unknown, 2);
+
+    // For ever: the wait ends with an error naming the status, not a loop.
+    sim.inject(FaultRule::new(Fault::UnknownStatus("paused".into())).on(Target::Poll).times(1000));
+    let error = client.generate(&request("paused for ever")).await.unwrap_err();
+    match error {
+        Error::UnknownStatus { status, polls, prediction_id } => {
+            assert_eq!(status, "paused");
+            assert_eq!(polls, 5);
+            assert_eq!(sim.log().polls(&prediction_id), 5);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_request_the_server_stops_waiting_for_falls_back_to_polling() {
+    let sim = start_sim().await;
+    sim.inject(FaultRule::new(Fault::SyncTimeout).on(Target::Submit));
+    let client = client::<WaveSpeed>(&sim);
+    let generation = client
+        .generate(&wavespeed_request().enable_sync_mode(true))
+        .await
+        .expect("falls back to polling");
+    assert!(generation.timings().polls >= 1);
+    assert_eq!(sim.log().submissions.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_status_url_on_another_origin_never_sees_the_key() {
+    let sim = start_sim().await;
+    sim.inject(FaultRule::new(Fault::ForeignStatusUrl).on(Target::Submit));
+    let client = client::<VibeDream>(&sim);
+    let prediction = client.submit(&request("foreign status url")).await.unwrap();
+    assert!(
+        prediction.status_url().unwrap().starts_with(&sim.assets_url()),
+        "{prediction:?}"
+    );
+    let generation = client.wait(&prediction).await.unwrap();
+    generation.save_all(tempfile::tempdir().unwrap().path()).await.unwrap();
+    no_leaks(&sim);
+    assert!(sim.log().polls(prediction.id().unwrap()) >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn base64_as_data_uris_is_decoded() {
+    let sim = start_sim().await;
+    sim.inject(FaultRule::new(Fault::DataUriBase64).times(10));
+    let generation = client::<WaveSpeed>(&sim)
+        .generate(&wavespeed_request().enable_base64_output(true))
+        .await
+        .unwrap();
+    let Output::Base64(data) = &generation.outputs()[0] else {
+        panic!("{:?}", generation.outputs());
+    };
+    assert!(data.starts_with("data:image/"), "{}", &data[..40.min(data.len())]);
+    let dir = tempfile::tempdir().unwrap();
+    let paths = generation.save_all(dir.path()).await.unwrap();
+    assert_image(&paths[0], Expected::new(1024, 1024, image::ImageFormat::Png));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_key_is_unauthorised_and_never_printed() {
+    let sim = start_sim().await;
+    let secret = "sk-wrong-but-secret";
+    let client = Client::<VibeDream>::builder()
+        .api_key(secret)
+        .base_url(sim.base_url("vibedream"))
+        .build()
+        .unwrap();
+    let error = client.generate(&request("who am i")).await.unwrap_err();
+    assert!(matches!(error, Error::Unauthorized { .. }), "{error:?}");
+    assert_eq!(submissions(&sim).len(), 1, "401 is not retried");
+    for text in [format!("{error}"), format!("{error:?}"), format!("{client:?}")] {
+        assert!(!text.contains(secret), "{text}");
+    }
+}
+
+#[test]
+fn configuration_errors_say_what_to_do() {
+    let error = Client::<VibeDream>::builder()
+        .api_key("k")
+        .base_url("http://api.vibedream.ai")
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidConfig { .. }), "{error:?}");
+    assert!(error.to_string().contains("use https"), "{error}");
+
+    if std::env::var_os("VIBEDREAM_API_KEY").is_none() {
+        let error = Client::<VibeDream>::from_env().unwrap_err();
+        assert_eq!(error.to_string(), "no API key: set VIBEDREAM_API_KEY (or pass a key to the client builder)");
+    } else {
+        eprintln!("VIBEDREAM_API_KEY is set here: the missing-key case is not checked");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timed_out_wait_keeps_the_id_and_the_prediction_can_be_resumed() {
+    let sim = Sim::start(SimConfig::new().complete_after(Duration::from_millis(1500)))
+        .await
+        .unwrap();
+    let impatient = Client::<VibeDream>::builder()
+        .api_key(sim.api_key())
+        .base_url(sim.base_url("vibedream"))
+        .poll_policy(emulated::fast_polls())
+        .overall_timeout(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let error = impatient.generate(&request("slow one")).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { phase: Phase::Poll, .. }), "{error:?}");
+    let id = error.prediction_id().expect("the id survives the timeout").to_owned();
+
+    // Another process, later: from the id alone, or from a saved handle.
+    let patient = client::<VibeDream>(&sim);
+    let saved = serde_json::to_string(&patient.prediction(&id)).unwrap();
+    let restored: Prediction = serde_json::from_str(&saved).unwrap();
+    let generation = patient.wait(&restored).await.expect("resumes");
+    assert_eq!(generation.id(), Some(id.as_str()));
+    assert_eq!(submissions(&sim).len(), 1, "resuming never resubmits");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_a_wait_stops_its_polls() {
+    let sim = Sim::start(SimConfig::new().complete_after(Duration::from_secs(30)))
+        .await
+        .unwrap();
+    let client = client::<VibeDream>(&sim);
+    let prediction = client.submit(&request("abandoned")).await.unwrap();
+    let id = prediction.id().unwrap().to_owned();
+    let wait = client.wait(&prediction);
+    assert!(tokio::time::timeout(Duration::from_millis(600), wait).await.is_err());
+    let polls_when_dropped = sim.log().polls(&id);
+    assert!(polls_when_dropped >= 1);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(sim.log().polls(&id), polls_when_dropped);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_events_follow_the_prediction() {
+    let sim = start_sim().await;
+    let client = client::<VibeDream>(&sim);
+    let mut events = client.subscribe();
+    let (_dir, paths) = generate_and_save(&client, "watched").await;
+    let mut kinds = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        assert_eq!(event.provider, "vibedream");
+        assert!(event.prediction_id.is_some());
+        kinds.push(event.kind);
+    }
+    assert!(matches!(kinds.first(), Some(EventKind::Submitted { estimated_time: Some(_) })), "{kinds:?}");
+    assert!(kinds.iter().any(|k| matches!(k, EventKind::Completed { outputs: 1, .. })), "{kinds:?}");
+    assert!(
+        matches!(kinds.last(), Some(EventKind::Saved { path, .. }) if *path == paths[0]),
+        "{kinds:?}"
+    );
+}

@@ -1,0 +1,178 @@
+//! What happened, for tests to assert on: every submission and its outcome,
+//! polls per prediction, downloads, credentials sent where they must not go,
+//! and the faults that fired.
+//!
+//! [`Sim::log`](crate::Sim::log) hands out a snapshot; `GET /__sim/log`
+//! answers the same as JSON.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::faults::{Fault, Target};
+
+/// A snapshot of what the emulator saw, in arrival order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SimLog {
+    /// Every submission attempt, accepted or not.
+    pub submissions: Vec<Submission>,
+    /// How many times each prediction id was polled (ids never created
+    /// included: a client polling a wrong id shows here).
+    pub polls: BTreeMap<String, u32>,
+    /// Every request to the assets origin's `/outputs/`.
+    pub downloads: Vec<Download>,
+    /// Every request that carried credentials to an origin that is not the API.
+    pub credential_leaks: Vec<CredentialLeak>,
+    /// Every fault that fired.
+    pub faults: Vec<FiredFault>,
+}
+
+/// One submission attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    /// The provider (`vibedream`).
+    pub provider: String,
+    /// The model id, once the path (and body) named one.
+    pub model: Option<String>,
+    /// The prediction created, if one was.
+    pub prediction_id: Option<String>,
+    /// The body as sent (`null` when it was not JSON).
+    pub body: serde_json::Value,
+    /// When it arrived, since the emulator started.
+    #[serde(rename = "at_ms", with = "millis")]
+    pub at: Duration,
+    /// How it was answered.
+    pub outcome: SubmitOutcome,
+}
+
+/// How a submission was answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SubmitOutcome {
+    /// A prediction was created and this status answered (`200`, or `201` on
+    /// aimlapi). A sync-mode answer is logged on arrival, before it is sent.
+    Accepted {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// Refused with this status (401, 400, 404, a fault's 429 or 5xx); no
+    /// prediction was created.
+    Rejected {
+        /// The HTTP status.
+        status: u16,
+        /// The error message sent.
+        message: String,
+    },
+    /// The connection was closed with no response ([`Fault::DropConnection`]);
+    /// the prediction was created all the same.
+    Dropped,
+}
+
+/// One request for an output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Download {
+    /// The path asked for (`/outputs/<id>/0.png`).
+    pub path: String,
+    /// The HTTP status answered; `None` when the connection was dropped.
+    pub status: Option<u16>,
+    /// When, since the emulator started.
+    #[serde(rename = "at_ms", with = "millis")]
+    pub at: Duration,
+}
+
+/// A request that carried credentials to the assets origin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialLeak {
+    /// The origin that received them (`http://127.0.0.1:PORT`).
+    pub origin: String,
+    /// The path asked for.
+    pub path: String,
+    /// The credential headers it carried, lowercase (`authorization`).
+    pub headers: Vec<String>,
+    /// When, since the emulator started.
+    #[serde(rename = "at_ms", with = "millis")]
+    pub at: Duration,
+}
+
+/// A fault that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiredFault {
+    /// The fault.
+    pub fault: Fault,
+    /// The kind of request it fired on.
+    pub target: Target,
+    /// The prediction concerned, when known.
+    pub prediction_id: Option<String>,
+    /// When, since the emulator started.
+    #[serde(rename = "at_ms", with = "millis")]
+    pub at: Duration,
+}
+
+impl SimLog {
+    /// Submissions of `model`, given as its id (`z-image-turbo`) or as
+    /// `provider/id` (`vibedream/z-image-turbo`).
+    pub fn submissions_for(&self, model: &str) -> Vec<&Submission> {
+        self.submissions
+            .iter()
+            .filter(|s| {
+                s.model.as_deref().is_some_and(|id| {
+                    id == model
+                        || model
+                            .strip_prefix(s.provider.as_str())
+                            .and_then(|rest| rest.strip_prefix('/'))
+                            == Some(id)
+                })
+            })
+            .collect()
+    }
+
+    /// Submissions that created a prediction (answered or dropped).
+    pub fn accepted(&self) -> Vec<&Submission> {
+        self.submissions
+            .iter()
+            .filter(|s| s.prediction_id.is_some())
+            .collect()
+    }
+
+    /// How many times prediction `id` was polled.
+    pub fn polls(&self, id: &str) -> u32 {
+        self.polls.get(id).copied().unwrap_or(0)
+    }
+
+    /// Polls of every prediction together.
+    pub fn total_polls(&self) -> u32 {
+        self.polls.values().sum()
+    }
+
+    /// Requests for outputs.
+    pub fn downloads(&self) -> &[Download] {
+        &self.downloads
+    }
+
+    /// Requests that carried credentials where they must not go.
+    pub fn credential_leaks(&self) -> &[CredentialLeak] {
+        &self.credential_leaks
+    }
+
+    /// Faults that fired.
+    pub fn faults_fired(&self) -> &[FiredFault] {
+        &self.faults
+    }
+}
+
+/// Durations in JSON as whole milliseconds (`"at_ms": 1520` reads better
+/// than serde's `{secs, nanos}`).
+mod millis {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_millis)
+    }
+}

@@ -1,0 +1,83 @@
+//! `imagegen-sim`: runs the emulator until Ctrl-C, printing each provider's
+//! base URL and the environment lines that point clients at it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use imagegen_sim::{Completion, DEFAULT_API_KEY, Sim, SimConfig};
+
+/// A loopback emulator of every imagegen provider's API.
+///
+/// Serves each provider under http://127.0.0.1:PORT/<provider>, with its
+/// documented paths after the prefix, and the generated images from a second
+/// origin. Faults can be injected with `POST /__sim/faults`; `GET /__sim/log`
+/// shows what happened.
+#[derive(Debug, Parser)]
+#[command(name = "imagegen-sim", version)]
+struct Args {
+    /// Port of the API listener (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Port of the assets listener (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    assets_port: u16,
+    /// The API key every provider accepts.
+    #[arg(long, default_value = DEFAULT_API_KEY)]
+    key: String,
+    /// Every prediction finishes after this many milliseconds (default: a
+    /// time within the model's documented estimate).
+    #[arg(long, value_name = "MS")]
+    completion_ms: Option<u64>,
+    /// Load the specs from this directory instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    specs_dir: Option<PathBuf>,
+    /// Send base64 outputs as data: URIs.
+    #[arg(long)]
+    data_uri_base64: bool,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let config = SimConfig {
+        api_key: args.key,
+        completion: args.completion_ms.map_or(Completion::WithinEstimate, |ms| {
+            Completion::After(Duration::from_millis(ms))
+        }),
+        api_port: args.port,
+        assets_port: args.assets_port,
+        specs_dir: args.specs_dir,
+        base64_data_uri: args.data_uri_base64,
+    };
+    let sim = match Sim::start(config).await {
+        Ok(sim) => sim,
+        Err(error) => {
+            eprintln!("imagegen-sim: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "imagegen-sim: API on {}, assets on {}",
+        sim.api_url(),
+        sim.assets_url()
+    );
+    for provider in sim.providers() {
+        println!("  {:<10} {}", provider.name, sim.base_url(&provider.name));
+    }
+    println!();
+    for line in sim.env_lines() {
+        println!("{line}");
+    }
+    println!();
+    println!(
+        "Control: POST {0}/__sim/faults, GET {0}/__sim/log, POST {0}/__sim/reset. Ctrl-C stops.",
+        sim.api_url()
+    );
+    if let Err(error) = tokio::signal::ctrl_c().await {
+        eprintln!("imagegen-sim: cannot wait for Ctrl-C ({error}); stopping");
+    }
+    sim.shutdown().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,129 @@
+//! The API listener's routing: `/__sim/...` for control, `/<provider>/...`
+//! for each provider, whose documented paths follow the prefix.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+
+use crate::catalog::ProviderApi;
+use crate::respond::errors::ApiError;
+use crate::respond::{Dropped, Reply, WireBody};
+use crate::state::State;
+use crate::{assets, control, poll, submit};
+
+/// Largest request body read (prompts are at most tens of kilobytes; input
+/// images are URLs).
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// A request to the API listener.
+pub(crate) async fn api(
+    state: Arc<State>,
+    request: Request<Incoming>,
+) -> Result<Response<WireBody>, Dropped> {
+    route(&state, request).await.into_response()
+}
+
+/// A request to the assets listener.
+pub(crate) async fn assets(
+    state: Arc<State>,
+    request: Request<Incoming>,
+) -> Result<Response<WireBody>, Dropped> {
+    let (parts, body) = request.into_parts();
+    // Read the whole request before answering, so that closing the connection
+    // afterwards never resets it under an unread body.
+    let _ = read_body(body).await;
+    assets::handle(&state, &parts.method, parts.uri.path(), &parts.headers)
+        .await
+        .into_response()
+}
+
+async fn route(state: &Arc<State>, request: Request<Incoming>) -> Reply {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_owned();
+    let body = read_body(body).await;
+
+    if let Some(rest) = path.strip_prefix("/__sim/") {
+        return control::handle(state, &parts.method, rest, body.map_err(|e| e.message));
+    }
+    let trimmed = path.trim_start_matches('/');
+    let (name, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
+    let rest = format!("/{rest}");
+    let Some(api) = state.catalog.provider(name) else {
+        let names: Vec<&str> = state.catalog.providers.iter().map(|p| p.name()).collect();
+        return ApiError::not_found(format!(
+            "no provider at `/{name}`; the emulator serves {}",
+            names
+                .iter()
+                .map(|n| format!("/{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .reply_plain();
+    };
+
+    let models = api.models_at(&parts.method, &rest);
+    if !models.is_empty() {
+        return submit::handle(state, api, models, &parts.headers, body).await;
+    }
+    if let Some(id) = api.result_id(&rest) {
+        if api.is_result_method(&parts.method) {
+            return poll::handle(state, api, id, &parts.headers).await;
+        }
+        return method_not_allowed(api, &parts.method, &rest, "GET");
+    }
+    if api.is_submit_path(&rest) {
+        return method_not_allowed(api, &parts.method, &rest, "POST");
+    }
+    not_found(api, &parts.method, &rest)
+}
+
+fn method_not_allowed(api: &ProviderApi, method: &http::Method, path: &str, allow: &str) -> Reply {
+    ApiError::new(405, None, format!("`{path}` takes {allow}, not {method}"))
+        .reply(api)
+        .header("allow", allow)
+}
+
+/// 404 listing what the provider does serve.
+fn not_found(api: &ProviderApi, method: &http::Method, path: &str) -> Reply {
+    let mut endpoints: Vec<String> = api
+        .spec
+        .models
+        .iter()
+        .map(|m| format!("{} {}", method_name(api.spec.submit.method), m.submit_path))
+        .collect();
+    if let Some(result) = &api.spec.result {
+        endpoints.push(format!("{} {}", method_name(result.method), result.path));
+    }
+    ApiError::not_found(format!(
+        "no endpoint `{method} {path}` on {}; it serves {}",
+        api.name(),
+        endpoints.join(", ")
+    ))
+    .reply(api)
+}
+
+fn method_name(method: imagegen_spec::ir::Method) -> &'static str {
+    match method {
+        imagegen_spec::ir::Method::Get => "GET",
+        imagegen_spec::ir::Method::Post => "POST",
+    }
+}
+
+/// The request body, at most [`MAX_BODY`] bytes.
+async fn read_body(body: Incoming) -> Result<Bytes, ApiError> {
+    match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(ApiError::new(
+            413,
+            None,
+            format!("the request body is larger than {MAX_BODY} bytes"),
+        )),
+        Err(error) => Err(ApiError::bad_request(
+            format!("the request body could not be read: {error}"),
+            None,
+        )),
+    }
+}

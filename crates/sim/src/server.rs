@@ -1,0 +1,56 @@
+//! The accept loop of one listener: a task per connection, every one kept in
+//! a `JoinSet` so that stopping the listener stops them all (a sync-mode
+//! answer being held included). No thread per connection or prediction.
+
+use std::future::Future;
+use std::time::Duration;
+
+use http::{Request, Response};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::respond::{Dropped, WireBody};
+
+/// Serves `listener` with `handler` until `stop` turns true (or its sender
+/// goes away), then aborts every connection and waits for them to end.
+pub(crate) async fn serve<H, F>(listener: TcpListener, mut stop: watch::Receiver<bool>, handler: H)
+where
+    H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Result<Response<WireBody>, Dropped>> + Send + 'static,
+{
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    break;
+                }
+            }
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    let handler = handler.clone();
+                    connections.spawn(async move {
+                        let service = service_fn(move |request| handler(request));
+                        // A connection ending in an error (a client going
+                        // away, a dropped or cut answer) concerns only itself.
+                        let _ = http1::Builder::new()
+                            .timer(TokioTimer::new())
+                            .serve_connection(TokioIo::new(stream), service)
+                            .await;
+                    });
+                }
+                // Out of file descriptors, for instance: wait rather than spin.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+            // Reap finished connections so the set holds only live ones.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    connections.shutdown().await;
+}

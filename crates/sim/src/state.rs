@@ -1,0 +1,138 @@
+//! What both listeners share: configuration, the specs, the predictions, the
+//! fault rules, the log and the image cache.
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use imagegen_spec::ir::Model;
+
+use crate::catalog::Catalog;
+use crate::config::{Completion, DEFAULT_ESTIMATE_MS, SimConfig};
+use crate::faults::{Fault, FaultBook, FaultRule, Site};
+use crate::images::ImageCache;
+use crate::log::{FiredFault, SimLog};
+use crate::predictions::Predictions;
+
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(crate) config: SimConfig,
+    pub(crate) catalog: Catalog,
+    pub(crate) started: Instant,
+    /// `http://127.0.0.1:PORT` of the API listener.
+    pub(crate) api_origin: String,
+    /// `http://127.0.0.1:PORT` of the assets listener.
+    pub(crate) assets_origin: String,
+    pub(crate) predictions: Predictions,
+    pub(crate) images: ImageCache,
+    faults: Mutex<FaultBook>,
+    log: Mutex<SimLog>,
+}
+
+impl State {
+    pub(crate) fn new(
+        config: SimConfig,
+        catalog: Catalog,
+        api_origin: String,
+        assets_origin: String,
+    ) -> Self {
+        Self {
+            config,
+            catalog,
+            started: Instant::now(),
+            api_origin,
+            assets_origin,
+            predictions: Predictions::default(),
+            images: ImageCache::default(),
+            faults: Mutex::default(),
+            log: Mutex::default(),
+        }
+    }
+
+    /// Time since start, for the log.
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// How long a new prediction of `model` runs.
+    pub(crate) fn run_time(&self, model: &Model) -> Duration {
+        match self.config.completion {
+            Completion::After(duration) => duration,
+            Completion::WithinEstimate => {
+                let (min, max) = model
+                    .estimated_time
+                    .as_ref()
+                    .map_or(DEFAULT_ESTIMATE_MS, |t| (t.min_ms, t.max_ms));
+                Duration::from_millis(fastrand::u64(min..=max.max(min)))
+            }
+        }
+    }
+
+    pub(crate) fn record(&self, write: impl FnOnce(&mut SimLog)) {
+        write(&mut lock(&self.log));
+    }
+
+    pub(crate) fn log(&self) -> SimLog {
+        lock(&self.log).clone()
+    }
+
+    pub(crate) fn inject(&self, rule: FaultRule) {
+        lock(&self.faults).add(rule);
+    }
+
+    pub(crate) fn fault_rules(&self) -> Vec<FaultRule> {
+        lock(&self.faults).rules().to_vec()
+    }
+
+    pub(crate) fn clear_faults(&self) {
+        lock(&self.faults).clear();
+    }
+
+    /// Everything back to a fresh start: no predictions, faults or log.
+    pub(crate) fn reset(&self) {
+        self.clear_faults();
+        self.predictions.clear();
+        self.images.clear();
+        *lock(&self.log) = SimLog::default();
+    }
+
+    /// Fires the first rule answering this request alone, logging it.
+    pub(crate) fn take_answer(&self, site: &Site<'_>) -> Option<Fault> {
+        let fault = lock(&self.faults).take_answer(site)?;
+        self.log_fired(site, std::slice::from_ref(&fault));
+        Some(fault)
+    }
+
+    /// Fires the rules that change this request's answer, logging them.
+    pub(crate) fn take_modifiers(
+        &self,
+        site: &Site<'_>,
+        can_act: impl Fn(&Fault) -> bool,
+    ) -> Vec<Fault> {
+        let faults = lock(&self.faults).take_modifiers(site, can_act);
+        self.log_fired(site, &faults);
+        faults
+    }
+
+    fn log_fired(&self, site: &Site<'_>, faults: &[Fault]) {
+        if faults.is_empty() {
+            return;
+        }
+        let at = self.elapsed();
+        self.record(|log| {
+            log.faults.extend(faults.iter().map(|fault| FiredFault {
+                fault: fault.clone(),
+                target: site.target,
+                prediction_id: site.prediction.map(str::to_owned),
+                at,
+            }));
+        });
+    }
+}
+
+/// Locks a mutex whose data stays consistent even if a holder panicked
+/// (every update is a single push, insert or replacement).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

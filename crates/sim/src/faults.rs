@@ -276,18 +276,28 @@ impl FaultBook {
 
     /// Fires the first matching rule of each other kind on which `can_act`
     /// holds (a fault that could not change this response is not spent).
+    /// With a `DropConnection`, only `Moderation` fires alongside.
     pub(crate) fn take_modifiers(
         &mut self,
         site: &Site<'_>,
         can_act: impl Fn(&Fault) -> bool,
     ) -> Vec<Fault> {
+        let eligible = |rule: &FaultRule| {
+            !rule.fault.answers_alone() && matches(rule, site) && can_act(&rule.fault)
+        };
+        // A dropped connection answers nothing: faults shaping the answer
+        // would be spent for nothing, so only those acting on the prediction
+        // itself fire with it.
+        let dropping = self
+            .rules
+            .iter()
+            .any(|rule| rule.fault == Fault::DropConnection && eligible(rule));
         let mut fired: Vec<Fault> = Vec::new();
         let mut index = 0;
         while index < self.rules.len() {
             let rule = &self.rules[index];
-            let eligible = !rule.fault.answers_alone()
-                && matches(rule, site)
-                && can_act(&rule.fault)
+            let eligible = eligible(rule)
+                && (!dropping || matches!(rule.fault, Fault::DropConnection | Fault::Moderation))
                 && !fired.iter().any(|f| f.name() == rule.fault.name());
             if eligible {
                 let before = self.rules.len();
@@ -489,6 +499,19 @@ mod tests {
         let p2 = site(Target::Poll, Some("p2"), None);
         assert_eq!(book.take_modifiers(&p2, |_| true), [Fault::DataUriBase64]);
         assert!(book.rules().is_empty());
+    }
+
+    #[test]
+    fn a_drop_leaves_answer_shaping_faults_for_later() {
+        let mut book = FaultBook::default();
+        book.add(FaultRule::new(Fault::DropConnection).on(Target::Poll));
+        book.add(FaultRule::new(Fault::TruncatedBody).on(Target::Poll));
+        let poll = site(Target::Poll, Some("p"), None);
+        assert_eq!(
+            book.take_modifiers(&poll, |_| true),
+            [Fault::DropConnection]
+        );
+        assert_eq!(book.take_modifiers(&poll, |_| true), [Fault::TruncatedBody]);
     }
 
     #[test]

@@ -149,7 +149,11 @@ fn draw(key: &ImageKey) -> Vec<u8> {
     for (y, row) in pixels.chunks_exact_mut(w * 3).enumerate() {
         for (x, pixel) in row.chunks_exact_mut(3).enumerate() {
             let t = (x + y) as u32;
-            let lift = if (x + y) / stripe % 2 == 0 { 0 } else { 24 };
+            let lift = if ((x + y) / stripe).is_multiple_of(2) {
+                0
+            } else {
+                24
+            };
             for channel in 0..3 {
                 let mixed = (from[channel] * (span - t) + to[channel] * t) / span;
                 pixel[channel] = (mixed + lift).min(255) as u8;

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::auth;
 use crate::catalog::ProviderApi;
 use crate::faults::{Fault, Site, Target};
-use crate::predictions::{Phase, Prediction};
+use crate::predictions::{Ending, Phase, Prediction};
 use crate::report::{Stage, report, status_url};
 use crate::respond::Reply;
 use crate::respond::errors::{ApiError, moderation_message};
@@ -51,7 +51,7 @@ pub(crate) async fn handle(
     if faults.contains(&Fault::Moderation) {
         let message = moderation_message(api);
         state.predictions.fail(id, message.clone());
-        prediction.ending = crate::predictions::Ending::Failure(message);
+        prediction.ending = Ending::Failure(message);
     }
     answer(state, api, &prediction, &phase, &faults)
         .await
@@ -109,8 +109,8 @@ fn can_act(api: &ProviderApi, prediction: &Prediction, phase: &Phase, fault: &Fa
     let result_has = |role: Role| api.result_type().is_some_and(|t| api.has_role(t, role));
     match fault {
         Fault::DropConnection | Fault::SlowBody { .. } | Fault::TruncatedBody => true,
-        // A prediction that has ended cannot be moderated any more.
-        Fault::Moderation => *phase == Phase::Running,
+        // Only a running prediction not already failing can be moderated.
+        Fault::Moderation => *phase == Phase::Running && prediction.ending == Ending::Success,
         Fault::UnknownStatus(_) => result_has(Role::Status),
         Fault::ForeignStatusUrl => result_has(Role::StatusUrl),
         Fault::DataUriBase64 => prediction.plan.base64 && *phase == Phase::Succeeded,

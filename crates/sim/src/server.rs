@@ -36,7 +36,7 @@ where
                     let _ = stream.set_nodelay(true);
                     let handler = handler.clone();
                     connections.spawn(async move {
-                        let service = service_fn(move |request| handler(request));
+                        let service = service_fn(handler);
                         // A connection ending in an error (a client going
                         // away, a dropped or cut answer) concerns only itself.
                         let _ = http1::Builder::new()

@@ -32,9 +32,16 @@ fn embedded() -> Result<SpecSet, Diagnostics> {
     load_files(EMBEDDED_SPECS)
 }
 
+/// A provider directory's files: `provider.yaml`'s text, and each model's
+/// id (from its path) and text.
+#[derive(Default)]
+struct ProviderFiles<'a> {
+    provider: Option<&'a str>,
+    models: Vec<(&'a str, &'a str)>,
+}
+
 fn load_files(files: &[(&str, &str)]) -> Result<SpecSet, Diagnostics> {
-    // provider directory → (provider.yaml text, [(model id from path, text)])
-    let mut dirs: BTreeMap<&str, (Option<&str>, Vec<(&str, &str)>)> = BTreeMap::new();
+    let mut dirs: BTreeMap<&str, ProviderFiles<'_>> = BTreeMap::new();
     let mut diagnostics = Vec::new();
     for (relative, text) in files {
         let display = spec_path(relative);
@@ -48,14 +55,21 @@ fn load_files(files: &[(&str, &str)]) -> Result<SpecSet, Diagnostics> {
         };
         let entry = dirs.entry(dir).or_default();
         if rest == PROVIDER_FILE {
-            entry.0 = Some(text);
+            entry.provider = Some(text);
         } else if let Some(id) = rest.strip_suffix(".yaml") {
-            entry.1.push((id, text));
+            entry.models.push((id, text));
         }
     }
 
     let mut providers = Vec::new();
-    for (dir, (provider_text, models)) in dirs {
+    for (
+        dir,
+        ProviderFiles {
+            provider: provider_text,
+            models,
+        },
+    ) in dirs
+    {
         let provider_path = spec_path(&format!("{dir}/{PROVIDER_FILE}"));
         let Some(provider_text) = provider_text else {
             diagnostics.push(Diagnostic::new(

@@ -70,8 +70,16 @@ async fn submit(
         Err(error) => return error.reply(api),
     };
     let json = serde_json::from_slice::<Value>(&bytes);
+    let model = match &json {
+        Ok(value) => choose_model(&models, value),
+        Err(_) => choose_model(&models, &Value::Null),
+    };
     if let Ok(value) = &json {
         entry.body = value.clone();
+    }
+    // Logged before the key is checked, so refused attempts show per model.
+    if let Ok(model) = &model {
+        entry.model = Some(model.id.clone());
     }
     if let Err(problem) = auth::check(&api.spec.auth, headers, &state.config.api_key) {
         return ApiError::unauthorized(problem).reply(api);
@@ -83,11 +91,10 @@ async fn submit(
                 .reply(api);
         }
     };
-    let model = match choose_model(&models, &json) {
+    let model = match model {
         Ok(model) => model,
         Err(error) => return error.reply(api),
     };
-    entry.model = Some(model.id.clone());
 
     let prompt = plan::prompt(&json).map(str::to_owned);
     let site = Site {

@@ -11,6 +11,10 @@ use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
 use tokio::time::Sleep;
 
+/// How long a cut body waits after its last bytes before the connection is
+/// closed, so that they are flushed to the client first.
+const CUT_LINGER: Duration = Duration::from_millis(50);
+
 /// A response body: its chunks, an optional wait before each, and whether the
 /// connection is cut after the last one.
 #[derive(Debug)]
@@ -75,6 +79,14 @@ impl Body for WireBody {
         let this = self.get_mut();
         if this.chunks.is_empty() {
             if this.cut {
+                // hyper drops the connection on a body error without flushing
+                // what it buffered: wait first, so the bytes sent so far
+                // reach the client and the cut comes mid-body.
+                let linger = this
+                    .sleep
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(CUT_LINGER)));
+                ready!(linger.as_mut().poll(cx));
+                this.sleep = None;
                 this.cut = false;
                 return Poll::Ready(Some(Err(BodyCut)));
             }

@@ -41,7 +41,10 @@ async fn the_openai_python_package_generates_images() {
         .expect("the emulator starts");
     // The script asks for base64 with `response_format: b64_json`: the spec
     // must say that is how this model selects it.
-    let aimlapi = sim.providers().find(|p| p.name == "aimlapi").expect("aimlapi");
+    let aimlapi = sim
+        .providers()
+        .find(|p| p.name == "aimlapi")
+        .expect("aimlapi");
     let model = aimlapi
         .models
         .iter()
@@ -83,14 +86,20 @@ async fn the_openai_python_package_generates_images() {
     let summary: serde_json::Value = serde_json::from_str(stdout.trim())
         .unwrap_or_else(|e| panic!("the script's summary is not JSON ({e}): {stdout}"));
     assert!(
-        summary["url"].as_str().unwrap().starts_with(&sim.assets_url()),
+        summary["url"]
+            .as_str()
+            .unwrap()
+            .starts_with(&sim.assets_url()),
         "{summary}"
     );
     assert!(summary["created"].as_u64().is_some(), "{summary}");
 
     for name in ["url.png", "b64.png"] {
         let bytes = std::fs::read(out.path().join(name)).unwrap();
-        assert_eq!(image::guess_format(&bytes).unwrap(), image::ImageFormat::Png);
+        assert_eq!(
+            image::guess_format(&bytes).unwrap(),
+            image::ImageFormat::Png
+        );
         let decoded = image::load_from_memory(&bytes).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (1024, 1024), "{name}");
     }
@@ -105,6 +114,10 @@ async fn the_openai_python_package_generates_images() {
     );
     assert_eq!(submissions[1].body["response_format"], "b64_json");
     assert_eq!(log.downloads().len(), 1);
-    assert!(log.credential_leaks().is_empty(), "{:?}", log.credential_leaks());
+    assert!(
+        log.credential_leaks().is_empty(),
+        "{:?}",
+        log.credential_leaks()
+    );
     sim.shutdown().await;
 }

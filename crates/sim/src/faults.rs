@@ -104,7 +104,8 @@ pub enum Fault {
     /// This HTTP error status, in the provider's error body. A submission
     /// answered so creates nothing.
     ServerError {
-        /// The status (400-599; the `ServerError` name is for the usual 5xx).
+        /// The status, 400 to 599 (named for the usual 5xx). Another value
+        /// is sent as 500; `POST /__sim/faults` refuses it.
         status: u16,
     },
     /// The whole request is read (a submission creates and records its

@@ -107,11 +107,22 @@ impl ImageCache {
     }
 }
 
+/// The largest image drawn: well above every documented size (gpt-image-2's
+/// 8,294,400 pixels), low enough that a spec allowing anything cannot make
+/// the emulator allocate gigabytes.
+const MAX_PIXELS: u64 = 64 * 1024 * 1024;
+
 /// Draws and encodes one image.
 pub(crate) fn encode(key: &ImageKey) -> Result<Bytes, String> {
+    let (w, h) = (key.width, key.height);
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels == 0 || pixels > MAX_PIXELS {
+        return Err(format!(
+            "cannot draw a {w}x{h} image: the emulator draws 1 to {MAX_PIXELS} pixels"
+        ));
+    }
     let pixels = draw(key);
     let mut out = Vec::new();
-    let (w, h) = (key.width, key.height);
     let result = match key.format {
         ImageFormat::Jpeg => JpegEncoder::new_with_quality(&mut out, 85).write_image(
             &pixels,
@@ -205,6 +216,12 @@ mod tests {
             let decoded = image::load_from_memory(&bytes).unwrap();
             assert_eq!((decoded.width(), decoded.height()), (96, 64));
         }
+    }
+
+    #[test]
+    fn impossible_sizes_are_errors_not_panics() {
+        assert!(encode(&key(0, 64, ImageFormat::Png, 1)).is_err());
+        assert!(encode(&key(100_000, 100_000, ImageFormat::Png, 1)).is_err());
     }
 
     #[test]

@@ -37,7 +37,11 @@ where
     R: ModelRequest,
 {
     let client: Client<R::Provider> = client(sim);
-    let label = format!("{}/{} ({delivery:?})", <R::Provider as Provider>::INFO.name, R::MODEL.id);
+    let label = format!(
+        "{}/{} ({delivery:?})",
+        <R::Provider as Provider>::INFO.name,
+        R::MODEL.id
+    );
     let generation = client
         .generate(&request)
         .await
@@ -45,12 +49,22 @@ where
     assert_eq!(generation.outputs().len(), count, "{label}");
     match delivery {
         Delivery::Polled => {
-            assert!(generation.timings().polls >= 1, "{label}: {:?}", generation.timings());
-            assert!(generation.outputs().iter().all(|o| o.url().is_some()), "{label}");
+            assert!(
+                generation.timings().polls >= 1,
+                "{label}: {:?}",
+                generation.timings()
+            );
+            assert!(
+                generation.outputs().iter().all(|o| o.url().is_some()),
+                "{label}"
+            );
         }
         Delivery::Immediate => assert_eq!(generation.timings().polls, 0, "{label}"),
         Delivery::Base64 => assert!(
-            generation.outputs().iter().all(|o| matches!(o, Output::Base64(_))),
+            generation
+                .outputs()
+                .iter()
+                .all(|o| matches!(o, Output::Base64(_))),
             "{label}: {:?}",
             generation.outputs()
         ),
@@ -65,7 +79,10 @@ where
         assert!(path.starts_with(dir.path()), "{label}: {}", path.display());
         assert_image(path, expected);
     }
-    (<R::Provider as Provider>::INFO.name.to_owned(), R::MODEL.id.to_owned())
+    (
+        <R::Provider as Provider>::INFO.name.to_owned(),
+        R::MODEL.id.to_owned(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,10 +92,18 @@ async fn vibedream_gpt_image_1() {
     let prompt = "A beautiful sunset over mountains";
     let tall = Expected::new(1024, 1536, Png);
     tokio::join!(
-        exercise(&sim, Request::new(prompt).size(Size::S1024x1536), 1, tall, Delivery::Polled),
         exercise(
             &sim,
-            Request::new(prompt).size(Size::S1024x1536).enable_sync_mode(true),
+            Request::new(prompt).size(Size::S1024x1536),
+            1,
+            tall,
+            Delivery::Polled
+        ),
+        exercise(
+            &sim,
+            Request::new(prompt)
+                .size(Size::S1024x1536)
+                .enable_sync_mode(true),
             1,
             tall,
             Delivery::Immediate
@@ -91,7 +116,11 @@ async fn vibedream_gpt_image_1() {
             Delivery::Base64
         ),
     );
-    assert!(sim.log().credential_leaks().is_empty(), "{:?}", sim.log().credential_leaks());
+    assert!(
+        sim.log().credential_leaks().is_empty(),
+        "{:?}",
+        sim.log().credential_leaks()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -120,7 +149,9 @@ async fn vibedream_z_image_turbo() {
         exercise(
             &sim,
             Request::new("a lighthouse, repainted")
-                .image(imagegen_vibedream::z_image_turbo::image!("https://example.com/in.png"))
+                .image(imagegen_vibedream::z_image_turbo::image!(
+                    "https://example.com/in.png"
+                ))
                 .strength(strength!(0.3))
                 .size(Size::S720x1280)
                 .output_format(OutputFormat::Png),
@@ -140,7 +171,13 @@ async fn wavespeed_gpt_image_1_edit() {
     let request = || Request::new("Add a red hat", image());
     tokio::join!(
         // `auto` size: the emulator answers 1024x1024.
-        exercise(&sim, request(), 1, Expected::new(1024, 1024, Png), Delivery::Polled),
+        exercise(
+            &sim,
+            request(),
+            1,
+            Expected::new(1024, 1024, Png),
+            Delivery::Polled
+        ),
         exercise(
             &sim,
             request().size(Size::S1536x1024).enable_sync_mode(true),
@@ -168,19 +205,20 @@ async fn wavespeed_gpt_image_1_edit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aimlapi_gpt_image_1() {
-    use imagegen_aimlapi::openai_gpt_image_1::{N, OutputFormat, Request, ResponseFormat, Size};
+    use imagegen_aimlapi::openai_gpt_image_1::{N, OutputFormat, ResponseFormat, Size, prompt};
     let sim = start_sim().await;
+    let fox = || imagegen_aimlapi::openai_gpt_image_1::Request::new(prompt!("a fox"));
     tokio::join!(
         exercise(
             &sim,
-            Request::new("a fox"),
+            fox(),
             1,
             Expected::new(1024, 1024, Png),
             Delivery::Immediate
         ),
         exercise(
             &sim,
-            Request::new("a fox")
+            fox()
                 .size(Size::S1536x1024)
                 .output_format(OutputFormat::Webp)
                 .n(N::try_new(2).unwrap()),
@@ -190,7 +228,7 @@ async fn aimlapi_gpt_image_1() {
         ),
         exercise(
             &sim,
-            Request::new("a fox")
+            fox()
                 .output_format(OutputFormat::Jpeg)
                 .response_format(ResponseFormat::B64Json),
             1,
@@ -203,12 +241,16 @@ async fn aimlapi_gpt_image_1() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gptproto_gpt_image_1() {
-    use imagegen_gptproto::openai_gpt_image_1_text_to_image::{N, Request, ResponseFormat, Size};
+    use imagegen_gptproto::openai_gpt_image_1_text_to_image::{
+        N, Request, ResponseFormat, Size, prompt,
+    };
     let sim = start_sim().await;
     tokio::join!(
         exercise(
             &sim,
-            Request::new("a castle").size(Size::S1024x1536).n(N::try_new(2).unwrap()),
+            Request::new(prompt!("a castle"))
+                .size(Size::S1024x1536)
+                .n(N::try_new(2).unwrap()),
             2,
             Expected::new(1024, 1536, Png),
             Delivery::Polled
@@ -217,14 +259,14 @@ async fn gptproto_gpt_image_1() {
         // fetched by id, so this is polled too.
         exercise(
             &sim,
-            Request::new("a castle").enable_sync_mode(true),
+            Request::new(prompt!("a castle")).enable_sync_mode(true),
             1,
             Expected::new(1024, 1024, Png),
             Delivery::Polled
         ),
         exercise(
             &sim,
-            Request::new("a castle").response_format(ResponseFormat::B64Json),
+            Request::new(prompt!("a castle")).response_format(ResponseFormat::B64Json),
             1,
             Expected::new(1024, 1024, Png),
             Delivery::Base64
@@ -235,26 +277,29 @@ async fn gptproto_gpt_image_1() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gptproto_gpt_image_2() {
-    use imagegen_gptproto::openai_gpt_image_2_text_to_image::{CustomSize, Request, ResponseFormat, Size};
+    use imagegen_gptproto::openai_gpt_image_2_text_to_image::{
+        CustomSize, Request, ResponseFormat, Size, prompt,
+    };
     let sim = start_sim().await;
     tokio::join!(
         exercise(
             &sim,
-            Request::new("a harbour").size(Size::S2048x1152),
+            Request::new(prompt!("a harbour")).size(Size::S2048x1152),
             1,
             Expected::new(2048, 1152, Png),
             Delivery::Polled
         ),
         exercise(
             &sim,
-            Request::new("a harbour").size(Size::Custom(CustomSize::try_new(1280, 720).unwrap())),
+            Request::new(prompt!("a harbour"))
+                .size(Size::Custom(CustomSize::try_new(1280, 720).unwrap())),
             1,
             Expected::new(1280, 720, Png),
             Delivery::Polled
         ),
         exercise(
             &sim,
-            Request::new("a harbour")
+            Request::new(prompt!("a harbour"))
                 .response_format(ResponseFormat::B64Json)
                 .enable_sync_mode(true),
             1,

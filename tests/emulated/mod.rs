@@ -74,7 +74,10 @@ pub fn assert_image(path: &Path, expected: Expected) {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let format = image::guess_format(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(format, expected.format, "{}", path.display());
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
     assert!(
         format.extensions_str().contains(&extension),
         "{} has extension `{extension}` for a {format:?} image",

@@ -136,9 +136,11 @@ impl<'de> serde::Deserialize<'de> for Status {
 /// }"#)?;
 /// assert_eq!(response.prediction_id(), Some("550e8400-e29b-41d4-a716-446655440000"));
 /// assert_eq!(response.status(), Some("processing"));
+/// assert_eq!(response.error_message(), None);
 /// assert_eq!(response.status_url(), Some("https://api.vibedream.ai/api/v1/predictions/550e8400-e29b-41d4-a716-446655440000"));
 /// assert_eq!(response.estimated_time(), Some("5-15s"));
 /// assert_eq!(response.cost_cents(), Some(7));
+/// assert_eq!(response.outputs(), vec![]);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 ///
@@ -158,9 +160,11 @@ impl<'de> serde::Deserialize<'de> for Status {
 /// }"#)?;
 /// assert_eq!(response.prediction_id(), Some("550e8400-e29b-41d4-a716-446655440000"));
 /// assert_eq!(response.status(), Some("processing"));
+/// assert_eq!(response.error_message(), None);
 /// assert_eq!(response.status_url(), Some("https://api.vibedream.ai/api/v1/predictions/550e8400-e29b-41d4-a716-446655440000"));
 /// assert_eq!(response.estimated_time(), Some("1-3s"));
 /// assert_eq!(response.cost_cents(), Some(1));
+/// assert_eq!(response.outputs(), vec![]);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -201,6 +205,24 @@ pub struct SubmitResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
+    /// With enable_sync_mode, the finished prediction's output URLs (or base64 strings with enable_base64_output); absent when the answer is returned immediately.
+    ///
+    /// Documented as possibly `null`.
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub outputs: Option<Vec<String>>,
+    /// With enable_sync_mode, the error message if the generation failed.
+    ///
+    /// Documented as possibly `null`.
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error: Option<String>,
 }
 /// A prediction, as `GET /api/v1/predictions/{id}` returns it.
 ///
@@ -369,6 +391,9 @@ impl rt::ResponseFields for SubmitResponse {
     fn status(&self) -> Option<&str> {
         Some(self.status.as_str()).filter(|text| !text.is_empty())
     }
+    fn error_message(&self) -> Option<&str> {
+        self.error.as_deref().filter(|text| !text.is_empty())
+    }
     fn status_url(&self) -> Option<&str> {
         self.status_url.as_deref().filter(|text| !text.is_empty())
     }
@@ -377,6 +402,12 @@ impl rt::ResponseFields for SubmitResponse {
     }
     fn cost_cents(&self) -> Option<i64> {
         self.cost_cents
+    }
+    fn outputs(&self) -> Vec<rt::OutputRef<'_>> {
+        let Some(outputs) = self.outputs.as_ref() else {
+            return Vec::new();
+        };
+        outputs.iter().map(|output| rt::OutputRef::classify(output.as_str())).collect()
     }
 }
 impl rt::ResponseFields for Prediction {

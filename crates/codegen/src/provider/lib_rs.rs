@@ -56,7 +56,7 @@ pub(crate) fn lib_rs(provider: &Provider) -> TokenStream {
         // In the order rustfmt sorts `use` items, so it leaves this file alone.
         /// The runtime these types are built on: rules, metadata tables and traits.
         pub use imagegen_runtime as runtime;
-        pub use imagegen_runtime::{Error, Generation, Output, ParamError, Prediction};
+        pub use imagegen_runtime::{Error, Generation, ParamError};
         pub use provider::*;
     }
 }

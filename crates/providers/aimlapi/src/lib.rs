@@ -27,5 +27,5 @@ mod provider;
 pub mod openai_gpt_image_1;
 /// The runtime these types are built on: rules, metadata tables and traits.
 pub use imagegen_runtime as runtime;
-pub use imagegen_runtime::{Error, Generation, Output, ParamError, Prediction};
+pub use imagegen_runtime::{Error, Generation, ParamError};
 pub use provider::*;

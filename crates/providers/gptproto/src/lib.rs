@@ -34,5 +34,5 @@ pub mod openai_gpt_image_1_text_to_image;
 pub mod openai_gpt_image_2_text_to_image;
 /// The runtime these types are built on: rules, metadata tables and traits.
 pub use imagegen_runtime as runtime;
-pub use imagegen_runtime::{Error, Generation, Output, ParamError, Prediction};
+pub use imagegen_runtime::{Error, Generation, ParamError};
 pub use provider::*;

@@ -35,5 +35,5 @@ pub mod gpt_image_1;
 pub mod z_image_turbo;
 /// The runtime these types are built on: rules, metadata tables and traits.
 pub use imagegen_runtime as runtime;
-pub use imagegen_runtime::{Error, Generation, Output, ParamError, Prediction};
+pub use imagegen_runtime::{Error, Generation, ParamError};
 pub use provider::*;

@@ -339,3 +339,21 @@ fn model<R: ModelRequest>() -> (String, String) {
         R::MODEL.id.to_owned(),
     )
 }
+
+/// The futures a caller spawns are `Send`, so one runtime can drive
+/// thousands of predictions from many tasks.
+#[test]
+fn operations_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let client = imagegen_vibedream::Client::builder()
+        .api_key("k")
+        .build()
+        .unwrap();
+    let request = imagegen_vibedream::z_image_turbo::Request::new("x");
+    assert_send(&client.generate(&request));
+    assert_send(&client.submit(&request));
+    assert_send(&client.resume("id"));
+    let prediction = client.prediction("id");
+    assert_send(&client.status(&prediction));
+    assert_send(&client.wait(&prediction));
+}

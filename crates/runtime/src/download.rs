@@ -11,7 +11,7 @@ use tokio::io::AsyncWriteExt as _;
 
 use crate::error::Error;
 use crate::events::EventKind;
-use crate::origin::fetchable_url;
+use crate::origin::{fetchable_url, is_loopback};
 use crate::prediction::Output;
 use crate::transport::{Call, Failure, Transport};
 
@@ -137,6 +137,19 @@ async fn write_inline(
     output: &Output,
     part: &Path,
 ) -> Result<(ImageFormat, u64), Error> {
+    // Three bytes per four characters: refuse before decoding a giant.
+    if let Output::Base64(text) = output
+        && text.len() as u64 / 4 * 3 > transport.max_output_bytes + 3
+    {
+        return Err(output_error(
+            call,
+            index,
+            format!(
+                "it is larger than the {} byte limit",
+                transport.max_output_bytes
+            ),
+        ));
+    }
     let bytes = output
         .decode_base64()
         .unwrap_or_else(|| Ok(Vec::new()))
@@ -173,6 +186,15 @@ async fn download(
     part: &Path,
 ) -> Result<(ImageFormat, u64), Error> {
     let url = fetchable_url(url).map_err(|reason| output_error(call, index, reason))?;
+    // Plain http is for a local emulator: a remote API naming a loopback
+    // address would make this client probe local services.
+    if url.scheme() == "http" && !is_loopback(&transport.api_base) {
+        return Err(output_error(
+            call,
+            index,
+            format!("`{url}` is plain http from a remote API; only https outputs are fetched"),
+        ));
+    }
     let limit = transport.max_output_bytes;
     transport
         .with_retries(call, true, |_attempt| {
@@ -186,11 +208,18 @@ async fn download(
                 let status = response.status();
                 if !status.is_success() {
                     let headers = response.headers().clone();
-                    let body = response.bytes().await.unwrap_or_default();
+                    // An error page is read only so far: it is quoted, not kept.
+                    let mut body = Vec::new();
+                    while let Ok(Some(chunk)) = response.chunk().await {
+                        body.extend_from_slice(&chunk);
+                        if body.len() >= ERROR_BODY_LIMIT {
+                            break;
+                        }
+                    }
                     return Err(Failure::Status {
                         status,
                         headers,
-                        body,
+                        body: body.into(),
                     });
                 }
                 if response
@@ -207,6 +236,38 @@ async fn download(
             }
         })
         .await
+        .map_err(|error| asset_error(error, index))
+}
+
+/// The most of an asset host's error page that is read.
+const ERROR_BODY_LIMIT: usize = 4096;
+
+/// An asset host's refusal is about the output, not the API key (which it
+/// never saw): say so instead of "check the API key".
+fn asset_error(error: Error, index: usize) -> Error {
+    match error {
+        Error::Unauthorized {
+            prediction_id,
+            message,
+        }
+        | Error::Forbidden {
+            prediction_id,
+            message,
+        }
+        | Error::BadRequest {
+            prediction_id,
+            message,
+        }
+        | Error::ContentPolicy {
+            prediction_id,
+            message,
+        } => Error::Output {
+            prediction_id,
+            index,
+            reason: format!("the host serving it refused: {message} (its URL may have expired)"),
+        },
+        other => other,
+    }
 }
 
 async fn stream_to_file(

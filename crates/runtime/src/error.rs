@@ -13,6 +13,7 @@ use crate::ParamError;
 
 /// Which part of an operation an error happened in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Phase {
     /// Sending the request that creates the prediction.
     Submit,
@@ -154,7 +155,7 @@ pub enum Error {
     },
 
     /// The overall deadline (or a request's own timeout) passed.
-    #[error("timed out during {phase} after {:.1}s{}{}", .elapsed.as_secs_f64(), WithId(.prediction_id), ResumeHint(.prediction_id))]
+    #[error("timed out during {phase} after {:.1}s{}{}", .elapsed.as_secs_f64(), WithId(.prediction_id), ResumeHint(*.phase, .prediction_id))]
     Timeout {
         /// Where the time ran out.
         phase: Phase,
@@ -228,13 +229,17 @@ impl std::fmt::Display for RetryHint<'_> {
     }
 }
 
-struct ResumeHint<'a>(&'a Option<String>);
+/// After a submit or poll timeout the prediction may still be running; after
+/// a download timeout it has finished, and resuming would not help.
+struct ResumeHint<'a>(Phase, &'a Option<String>);
 
 impl std::fmt::Display for ResumeHint<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            Some(_) => f.write_str("; the prediction may still finish: resume it by id"),
-            None => Ok(()),
+        match (self.0, self.1) {
+            (Phase::Submit | Phase::Poll, Some(_)) => {
+                f.write_str("; the prediction may still finish: resume it by id")
+            }
+            _ => Ok(()),
         }
     }
 }
@@ -244,22 +249,22 @@ impl Error {
     /// provider gave it an id.
     pub fn prediction_id(&self) -> Option<&str> {
         match self {
+            Error::UnknownStatus { prediction_id, .. } => Some(prediction_id),
+            Error::InvalidParameter(_)
+            | Error::MissingApiKey { .. }
+            | Error::InvalidConfig { .. } => None,
             Error::Unauthorized { prediction_id, .. }
             | Error::Forbidden { prediction_id, .. }
             | Error::RateLimited { prediction_id, .. }
             | Error::BadRequest { prediction_id, .. }
             | Error::ContentPolicy { prediction_id, .. }
             | Error::Server { prediction_id, .. }
+            | Error::PredictionFailed { prediction_id, .. }
             | Error::Timeout { prediction_id, .. }
             | Error::Transport { prediction_id, .. }
             | Error::Undecodable { prediction_id, .. }
             | Error::Output { prediction_id, .. }
-            | Error::Io { prediction_id, .. }
-            | Error::PredictionFailed { prediction_id, .. } => prediction_id.as_deref(),
-            Error::UnknownStatus { prediction_id, .. } => Some(prediction_id),
-            Error::InvalidParameter(_)
-            | Error::MissingApiKey { .. }
-            | Error::InvalidConfig { .. } => None,
+            | Error::Io { prediction_id, .. } => prediction_id.as_deref(),
         }
     }
 
@@ -281,23 +286,25 @@ impl Error {
     /// Attaches the prediction id to an error raised by a step that did not
     /// know it.
     pub(crate) fn with_prediction_id(mut self, id: Option<&str>) -> Self {
-        let Some(id) = id else { return self };
-        match &mut self {
-            Error::Unauthorized { prediction_id, .. }
-            | Error::Forbidden { prediction_id, .. }
-            | Error::RateLimited { prediction_id, .. }
-            | Error::BadRequest { prediction_id, .. }
-            | Error::ContentPolicy { prediction_id, .. }
-            | Error::Server { prediction_id, .. }
-            | Error::Timeout { prediction_id, .. }
-            | Error::Transport { prediction_id, .. }
-            | Error::Undecodable { prediction_id, .. }
-            | Error::Output { prediction_id, .. }
-            | Error::Io { prediction_id, .. }
-            | Error::PredictionFailed { prediction_id, .. } => {
-                prediction_id.get_or_insert_with(|| id.to_owned());
+        if let (Some(id), None) = (id, self.prediction_id()) {
+            match &mut self {
+                Error::Unauthorized { prediction_id, .. }
+                | Error::Forbidden { prediction_id, .. }
+                | Error::RateLimited { prediction_id, .. }
+                | Error::BadRequest { prediction_id, .. }
+                | Error::ContentPolicy { prediction_id, .. }
+                | Error::Server { prediction_id, .. }
+                | Error::PredictionFailed { prediction_id, .. }
+                | Error::Timeout { prediction_id, .. }
+                | Error::Transport { prediction_id, .. }
+                | Error::Undecodable { prediction_id, .. }
+                | Error::Output { prediction_id, .. }
+                | Error::Io { prediction_id, .. } => *prediction_id = Some(id.to_owned()),
+                Error::UnknownStatus { .. }
+                | Error::InvalidParameter(_)
+                | Error::MissingApiKey { .. }
+                | Error::InvalidConfig { .. } => {}
             }
-            _ => {}
         }
         self
     }

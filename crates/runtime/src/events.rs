@@ -10,6 +10,7 @@ use crate::info::EstimatedTime;
 
 /// Something that happened to a prediction.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Event {
     /// The provider's name (`vibedream`).
     pub provider: &'static str,

@@ -88,7 +88,7 @@ pub(crate) fn read_state(
             .is_none_or(|status| provider.status(status).is_some_and(|s| s.outcome.is_none()));
         // A sync-mode request the server stopped waiting for (WaveSpeed's
         // 5004) still names its prediction: keep waiting on it by polling.
-        if snapshot.id.is_some() && running {
+        if phase == Phase::Submit && snapshot.id.is_some() && running {
             return Ok(State::Running {
                 status: status.unwrap_or_default(),
             });
@@ -100,9 +100,15 @@ pub(crate) fn read_state(
             .or_else(|| snapshot.error.clone())
             .unwrap_or_else(|| format!("envelope code {code}"));
         let code = u16::try_from(code).unwrap_or(500);
+        let kind = provider
+            .errors
+            .iter()
+            .find(|error| error.code == code)
+            .map(|error| error.kind);
         return Err(classify_failure(
             provider,
             code,
+            kind,
             message,
             None,
             snapshot.id.clone(),
@@ -175,13 +181,46 @@ pub(crate) fn http_error(
 ) -> Error {
     let message = error_message(body)
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("no message").to_owned());
+    let kind = documented_kind(provider, status.as_u16(), &message);
+    let prediction_id = prediction_id.or_else(|| sniff_id(body));
     classify_failure(
         provider,
         status.as_u16(),
+        kind,
         message,
         retry_after,
         prediction_id,
     )
+}
+
+/// What the provider's error table says an HTTP status means. A row whose
+/// HTTP status differs from its code is an alias (GPTProto's content-policy
+/// 503, sent as 400): it applies only when the message says so, so a plain
+/// 400 stays a bad request.
+fn documented_kind(provider: &ProviderInfo, http_status: u16, message: &str) -> Option<ErrorKind> {
+    let lowercase = message.to_lowercase();
+    provider
+        .errors
+        .iter()
+        .filter(|error| error.http_status == http_status)
+        .find(|error| {
+            error.code == error.http_status
+                || lowercase.contains(&error.name.to_lowercase())
+                || (error.kind == ErrorKind::ContentPolicy
+                    && mentions_content_policy(provider, message))
+        })
+        .map(|error| error.kind)
+}
+
+/// The prediction id in an answer that could not be read as documented
+/// (`{"id"}` or `{"data": {"id"}}`), so even a garbled or failed answer to a
+/// submission reports the prediction it may have created.
+pub(crate) fn sniff_id(body: &[u8]) -> Option<String> {
+    let json: serde_json::Value = serde_json::from_slice(body).ok()?;
+    [json.get("id"), json.pointer("/data/id")]
+        .into_iter()
+        .flatten()
+        .find_map(|id| id.as_str().filter(|id| !id.is_empty()).map(str::to_owned))
 }
 
 /// Maps a failure code (HTTP status or envelope code) to an error, by the
@@ -189,20 +228,18 @@ pub(crate) fn http_error(
 fn classify_failure(
     provider: &ProviderInfo,
     code: u16,
+    documented: Option<ErrorKind>,
     message: String,
     retry_after: Option<Duration>,
     prediction_id: Option<String>,
 ) -> Error {
-    let kind = provider
-        .error_for_http_status(code)
-        .map(|error| error.kind)
-        .unwrap_or(match code {
-            401 => ErrorKind::Unauthorized,
-            402 | 403 => ErrorKind::Forbidden,
-            429 => ErrorKind::RateLimited,
-            500..=599 => ErrorKind::ServerError,
-            _ => ErrorKind::BadRequest,
-        });
+    let kind = documented.unwrap_or(match code {
+        401 => ErrorKind::Unauthorized,
+        402 | 403 => ErrorKind::Forbidden,
+        429 => ErrorKind::RateLimited,
+        500..=599 => ErrorKind::ServerError,
+        _ => ErrorKind::BadRequest,
+    });
     match kind {
         ErrorKind::Unauthorized => Error::Unauthorized {
             prediction_id,
@@ -303,6 +340,115 @@ mod tests {
         assert_eq!(message("upstream exploded").unwrap(), "upstream exploded");
         assert_eq!(message("  "), None);
         assert_eq!(message(r#"{"weird":1}"#).unwrap(), r#"{"weird":1}"#);
+    }
+
+    use crate::info::{AuthInfo, ErrorInfo, Protocol, StatusInfo};
+
+    /// GPTProto's shape: an envelope, a content-policy code 503 sent as 400.
+    static ENVELOPED: ProviderInfo = ProviderInfo {
+        name: "test",
+        display_name: "Test",
+        base_url: "https://example.com",
+        base_url_env_var: "TEST_BASE_URL",
+        auth: AuthInfo {
+            header: "Authorization",
+            scheme: Some("Bearer"),
+            env_var: "TEST_API_KEY",
+            key_url: None,
+        },
+        protocol: Protocol::EnvelopePredictionQueue,
+        result: None,
+        statuses: &[
+            StatusInfo {
+                value: "processing",
+                outcome: None,
+            },
+            StatusInfo {
+                value: "completed",
+                outcome: Some(Outcome::Succeeded),
+            },
+        ],
+        errors: &[ErrorInfo {
+            code: 503,
+            http_status: 400,
+            name: "Content policy violation",
+            kind: ErrorKind::ContentPolicy,
+            description: "blocked",
+        }],
+        content_policy_messages: &[],
+        sync_mode_returns_outputs: false,
+    };
+
+    #[test]
+    fn an_alias_row_applies_only_when_the_message_says_so() {
+        let plain = http_error(
+            &ENVELOPED,
+            StatusCode::BAD_REQUEST,
+            None,
+            br#"{"code":400,"message":"invalid size"}"#,
+            None,
+        );
+        assert!(matches!(plain, Error::BadRequest { .. }), "{plain:?}");
+        let blocked = http_error(
+            &ENVELOPED,
+            StatusCode::BAD_REQUEST,
+            None,
+            br#"{"code":400,"message":"Content policy violation: nudity"}"#,
+            None,
+        );
+        assert!(
+            matches!(blocked, Error::ContentPolicy { .. }),
+            "{blocked:?}"
+        );
+    }
+
+    #[test]
+    fn envelope_codes_are_looked_up_by_code_and_sync_timeouts_only_at_submit() {
+        let snapshot = |code: i64| Snapshot {
+            id: Some("p1".into()),
+            status: Some("processing".into()),
+            envelope_code: Some(code),
+            envelope_message: Some("nope".into()),
+            ..Snapshot::default()
+        };
+        let blocked = read_state(
+            &ENVELOPED,
+            &Snapshot {
+                status: None,
+                ..snapshot(503)
+            },
+            Phase::Poll,
+            200,
+        );
+        assert!(
+            matches!(blocked, Err(Error::ContentPolicy { .. })),
+            "{blocked:?}"
+        );
+        // A sync-mode submission the server stopped waiting for: poll it.
+        let waiting = read_state(&ENVELOPED, &snapshot(5004), Phase::Submit, 200).unwrap();
+        assert_eq!(
+            waiting,
+            State::Running {
+                status: "processing".into()
+            }
+        );
+        // The same answer to a poll is an error, with the id.
+        let failed = read_state(&ENVELOPED, &snapshot(5004), Phase::Poll, 200).unwrap_err();
+        assert_eq!(failed.prediction_id(), Some("p1"));
+    }
+
+    #[test]
+    fn finds_ids_in_unreadable_answers() {
+        assert_eq!(
+            sniff_id(br#"{"id":"a1","weird":true}"#).as_deref(),
+            Some("a1")
+        );
+        assert_eq!(
+            sniff_id(br#"{"code":500,"data":{"id":"b2"}}"#).as_deref(),
+            Some("b2")
+        );
+        assert_eq!(sniff_id(br#"{"id":""}"#), None);
+        assert_eq!(sniff_id(b"<html>"), None);
     }
 
     #[test]

@@ -86,8 +86,28 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(1u32 << exponent)
             .min(self.max_backoff);
-        bound.mul_f64(random.clamp(0.0, 1.0))
+        bound.mul_f64(unit(random))
     }
+}
+
+/// A random number forced into `[0, 1]` (NaN counts as 0), so a bad random
+/// source cannot make a duration computation panic.
+pub(crate) fn unit(random: f64) -> f64 {
+    if random.is_nan() {
+        0.0
+    } else {
+        random.clamp(0.0, 1.0)
+    }
+}
+
+/// `instant + duration`, saturating far in the future instead of panicking
+/// (an "unlimited" timeout is `Duration::MAX`).
+pub(crate) fn later(instant: std::time::Instant, duration: Duration) -> std::time::Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    instant
+        .checked_add(duration)
+        .or_else(|| instant.checked_add(CENTURY))
+        .unwrap_or(instant)
 }
 
 /// Whether a response status is worth retrying on an idempotent request.
@@ -102,10 +122,10 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = |name: &str| headers.get(name)?.to_str().ok().map(str::trim);
     if let Some(ms) = text("retry-after-ms").and_then(|value| value.parse::<f64>().ok())
-        && ms.is_finite()
         && ms >= 0.0
     {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        // Absurd values (1e300, inf) saturate instead of panicking; callers cap them.
+        return Some(Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX));
     }
     let value = text("retry-after")?;
     if let Ok(seconds) = value.parse::<u64>() {
@@ -157,6 +177,18 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "1e300")]), now),
+            Some(Duration::MAX)
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "18446744073709551615")]), now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "NaN")]), now),
+            None
+        );
         assert_eq!(retry_after(&headers(&[]), now), None);
     }
 

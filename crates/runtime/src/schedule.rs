@@ -113,14 +113,18 @@ impl PollSchedule {
     /// `random` is uniform in `[0, 1)`.
     pub fn next_delay(&mut self, elapsed: Duration, random: f64) -> Duration {
         let policy = &self.policy;
+        let jitter = crate::retry::unit(policy.jitter);
+        let random = crate::retry::unit(random);
         let jittered = |interval: Duration| {
             interval
-                .mul_f64(1.0 - policy.jitter * random.clamp(0.0, 1.0))
+                .mul_f64(1.0 - jitter * random)
                 .max(policy.min_interval.min(interval))
         };
         match self.window {
-            // Before the window opens nothing is expected: wait for its start.
-            Some((start, _)) if elapsed < start => start - elapsed,
+            // Before the window opens nothing is expected: wait for its start,
+            // but never longer than the cap, so an overestimate (a server
+            // saying `900s`) cannot hide a prediction that finished early.
+            Some((start, _)) if elapsed < start => (start - elapsed).min(policy.max_interval),
             // Inside the window: dense, evenly spread polls.
             Some((start, end)) if elapsed < end => {
                 let interval = self.window_interval(start, end);
@@ -128,15 +132,25 @@ impl PollSchedule {
             }
             _ => {
                 let interval = match (self.last_interval, self.window) {
-                    (Some(last), _) => last.mul_f64(policy.backoff_factor),
+                    (Some(last), _) => {
+                        let factor = if policy.backoff_factor.is_finite() {
+                            policy.backoff_factor.max(1.0)
+                        } else {
+                            1.0
+                        };
+                        Duration::try_from_secs_f64(last.as_secs_f64() * factor)
+                            .unwrap_or(policy.max_interval)
+                    }
                     (None, Some((start, end))) => self.window_interval(start, end),
                     (None, None) if elapsed < policy.first_poll => {
                         self.last_interval = Some(policy.first_poll);
-                        return policy.first_poll - elapsed;
+                        return (policy.first_poll - elapsed).min(policy.max_interval);
                     }
                     (None, None) => policy.first_poll,
                 };
-                let interval = interval.clamp(policy.min_interval, policy.max_interval);
+                let interval = interval
+                    .min(policy.max_interval)
+                    .max(policy.min_interval.min(policy.max_interval));
                 self.last_interval = Some(interval);
                 jittered(interval)
             }
@@ -150,7 +164,8 @@ impl PollSchedule {
         let spread = (end - start) / self.policy.polls_per_window.max(1);
         spread
             .max(end / 10)
-            .clamp(self.policy.min_interval, self.policy.max_interval)
+            .min(self.policy.max_interval)
+            .max(self.policy.min_interval.min(self.policy.max_interval))
     }
 }
 
@@ -281,15 +296,36 @@ mod tests {
 
     #[test]
     fn a_point_estimate_is_polled_at_its_value_then_backs_off() {
-        let polls = instants(
+        // Before the estimate, no gap exceeds the cap (the estimate may be
+        // pessimistic); from the estimate on, backoff from a tenth of it.
+        let polls = instants(Some(EstimatedTime { min_ms: 26000, max_ms: 26000 }), 0.0, 5);
+        assert_eq!(polls, vec![10000, 20000, 26000, 28600, 32500]);
+    }
+
+    #[test]
+    fn bad_settings_and_estimates_do_not_panic_or_stall() {
+        let mut policy = PollPolicy::default();
+        policy.jitter = f64::NAN;
+        policy.backoff_factor = 1e300;
+        let mut schedule = PollSchedule::new(
+            policy,
             Some(EstimatedTime {
-                min_ms: 26000,
-                max_ms: 26000,
+                min_ms: 900_000,
+                max_ms: u64::MAX,
             }),
-            0.0,
-            3,
         );
-        assert_eq!(polls, vec![26000, 28600, 32500]);
+        // An estimate of 15 minutes still polls within the 10 s cap.
+        assert_eq!(
+            schedule.next_delay(Duration::ZERO, f64::NAN),
+            Duration::from_secs(10)
+        );
+        let mut now = Duration::ZERO;
+        let mut schedule = PollSchedule::new(policy, None);
+        for _ in 0..10 {
+            let delay = schedule.next_delay(now, f64::NAN);
+            assert!(delay <= Duration::from_secs(10));
+            now += delay;
+        }
     }
 
     #[test]

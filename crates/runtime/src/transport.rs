@@ -16,8 +16,8 @@ use crate::error::{Error, Phase};
 use crate::events::{Event, EventKind};
 use crate::info::ProviderInfo;
 use crate::origin::same_origin;
-use crate::reading::{excerpt, http_error};
-use crate::retry::{RetryPolicy, is_retryable_status, retry_after};
+use crate::reading::{excerpt, http_error, sniff_id};
+use crate::retry::{RetryPolicy, is_retryable_status, later, retry_after};
 use crate::schedule::PollPolicy;
 
 /// The largest JSON answer read into memory: an answer with ten base64
@@ -34,8 +34,9 @@ pub struct Timeouts {
     pub request: Duration,
     /// One sync-mode submission, which the server holds until it is done.
     pub sync_request: Duration,
-    /// One whole operation: a `generate` (submit, polls and retries), a
-    /// `wait`, or the downloads of a `save_all`.
+    /// One whole operation: a `generate` (submit, polls and retries) or a
+    /// `wait`. `Generation::save_all` continues the deadline of the operation
+    /// that produced the generation.
     pub overall: Duration,
 }
 
@@ -244,7 +245,7 @@ impl Transport {
                 Failure::TooLarge { .. } | Failure::Fatal(_) => (false, None, String::new()),
             };
             let delay = self.retry.delay(number, pause, fastrand::f64());
-            let out_of_time = Instant::now() + delay >= call.deadline;
+            let out_of_time = later(Instant::now(), delay) >= call.deadline;
             if !retryable || number >= self.retry.max_attempts || out_of_time {
                 return Err(self.failure_error(call, failure, pause));
             }
@@ -327,7 +328,9 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
 ) -> Result<T, Error> {
     serde_json::from_slice(&answer.body).map_err(|error| Error::Undecodable {
         phase: call.phase,
-        prediction_id: call.id(),
+        // The server answered 2xx: a submission was taken even if its answer
+        // is garbled, so report whatever id can be found in it.
+        prediction_id: call.id().or_else(|| sniff_id(&answer.body)),
         status: answer.status.as_u16(),
         reason: error.to_string(),
         excerpt: excerpt(&answer.body),

@@ -7,6 +7,7 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use crate::retry::later;
 use crate::schedule::PollSchedule;
 
 /// A source of time for waits. [`TokioClock`] in production; tests use a
@@ -82,8 +83,11 @@ where
     let mut retry_after: Option<Duration> = None;
     loop {
         let now = clock.now();
-        let scheduled = now + schedule.next_delay(now.saturating_duration_since(started), random());
-        let earliest = now + retry_after.take().unwrap_or_default();
+        let scheduled = later(
+            now,
+            schedule.next_delay(now.saturating_duration_since(started), random()),
+        );
+        let earliest = later(now, retry_after.take().unwrap_or_default());
         let mut at = scheduled.max(earliest);
         if at > last_look {
             if earliest > last_look || now >= last_look {

@@ -10,7 +10,7 @@ use tokio::sync::broadcast;
 
 use super::Client;
 use crate::error::Error;
-use crate::origin::fetchable_url;
+use crate::origin::{fetchable_url, same_origin};
 use crate::retry::RetryPolicy;
 use crate::schedule::PollPolicy;
 use crate::secret::ApiKey;
@@ -82,7 +82,9 @@ impl<P: Provider> ClientBuilder<P> {
     }
 
     /// Sends through this `reqwest::Client` (its proxy, TLS and pool
-    /// settings). Timeouts set here still apply per request.
+    /// settings). The request and overall timeouts set here still apply; its
+    /// own connect timeout, redirect policy and default headers are its own,
+    /// so give it no default credentials and no redirects off the API origin.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -94,8 +96,8 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
-    /// The limit on one whole operation (submit + polls + retries, or the
-    /// downloads of a `save_all`).
+    /// The limit on one whole operation: submit, polls and retries of a
+    /// `generate` (or a `wait`), and the downloads of its `save_all`.
     pub fn overall_timeout(mut self, timeout: Duration) -> Self {
         self.timeouts.overall = timeout;
         self
@@ -158,6 +160,14 @@ impl<P: Provider> ClientBuilder<P> {
         let api_base = fetchable_url(base_url.trim()).map_err(|reason| Error::InvalidConfig {
             reason: format!("base URL: {reason}"),
         })?;
+        if api_base.query().is_some()
+            || api_base.fragment().is_some()
+            || !api_base.username().is_empty()
+        {
+            return Err(Error::InvalidConfig {
+                reason: "base URL: give the origin and path prefix only, without credentials, query or fragment".to_owned(),
+            });
+        }
         let header = HeaderName::from_bytes(info.auth.header.as_bytes()).map_err(|_| {
             Error::InvalidConfig {
                 reason: format!("`{}` is not an HTTP header name", info.auth.header),
@@ -169,6 +179,7 @@ impl<P: Provider> ClientBuilder<P> {
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
+                .redirect(redirect_policy(api_base.clone()))
                 .connect_timeout(self.timeouts.connect)
                 .user_agent(concat!("imagegen/", env!("CARGO_PKG_VERSION")))
                 .build()
@@ -192,4 +203,27 @@ impl<P: Provider> ClientBuilder<P> {
             provider: PhantomData,
         })
     }
+}
+
+/// Redirects are followed only while they stay where the key may go: a chain
+/// that starts on the API origin stops if it would leave it (reqwest strips
+/// `Authorization` on a host change, but not a custom key header, nor on a
+/// downgrade to plain http on the same host), and nothing is followed to
+/// plain http off loopback.
+fn redirect_policy(api_base: url::Url) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let started_on_api = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| same_origin(first, &api_base));
+        if attempt.previous().len() >= 5 {
+            attempt.error("more than 5 redirects")
+        } else if started_on_api && !same_origin(attempt.url(), &api_base) {
+            attempt.stop()
+        } else if fetchable_url(attempt.url().as_str()).is_err() {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
 }

@@ -9,11 +9,14 @@ use crate::error::{Error, Phase};
 use crate::prediction::{Output, Prediction, Timings};
 use crate::transport::{Call, Transport};
 
-/// A prediction that finished with outputs.
+/// A prediction that finished with outputs. Cheap to clone.
+#[derive(Clone)]
 pub struct Generation {
     transport: Arc<Transport>,
     prediction: Prediction,
     timings: Timings,
+    /// When the operation that produced it began, and its deadline.
+    started: Instant,
     deadline: Instant,
 }
 
@@ -31,12 +34,14 @@ impl Generation {
         transport: Arc<Transport>,
         prediction: Prediction,
         timings: Timings,
+        started: Instant,
         deadline: Instant,
     ) -> Self {
         Generation {
             transport,
             prediction,
             timings,
+            started,
             deadline,
         }
     }
@@ -72,7 +77,7 @@ impl Generation {
             phase: Phase::Download,
             model: self.prediction.model(),
             prediction_id: self.prediction.id(),
-            started: Instant::now(),
+            started: self.started,
             deadline: self.deadline,
         };
         let stem = match self.prediction.id() {

@@ -27,7 +27,7 @@ use crate::info::ModelInfo;
 use crate::origin::{fetchable_url, same_origin};
 use crate::prediction::{Output, Prediction, Timings};
 use crate::reading::{Snapshot, State, failed_prediction, read_state};
-use crate::retry::retry_after;
+use crate::retry::{later, retry_after};
 use crate::schedule::{PollSchedule, parse_estimated_time};
 use crate::traits::{ModelRequest, Provider};
 use crate::transport::{Answer, Call, Transport, decode};
@@ -96,7 +96,7 @@ impl<P: Provider> Client<P> {
         let started = Instant::now();
         Budget {
             started,
-            deadline: started + self.transport.timeouts.overall,
+            deadline: later(started, self.transport.timeouts.overall),
         }
     }
 
@@ -143,7 +143,7 @@ impl<P: Provider> Client<P> {
             model = model.id,
             prediction_id = tracing::field::Empty,
         );
-        async {
+        let submitted = async {
             let submitted_at = SystemTime::now();
             let answer = transport
                 .fetch(&call, Method::POST, &url, Some(Bytes::from(body)), timeout)
@@ -186,12 +186,6 @@ impl<P: Provider> Client<P> {
                 State::Failed { status, message } => {
                     let error =
                         failed_prediction(transport.provider, snapshot.id.clone(), status, message);
-                    transport.emit(
-                        &call,
-                        EventKind::Failed {
-                            message: error.to_string(),
-                        },
-                    );
                     return Err(error);
                 }
             }
@@ -214,7 +208,20 @@ impl<P: Provider> Client<P> {
             Ok(prediction)
         }
         .instrument(span)
-        .await
+        .await;
+        if let Err(error) = &submitted {
+            let call = Call {
+                prediction_id: error.prediction_id(),
+                ..call
+            };
+            transport.emit(
+                &call,
+                EventKind::Failed {
+                    message: error.to_string(),
+                },
+            );
+        }
+        submitted
     }
 
     /// Submits a request and waits for its outputs: [`submit`](Self::submit)
@@ -250,16 +257,38 @@ impl<P: Provider> Client<P> {
     /// Checks once on a prediction and returns it updated: its status, and its
     /// outputs once done. A failed prediction is an error.
     pub async fn status(&self, prediction: &Prediction) -> Result<Prediction, Error> {
+        self.check_provider(prediction)?;
         if prediction.is_done() {
             return Ok(prediction.clone());
         }
         let budget = self.budget();
         let mut updated = prediction.clone();
         match self.check(prediction, budget, 1).await? {
-            Polled::Done(outputs) => updated.finish(outputs),
+            Polled::Done(status, outputs) => {
+                updated.set_status(&status);
+                updated.finish(outputs);
+            }
             Polled::Running(status, _) | Polled::Unknown(status, _) => updated.set_status(&status),
         }
         Ok(updated)
+    }
+
+    /// Refuses a prediction of another provider: polling it here would ask
+    /// the wrong API (with this provider's key).
+    fn check_provider(&self, prediction: &Prediction) -> Result<(), Error> {
+        let ours = self.transport.provider.name;
+        if prediction.provider() == ours {
+            Ok(())
+        } else {
+            Err(Error::InvalidConfig {
+                reason: format!(
+                    "prediction {} belongs to {}, not {ours}: use a {} client",
+                    prediction.id().unwrap_or("(no id)"),
+                    prediction.provider(),
+                    prediction.provider()
+                ),
+            })
+        }
     }
 
     async fn wait_within(
@@ -267,6 +296,7 @@ impl<P: Provider> Client<P> {
         prediction: &Prediction,
         budget: Budget,
     ) -> Result<Generation, Error> {
+        self.check_provider(prediction)?;
         let transport = &self.transport;
         let model = prediction.model();
         let started = prediction
@@ -314,7 +344,9 @@ impl<P: Provider> Client<P> {
                 async move {
                     let polled = self.check(prediction, budget, poll).await?;
                     let pause = match polled {
-                        Polled::Done(outputs) => return Ok(Check::Done(outputs)),
+                        Polled::Done(status, outputs) => {
+                            return Ok(Check::Done((status, outputs)));
+                        }
                         Polled::Running(status, pause) => {
                             unknown_in_a_row.store(0, Ordering::Relaxed);
                             transport.emit(
@@ -348,9 +380,9 @@ impl<P: Provider> Client<P> {
         .instrument(span)
         .await;
         match waited {
-            Ok((outputs, polls)) => {
+            Ok(((status, outputs), polls)) => {
                 let mut done = prediction.clone();
-                done.set_status(completed_status(transport.provider));
+                done.set_status(&status);
                 Ok(self.finished(done, outputs, started, polls, budget, &call))
             }
             Err(failure) => {
@@ -395,6 +427,7 @@ impl<P: Provider> Client<P> {
             Arc::clone(&self.transport),
             prediction,
             timings,
+            budget.started,
             budget.deadline,
         )
     }
@@ -432,10 +465,12 @@ impl<P: Provider> Client<P> {
             answer.status.as_u16(),
         )
         .map_err(|error| error.with_prediction_id(Some(id)))?;
-        // Some APIs pace pollers with Retry-After on an ordinary answer.
-        let pause = retry_after(&answer.headers, SystemTime::now());
+        // Some APIs pace pollers with Retry-After on an ordinary answer; it is
+        // capped like any server-requested pause.
+        let pause = retry_after(&answer.headers, SystemTime::now())
+            .map(|pause| pause.min(transport.retry.max_retry_after));
         match state {
-            State::Succeeded { outputs, .. } => Ok(Polled::Done(outputs)),
+            State::Succeeded { status, outputs } => Ok(Polled::Done(status, outputs)),
             State::Running { status } => Ok(Polled::Running(status, pause)),
             State::Unknown { status } => Ok(Polled::Unknown(status, pause)),
             State::SucceededElsewhere { status } => Err(Error::Undecodable {
@@ -478,27 +513,37 @@ impl<P: Provider> Client<P> {
             .ok_or_else(|| Error::InvalidConfig {
                 reason: format!("{} has no status endpoint", transport.provider.display_name),
             })?;
-        let encoded: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
-        transport.api_url(&endpoint.path.replace("{id}", &encoded))
+        transport.api_url(&endpoint.path.replace("{id}", &path_segment(id)?))
     }
+}
+
+/// An id as one URL path segment: everything but RFC 3986's unreserved
+/// characters percent-encoded, and `.`/`..` refused, so an id from a file or
+/// a user cannot walk to another path.
+fn path_segment(id: &str) -> Result<String, Error> {
+    if id.is_empty() || id == "." || id == ".." {
+        return Err(Error::InvalidConfig {
+            reason: format!("`{id}` is not a prediction id"),
+        });
+    }
+    let mut segment = String::with_capacity(id.len());
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            segment.push(char::from(byte));
+        } else {
+            segment.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Ok(segment)
 }
 
 /// What one status check found.
 #[derive(Debug)]
 enum Polled {
-    Done(Vec<Output>),
+    Done(String, Vec<Output>),
     /// Still running; the server may have asked for a pause before the next check.
     Running(String, Option<Duration>),
     Unknown(String, Option<Duration>),
-}
-
-/// The first documented success status, for a prediction known only to be done.
-fn completed_status(provider: &crate::info::ProviderInfo) -> &'static str {
-    provider
-        .statuses
-        .iter()
-        .find(|status| status.outcome == Some(crate::info::Outcome::Succeeded))
-        .map_or("completed", |status| status.value)
 }
 
 impl<P> Client<P> {

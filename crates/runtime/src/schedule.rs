@@ -298,15 +298,24 @@ mod tests {
     fn a_point_estimate_is_polled_at_its_value_then_backs_off() {
         // Before the estimate, no gap exceeds the cap (the estimate may be
         // pessimistic); from the estimate on, backoff from a tenth of it.
-        let polls = instants(Some(EstimatedTime { min_ms: 26000, max_ms: 26000 }), 0.0, 5);
+        let polls = instants(
+            Some(EstimatedTime {
+                min_ms: 26000,
+                max_ms: 26000,
+            }),
+            0.0,
+            5,
+        );
         assert_eq!(polls, vec![10000, 20000, 26000, 28600, 32500]);
     }
 
     #[test]
     fn bad_settings_and_estimates_do_not_panic_or_stall() {
-        let mut policy = PollPolicy::default();
-        policy.jitter = f64::NAN;
-        policy.backoff_factor = 1e300;
+        let policy = PollPolicy {
+            jitter: f64::NAN,
+            backoff_factor: 1e300,
+            ..PollPolicy::default()
+        };
         let mut schedule = PollSchedule::new(
             policy,
             Some(EstimatedTime {

@@ -218,9 +218,9 @@ fn redirect_policy(api_base: url::Url) -> reqwest::redirect::Policy {
             .is_some_and(|first| same_origin(first, &api_base));
         if attempt.previous().len() >= 5 {
             attempt.error("more than 5 redirects")
-        } else if started_on_api && !same_origin(attempt.url(), &api_base) {
-            attempt.stop()
-        } else if fetchable_url(attempt.url().as_str()).is_err() {
+        } else if (started_on_api && !same_origin(attempt.url(), &api_base))
+            || fetchable_url(attempt.url().as_str()).is_err()
+        {
             attempt.stop()
         } else {
             attempt.follow()

@@ -12,12 +12,12 @@ use crate::auth;
 use crate::catalog::ProviderApi;
 use crate::faults::{Fault, Site, Target};
 use crate::predictions::{Ending, Phase, Prediction};
-use crate::report::{Stage, report, status_url};
+use crate::report::{Stage, report};
 use crate::respond::Reply;
 use crate::respond::errors::{ApiError, moderation_message};
-use crate::respond::fill::{self, View};
+use crate::respond::fill;
 use crate::state::State;
-use crate::submit::{answer_alone, unknown_status};
+use crate::submit::answer_alone;
 
 /// Handles a poll of prediction `id`.
 pub(crate) async fn handle(
@@ -77,27 +77,9 @@ async fn answer(
         ));
     };
     let data_uri = state.config.base64_data_uri || faults.contains(&Fault::DataUriBase64);
-    let mut report = report(state, api, prediction, phase, Stage::Later, true, data_uri).await?;
-    if let Some(status) = unknown_status(faults) {
-        report.status = status.to_owned();
-    }
+    let report = report(state, api, prediction, phase, Stage::Later, true, data_uri).await?;
     let status = api.result_success();
-    let view = View {
-        api,
-        model,
-        prediction,
-        status: report.status,
-        outputs: report.outputs,
-        error: report.error,
-        status_url: status_url(
-            state,
-            api,
-            &prediction.id,
-            faults.contains(&Fault::ForeignStatusUrl),
-        ),
-        ended: report.ended,
-        http_status: status,
-    };
+    let view = report.view(state, api, model, prediction, faults, status);
     Ok(Reply::json(
         status,
         &Value::Object(fill::object(&view, result_type)),

@@ -6,11 +6,44 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::catalog::ProviderApi;
+use crate::faults::Fault;
 use crate::images::{ImageKey, extension};
 use crate::predictions::{Phase, Prediction};
 use crate::respond::errors::ApiError;
-use crate::respond::fill::Output;
+use crate::respond::fill::{Output, View};
 use crate::state::State;
+use crate::submit::unknown_status;
+
+impl Report {
+    /// The response view of this report, with the faults that change what a
+    /// response says (an undocumented status, a status URL elsewhere) applied.
+    pub(crate) fn view<'a>(
+        self,
+        state: &State,
+        api: &'a ProviderApi,
+        model: &'a imagegen_spec::ir::Model,
+        prediction: &'a Prediction,
+        faults: &[Fault],
+        http_status: u16,
+    ) -> View<'a> {
+        View {
+            api,
+            model,
+            prediction,
+            status: unknown_status(faults).map_or(self.status, str::to_owned),
+            outputs: self.outputs,
+            error: self.error,
+            status_url: status_url(
+                state,
+                api,
+                &prediction.id,
+                faults.contains(&Fault::ForeignStatusUrl),
+            ),
+            ended: self.ended,
+            http_status,
+        }
+    }
+}
 
 /// A prediction as one response reports it.
 #[derive(Debug)]

@@ -18,10 +18,10 @@ use crate::faults::{Fault, SYNC_TIMEOUT_WAIT, Site, Target};
 use crate::log::{Submission, SubmitOutcome};
 use crate::plan::{self, OutputPlan};
 use crate::predictions::{Ending, Phase, Prediction, new_id};
-use crate::report::{Stage, report, status_url};
+use crate::report::{Stage, report};
 use crate::respond::Reply;
 use crate::respond::errors::{self, ApiError};
-use crate::respond::fill::{self, View};
+use crate::respond::fill;
 use crate::state::State;
 
 /// Handles `POST <submit path>` for the models at `models`.
@@ -173,7 +173,7 @@ async fn answer(
         (Phase::Running, Stage::Accepted)
     };
     let with_outputs = !api.is_queue() || api.spec.sync_mode_returns_outputs;
-    let mut report = report(
+    let report = report(
         state,
         api,
         prediction,
@@ -183,26 +183,8 @@ async fn answer(
         data_uri,
     )
     .await?;
-    if let Some(status) = unknown_status(faults) {
-        report.status = status.to_owned();
-    }
     let status = api.submit_success();
-    let view = View {
-        api,
-        model,
-        prediction,
-        status: report.status,
-        outputs: report.outputs,
-        error: report.error,
-        status_url: status_url(
-            state,
-            api,
-            &prediction.id,
-            faults.contains(&Fault::ForeignStatusUrl),
-        ),
-        ended: report.ended,
-        http_status: status,
-    };
+    let view = report.view(state, api, model, prediction, faults, status);
     let Some(submit_type) = api.submit_type() else {
         return Err(ApiError::new(
             500,

@@ -68,14 +68,9 @@ pub(crate) async fn save_all(
     dir: &Path,
     stem: &str,
 ) -> Result<Vec<PathBuf>, Error> {
-    let io_error = |path: &Path, source| Error::Io {
-        prediction_id: call.id(),
-        path: path.to_owned(),
-        source,
-    };
     tokio::fs::create_dir_all(dir)
         .await
-        .map_err(|source| io_error(dir, source))?;
+        .map_err(|source| io_error(call, dir, source))?;
     let mut paths = Vec::with_capacity(outputs.len());
     for (index, output) in outputs.iter().enumerate() {
         let part = dir.join(format!(".{stem}-{index}.part"));
@@ -93,14 +88,11 @@ pub(crate) async fn save_all(
         let path = dir.join(format!("{stem}-{index}.{}", format.extension()));
         tokio::fs::rename(&part, &path)
             .await
-            .map_err(|source| io_error(&path, source))?;
-        transport.emit(
-            call,
-            EventKind::Saved {
-                path: path.clone(),
-                bytes,
-            },
-        );
+            .map_err(|source| io_error(call, &path, source))?;
+        transport.emit(call, || EventKind::Saved {
+            path: path.clone(),
+            bytes,
+        });
         paths.push(path);
     }
     Ok(paths)
@@ -111,6 +103,22 @@ fn output_error(call: &Call<'_>, index: usize, reason: String) -> Error {
         prediction_id: call.id(),
         index,
         reason,
+    }
+}
+
+fn too_large(call: &Call<'_>, index: usize, limit: u64) -> Error {
+    output_error(
+        call,
+        index,
+        format!("it is larger than the {limit} byte limit"),
+    )
+}
+
+fn io_error(call: &Call<'_>, path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        prediction_id: call.id(),
+        path: path.to_owned(),
+        source,
     }
 }
 
@@ -141,14 +149,7 @@ async fn write_inline(
     if let Output::Base64(text) = output
         && text.len() as u64 / 4 * 3 > transport.max_output_bytes + 3
     {
-        return Err(output_error(
-            call,
-            index,
-            format!(
-                "it is larger than the {} byte limit",
-                transport.max_output_bytes
-            ),
-        ));
+        return Err(too_large(call, index, transport.max_output_bytes));
     }
     let bytes = output
         .decode_base64()
@@ -157,24 +158,13 @@ async fn write_inline(
             output_error(call, index, format!("its base64 does not decode: {error}"))
         })?;
     if bytes.len() as u64 > transport.max_output_bytes {
-        return Err(output_error(
-            call,
-            index,
-            format!(
-                "it is larger than the {} byte limit",
-                transport.max_output_bytes
-            ),
-        ));
+        return Err(too_large(call, index, transport.max_output_bytes));
     }
     let format = ImageFormat::sniff(&bytes)
         .ok_or_else(|| output_error(call, index, not_an_image(&bytes)))?;
     tokio::fs::write(part, &bytes)
         .await
-        .map_err(|source| Error::Io {
-            prediction_id: call.id(),
-            path: part.to_owned(),
-            source,
-        })?;
+        .map_err(|source| io_error(call, part, source))?;
     Ok((format, bytes.len() as u64))
 }
 
@@ -226,11 +216,7 @@ async fn download(
                     .content_length()
                     .is_some_and(|length| length > limit)
                 {
-                    return Err(Failure::Fatal(output_error(
-                        call,
-                        index,
-                        format!("it is larger than the {limit} byte limit"),
-                    )));
+                    return Err(Failure::Fatal(too_large(call, index, limit)));
                 }
                 stream_to_file(call, index, &mut response, part, limit).await
             }
@@ -277,24 +263,14 @@ async fn stream_to_file(
     part: &Path,
     limit: u64,
 ) -> Result<(ImageFormat, u64), Failure> {
-    let io = |source| {
-        Failure::Fatal(Error::Io {
-            prediction_id: call.id(),
-            path: part.to_owned(),
-            source,
-        })
-    };
+    let io = |source| Failure::Fatal(io_error(call, part, source));
     let mut file = tokio::fs::File::create(part).await.map_err(io)?;
     let mut written: u64 = 0;
     let mut head = Vec::with_capacity(ImageFormat::SNIFF_LEN);
     while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
         written += chunk.len() as u64;
         if written > limit {
-            return Err(Failure::Fatal(output_error(
-                call,
-                index,
-                format!("it is larger than the {limit} byte limit"),
-            )));
+            return Err(Failure::Fatal(too_large(call, index, limit)));
         }
         if head.len() < ImageFormat::SNIFF_LEN {
             let take = (ImageFormat::SNIFF_LEN - head.len()).min(chunk.len());

@@ -150,6 +150,11 @@ impl ProviderInfo {
         self.statuses.iter().find(|status| status.value == value)
     }
 
+    /// The documented error with this code (an envelope's `code`).
+    pub fn error_for_code(&self, code: u16) -> Option<&'static ErrorInfo> {
+        self.errors.iter().find(|error| error.code == code)
+    }
+
     /// The documented error sent with this HTTP status.
     pub fn error_for_http_status(&self, http_status: u16) -> Option<&'static ErrorInfo> {
         self.errors

@@ -100,11 +100,7 @@ pub(crate) fn read_state(
             .or_else(|| snapshot.error.clone())
             .unwrap_or_else(|| format!("envelope code {code}"));
         let code = u16::try_from(code).unwrap_or(500);
-        let kind = provider
-            .errors
-            .iter()
-            .find(|error| error.code == code)
-            .map(|error| error.kind);
+        let kind = provider.error_for_code(code).map(|error| error.kind);
         return Err(classify_failure(
             provider,
             code,

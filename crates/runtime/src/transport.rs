@@ -68,6 +68,22 @@ impl Call<'_> {
         self.prediction_id.map(str::to_owned)
     }
 
+    /// An answer this call could not read as documented.
+    pub(crate) fn undecodable(
+        &self,
+        status: StatusCode,
+        reason: impl Into<String>,
+        body: &[u8],
+    ) -> Error {
+        Error::Undecodable {
+            phase: self.phase,
+            prediction_id: self.id(),
+            status: status.as_u16(),
+            reason: reason.into(),
+            excerpt: excerpt(body),
+        }
+    }
+
     pub(crate) fn timeout(&self) -> Error {
         Error::Timeout {
             phase: self.phase,
@@ -130,8 +146,13 @@ impl Transport {
         })
     }
 
-    /// Tells subscribers; nobody listening is fine.
-    pub(crate) fn emit(&self, call: &Call<'_>, kind: EventKind) {
+    /// Tells subscribers; the event is built only if someone listens, so
+    /// thousands of unobserved predictions allocate nothing for it.
+    pub(crate) fn emit(&self, call: &Call<'_>, kind: impl FnOnce() -> EventKind) {
+        if self.events.receiver_count() == 0 {
+            return;
+        }
+        let kind = kind();
         let _ = self.events.send(Event {
             provider: self.provider.name,
             model: call.model.map(str::to_owned),
@@ -251,15 +272,12 @@ impl Transport {
             }
             number += 1;
             tracing::debug!(%reason, ?delay, attempt = number, "retrying");
-            self.emit(
-                call,
-                EventKind::Retrying {
-                    phase: call.phase,
-                    attempt: number,
-                    delay,
-                    reason,
-                },
-            );
+            self.emit(call, || EventKind::Retrying {
+                phase: call.phase,
+                attempt: number,
+                delay,
+                reason,
+            });
             tokio::time::sleep(delay).await;
         }
     }
@@ -279,13 +297,11 @@ impl Transport {
                 status,
                 limit,
                 start,
-            } => Error::Undecodable {
-                phase: call.phase,
-                prediction_id: call.id(),
-                status: status.as_u16(),
-                reason: format!("the answer is larger than {limit} bytes"),
-                excerpt: excerpt(&start),
-            },
+            } => call.undecodable(
+                status,
+                format!("the answer is larger than {limit} bytes"),
+                &start,
+            ),
             Failure::Fatal(error) => error.with_prediction_id(call.prediction_id),
         }
     }
@@ -326,13 +342,10 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     call: &Call<'_>,
     answer: &Answer,
 ) -> Result<T, Error> {
-    serde_json::from_slice(&answer.body).map_err(|error| Error::Undecodable {
-        phase: call.phase,
+    serde_json::from_slice(&answer.body).map_err(|error| {
         // The server answered 2xx: a submission was taken even if its answer
         // is garbled, so report whatever id can be found in it.
-        prediction_id: call.id().or_else(|| sniff_id(&answer.body)),
-        status: answer.status.as_u16(),
-        reason: error.to_string(),
-        excerpt: excerpt(&answer.body),
+        call.undecodable(answer.status, error.to_string(), &answer.body)
+            .with_prediction_id(sniff_id(&answer.body).as_deref())
     })
 }

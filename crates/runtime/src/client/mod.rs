@@ -190,21 +190,15 @@ impl<P: Provider> Client<P> {
                 }
             }
             if !prediction.is_done() && prediction.id().is_none() {
-                return Err(Error::Undecodable {
-                    phase: Phase::Submit,
-                    prediction_id: None,
-                    status: answer.status.as_u16(),
-                    reason: "the prediction is not finished and the answer names no id to poll"
-                        .to_owned(),
-                    excerpt: crate::reading::excerpt(&answer.body),
-                });
+                return Err(call.undecodable(
+                    answer.status,
+                    "the prediction is not finished and the answer names no id to poll",
+                    &answer.body,
+                ));
             }
-            transport.emit(
-                &call,
-                EventKind::Submitted {
-                    estimated_time: prediction.estimated_time(),
-                },
-            );
+            transport.emit(&call, || EventKind::Submitted {
+                estimated_time: prediction.estimated_time(),
+            });
             Ok(prediction)
         }
         .instrument(span)
@@ -214,12 +208,9 @@ impl<P: Provider> Client<P> {
                 prediction_id: error.prediction_id(),
                 ..call
             };
-            transport.emit(
-                &call,
-                EventKind::Failed {
-                    message: error.to_string(),
-                },
-            );
+            transport.emit(&call, || EventKind::Failed {
+                message: error.to_string(),
+            });
         }
         submitted
     }
@@ -349,14 +340,11 @@ impl<P: Provider> Client<P> {
                         }
                         Polled::Running(status, pause) => {
                             unknown_in_a_row.store(0, Ordering::Relaxed);
-                            transport.emit(
-                                call,
-                                EventKind::Processing {
-                                    status,
-                                    elapsed: started.elapsed(),
-                                    estimated_time: prediction.estimated_time(),
-                                },
-                            );
+                            transport.emit(call, || EventKind::Processing {
+                                status,
+                                elapsed: started.elapsed(),
+                                estimated_time: prediction.estimated_time(),
+                            });
                             pause
                         }
                         Polled::Unknown(status, pause) => {
@@ -369,7 +357,7 @@ impl<P: Provider> Client<P> {
                                     polls: in_a_row,
                                 });
                             }
-                            transport.emit(call, EventKind::UnknownStatus { status });
+                            transport.emit(call, || EventKind::UnknownStatus { status });
                             pause
                         }
                     };
@@ -390,12 +378,9 @@ impl<P: Provider> Client<P> {
                     WaitError::Failed(error) => error,
                     WaitError::Deadline { .. } => call.timeout(),
                 };
-                transport.emit(
-                    &call,
-                    EventKind::Failed {
-                        message: error.to_string(),
-                    },
-                );
+                transport.emit(&call, || EventKind::Failed {
+                    message: error.to_string(),
+                });
                 Err(error)
             }
         }
@@ -414,14 +399,11 @@ impl<P: Provider> Client<P> {
             elapsed: started.elapsed(),
             polls,
         };
-        self.transport.emit(
-            call,
-            EventKind::Completed {
-                elapsed: timings.elapsed,
-                polls,
-                outputs: outputs.len(),
-            },
-        );
+        self.transport.emit(call, || EventKind::Completed {
+            elapsed: timings.elapsed,
+            polls,
+            outputs: outputs.len(),
+        });
         prediction.finish(outputs);
         Generation::new(
             Arc::clone(&self.transport),
@@ -473,13 +455,11 @@ impl<P: Provider> Client<P> {
             State::Succeeded { status, outputs } => Ok(Polled::Done(status, outputs)),
             State::Running { status } => Ok(Polled::Running(status, pause)),
             State::Unknown { status } => Ok(Polled::Unknown(status, pause)),
-            State::SucceededElsewhere { status } => Err(Error::Undecodable {
-                phase: Phase::Poll,
-                prediction_id: Some(id.to_owned()),
-                status: answer.status.as_u16(),
-                reason: format!("the prediction is `{status}` but its result lists no outputs"),
-                excerpt: crate::reading::excerpt(&answer.body),
-            }),
+            State::SucceededElsewhere { status } => Err(call.undecodable(
+                answer.status,
+                format!("the prediction is `{status}` but its result lists no outputs"),
+                &answer.body,
+            )),
             State::Failed { status, message } => Err(failed_prediction(
                 transport.provider,
                 Some(id.to_owned()),

@@ -16,6 +16,7 @@ mod provider;
 mod readme;
 mod render;
 mod schema;
+mod umbrella;
 
 use std::path::Path;
 
@@ -23,6 +24,7 @@ use imagegen_spec::ir::SpecSet;
 
 pub use files::{Mode, Report, Stale, sync};
 pub use render::RenderError;
+pub use umbrella::UMBRELLA_DIR;
 
 pub(crate) use provider::endpoint_tokens as provider_endpoint;
 
@@ -40,7 +42,8 @@ pub struct GeneratedFile {
 }
 
 /// Every file generated from `set`: one crate per provider under
-/// [`PROVIDERS_DIR`], and the JSON Schemas of the spec format under `specs/`.
+/// [`PROVIDERS_DIR`], the umbrella crate's manifest and provider list under
+/// [`UMBRELLA_DIR`], and the JSON Schemas of the spec format under `specs/`.
 ///
 /// `root` is the repository root; spec paths in file headers are written
 /// relative to it, so they do not depend on where the repository is.
@@ -49,5 +52,6 @@ pub fn generate(set: &SpecSet, root: &Path) -> Result<Vec<GeneratedFile>, Render
     for provider in &set.providers {
         files.extend(provider::crate_files(provider, root)?);
     }
+    files.extend(umbrella::umbrella_files(&set.providers)?);
     Ok(files)
 }

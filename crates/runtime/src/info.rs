@@ -219,6 +219,57 @@ pub struct ParamInfo {
     pub allowed: &'static str,
     /// The documented description.
     pub description: &'static str,
+    /// What it stands for in the provider-neutral request, if anything.
+    pub meaning: Option<Meaning>,
+    /// The allowed values in wire spelling, for enumerated parameters and
+    /// size presets (keywords such as `auto` included); empty otherwise.
+    pub choices: &'static [&'static str],
+    /// For sizes: the character between width and height (`*` or `x`).
+    pub size_separator: Option<char>,
+}
+
+/// What a parameter stands for in plain terms: the link between a model's own
+/// parameter table and the provider-neutral
+/// [`Generate`](crate::neutral::Generate) request. Written in the spec
+/// (`means:`), so no code guesses it from names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Meaning {
+    /// The text prompt.
+    Prompt,
+    /// The output size, width by height.
+    Size,
+    /// How many images one request makes.
+    Count,
+    /// The random seed.
+    Seed,
+    /// The output's file format.
+    OutputFormat,
+    /// An input image the output is based on.
+    ReferenceImage,
+    /// The quality level.
+    Quality,
+}
+
+impl Meaning {
+    /// The name used in specs and messages (`reference_image`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Meaning::Prompt => "prompt",
+            Meaning::Size => "size",
+            Meaning::Count => "count",
+            Meaning::Seed => "seed",
+            Meaning::OutputFormat => "output_format",
+            Meaning::ReferenceImage => "reference_image",
+            Meaning::Quality => "quality",
+        }
+    }
+}
+
+impl std::fmt::Display for Meaning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A model: its identity, endpoint, estimates and parameter table.

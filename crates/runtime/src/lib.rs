@@ -11,6 +11,8 @@
 //! estimated time, retries what is safe to retry, and saves outputs. Every
 //! failure is one [`Error`].
 
+pub mod args;
+pub mod dynamic;
 pub mod info;
 pub mod rules;
 pub mod schedule;

@@ -7,7 +7,7 @@ use imagegen_spec::ir::{Method, ParamKind};
 
 use super::Ctx;
 use crate::docs;
-use crate::names::{option, uint};
+use crate::names::{ident, option, uint};
 use crate::provider_endpoint;
 use crate::readme::task_name;
 
@@ -60,6 +60,24 @@ pub(crate) fn model_static(ctx: &Ctx<'_>) -> TokenStream {
         let default = option(param.default_text(), |v| quote!(#v));
         let allowed = param.allowed();
         let description = &param.description;
+        let meaning = option(param.meaning, |m| {
+            let variant = ident(&format!("{m:?}"));
+            quote!(rt::info::Meaning::#variant)
+        });
+        let choices: Vec<&str> = match &param.kind {
+            ParamKind::Choice { values } => values.iter().map(|c| c.wire.as_str()).collect(),
+            ParamKind::ImageSize { presets, .. } => {
+                presets.iter().map(|p| p.wire.as_str()).collect()
+            }
+            _ => Vec::new(),
+        };
+        let size_separator = option(
+            match &param.kind {
+                ParamKind::ImageSize { separator, .. } => Some(*separator),
+                _ => None,
+            },
+            |c| quote!(#c),
+        );
         quote! {
             rt::info::ParamInfo {
                 name: #name,
@@ -69,6 +87,9 @@ pub(crate) fn model_static(ctx: &Ctx<'_>) -> TokenStream {
                 default: #default,
                 allowed: #allowed,
                 description: #description,
+                meaning: #meaning,
+                choices: &[#(#choices),*],
+                size_separator: #size_separator,
             }
         }
     });

@@ -42,6 +42,7 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
             .as_ref()
             .map(|(p, v)| (p.as_str(), v.clone())),
     );
+    let from_args = from_args(ctx);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -54,6 +55,10 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
             #constructor
             #(#setters)*
         }
+        #from_args
+        /// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
+        /// the model at run time.
+        pub static ENTRY: rt::dynamic::ModelEntry = rt::dynamic::ModelEntry::of::<Request>();
         impl rt::ModelRequest for Request {
             type Provider = crate::#provider;
             const MODEL: &'static rt::info::ModelInfo = &MODEL;
@@ -65,6 +70,75 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
             }
         }
         #(#fixed_types)*
+    }
+}
+
+/// `FromArgs`: each parameter parsed from text by the same `FromStr` its
+/// typed setter's argument has, all problems collected, then the request
+/// built only if there were none. Locals start with `__`, which no wire name
+/// (and so no field) does.
+fn from_args(ctx: &Ctx<'_>) -> TokenStream {
+    let params = &ctx.model.parameters;
+    let reads = params.iter().map(|param| {
+        let name = &param.name;
+        let field = ident(&param.field);
+        if let Some(fixed) = &param.fixed {
+            let fixed = fixed.to_wire_text();
+            return quote!(__reader.fixed(#name, #fixed););
+        }
+        let allowed = param.allowed();
+        let read = match (param.has_own_type(), &param.kind, param.required) {
+            (true, _, false) => quote!(__reader.parsed(#name)),
+            (true, _, true) => quote!(__reader.parsed_required(#name, #allowed)),
+            (false, ParamKind::Boolean, false) => quote!(__reader.boolean(#name, #allowed)),
+            (false, ParamKind::Boolean, true) => quote!(__reader.boolean_required(#name, #allowed)),
+            (false, ParamKind::Integer { .. }, false) => quote!(__reader.integer(#name, #allowed)),
+            (false, ParamKind::Integer { .. }, true) => {
+                quote!(__reader.integer_required(#name, #allowed))
+            }
+            (false, _, false) => quote!(__reader.text(#name)),
+            (false, _, true) => quote!(__reader.text_required(#name, #allowed)),
+        };
+        quote!(let #field = #read;)
+    });
+    let known = params.iter().map(|p| p.name.as_str());
+    let inits = params.iter().map(|param| {
+        let field = ident(&param.field);
+        if param.fixed.is_some() {
+            let ty = fixed_type_name(param);
+            quote!(#field: #ty)
+        } else {
+            quote!(#field)
+        }
+    });
+    let required: Vec<_> = params
+        .iter()
+        .filter(|p| p.required && p.fixed.is_none())
+        .map(|p| ident(&p.field))
+        .collect();
+    let build = quote!(Ok(Self { #(#inits),* }));
+    let body = if required.is_empty() {
+        quote! {
+            if __errors.is_empty() { #build } else { Err(__errors) }
+        }
+    } else {
+        quote! {
+            // Every `None` among the required values has an error in `__errors`.
+            match (#(#required,)*) {
+                (#(Some(#required),)*) if __errors.is_empty() => #build,
+                _ => Err(__errors),
+            }
+        }
+    };
+    quote! {
+        impl rt::args::FromArgs for Request {
+            fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
+                let mut __reader = rt::args::ArgReader::new(args);
+                #(#reads)*
+                let __errors = __reader.finish(&[#(#known),*]);
+                #body
+            }
+        }
     }
 }
 

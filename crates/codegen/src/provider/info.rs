@@ -34,7 +34,19 @@ pub(crate) fn marker(provider: &Provider) -> TokenStream {
          polling in code.",
         provider.display_name, provider.auth.env_var, provider.base_url_env_var
     ));
+    let entries = provider.models.iter().map(|model| {
+        let module = ident(&model.module);
+        let feature = &model.feature;
+        quote!(#[cfg(feature = #feature)] &crate::#module::ENTRY)
+    });
+    let catalog_doc = docs::outer(&format!(
+        "The {} API and its models (those whose feature is on), for callers that pick a          model by name at run time: the command line, batch files, the provider-neutral request.",
+        provider.display_name
+    ));
     quote! {
+        #catalog_doc
+        pub static CATALOG: rt::dynamic::ProviderEntry =
+            rt::dynamic::ProviderEntry::of::<#name>(&[#(#entries),*]);
         #client_doc
         pub type Client = rt::Client<#name>;
         #doc

@@ -112,6 +112,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: None,
             allowed: "always openai/gpt-image-1",
             description: "The model; every request of this type sends `openai/gpt-image-1`.",
+            meaning: None,
+            choices: &["openai/gpt-image-1"],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "prompt",
@@ -121,6 +124,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: None,
             allowed: "text of at most 32000 characters",
             description: "The text prompt describing the content, style, or composition of the image to be generated.",
+            meaning: Some(rt::info::Meaning::Prompt),
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "background",
@@ -130,6 +136,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("auto"),
             allowed: "one of transparent, opaque, auto",
             description: "Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image. If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.",
+            meaning: None,
+            choices: &["transparent", "opaque", "auto"],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "moderation",
@@ -139,6 +148,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("auto"),
             allowed: "one of low, auto",
             description: "Control the content-moderation level for images.",
+            meaning: None,
+            choices: &["low", "auto"],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "n",
@@ -148,6 +160,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("1"),
             allowed: "an integer from 1 to 10",
             description: "The number of images to generate.",
+            meaning: Some(rt::info::Meaning::Count),
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "output_compression",
@@ -157,6 +172,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("100"),
             allowed: "an integer from 0 to 100",
             description: "The compression level (0-100%) for the generated images.",
+            meaning: None,
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "output_format",
@@ -166,6 +184,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("png"),
             allowed: "one of png, jpeg, webp",
             description: "The format of the generated image.",
+            meaning: Some(rt::info::Meaning::OutputFormat),
+            choices: &["png", "jpeg", "webp"],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "quality",
@@ -175,6 +196,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("medium"),
             allowed: "one of low, medium, high",
             description: "The quality of the image that will be generated.",
+            meaning: Some(rt::info::Meaning::Quality),
+            choices: &["low", "medium", "high"],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "size",
@@ -184,6 +208,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("1024x1024"),
             allowed: "one of 1024x1024, 1024x1536, 1536x1024",
             description: "The size of the generated image.",
+            meaning: Some(rt::info::Meaning::Size),
+            choices: &["1024x1024", "1024x1536", "1536x1024"],
+            size_separator: Some('x'),
         },
         rt::info::ParamInfo {
             name: "response_format",
@@ -193,6 +220,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("url"),
             allowed: "one of url, b64_json",
             description: "The format in which the generated images are returned.",
+            meaning: None,
+            choices: &["url", "b64_json"],
+            size_separator: None,
         },
     ],
 };
@@ -419,6 +449,57 @@ impl Request {
         self
     }
 }
+impl rt::args::FromArgs for Request {
+    fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
+        let mut __reader = rt::args::ArgReader::new(args);
+        __reader.fixed("model", "openai/gpt-image-1");
+        let prompt = __reader
+            .parsed_required("prompt", "text of at most 32000 characters");
+        let background = __reader.parsed("background");
+        let moderation = __reader.parsed("moderation");
+        let n = __reader.parsed("n");
+        let output_compression = __reader.parsed("output_compression");
+        let output_format = __reader.parsed("output_format");
+        let quality = __reader.parsed("quality");
+        let size = __reader.parsed("size");
+        let response_format = __reader.parsed("response_format");
+        let __errors = __reader
+            .finish(
+                &[
+                    "model",
+                    "prompt",
+                    "background",
+                    "moderation",
+                    "n",
+                    "output_compression",
+                    "output_format",
+                    "quality",
+                    "size",
+                    "response_format",
+                ],
+            );
+        match (prompt,) {
+            (Some(prompt),) if __errors.is_empty() => {
+                Ok(Self {
+                    model: FixedModel,
+                    prompt,
+                    background,
+                    moderation,
+                    n,
+                    output_compression,
+                    output_format,
+                    quality,
+                    size,
+                    response_format,
+                })
+            }
+            _ => Err(__errors),
+        }
+    }
+}
+/// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
+/// the model at run time.
+pub static ENTRY: rt::dynamic::ModelEntry = rt::dynamic::ModelEntry::of::<Request>();
 impl rt::ModelRequest for Request {
     type Provider = crate::AimlApi;
     const MODEL: &'static rt::info::ModelInfo = &MODEL;

@@ -80,6 +80,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: None,
             allowed: "text of 1 to 32000 characters",
             description: "A text description of the desired image(s). The maximum length is 32000 characters.",
+            meaning: Some(rt::info::Meaning::Prompt),
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "n",
@@ -89,6 +92,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("1"),
             allowed: "an integer from 1 to 10",
             description: "The number of images to generate. Must be between 1 and 10.",
+            meaning: Some(rt::info::Meaning::Count),
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "size",
@@ -98,6 +104,17 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("1024x1024"),
             allowed: "one of 1024x1024, 1536x1024, 1024x1536, 2048x2048, 2048x1152, 3840x2160, 2160x3840, or a custom WxH size with both sides multiples of 16, longest side at most 3840, aspect ratio at most 3:1, 655360 to 8294400 pixels in total",
             description: "The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536. For gpt-image-2: supports arbitrary resolutions (max edge ≤ 3840px, both sides must be multiples of 16px, aspect ratio ≤ 3:1, total pixels between 655,360 and 8,294,400).",
+            meaning: Some(rt::info::Meaning::Size),
+            choices: &[
+                "1024x1024",
+                "1536x1024",
+                "1024x1536",
+                "2048x2048",
+                "2048x1152",
+                "3840x2160",
+                "2160x3840",
+            ],
+            size_separator: Some('x'),
         },
         rt::info::ParamInfo {
             name: "quality",
@@ -107,6 +124,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("auto"),
             allowed: "one of auto, high, medium, low",
             description: "The quality of the generated images. One of auto, low, medium, or high. Defaults to auto. Not supported by -plus suffixed models.",
+            meaning: Some(rt::info::Meaning::Quality),
+            choices: &["auto", "high", "medium", "low"],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "enable_sync_mode",
@@ -116,6 +136,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("false"),
             allowed: "true or false",
             description: "Whether to enable synchronous mode for image generation. When enabled, the API will wait until the image is fully generated before returning the response.",
+            meaning: None,
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "response_format",
@@ -125,6 +148,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("url"),
             allowed: "one of url, b64_json",
             description: "The format in which the generated images are returned. url returns a temporary URL, b64_json returns base64-encoded JSON.",
+            meaning: None,
+            choices: &["url", "b64_json"],
+            size_separator: None,
         },
     ],
 };
@@ -253,6 +279,44 @@ impl Request {
         self
     }
 }
+impl rt::args::FromArgs for Request {
+    fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
+        let mut __reader = rt::args::ArgReader::new(args);
+        let prompt = __reader.parsed_required("prompt", "text of 1 to 32000 characters");
+        let n = __reader.parsed("n");
+        let size = __reader.parsed("size");
+        let quality = __reader.parsed("quality");
+        let enable_sync_mode = __reader.boolean("enable_sync_mode", "true or false");
+        let response_format = __reader.parsed("response_format");
+        let __errors = __reader
+            .finish(
+                &[
+                    "prompt",
+                    "n",
+                    "size",
+                    "quality",
+                    "enable_sync_mode",
+                    "response_format",
+                ],
+            );
+        match (prompt,) {
+            (Some(prompt),) if __errors.is_empty() => {
+                Ok(Self {
+                    prompt,
+                    n,
+                    size,
+                    quality,
+                    enable_sync_mode,
+                    response_format,
+                })
+            }
+            _ => Err(__errors),
+        }
+    }
+}
+/// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
+/// the model at run time.
+pub static ENTRY: rt::dynamic::ModelEntry = rt::dynamic::ModelEntry::of::<Request>();
 impl rt::ModelRequest for Request {
     type Provider = crate::GptProto;
     const MODEL: &'static rt::info::ModelInfo = &MODEL;

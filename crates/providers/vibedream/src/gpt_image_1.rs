@@ -80,6 +80,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: None,
             allowed: "any text",
             description: "Required text description of the desired image.",
+            meaning: Some(rt::info::Meaning::Prompt),
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "size",
@@ -89,6 +92,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: None,
             allowed: "one of 1024*1024, 1024*1536, 1536*1024",
             description: "Select the dimensions of the image.",
+            meaning: Some(rt::info::Meaning::Size),
+            choices: &["1024*1024", "1024*1536", "1536*1024"],
+            size_separator: Some('*'),
         },
         rt::info::ParamInfo {
             name: "quality",
@@ -98,6 +104,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: None,
             allowed: "one of low, medium, high",
             description: "Choose the desired quality of the image output.",
+            meaning: Some(rt::info::Meaning::Quality),
+            choices: &["low", "medium", "high"],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "enable_sync_mode",
@@ -107,6 +116,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: None,
             allowed: "true or false",
             description: "If set to true, the function will wait for the result to be generated and uploaded before returning the response.",
+            meaning: None,
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "enable_base64_output",
@@ -116,6 +128,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: None,
             allowed: "true or false",
             description: "If enabled, the output will be encoded into a BASE64 string instead of a URL.",
+            meaning: None,
+            choices: &[],
+            size_separator: None,
         },
     ],
 };
@@ -223,6 +238,42 @@ impl Request {
         self
     }
 }
+impl rt::args::FromArgs for Request {
+    fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
+        let mut __reader = rt::args::ArgReader::new(args);
+        let prompt = __reader.text_required("prompt", "any text");
+        let size = __reader.parsed("size");
+        let quality = __reader.parsed("quality");
+        let enable_sync_mode = __reader.boolean("enable_sync_mode", "true or false");
+        let enable_base64_output = __reader
+            .boolean("enable_base64_output", "true or false");
+        let __errors = __reader
+            .finish(
+                &[
+                    "prompt",
+                    "size",
+                    "quality",
+                    "enable_sync_mode",
+                    "enable_base64_output",
+                ],
+            );
+        match (prompt,) {
+            (Some(prompt),) if __errors.is_empty() => {
+                Ok(Self {
+                    prompt,
+                    size,
+                    quality,
+                    enable_sync_mode,
+                    enable_base64_output,
+                })
+            }
+            _ => Err(__errors),
+        }
+    }
+}
+/// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
+/// the model at run time.
+pub static ENTRY: rt::dynamic::ModelEntry = rt::dynamic::ModelEntry::of::<Request>();
 impl rt::ModelRequest for Request {
     type Provider = crate::VibeDream;
     const MODEL: &'static rt::info::ModelInfo = &MODEL;

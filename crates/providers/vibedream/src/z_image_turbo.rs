@@ -78,6 +78,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: None,
             allowed: "any text",
             description: "The positive prompt for the generation",
+            meaning: Some(rt::info::Meaning::Prompt),
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "image",
@@ -87,6 +90,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: None,
             allowed: "an http(s) URL of a JPEG, PNG, GIF or WebP image",
             description: "Optional reference image to guide the generation (for image-to-image). Pass a public image URL. Accepted: JPEG, PNG, GIF, WebP.",
+            meaning: Some(rt::info::Meaning::ReferenceImage),
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "size",
@@ -96,6 +102,17 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("1024*1024"),
             allowed: "one of 512*512, 768*768, 1024*1024, 1024*768, 768*1024, 1280*720, 720*1280",
             description: "The size of the generated image in pixels",
+            meaning: Some(rt::info::Meaning::Size),
+            choices: &[
+                "512*512",
+                "768*768",
+                "1024*1024",
+                "1024*768",
+                "768*1024",
+                "1280*720",
+                "720*1280",
+            ],
+            size_separator: Some('*'),
         },
         rt::info::ParamInfo {
             name: "strength",
@@ -105,6 +122,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("0.6"),
             allowed: "a number from 0 to 1 in steps of 0.1",
             description: "Controls the strength of the transformation when using a reference image (0 to 1)",
+            meaning: None,
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "seed",
@@ -114,6 +134,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("-1"),
             allowed: "an integer from -1 to 2147483647 (-1 = a random seed)",
             description: "Random seed for reproducibility (-1 for random)",
+            meaning: Some(rt::info::Meaning::Seed),
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "output_format",
@@ -123,6 +146,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("jpeg"),
             allowed: "one of jpeg, png, webp",
             description: "The format of the output image",
+            meaning: Some(rt::info::Meaning::OutputFormat),
+            choices: &["jpeg", "png", "webp"],
+            size_separator: None,
         },
     ],
 };
@@ -255,6 +281,35 @@ impl Request {
         self
     }
 }
+impl rt::args::FromArgs for Request {
+    fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
+        let mut __reader = rt::args::ArgReader::new(args);
+        let prompt = __reader.text_required("prompt", "any text");
+        let image = __reader.parsed("image");
+        let size = __reader.parsed("size");
+        let strength = __reader.parsed("strength");
+        let seed = __reader.parsed("seed");
+        let output_format = __reader.parsed("output_format");
+        let __errors = __reader
+            .finish(&["prompt", "image", "size", "strength", "seed", "output_format"]);
+        match (prompt,) {
+            (Some(prompt),) if __errors.is_empty() => {
+                Ok(Self {
+                    prompt,
+                    image,
+                    size,
+                    strength,
+                    seed,
+                    output_format,
+                })
+            }
+            _ => Err(__errors),
+        }
+    }
+}
+/// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
+/// the model at run time.
+pub static ENTRY: rt::dynamic::ModelEntry = rt::dynamic::ModelEntry::of::<Request>();
 impl rt::ModelRequest for Request {
     type Provider = crate::VibeDream;
     const MODEL: &'static rt::info::ModelInfo = &MODEL;

@@ -81,6 +81,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: None,
             allowed: "any text",
             description: "The positive prompt for the generation.",
+            meaning: Some(rt::info::Meaning::Prompt),
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "image",
@@ -90,6 +93,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: None,
             allowed: "an http(s) URL of an image",
             description: "The image to edit.",
+            meaning: Some(rt::info::Meaning::ReferenceImage),
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "quality",
@@ -99,6 +105,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("medium"),
             allowed: "one of high, medium, low",
             description: "The quality of the generated image.",
+            meaning: Some(rt::info::Meaning::Quality),
+            choices: &["high", "medium", "low"],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "mask_image",
@@ -108,6 +117,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: None,
             allowed: "an http(s) URL of a PNG image",
             description: "An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where image should be edited. If there are multiple images provided, the mask will be applied on the first image. Must be a valid PNG file",
+            meaning: None,
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "size",
@@ -117,6 +129,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("auto"),
             allowed: "one of auto, 1024*1024, 1024*1536, 1536*1024",
             description: "The size of the generated media in pixels (width*height).",
+            meaning: Some(rt::info::Meaning::Size),
+            choices: &["auto", "1024*1024", "1024*1536", "1536*1024"],
+            size_separator: Some('*'),
         },
         rt::info::ParamInfo {
             name: "enable_sync_mode",
@@ -126,6 +141,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("false"),
             allowed: "true or false",
             description: "If set to true, the function will wait for the result to be generated and uploaded before returning the response. It allows you to get the result directly in the response. This property is only available through the API.",
+            meaning: None,
+            choices: &[],
+            size_separator: None,
         },
         rt::info::ParamInfo {
             name: "enable_base64_output",
@@ -135,6 +153,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             default: Some("false"),
             allowed: "true or false",
             description: "If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.",
+            meaning: None,
+            choices: &[],
+            size_separator: None,
         },
     ],
 };
@@ -274,6 +295,48 @@ impl Request {
         self
     }
 }
+impl rt::args::FromArgs for Request {
+    fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
+        let mut __reader = rt::args::ArgReader::new(args);
+        let prompt = __reader.text_required("prompt", "any text");
+        let image = __reader.parsed_required("image", "an http(s) URL of an image");
+        let quality = __reader.parsed("quality");
+        let mask_image = __reader.parsed("mask_image");
+        let size = __reader.parsed("size");
+        let enable_sync_mode = __reader.boolean("enable_sync_mode", "true or false");
+        let enable_base64_output = __reader
+            .boolean("enable_base64_output", "true or false");
+        let __errors = __reader
+            .finish(
+                &[
+                    "prompt",
+                    "image",
+                    "quality",
+                    "mask_image",
+                    "size",
+                    "enable_sync_mode",
+                    "enable_base64_output",
+                ],
+            );
+        match (prompt, image) {
+            (Some(prompt), Some(image)) if __errors.is_empty() => {
+                Ok(Self {
+                    prompt,
+                    image,
+                    quality,
+                    mask_image,
+                    size,
+                    enable_sync_mode,
+                    enable_base64_output,
+                })
+            }
+            _ => Err(__errors),
+        }
+    }
+}
+/// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
+/// the model at run time.
+pub static ENTRY: rt::dynamic::ModelEntry = rt::dynamic::ModelEntry::of::<Request>();
 impl rt::ModelRequest for Request {
     type Provider = crate::WaveSpeed;
     const MODEL: &'static rt::info::ModelInfo = &MODEL;

@@ -51,7 +51,7 @@ impl<P> std::fmt::Debug for ClientBuilder<P> {
     }
 }
 
-impl<P: Provider> Default for ClientBuilder<P> {
+impl<P> Default for ClientBuilder<P> {
     fn default() -> Self {
         ClientBuilder {
             api_key: None,
@@ -66,7 +66,22 @@ impl<P: Provider> Default for ClientBuilder<P> {
     }
 }
 
-impl<P: Provider> ClientBuilder<P> {
+impl<P> ClientBuilder<P> {
+    /// The same settings for another provider type (the dynamic catalog
+    /// builds with the provider it looks up).
+    pub(crate) fn retype<Q>(self) -> ClientBuilder<Q> {
+        ClientBuilder {
+            api_key: self.api_key,
+            base_url: self.base_url,
+            http: self.http,
+            timeouts: self.timeouts,
+            retry: self.retry,
+            poll: self.poll,
+            max_output_bytes: self.max_output_bytes,
+            provider: PhantomData,
+        }
+    }
+
     /// The API key (instead of the provider's env var).
     pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
         self.api_key = Some(key.into());
@@ -132,7 +147,9 @@ impl<P: Provider> ClientBuilder<P> {
         self.max_output_bytes = bytes;
         self
     }
+}
 
+impl<P: Provider> ClientBuilder<P> {
     /// Checks the configuration and builds the client. Nothing is sent.
     pub fn build(self) -> Result<Client<P>, Error> {
         let info = P::INFO;

@@ -63,7 +63,7 @@ impl<P> std::fmt::Debug for Client<P> {
 
 /// A deadline and where it started.
 #[derive(Debug, Clone, Copy)]
-struct Budget {
+pub(crate) struct Budget {
     started: Instant,
     deadline: Instant,
 }
@@ -92,7 +92,7 @@ impl<P: Provider> Client<P> {
         self.transport.events.subscribe()
     }
 
-    fn budget(&self) -> Budget {
+    pub(crate) fn budget(&self) -> Budget {
         let started = Instant::now();
         Budget {
             started,
@@ -119,7 +119,23 @@ impl<P: Provider> Client<P> {
     where
         R: ModelRequest<Provider = P>,
     {
-        let model: &'static ModelInfo = R::MODEL;
+        let body = serde_json::to_vec(request).map_err(|error| Error::InvalidConfig {
+            reason: format!("the request cannot be written as JSON: {error}"),
+        })?;
+        self.submit_body(R::MODEL, body, request.sync_mode_requested(), budget)
+            .await
+    }
+
+    /// Sends a request body already validated for `model`, which must be
+    /// one of this provider's (checked by the callers: the type system for
+    /// typed requests, [`AnyRequest`](crate::dynamic::AnyRequest) otherwise).
+    pub(crate) async fn submit_body(
+        &self,
+        model: &'static ModelInfo,
+        body: Vec<u8>,
+        sync_mode: bool,
+        budget: Budget,
+    ) -> Result<Prediction, Error> {
         let transport = &*self.transport;
         let call = Call {
             phase: Phase::Submit,
@@ -128,11 +144,8 @@ impl<P: Provider> Client<P> {
             started: budget.started,
             deadline: budget.deadline,
         };
-        let body = serde_json::to_vec(request).map_err(|error| Error::InvalidConfig {
-            reason: format!("the request cannot be written as JSON: {error}"),
-        })?;
         let url = transport.api_url(model.submit.path)?;
-        let timeout = if request.sync_mode_requested() {
+        let timeout = if sync_mode {
             transport.timeouts.sync_request
         } else {
             transport.timeouts.request
@@ -282,7 +295,7 @@ impl<P: Provider> Client<P> {
         }
     }
 
-    async fn wait_within(
+    pub(crate) async fn wait_within(
         &self,
         prediction: &Prediction,
         budget: Budget,

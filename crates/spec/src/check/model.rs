@@ -84,6 +84,7 @@ pub(crate) fn check_model(
         r.error("parameters", "a model needs at least one parameter");
     }
     check_unique_names(&mut r, &parameters);
+    check_unique_meanings(&mut r, &parameters);
 
     let mut model = Model {
         file: file.to_path_buf(),
@@ -204,6 +205,22 @@ fn parse_estimated_time(text: &str) -> Option<EstimatedTime> {
 }
 
 /// Parameter names, Rust fields and Rust types must each be unique.
+/// A neutral option maps onto one parameter, so each meaning appears once.
+fn check_unique_meanings(r: &mut Reporter<'_>, parameters: &[(usize, crate::ir::Param)]) {
+    let mut seen = BTreeMap::new();
+    for (index, param) in parameters {
+        let Some(meaning) = param.meaning else {
+            continue;
+        };
+        if let Some(first) = seen.insert(meaning, *index) {
+            r.error(
+                &at(&item("parameters", *index), "means"),
+                format!("`means: {meaning}` is already given to parameters[{first}]"),
+            );
+        }
+    }
+}
+
 fn check_unique_names(r: &mut Reporter<'_>, parameters: &[(usize, crate::ir::Param)]) {
     let mut names = BTreeMap::new();
     let mut fields = BTreeMap::new();

@@ -5,9 +5,10 @@ use std::collections::BTreeSet;
 use super::values::{admit, dimensions, interpret};
 use super::{Reporter, at, is_type_name, item};
 use crate::decimal::{Decimal, MAX_SCALE};
-use crate::file::model::{CustomSizeFile, ParamTypeName, ParameterFile};
+use crate::file::model::{CustomSizeFile, MeaningName, ParamTypeName, ParameterFile};
 use crate::ir::{Choice, CustomSize, Param, ParamKind, Sentinel, SizePreset, Value};
 use crate::naming;
+use imagegen_runtime::info::Meaning;
 
 /// Constant names every numeric parameter type has, which sentinels must not take.
 const RESERVED_CONSTS: &[&str] = &["MIN", "MAX", "DEFAULT", "ALL", "RULE", "ALLOWED"];
@@ -73,7 +74,9 @@ pub(super) fn check_param(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile)
         doc_type: raw.doc_type.clone(),
         sentinels: Vec::new(),
         notes: raw.notes.clone(),
+        meaning: raw.means.map(meaning),
     };
+    check_meaning(r, path, raw);
     if !naming::is_identifier(&param.field) {
         r.error(
             &at(path, "name"),
@@ -97,6 +100,54 @@ pub(super) fn check_param(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile)
     );
     param.sentinels = check_sentinels(r, path, raw, &param);
     (r.error_count() == errors_before).then_some(param)
+}
+
+fn meaning(name: MeaningName) -> Meaning {
+    match name {
+        MeaningName::Prompt => Meaning::Prompt,
+        MeaningName::Size => Meaning::Size,
+        MeaningName::Count => Meaning::Count,
+        MeaningName::Seed => Meaning::Seed,
+        MeaningName::OutputFormat => Meaning::OutputFormat,
+        MeaningName::ReferenceImage => Meaning::ReferenceImage,
+        MeaningName::Quality => Meaning::Quality,
+    }
+}
+
+/// A meaning must fit the type: the neutral request maps a width and height
+/// onto an `image_size`, a count onto an `integer`, and so on.
+fn check_meaning(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) {
+    let Some(means) = raw.means else { return };
+    let enumerated = raw.values.is_some();
+    let (fits, expected) = match means {
+        MeaningName::Prompt => (
+            raw.ty == ParamTypeName::String && !enumerated,
+            "`string` without `enum`",
+        ),
+        MeaningName::Size => (raw.ty == ParamTypeName::ImageSize, "`image_size`"),
+        MeaningName::Count | MeaningName::Seed => (raw.ty == ParamTypeName::Integer, "`integer`"),
+        MeaningName::OutputFormat | MeaningName::Quality => (
+            raw.ty == ParamTypeName::String && enumerated,
+            "`string` with `enum`",
+        ),
+        MeaningName::ReferenceImage => (raw.ty == ParamTypeName::ImageUrl, "`image_url`"),
+    };
+    if !fits {
+        r.error(
+            &at(path, "means"),
+            format!(
+                "`means: {}` needs a parameter of type {expected}, not `{}`",
+                meaning(means),
+                type_keyword(raw.ty)
+            ),
+        );
+    }
+    if raw.fixed.is_some() {
+        r.error(
+            &at(path, "means"),
+            "a fixed parameter cannot be set, so it cannot stand for a neutral option",
+        );
+    }
 }
 
 /// A value written for `param` in the spec (its default, its fixed value),

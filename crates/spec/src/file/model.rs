@@ -135,10 +135,34 @@ pub struct ParameterFile {
     /// Rust name of the parameter's type. Default: `name` in UpperCamelCase.
     #[serde(default)]
     pub rust_name: Option<String>,
+    /// What the parameter stands for in the provider-neutral request
+    /// (`size`, `seed`, ...), so a plain-terms request can be mapped onto it.
+    #[serde(default)]
+    pub means: Option<MeaningName>,
     /// Anything else the documentation says, and where values not in the seed
     /// come from.
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+/// What a parameter stands for in the provider-neutral request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MeaningName {
+    /// The text prompt (`string`).
+    Prompt,
+    /// The output size (`image_size`).
+    Size,
+    /// Images per request (`integer`).
+    Count,
+    /// The random seed (`integer`).
+    Seed,
+    /// The output file format (`string` with an `enum` of format names).
+    OutputFormat,
+    /// An input image the output is based on (`image_url`).
+    ReferenceImage,
+    /// The quality level (`string` with an `enum`).
+    Quality,
 }
 
 /// A parameter type.

@@ -93,6 +93,8 @@ pub struct Param {
     pub sentinels: Vec<Sentinel>,
     /// Other documented facts and provenance.
     pub notes: Vec<String>,
+    /// What it stands for in the provider-neutral request.
+    pub meaning: Option<imagegen_runtime::info::Meaning>,
 }
 
 impl Param {

@@ -1,0 +1,86 @@
+//! The `imagegen` crate's generated parts: its manifest, depending on every
+//! provider crate, and `src/providers.rs`, listing their catalogs. A new
+//! provider spec reaches the command line and the provider-neutral API with
+//! no hand-written code.
+
+use imagegen_spec::ir::Provider;
+use quote::quote;
+
+use crate::docs;
+use crate::names::ident;
+use crate::render::{GENERATED_BY, RenderError, rust_file};
+use crate::{GeneratedFile, PROVIDERS_DIR};
+
+/// Where the umbrella crate lives.
+pub const UMBRELLA_DIR: &str = "crates/imagegen";
+
+pub(crate) fn umbrella_files(providers: &[Provider]) -> Result<Vec<GeneratedFile>, RenderError> {
+    let path = format!("{UMBRELLA_DIR}/src/providers.rs");
+    Ok(vec![
+        GeneratedFile {
+            path: format!("{UMBRELLA_DIR}/Cargo.toml"),
+            contents: cargo_toml(providers),
+        },
+        GeneratedFile {
+            contents: rust_file(&path, "specs", providers_rs(providers))?,
+            path,
+        },
+    ])
+}
+
+fn cargo_toml(providers: &[Provider]) -> String {
+    let mut dependencies = String::new();
+    for provider in providers {
+        dependencies.push_str(&format!(
+            "{} = {{ path = \"../../{PROVIDERS_DIR}/{}\", version = \"0.1.0\" }}\n",
+            provider.crate_name(),
+            provider.name
+        ));
+    }
+    format!(
+        r#"# {GENERATED_BY} from specs. Do not edit.
+[package]
+name = "imagegen"
+description = "Every imagegen provider crate, a catalog of their models by name, and the provider-neutral request."
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+publish.workspace = true
+
+[dependencies]
+imagegen-runtime.workspace = true
+{dependencies}
+[dev-dependencies]
+imagegen-sim.workspace = true
+tokio.workspace = true
+tempfile.workspace = true
+
+[lints]
+workspace = true
+"#
+    )
+}
+
+fn providers_rs(providers: &[Provider]) -> proc_macro2::TokenStream {
+    let doc = docs::inner("Every provider crate generated from `specs/`, and their catalogs.");
+    let uses = providers.iter().map(|provider| {
+        let krate = ident(&provider.lib_name());
+        let alias = ident(&provider.name.replace('-', "_"));
+        let doc = docs::outer(&format!("The {} provider crate.", provider.display_name));
+        quote! {
+            #doc
+            pub use #krate as #alias;
+        }
+    });
+    let catalogs = providers.iter().map(|provider| {
+        let krate = ident(&provider.lib_name());
+        quote!(&#krate::CATALOG)
+    });
+    quote! {
+        #doc
+        #(#uses)*
+        /// Every provider's catalog, in name order.
+        pub static PROVIDERS: &[&imagegen_runtime::dynamic::ProviderEntry] = &[#(#catalogs),*];
+    }
+}

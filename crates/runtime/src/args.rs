@@ -1,0 +1,481 @@
+//! Parameters as text, keyed by wire name: how a request is built when its
+//! model is chosen at run time (a command line, a JSONL batch line, the
+//! provider-neutral [`Generate`](crate::neutral::Generate)).
+//!
+//! Every generated request type implements [`FromArgs`], which parses each
+//! value with the same `FromStr` its typed builder uses, so text reaches the
+//! wire only through the documented rules. All problems are reported at once.
+
+use std::fmt;
+
+use crate::ParamError;
+use crate::rules::suggest;
+
+/// Parameter values as text, in the provider's spelling, keyed by wire name.
+///
+/// ```
+/// use imagegen_runtime::args::Args;
+///
+/// let args = Args::new().with("prompt", "a lighthouse").with("size", "1024*1024");
+/// assert_eq!(args.get("size"), Some("1024*1024"));
+/// assert_eq!(args.len(), 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Args {
+    values: Vec<(String, String)>,
+}
+
+impl Args {
+    /// No parameters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) `name`.
+    #[must_use]
+    pub fn with(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.insert(name, value);
+        self
+    }
+
+    /// Sets `name` to `value`, returning the value it replaces.
+    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) -> Option<String> {
+        let name = name.into();
+        let value = value.into();
+        match self.values.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, old)) => Some(std::mem::replace(old, value)),
+            None => {
+                self.values.push((name, value));
+                None
+            }
+        }
+    }
+
+    /// Removes `name`, returning its value.
+    pub fn remove(&mut self, name: &str) -> Option<String> {
+        let index = self.values.iter().position(|(n, _)| n == name)?;
+        Some(self.values.remove(index).1)
+    }
+
+    /// The value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The parameters in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// How many parameters are set.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether none is set.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Reads a JSON object (a JSONL batch line): strings are taken as they
+    /// are, numbers and booleans as JSON writes them (`0.6`, `true`).
+    /// `null`, arrays and objects are not parameter values and are reported.
+    ///
+    /// ```
+    /// use imagegen_runtime::args::Args;
+    ///
+    /// let line = serde_json::json!({"prompt": "a fox", "seed": 42, "enable_sync_mode": true});
+    /// let args = Args::from_json(line.as_object().unwrap())?;
+    /// assert_eq!(args.get("seed"), Some("42"));
+    /// assert_eq!(args.get("enable_sync_mode"), Some("true"));
+    /// # Ok::<(), imagegen_runtime::args::ArgErrors>(())
+    /// ```
+    pub fn from_json(
+        object: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, ArgErrors> {
+        let mut args = Args::new();
+        let mut errors = Vec::new();
+        for (name, value) in object {
+            let text = match value {
+                serde_json::Value::String(text) => text.clone(),
+                serde_json::Value::Number(number) => number.to_string(),
+                serde_json::Value::Bool(flag) => flag.to_string(),
+                other => {
+                    let found = match other {
+                        serde_json::Value::Null => "null",
+                        serde_json::Value::Array(_) => "an array",
+                        _ => "an object",
+                    };
+                    errors.push(ArgError::NotAValue {
+                        name: name.clone(),
+                        found,
+                    });
+                    continue;
+                }
+            };
+            args.insert(name.clone(), text);
+        }
+        if errors.is_empty() {
+            Ok(args)
+        } else {
+            Err(ArgErrors(errors))
+        }
+    }
+}
+
+impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Args {
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
+        let mut args = Args::new();
+        for (name, value) in iter {
+            args.insert(name, value);
+        }
+        args
+    }
+}
+
+/// A request type that can be built from [`Args`]: implemented by every
+/// generated `Request`.
+///
+/// ```
+/// # // The runtime has no models of its own; see a generated crate for a
+/// # // complete example. This shows the shape of the call.
+/// # fn build<R: imagegen_runtime::args::FromArgs>() -> Result<R, imagegen_runtime::args::ArgErrors> {
+/// use imagegen_runtime::args::Args;
+/// R::from_args(Args::new().with("prompt", "a red fox"))
+/// # }
+/// ```
+pub trait FromArgs: Sized {
+    /// Parses every parameter with its documented rules. Reports every
+    /// problem at once: invalid values, missing required parameters,
+    /// parameters the model does not have.
+    fn from_args(args: Args) -> Result<Self, ArgErrors>;
+}
+
+/// One problem with [`Args`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ArgError {
+    /// A value the parameter's rules reject.
+    Invalid(ParamError),
+    /// A required parameter was not given.
+    Missing {
+        /// Its wire name.
+        parameter: &'static str,
+        /// What it allows.
+        allowed: &'static str,
+    },
+    /// The model has no parameter of this name.
+    Unknown {
+        /// The name given.
+        name: String,
+        /// The closest parameter name, if one is close.
+        suggestion: Option<&'static str>,
+        /// Every parameter the model takes.
+        known: Vec<&'static str>,
+    },
+    /// A parameter the request always sends with one value, given another.
+    Fixed {
+        /// Its wire name.
+        parameter: &'static str,
+        /// The value given.
+        value: String,
+        /// The value always sent.
+        fixed: &'static str,
+    },
+    /// A JSON value that is not a parameter value (`null`, an array, an object).
+    NotAValue {
+        /// The name it was given under.
+        name: String,
+        /// What it was.
+        found: &'static str,
+    },
+}
+
+impl ArgError {
+    /// The parameter the problem is about, as given.
+    pub fn parameter(&self) -> &str {
+        match self {
+            ArgError::Invalid(error) => error.parameter(),
+            ArgError::Missing { parameter, .. } | ArgError::Fixed { parameter, .. } => parameter,
+            ArgError::Unknown { name, .. } | ArgError::NotAValue { name, .. } => name,
+        }
+    }
+}
+
+impl fmt::Display for ArgError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ArgError::Invalid(error) => error.fmt(f),
+            ArgError::Missing { parameter, allowed } => {
+                write!(
+                    f,
+                    "missing `{parameter}`: it is required; allowed: {allowed}"
+                )
+            }
+            ArgError::Unknown {
+                name,
+                suggestion,
+                known,
+            } => {
+                write!(f, "unknown parameter `{name}`")?;
+                if let Some(suggestion) = suggestion {
+                    write!(f, "; did you mean `{suggestion}`?")?;
+                }
+                write!(f, " (this model takes: {})", known.join(", "))
+            }
+            ArgError::Fixed {
+                parameter,
+                value,
+                fixed,
+            } => write!(
+                f,
+                "invalid `{parameter}`: `{value}` cannot be set; this request always sends `{fixed}`"
+            ),
+            ArgError::NotAValue { name, found } => write!(
+                f,
+                "invalid `{name}`: {found} is not a parameter value; give text, a number or a boolean, or leave it out"
+            ),
+        }
+    }
+}
+
+/// Every problem found while building a request from [`Args`]. Never empty
+/// when returned as an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgErrors(pub Vec<ArgError>);
+
+impl ArgErrors {
+    /// The problems, in parameter order.
+    pub fn errors(&self) -> &[ArgError] {
+        &self.0
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for ArgErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, error) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str("\n")?;
+            }
+            error.fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ArgErrors {}
+
+impl From<ArgError> for ArgErrors {
+    fn from(error: ArgError) -> Self {
+        ArgErrors(vec![error])
+    }
+}
+
+/// Collects the problems of one [`FromArgs::from_args`] call. Used by
+/// generated code: each accessor takes its parameter out of the [`Args`],
+/// records any problem and returns what it could parse.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ArgReader {
+    args: Args,
+    errors: Vec<ArgError>,
+}
+
+impl ArgReader {
+    #[doc(hidden)]
+    pub fn new(args: Args) -> Self {
+        Self {
+            args,
+            errors: Vec::new(),
+        }
+    }
+
+    fn take<T>(
+        &mut self,
+        name: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, ParamError>,
+    ) -> Option<T> {
+        let text = self.args.remove(name)?;
+        match parse(&text) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.errors.push(ArgError::Invalid(error));
+                None
+            }
+        }
+    }
+
+    fn require<T>(
+        &mut self,
+        name: &'static str,
+        allowed: &'static str,
+        value: Option<T>,
+    ) -> Option<T> {
+        if value.is_none() && !self.errors.iter().any(|e| e.parameter() == name) {
+            self.errors.push(ArgError::Missing {
+                parameter: name,
+                allowed,
+            });
+        }
+        value
+    }
+
+    /// A parameter of a generated type (`FromStr` with [`ParamError`]).
+    #[doc(hidden)]
+    pub fn parsed<T>(&mut self, name: &'static str) -> Option<T>
+    where
+        T: std::str::FromStr<Err = ParamError>,
+    {
+        self.take(name, str::parse)
+    }
+
+    /// A required parameter of a generated type.
+    #[doc(hidden)]
+    pub fn parsed_required<T>(&mut self, name: &'static str, allowed: &'static str) -> Option<T>
+    where
+        T: std::str::FromStr<Err = ParamError>,
+    {
+        let value = self.parsed(name);
+        self.require(name, allowed, value)
+    }
+
+    /// Unbounded text.
+    #[doc(hidden)]
+    pub fn text(&mut self, name: &'static str) -> Option<String> {
+        self.take(name, |text| Ok(text.to_owned()))
+    }
+
+    /// Required unbounded text.
+    #[doc(hidden)]
+    pub fn text_required(&mut self, name: &'static str, allowed: &'static str) -> Option<String> {
+        let value = self.text(name);
+        self.require(name, allowed, value)
+    }
+
+    /// `true` or `false`.
+    #[doc(hidden)]
+    pub fn boolean(&mut self, name: &'static str, allowed: &'static str) -> Option<bool> {
+        self.take(name, |text| match text {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(
+                ParamError::new(name, text, crate::Violation::NotAllowed, allowed)
+                    .with_suggestion(suggest(text, &["true", "false"])),
+            ),
+        })
+    }
+
+    /// Required `true` or `false`.
+    #[doc(hidden)]
+    pub fn boolean_required(&mut self, name: &'static str, allowed: &'static str) -> Option<bool> {
+        let value = self.boolean(name, allowed);
+        self.require(name, allowed, value)
+    }
+
+    /// An unbounded whole number.
+    #[doc(hidden)]
+    pub fn integer(&mut self, name: &'static str, allowed: &'static str) -> Option<i64> {
+        self.take(name, |text| {
+            text.parse()
+                .map_err(|_| ParamError::new(name, text, crate::Violation::Malformed, allowed))
+        })
+    }
+
+    /// A required unbounded whole number.
+    #[doc(hidden)]
+    pub fn integer_required(&mut self, name: &'static str, allowed: &'static str) -> Option<i64> {
+        let value = self.integer(name, allowed);
+        self.require(name, allowed, value)
+    }
+
+    /// A parameter always sent as `fixed`: giving that same value is harmless,
+    /// any other is a mistake.
+    #[doc(hidden)]
+    pub fn fixed(&mut self, name: &'static str, fixed: &'static str) {
+        if let Some(value) = self.args.remove(name)
+            && value != fixed
+        {
+            self.errors.push(ArgError::Fixed {
+                parameter: name,
+                value,
+                fixed,
+            });
+        }
+    }
+
+    /// Reports whatever was not taken as unknown, and returns every problem:
+    /// empty exactly when every accessor returned a value it was given and
+    /// every required parameter was present.
+    #[doc(hidden)]
+    pub fn finish(self, known: &[&'static str]) -> ArgErrors {
+        let mut errors = self.errors;
+        for (name, _) in self.args.values {
+            errors.push(ArgError::Unknown {
+                suggestion: suggest(&name, known),
+                known: known.to_vec(),
+                name,
+            });
+        }
+        ArgErrors(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reader_reports_every_problem_at_once() {
+        let args = Args::new()
+            .with("prompt", "x")
+            .with("enable_sync_mode", "yes")
+            .with("sede", "3")
+            .with("model", "other");
+        let mut reader = ArgReader::new(args);
+        assert_eq!(
+            reader.text_required("prompt", "any text").as_deref(),
+            Some("x")
+        );
+        assert_eq!(reader.boolean("enable_sync_mode", "true or false"), None);
+        assert_eq!(reader.integer_required("seed", "an integer"), None);
+        reader.fixed("model", "m");
+        let errors = reader.finish(&["prompt", "enable_sync_mode", "seed", "model"]);
+        let lines: Vec<String> = errors.errors().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "invalid `enable_sync_mode`: `yes` is not one of the allowed values; allowed: true or false",
+                "missing `seed`: it is required; allowed: an integer",
+                "invalid `model`: `other` cannot be set; this request always sends `m`",
+                "unknown parameter `sede`; did you mean `seed`? (this model takes: prompt, enable_sync_mode, seed, model)",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_invalid_required_value_is_not_also_reported_missing() {
+        let mut reader = ArgReader::new(Args::new().with("n", "many"));
+        assert_eq!(reader.integer_required("n", "an integer"), None);
+        let errors = reader.finish(&["n"]);
+        assert_eq!(errors.errors().len(), 1);
+        assert!(matches!(errors.errors()[0], ArgError::Invalid(_)));
+    }
+
+    #[test]
+    fn json_lines_take_scalars_and_reject_the_rest() {
+        let line = serde_json::json!({"prompt": "p", "strength": 0.6, "a": null, "b": [1]});
+        let errors = Args::from_json(line.as_object().unwrap()).unwrap_err();
+        assert_eq!(errors.errors().len(), 2);
+        let ok = serde_json::json!({"prompt": "p", "strength": 0.6});
+        let args = Args::from_json(ok.as_object().unwrap()).unwrap();
+        assert_eq!(args.get("strength"), Some("0.6"));
+    }
+}

@@ -1,0 +1,378 @@
+//! Models chosen at run time, by name: the catalog every generated crate
+//! exports, a request whose model is known only at run time, and a client
+//! whose provider is.
+//!
+//! The typed API (`Client<P>`, `Request`) is the one to use when the model is
+//! known while writing the code. This layer serves the command line, batch
+//! files and the provider-neutral request, where it comes from a string. It is
+//! the same machinery: an [`AnyRequest`] is a typed request in a box, parsed
+//! by the generated [`FromArgs`], and an [`AnyClient`] is a typed `Client<P>`
+//! behind a trait object.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use tokio::sync::broadcast;
+
+use crate::args::{ArgErrors, Args, FromArgs};
+use crate::client::{Client, ClientBuilder, Generation};
+use crate::error::Error;
+use crate::events::Event;
+use crate::info::{ModelInfo, ProviderInfo};
+use crate::prediction::Prediction;
+use crate::traits::{ModelRequest, Provider};
+
+/// The provider of a [`ClientBuilder`] whose provider is picked later, by
+/// [`ProviderEntry::connect`]. It has no values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnyProvider {}
+
+impl ClientBuilder<AnyProvider> {
+    /// Settings for a client whose provider is chosen at run time: pass the
+    /// builder to [`ProviderEntry::connect`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// A provider in a generated crate's catalog: its table, its models, and how
+/// to build a client for it.
+#[derive(Clone, Copy)]
+pub struct ProviderEntry {
+    /// Where and how it is called.
+    pub info: &'static ProviderInfo,
+    /// Its models, in spec order (only those whose cargo feature is on).
+    pub models: &'static [&'static ModelEntry],
+    connect: fn(ClientBuilder<AnyProvider>) -> Result<AnyClient, Error>,
+}
+
+impl fmt::Debug for ProviderEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderEntry")
+            .field("provider", &self.info.name)
+            .field("models", &self.models)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProviderEntry {
+    /// The entry for provider `P` and these models (used by generated code).
+    pub const fn of<P: Provider>(models: &'static [&'static ModelEntry]) -> Self {
+        ProviderEntry {
+            info: P::INFO,
+            models,
+            connect: connect::<P>,
+        }
+    }
+
+    /// The model with this id (`z-image-turbo`, `openai/gpt-image-1`).
+    pub fn model(&self, id: &str) -> Option<&'static ModelEntry> {
+        self.models
+            .iter()
+            .copied()
+            .find(|model| model.info.id == id)
+    }
+
+    /// A client configured from the environment, as `Client::from_env` does.
+    pub fn client(&self) -> Result<AnyClient, Error> {
+        self.connect(ClientBuilder::new())
+    }
+
+    /// A client for this provider with these settings. Nothing is sent.
+    pub fn connect(&self, builder: ClientBuilder<AnyProvider>) -> Result<AnyClient, Error> {
+        (self.connect)(builder)
+    }
+}
+
+fn connect<P: Provider>(builder: ClientBuilder<AnyProvider>) -> Result<AnyClient, Error> {
+    let client: Client<P> = builder.retype().build()?;
+    Ok(AnyClient {
+        inner: Arc::new(client),
+    })
+}
+
+/// A model in a generated crate's catalog: its table, and how to parse
+/// parameters given as text into its request type.
+#[derive(Clone, Copy)]
+pub struct ModelEntry {
+    /// Its endpoint, estimates and parameter table.
+    pub info: &'static ModelInfo,
+    parse: fn(Args) -> Result<AnyRequest, ArgErrors>,
+}
+
+impl fmt::Debug for ModelEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "ModelEntry({}/{})",
+            self.info.provider.name, self.info.id
+        )
+    }
+}
+
+impl ModelEntry {
+    /// The entry for request type `R` (used by generated code).
+    pub const fn of<R: ModelRequest + FromArgs + Clone + fmt::Debug + 'static>() -> Self {
+        ModelEntry {
+            info: R::MODEL,
+            parse: parse::<R>,
+        }
+    }
+
+    /// `provider/model`, as the command line spells it.
+    pub fn qualified_id(&self) -> String {
+        format!("{}/{}", self.info.provider.name, self.info.id)
+    }
+
+    /// Builds a request from parameters given as text, with the same rules
+    /// as the typed request; every problem is reported at once.
+    pub fn parse(&self, args: Args) -> Result<AnyRequest, ArgErrors> {
+        (self.parse)(args)
+    }
+}
+
+fn parse<R: ModelRequest + FromArgs + Clone + fmt::Debug + 'static>(
+    args: Args,
+) -> Result<AnyRequest, ArgErrors> {
+    R::from_args(args).map(AnyRequest::new)
+}
+
+/// What a boxed request can do without its type being known.
+trait ErasedRequest: Send + Sync + fmt::Debug {
+    fn model(&self) -> &'static ModelInfo;
+    fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
+    fn sync_mode_requested(&self) -> bool;
+    fn base64_output_requested(&self) -> bool;
+    fn clone_box(&self) -> Box<dyn ErasedRequest>;
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<R: ModelRequest + Clone + fmt::Debug + 'static> ErasedRequest for R {
+    fn model(&self) -> &'static ModelInfo {
+        R::MODEL
+    }
+    fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+    fn sync_mode_requested(&self) -> bool {
+        ModelRequest::sync_mode_requested(self)
+    }
+    fn base64_output_requested(&self) -> bool {
+        ModelRequest::base64_output_requested(self)
+    }
+    fn clone_box(&self) -> Box<dyn ErasedRequest> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// A validated request for a model chosen at run time: a generated `Request`
+/// in a box. Built by [`ModelEntry::parse`] or from a typed request.
+#[derive(Debug)]
+pub struct AnyRequest(Box<dyn ErasedRequest>);
+
+impl Clone for AnyRequest {
+    fn clone(&self) -> Self {
+        AnyRequest(self.0.clone_box())
+    }
+}
+
+impl AnyRequest {
+    /// Boxes a typed request.
+    pub fn new<R: ModelRequest + Clone + fmt::Debug + 'static>(request: R) -> Self {
+        AnyRequest(Box::new(request))
+    }
+
+    /// The model it is for.
+    pub fn model(&self) -> &'static ModelInfo {
+        self.0.model()
+    }
+
+    /// The JSON body it sends.
+    pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        self.0.to_json()
+    }
+
+    /// Whether it asks the server to answer only once done.
+    pub fn sync_mode_requested(&self) -> bool {
+        self.0.sync_mode_requested()
+    }
+
+    /// Whether it asks for base64 outputs instead of URLs.
+    pub fn base64_output_requested(&self) -> bool {
+        self.0.base64_output_requested()
+    }
+
+    /// The typed request, if it is an `R`.
+    pub fn downcast_ref<R: 'static>(&self) -> Option<&R> {
+        self.0.as_any().downcast_ref()
+    }
+}
+
+/// What a client can do without its provider type being known.
+trait ErasedClient: Send + Sync + fmt::Debug {
+    fn provider(&self) -> &'static ProviderInfo;
+    fn base_url(&self) -> &str;
+    fn overall_timeout(&self) -> Duration;
+    fn subscribe(&self) -> broadcast::Receiver<Event>;
+    fn prediction(&self, id: String) -> Prediction;
+    fn submit<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Prediction, Error>>;
+    fn generate<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Generation, Error>>;
+    fn wait<'a>(&'a self, prediction: &'a Prediction) -> BoxFuture<'a, Result<Generation, Error>>;
+    fn status<'a>(&'a self, prediction: &'a Prediction)
+    -> BoxFuture<'a, Result<Prediction, Error>>;
+}
+
+impl<P: Provider> Client<P> {
+    /// The body of an [`AnyRequest`], once it is known to be for this provider.
+    fn any_body(&self, request: &AnyRequest) -> Result<Vec<u8>, Error> {
+        let model = request.model();
+        if model.provider.name != P::INFO.name {
+            return Err(Error::InvalidConfig {
+                reason: format!(
+                    "the request is for {}/{}, and this client is for {}",
+                    model.provider.name,
+                    model.id,
+                    P::INFO.name
+                ),
+            });
+        }
+        let body = request.to_json().map_err(|error| Error::InvalidConfig {
+            reason: format!("the request cannot be written as JSON: {error}"),
+        })?;
+        Ok(body.to_string().into_bytes())
+    }
+}
+
+impl<P: Provider> ErasedClient for Client<P> {
+    fn provider(&self) -> &'static ProviderInfo {
+        P::INFO
+    }
+    fn base_url(&self) -> &str {
+        Client::base_url(self)
+    }
+    fn overall_timeout(&self) -> Duration {
+        Client::overall_timeout(self)
+    }
+    fn subscribe(&self) -> broadcast::Receiver<Event> {
+        Client::subscribe(self)
+    }
+    fn prediction(&self, id: String) -> Prediction {
+        Client::prediction(self, id)
+    }
+    fn submit<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Prediction, Error>> {
+        Box::pin(async move {
+            let body = self.any_body(request)?;
+            let budget = self.budget();
+            self.submit_body(request.model(), body, request.sync_mode_requested(), budget)
+                .await
+        })
+    }
+    fn generate<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Generation, Error>> {
+        Box::pin(async move {
+            let body = self.any_body(request)?;
+            let budget = self.budget();
+            let prediction = self
+                .submit_body(request.model(), body, request.sync_mode_requested(), budget)
+                .await?;
+            self.wait_within(&prediction, budget).await
+        })
+    }
+    fn wait<'a>(&'a self, prediction: &'a Prediction) -> BoxFuture<'a, Result<Generation, Error>> {
+        Box::pin(Client::wait(self, prediction))
+    }
+    fn status<'a>(
+        &'a self,
+        prediction: &'a Prediction,
+    ) -> BoxFuture<'a, Result<Prediction, Error>> {
+        Box::pin(Client::status(self, prediction))
+    }
+}
+
+/// A client for a provider chosen at run time: a `Client<P>` behind a trait
+/// object, with the same operations and guarantees. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AnyClient {
+    inner: Arc<dyn ErasedClient>,
+}
+
+impl AnyClient {
+    /// Erases a typed client.
+    pub fn new<P: Provider>(client: Client<P>) -> Self {
+        AnyClient {
+            inner: Arc::new(client),
+        }
+    }
+
+    /// The provider it calls.
+    pub fn provider(&self) -> &'static ProviderInfo {
+        self.inner.provider()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    /// The limit on one whole operation.
+    pub fn overall_timeout(&self) -> Duration {
+        self.inner.overall_timeout()
+    }
+
+    /// Progress events, as [`Client::subscribe`].
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.inner.subscribe()
+    }
+
+    /// A handle to an existing prediction, as [`Client::prediction`].
+    pub fn prediction(&self, id: impl Into<String>) -> Prediction {
+        self.inner.prediction(id.into())
+    }
+
+    /// Submits, as [`Client::submit`]; a request for another provider's
+    /// model is refused before anything is sent.
+    pub async fn submit(&self, request: &AnyRequest) -> Result<Prediction, Error> {
+        self.inner.submit(request).await
+    }
+
+    /// Submits and waits, as [`Client::generate`].
+    pub async fn generate(&self, request: &AnyRequest) -> Result<Generation, Error> {
+        self.inner.generate(request).await
+    }
+
+    /// Waits, as [`Client::wait`].
+    pub async fn wait(&self, prediction: &Prediction) -> Result<Generation, Error> {
+        self.inner.wait(prediction).await
+    }
+
+    /// Waits for the prediction with this id, as [`Client::resume`].
+    pub async fn resume(&self, id: impl Into<String>) -> Result<Generation, Error> {
+        let prediction = self.prediction(id);
+        self.inner.wait(&prediction).await
+    }
+
+    /// Checks once, as [`Client::status`].
+    pub async fn status(&self, prediction: &Prediction) -> Result<Prediction, Error> {
+        self.inner.status(prediction).await
+    }
+}
+
+/// Finds `provider/model` in a list of catalogs (the `imagegen` crate's
+/// `PROVIDERS`). The model id may itself contain `/`
+/// (`gptproto/openai/gpt-image-1/text-to-image`).
+pub fn find_model(
+    providers: &[&'static ProviderEntry],
+    qualified_id: &str,
+) -> Option<(&'static ProviderEntry, &'static ModelEntry)> {
+    let (provider, model) = qualified_id.split_once('/')?;
+    let entry = providers
+        .iter()
+        .copied()
+        .find(|p| p.info.name == provider)?;
+    Some((entry, entry.model(model)?))
+}

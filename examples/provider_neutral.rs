@@ -1,0 +1,2 @@
+//! Placeholder: the provider-neutral example is being written.
+fn main() {}

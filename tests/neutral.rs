@@ -1,0 +1,1 @@
+//! Placeholder: the provider-neutral tests are being written.

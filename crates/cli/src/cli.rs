@@ -1,0 +1,127 @@
+//! The command tree. `generate` and `batch` have one subcommand per model,
+//! named `provider/model`, with the model's parameters as flags, built from
+//! the generated catalogs at start-up.
+
+use clap::{Arg, ArgAction, Command};
+use imagegen::{ModelEntry, ProviderEntry};
+
+use crate::{batch, generate, params};
+
+const ABOUT: &str = "Generate images with hosted text-to-image models, with every documented \
+parameter checked before anything is sent.";
+
+const AFTER_HELP: &str = "Models are named provider/model, as `imagegen list` shows. \
+Try any model offline, with no account, against the built-in emulator:\n\n  \
+imagegen generate vibedream/z-image-turbo --prompt \"a lighthouse at dusk\" --sim --out out\n\n\
+Exit status: 0 on success; 2 on invalid arguments or parameter values (nothing sent); \
+1 on any other failure (the prediction id is printed once one exists).";
+
+pub fn command() -> Command {
+    Command::new("imagegen")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(ABOUT)
+        .after_help(AFTER_HELP)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(Command::new("list").about("List every provider/model with its summary"))
+        .subcommand(
+            Command::new("describe")
+                .about("Show a model's parameter table: type, allowed values, default, description")
+                .arg(
+                    Arg::new("model")
+                        .value_name("PROVIDER/MODEL")
+                        .required(true)
+                        .help("The model, e.g. vibedream/z-image-turbo (see `imagegen list`)"),
+                ),
+        )
+        .subcommand(per_model(
+            Command::new("generate")
+                .about("Generate images with one model and save them")
+                .long_about(
+                    "Generate images with one model and save them. Every documented parameter \
+                     is a flag named after it (--output-format, --enable-sync-mode true); values \
+                     are spelled as in the provider's docs and checked before anything is sent; \
+                     a parameter not given is not sent. See `imagegen generate <MODEL> --help`.",
+                ),
+            generate::model_command,
+        ))
+        .subcommand(per_model(
+            Command::new("batch")
+                .about("Generate one prediction per line of a prompts file, resumably")
+                .long_about(
+                    "Generate one prediction per line of a prompts file (plain text: one prompt \
+                     a line; JSONL: an object with a prompt and any parameters per line), with \
+                     bounded concurrency and a client-side rate limit. A manifest in the output \
+                     directory records every line as it goes: running the same command again \
+                     after a crash or Ctrl-C resubmits nothing already submitted.",
+                ),
+            batch::model_command,
+        ))
+        .subcommand(
+            Command::new("sim")
+                .about("Run the provider emulator in the foreground and print how to point clients at it")
+                .arg(
+                    Arg::new("port")
+                        .long("port")
+                        .value_name("N")
+                        .value_parser(clap::value_parser!(u16))
+                        .default_value("0")
+                        .help("Port of the API listener (0: any free port)"),
+                ),
+        )
+}
+
+/// `parent` with one subcommand per model, each built by `model_command`.
+fn per_model(
+    parent: Command,
+    model_command: fn(&'static ProviderEntry, &'static ModelEntry) -> Command,
+) -> Command {
+    imagegen::models().fold(
+        parent
+            .subcommand_required(true)
+            .arg_required_else_help(true)
+            .subcommand_value_name("PROVIDER/MODEL")
+            .subcommand_help_heading("Models"),
+        |parent, (provider, model)| parent.subcommand(model_command(provider, model)),
+    )
+}
+
+/// What `generate` and `batch` share: the model's flags and how to reach the API.
+pub fn model_base(model: &'static ModelEntry, required: bool) -> Command {
+    Command::new(model.qualified_id())
+        .about(model.info.summary)
+        .args(params::flags(model.info, required))
+        .arg(
+            Arg::new("@base-url")
+                .long("base-url")
+                .value_name("URL")
+                .help("Send to this base URL instead of the provider's (or its <PROVIDER>_BASE_URL variable)"),
+        )
+        .arg(
+            Arg::new("@timeout")
+                .long("timeout")
+                .value_name("SECS")
+                .value_parser(parse_seconds)
+                .help("Give up waiting for a prediction after this many seconds (default 600)"),
+        )
+        .arg(
+            Arg::new("@sim")
+                .long("sim")
+                .action(ArgAction::SetTrue)
+                .conflicts_with("@base-url")
+                .help("Start the emulator in-process and send to it: no account, no network"),
+        )
+}
+
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if seconds.is_finite() && seconds > 0.0 && seconds <= 7.0 * 24.0 * 3600.0 {
+        Ok(std::time::Duration::from_secs_f64(seconds))
+    } else {
+        Err(format!(
+            "`{text}`: give a number of seconds above 0 and at most a week"
+        ))
+    }
+}

@@ -1,0 +1,60 @@
+//! A client for the chosen provider, from the flags every model command has:
+//! `--sim` (an in-process emulator), `--base-url`, `--timeout`; the key from
+//! the provider's documented environment variable.
+
+use std::time::Duration;
+
+use clap::ArgMatches;
+use imagegen::runtime::ClientBuilder;
+use imagegen::{AnyClient, AnyProvider, ProviderEntry};
+use imagegen_runtime::Error;
+use imagegen_sim::{Sim, SimConfig};
+
+use crate::failure::Failure;
+
+/// A client, and the emulator it talks to when `--sim` was given (kept alive
+/// as long as the client is used).
+#[derive(Debug)]
+pub struct Connection {
+    pub client: AnyClient,
+    pub sim: Option<Sim>,
+}
+
+impl Connection {
+    /// Stops the in-process emulator, if any.
+    pub async fn close(self) {
+        if let Some(sim) = self.sim {
+            sim.shutdown().await;
+        }
+    }
+}
+
+/// Connects to `provider` as the flags say. Nothing is sent.
+pub async fn connect(
+    provider: &ProviderEntry,
+    matches: &ArgMatches,
+) -> Result<Connection, Failure> {
+    let mut builder: ClientBuilder<AnyProvider> = ClientBuilder::new();
+    if let Some(timeout) = matches.get_one::<Duration>("@timeout") {
+        builder = builder.overall_timeout(*timeout);
+    }
+    let mut sim = None;
+    if matches.get_flag("@sim") {
+        let started = Sim::start(SimConfig::new())
+            .await
+            .map_err(|error| Failure::other(format!("cannot start the emulator: {error}")))?;
+        builder = builder
+            .base_url(started.base_url(provider.info.name))
+            .api_key(started.api_key().to_owned());
+        sim = Some(started);
+    } else if let Some(url) = matches.get_one::<String>("@base-url") {
+        builder = builder.base_url(url.clone());
+    }
+    match provider.connect(builder) {
+        Ok(client) => Ok(Connection { client, sim }),
+        Err(Error::InvalidConfig { reason }) => {
+            Err(Failure::usage(format!("{reason}; nothing was sent")))
+        }
+        Err(error) => Err(Failure::from_error(&error, |_| String::new())),
+    }
+}

@@ -1,0 +1,13 @@
+//! `imagegen generate` (being written).
+use clap::{ArgMatches, Command};
+use imagegen::{ModelEntry, ProviderEntry};
+
+use crate::failure::Failure;
+
+pub fn model_command(_: &'static ProviderEntry, model: &'static ModelEntry) -> Command {
+    crate::cli::model_base(model, true)
+}
+
+pub async fn run(_: &ArgMatches) -> Result<(), Failure> {
+    Err(Failure::other("`generate` is not written yet"))
+}

@@ -1,0 +1,58 @@
+//! `imagegen`: every model of every provider from the command line, with each
+//! spec parameter as a flag; resumable batches; the emulator.
+//!
+//! The command tree is built at start-up from the generated catalogs
+//! (`imagegen::PROVIDERS`), so a model added to `specs/` gets its subcommand
+//! and flags with no code written here.
+
+mod batch;
+mod cli;
+mod connect;
+mod describe;
+mod failure;
+mod generate;
+mod list;
+mod params;
+mod progress;
+mod sim;
+
+use std::process::ExitCode;
+
+use failure::Failure;
+
+fn main() -> ExitCode {
+    let matches = match cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Help and version exit 0; usage errors 2, as the contract says.
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            return Failure::other(format!("cannot start the async runtime: {error}")).report();
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match matches.subcommand() {
+            Some(("list", _)) => list::run(),
+            Some(("describe", sub)) => describe::run(sub),
+            Some(("generate", sub)) => generate::run(sub).await,
+            Some(("batch", sub)) => batch::run(sub).await,
+            Some(("sim", sub)) => sim::run(sub).await,
+            // clap requires a subcommand, so this is not reached.
+            _ => Err(Failure::usage(
+                "a subcommand is required; see `imagegen --help`",
+            )),
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}

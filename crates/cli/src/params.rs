@@ -1,0 +1,107 @@
+//! A model's spec parameters as command-line flags, and the flags given back
+//! as [`Args`] for the model's own rules to check.
+//!
+//! Values are taken as text, exactly as the provider's docs spell them, and
+//! validated by the generated types (`FromArgs`), not by clap: so the errors
+//! and near-miss suggestions are the same as in Rust code, and a parameter not
+//! given is not sent.
+
+use std::collections::BTreeSet;
+
+use clap::{Arg, ArgMatches};
+use heck::ToKebabCase;
+use imagegen::args::Args;
+use imagegen::info::{ModelInfo, ParamInfo, ParamKind};
+
+/// Flags of the command line itself. A spec parameter spelled the same is
+/// given as `--param-<name>` instead, so neither shadows the other.
+pub const OWN_FLAGS: &[&str] = &[
+    "base-url",
+    "out",
+    "json",
+    "timeout",
+    "sim",
+    "resume",
+    "prompts",
+    "concurrency",
+    "rate",
+    "retry-failed",
+    "help",
+    "version",
+];
+
+/// The settable parameters of `model` with their flag names, in table order.
+pub fn flag_names(model: &ModelInfo) -> Vec<(&'static ParamInfo, String)> {
+    let mut used: BTreeSet<String> = OWN_FLAGS.iter().map(|f| (*f).to_owned()).collect();
+    let mut flags = Vec::new();
+    for param in model.parameters.iter().filter(|p| p.fixed.is_none()) {
+        let kebab = param.name.to_kebab_case();
+        let mut flag = kebab.clone();
+        let mut attempt = 1;
+        while used.contains(&flag) {
+            flag = if attempt == 1 {
+                format!("param-{kebab}")
+            } else {
+                format!("param-{kebab}-{attempt}")
+            };
+            attempt += 1;
+        }
+        used.insert(flag.clone());
+        flags.push((param, flag));
+    }
+    flags
+}
+
+/// One flag per settable parameter. `required` says whether the model's
+/// required parameters must be given on the command line (not in a batch,
+/// where lines supply them).
+pub fn flags(model: &ModelInfo, required: bool) -> Vec<Arg> {
+    flag_names(model)
+        .into_iter()
+        .map(|(param, flag)| {
+            Arg::new(param.name)
+                .long(flag)
+                .value_name(value_name(param))
+                .help(help(param))
+                .required(required && param.required)
+                .help_heading("Model parameters")
+        })
+        .collect()
+}
+
+fn value_name(param: &ParamInfo) -> &'static str {
+    match param.kind {
+        ParamKind::Boolean => "true|false",
+        ParamKind::Text => "TEXT",
+        ParamKind::Choice => "VALUE",
+        ParamKind::Integer => "INT",
+        ParamKind::Number => "NUMBER",
+        ParamKind::ImageUrl => "URL",
+        ParamKind::ImageSize => "SIZE",
+        _ => "VALUE",
+    }
+}
+
+/// The description, then what is allowed and the default, as the docs say.
+pub fn help(param: &ParamInfo) -> String {
+    let mut text = param.description.trim_end_matches('.').to_owned();
+    text.push_str(&format!(". Allowed: {}", param.allowed));
+    match param.default {
+        Some(default) => text.push_str(&format!(". Default: {default} (applied by the server)")),
+        None if param.required => text.push_str(". Required"),
+        None => {}
+    }
+    text.push('.');
+    text
+}
+
+/// The parameters given on the command line, by wire name.
+pub fn given(model: &ModelInfo, matches: &ArgMatches) -> Args {
+    let mut args = Args::new();
+    for param in model.parameters.iter().filter(|p| p.fixed.is_none()) {
+        if let Some(value) = matches.get_one::<String>(param.name) {
+            args.insert(param.name, value.clone());
+        }
+    }
+    args
+}

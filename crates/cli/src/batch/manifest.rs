@@ -1,0 +1,272 @@
+//! The batch manifest: `manifest.jsonl` in the output directory, one record
+//! per change of a line's state, appended as it happens, so that a re-run
+//! knows what was already paid for.
+//!
+//! A line is recorded as `submitting` *before* its request is sent and as
+//! `submitted` with the prediction id as soon as the server answers. A line
+//! left at `submitting` by a crash may or may not have reached the server,
+//! so it is never resubmitted silently: it counts as failed until
+//! `--retry-failed`. Records are single `write` calls of whole lines; a torn
+//! last line from a crash is ignored (its line falls back to its previous,
+//! safer state). The file is locked while a batch runs.
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+/// The manifest's file name inside `--out`.
+pub const FILE_NAME: &str = "manifest.jsonl";
+
+/// Where a line stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// About to be sent; the server may or may not have it.
+    Submitting,
+    /// The server accepted it (`id` is set when the provider gives one).
+    Submitted,
+    /// Its outputs are saved (`outputs`).
+    Done,
+    /// It failed (`error`); retried only with `--retry-failed`.
+    Failed,
+}
+
+/// One saved output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedOutput {
+    /// Where it was saved.
+    pub path: PathBuf,
+    /// Where it was downloaded from; absent for base64 outputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// One record: a line's state from now on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// The line of the prompts file (1-based).
+    pub line: usize,
+    /// `provider/model`.
+    pub model: String,
+    /// Its new state.
+    pub status: Status,
+    /// The prediction id, once known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Saved outputs (`done`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<SavedOutput>,
+    /// What went wrong (`failed`, or a `submitted` line whose wait failed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The request body (`submitting`): a re-run with a changed file is
+    /// refused instead of being matched to the wrong predictions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<serde_json::Value>,
+    /// When, in milliseconds since the Unix epoch.
+    pub at_ms: u128,
+}
+
+impl Record {
+    /// A record of `status` for `line`, stamped now.
+    pub fn new(line: usize, model: &str, status: Status) -> Self {
+        Record {
+            line,
+            model: model.to_owned(),
+            status,
+            id: None,
+            outputs: Vec::new(),
+            error: None,
+            request: None,
+            at_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis()),
+        }
+    }
+}
+
+/// A line's state: its records folded in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineState {
+    pub model: String,
+    pub status: Status,
+    pub id: Option<String>,
+    pub outputs: Vec<SavedOutput>,
+    pub error: Option<String>,
+    pub request: Option<serde_json::Value>,
+}
+
+impl LineState {
+    fn apply(state: Option<LineState>, record: Record) -> LineState {
+        let previous = state.unwrap_or(LineState {
+            model: record.model.clone(),
+            status: record.status,
+            id: None,
+            outputs: Vec::new(),
+            error: None,
+            request: None,
+        });
+        LineState {
+            model: record.model,
+            status: record.status,
+            // An id, once known, is kept: it is what a resume needs.
+            id: record.id.or(previous.id),
+            outputs: record.outputs,
+            error: record.error,
+            request: record.request.or(previous.request),
+        }
+    }
+}
+
+/// The manifest of an output directory: what earlier runs recorded, and the
+/// locked file this run appends to.
+#[derive(Debug)]
+pub struct Manifest {
+    path: PathBuf,
+    file: Mutex<File>,
+    lines: BTreeMap<usize, LineState>,
+}
+
+impl Manifest {
+    /// Opens (or creates) the manifest in `dir` and reads what it holds.
+    pub fn open(dir: &Path) -> Result<Self, String> {
+        std::fs::create_dir_all(dir)
+            .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+        let path = dir.join(FILE_NAME);
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&path)
+            .map_err(|error| format!("cannot open {}: {error}", path.display()))?;
+        file.try_lock().map_err(|_| {
+            format!(
+                "{} is in use by another `imagegen batch`; wait for it or use another --out",
+                path.display()
+            )
+        })?;
+        let mut text = String::new();
+        file.read_to_string(&mut text)
+            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+        let lines = fold(&text).map_err(|problem| format!("{}: {problem}", path.display()))?;
+        if !text.is_empty() && !text.ends_with('\n') {
+            // Finish the torn line so the next record starts on its own.
+            file.seek(SeekFrom::End(0))
+                .and_then(|_| file.write_all(b"\n"))
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        }
+        Ok(Manifest {
+            path,
+            file: Mutex::new(file),
+            lines,
+        })
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What earlier runs recorded for `line`.
+    pub fn line(&self, line: usize) -> Option<&LineState> {
+        self.lines.get(&line)
+    }
+
+    /// Appends a record as one write of one whole line.
+    pub fn append(&self, record: &Record) -> Result<(), String> {
+        let mut text = serde_json::to_string(record)
+            .map_err(|error| format!("cannot write a manifest record: {error}"))?;
+        text.push('\n');
+        let mut file = self
+            .file
+            .lock()
+            .map_err(|_| "the manifest writer failed earlier".to_owned())?;
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.flush())
+            .map_err(|error| format!("cannot write {}: {error}", self.path.display()))
+    }
+}
+
+/// Folds the records of a manifest's text. A last line without its newline
+/// is a write torn by a crash and is ignored; any other unreadable line is an
+/// error, since guessing could resubmit something already paid for.
+fn fold(text: &str) -> Result<BTreeMap<usize, LineState>, String> {
+    let mut lines: BTreeMap<usize, LineState> = BTreeMap::new();
+    let complete = text.ends_with('\n');
+    let rows: Vec<&str> = text.split('\n').collect();
+    for (index, row) in rows.iter().enumerate() {
+        if row.trim().is_empty() {
+            continue;
+        }
+        let last = index + 1 == rows.len();
+        match serde_json::from_str::<Record>(row) {
+            Ok(record) => {
+                let state = lines.remove(&record.line);
+                lines.insert(record.line, LineState::apply(state, record));
+            }
+            Err(_) if last && !complete => {}
+            Err(error) => {
+                return Err(format!(
+                    "line {} is not a manifest record ({error}); fix or move the file",
+                    index + 1
+                ));
+            }
+        }
+    }
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(line: usize, status: Status, id: Option<&str>) -> String {
+        let mut record = Record::new(line, "vibedream/z-image-turbo", status);
+        record.id = id.map(str::to_owned);
+        serde_json::to_string(&record).unwrap()
+    }
+
+    #[test]
+    fn later_records_win_and_ids_are_kept() {
+        let text = [
+            record(1, Status::Submitting, None),
+            record(1, Status::Submitted, Some("p1")),
+            record(2, Status::Submitting, None),
+            record(1, Status::Failed, None),
+        ]
+        .join("\n")
+            + "\n";
+        let lines = fold(&text).unwrap();
+        assert_eq!(lines[&1].status, Status::Failed);
+        assert_eq!(lines[&1].id.as_deref(), Some("p1"));
+        assert_eq!(lines[&2].status, Status::Submitting);
+    }
+
+    #[test]
+    fn a_torn_last_line_is_ignored_but_a_corrupt_middle_is_not() {
+        let torn = record(1, Status::Submitting, None)
+            + "\n"
+            + &record(1, Status::Submitted, Some("p"))[..20];
+        let lines = fold(&torn).unwrap();
+        assert_eq!(lines[&1].status, Status::Submitting);
+        let corrupt = "{oops\n".to_owned() + &record(1, Status::Done, Some("p")) + "\n";
+        assert!(fold(&corrupt).unwrap_err().contains("line 1"));
+    }
+
+    #[test]
+    fn appends_survive_reopening_and_the_file_is_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = Manifest::open(dir.path()).unwrap();
+        let mut submitted = Record::new(3, "m", Status::Submitted);
+        submitted.id = Some("abc".into());
+        manifest.append(&submitted).unwrap();
+        assert!(Manifest::open(dir.path()).unwrap_err().contains("in use"));
+        drop(manifest);
+        let reopened = Manifest::open(dir.path()).unwrap();
+        assert_eq!(reopened.line(3).unwrap().id.as_deref(), Some("abc"));
+    }
+}

@@ -1,0 +1,117 @@
+//! What a batch shows: one progress bar with counts and ETA on a terminal's
+//! stderr (nothing when stderr is not a terminal), and the summary at the end.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::job::Outcome;
+
+/// Counts of a batch's lines.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    pub done: usize,
+    /// Done in an earlier run, not touched.
+    pub skipped: usize,
+    /// Failed in an earlier run, not retried (no `--retry-failed`).
+    pub skipped_failed: Vec<(usize, String)>,
+    pub failed: Vec<(usize, String)>,
+    pub unfinished: Vec<(usize, String)>,
+    pub not_started: usize,
+}
+
+impl Tally {
+    pub fn record(&mut self, line: usize, outcome: Outcome) {
+        match outcome {
+            Outcome::Done => self.done += 1,
+            Outcome::Failed { message, .. } => self.failed.push((line, message)),
+            Outcome::Unfinished(message) => self.unfinished.push((line, message)),
+            Outcome::NotStarted => self.not_started += 1,
+        }
+    }
+
+    /// Whether every line ended with its outputs saved.
+    pub fn all_done(&self) -> bool {
+        self.failed.is_empty()
+            && self.skipped_failed.is_empty()
+            && self.unfinished.is_empty()
+            && self.not_started == 0
+    }
+
+    /// The summary printed at the end.
+    pub fn summary(&self, model: &str, lines: usize, elapsed: Duration, manifest: &str) -> String {
+        let mut text = format!(
+            "{model}: {lines} lines: {} done now, {} skipped (done before), {} failed, {} unfinished, {} not started, in {:.1}s\nmanifest: {manifest}",
+            self.done,
+            self.skipped,
+            self.failed.len() + self.skipped_failed.len(),
+            self.unfinished.len(),
+            self.not_started,
+            elapsed.as_secs_f64(),
+        );
+        let mut failed: Vec<&(usize, String)> =
+            self.failed.iter().chain(&self.skipped_failed).collect();
+        failed.sort();
+        if !failed.is_empty() {
+            text.push_str("\nfailed (run again with --retry-failed to submit them again):");
+            for (line, message) in failed {
+                text.push_str(&format!("\n  line {line}: {message}"));
+            }
+        }
+        if !self.unfinished.is_empty() || self.not_started > 0 {
+            text.push_str(
+                "\nrun the same command again to resume unfinished lines by id and submit the rest:",
+            );
+            let mut unfinished = self.unfinished.clone();
+            unfinished.sort();
+            for (line, message) in unfinished {
+                text.push_str(&format!("\n  line {line}: {message}"));
+            }
+        }
+        text
+    }
+}
+
+/// The progress bar, drawn only when stderr is a terminal.
+#[derive(Debug)]
+pub struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    /// A bar over `lines`, `already` of them done before this run.
+    pub fn new(lines: usize, already: usize) -> Self {
+        if !std::io::stderr().is_terminal() {
+            return Progress { bar: None };
+        }
+        let bar = ProgressBar::new(lines as u64);
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} done · {msg} · ETA {eta}",
+        ) {
+            bar.set_style(style);
+        }
+        bar.set_position(already as u64);
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress { bar: Some(bar) }
+    }
+
+    /// Shows the counts after a line ends.
+    pub fn update(&self, tally: &Tally, in_flight: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_position((tally.done + tally.skipped) as u64);
+            bar.set_message(format!(
+                "{in_flight} in flight, {} failed, {} unfinished",
+                tally.failed.len() + tally.skipped_failed.len(),
+                tally.unfinished.len()
+            ));
+        }
+    }
+
+    /// Removes the bar before the summary is printed.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

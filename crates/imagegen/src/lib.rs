@@ -28,6 +28,7 @@ pub use imagegen_runtime::dynamic::{
     AnyClient, AnyProvider, AnyRequest, ModelEntry, ProviderEntry,
 };
 pub use imagegen_runtime::{Error, Generation, ParamError, args, info};
+pub use imagegen_runtime::neutral;
 pub use providers::*;
 
 /// The runtime every provider crate is built on.

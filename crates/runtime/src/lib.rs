@@ -14,6 +14,7 @@
 pub mod args;
 pub mod dynamic;
 pub mod info;
+pub mod neutral;
 pub mod rules;
 pub mod schedule;
 pub mod traits;

@@ -80,6 +80,8 @@ fn per_model(
         parent
             .subcommand_required(true)
             .arg_required_else_help(true)
+            // `help` would be listed among the models; `--help` does its job.
+            .disable_help_subcommand(true)
             .subcommand_value_name("PROVIDER/MODEL")
             .subcommand_help_heading("Models"),
         |parent, (provider, model)| parent.subcommand(model_command(provider, model)),
@@ -95,7 +97,10 @@ pub fn model_base(model: &'static ModelEntry, required: bool) -> Command {
             Arg::new("@base-url")
                 .long("base-url")
                 .value_name("URL")
-                .help("Send to this base URL instead of the provider's (or its <PROVIDER>_BASE_URL variable)"),
+                .help(format!(
+                    "Send requests to this base URL instead of {} (or ${} when set)",
+                    model.info.provider.base_url, model.info.provider.base_url_env_var
+                )),
         )
         .arg(
             Arg::new("@timeout")
@@ -111,6 +116,21 @@ pub fn model_base(model: &'static ModelEntry, required: bool) -> Command {
                 .conflicts_with("@base-url")
                 .help("Start the emulator in-process and send to it: no account, no network"),
         )
+}
+
+/// For clap's "unrecognized subcommand" about a model (`generate vibedream/x`):
+/// where to find the model ids. clap itself suggests the closest one.
+pub fn unknown_model_hint(error: &clap::Error) -> Option<&'static str> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::InvalidSubcommand {
+        return None;
+    }
+    match error.get(ContextKind::InvalidSubcommand) {
+        Some(ContextValue::String(name)) if name.contains('/') => {
+            Some("Models are named provider/model: `imagegen list` shows every one.")
+        }
+        _ => None,
+    }
 }
 
 fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {

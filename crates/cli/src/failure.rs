@@ -56,7 +56,12 @@ impl Failure {
             Error::InvalidParameter(_) => USAGE,
             _ => FAILED,
         };
-        let mut message = error.to_string();
+        let mut message = match error {
+            // The runtime's text speaks to library users ("pass a key to the
+            // client builder"); the hint below says what to do here.
+            Error::MissingApiKey { env_var, .. } => format!("no API key: {env_var} is not set"),
+            _ => error.to_string(),
+        };
         let id = error.prediction_id();
         if let Some(id) = id
             && !message.contains(id)

@@ -1,13 +1,396 @@
-//! `imagegen generate` (being written).
-use clap::{ArgMatches, Command};
-use imagegen::{ModelEntry, ProviderEntry};
+//! `imagegen generate <provider>/<model>`: one prediction, saved to a
+//! directory.
+//!
+//! The flags are checked by the model's generated types before anything is
+//! sent (exit 2). Then submit, wait and save as separate steps, keeping the
+//! prediction id from the moment the server gives it: every failure after
+//! that names it and the `--resume` command that waits for it again, so a
+//! paid prediction is never lost and never paid twice.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::builder::NonEmptyStringValueParser;
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use imagegen::info::{ModelInfo, ParamKind};
+use imagegen::{AnyClient, AnyRequest, Generation, ModelEntry, ProviderEntry};
+use imagegen_runtime::Error;
+use serde_json::json;
+
+use crate::connect::connect;
 use crate::failure::Failure;
+use crate::list::unknown_model;
+use crate::params;
+use crate::progress::Progress;
 
+/// The model's subcommand: its parameters as flags (required ones only when
+/// not resuming), how to reach the API, and what to do with the images.
 pub fn model_command(_: &'static ProviderEntry, model: &'static ModelEntry) -> Command {
-    crate::cli::model_base(model, true)
+    crate::cli::model_base(model, false)
+        .after_help(format!(
+            "Prints where each image was saved, one path per line (or the --json object). \
+             Exit status: 0 on success; 2 on invalid flags or values (nothing sent); 1 on any \
+             other failure, with the prediction id and the --resume command that waits for it \
+             again.\n\nExample (offline, against the built-in emulator):\n  \
+             imagegen generate {} --prompt \"a lighthouse at dusk\"{} --sim --out out",
+            model.qualified_id(),
+            example_flags(model.info),
+        ))
+        .mut_args(|arg| resumable(model.info, arg))
+        .arg(
+            Arg::new("@out")
+                .long("out")
+                .value_name("DIR")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Save the images in this directory, created if missing (default: the current directory)"),
+        )
+        .arg(
+            Arg::new("@json")
+                .long("json")
+                .action(ArgAction::SetTrue)
+                .help(
+                    "Print one JSON object on stdout instead of the paths: provider, model, id, \
+                     status, outputs (path and source URL, null for base64 images), timings. \
+                     On failure stdout stays empty and the error goes to stderr",
+                ),
+        )
+        .arg(
+            Arg::new("@resume")
+                .long("resume")
+                .value_name("ID")
+                .value_parser(NonEmptyStringValueParser::new())
+                .help(
+                    "Wait for the prediction with this id, submitted earlier, and save its images \
+                     instead of submitting a new one (after a timeout or an interrupted run). \
+                     Model parameters are not given again",
+                ),
+        )
 }
 
-pub async fn run(_: &ArgMatches) -> Result<(), Failure> {
-    Err(Failure::other("`generate` is not written yet"))
+/// The other required flags of a model, with a sample value, for the
+/// example in its help (wavespeed's edit model needs `--image`).
+fn example_flags(model: &ModelInfo) -> String {
+    params::flag_names(model)
+        .into_iter()
+        .filter(|(param, _)| param.required && param.name != "prompt")
+        .map(|(param, flag)| {
+            let value = match (param.kind, param.default, param.choices.first()) {
+                (ParamKind::ImageUrl, _, _) => "https://example.com/photo.png",
+                (_, Some(default), _) => default,
+                (_, None, Some(choice)) => choice,
+                (_, None, None) => "VALUE",
+            };
+            format!(" --{flag} {}", shell_word(value))
+        })
+        .collect()
+}
+
+/// A parameter's flag is required unless `--resume` is given, and cannot
+/// be combined with it: a resumed prediction's parameters were sent already.
+fn resumable(model: &ModelInfo, arg: Arg) -> Arg {
+    match model.parameter(arg.get_id().as_str()) {
+        Some(param) if param.required => arg
+            .required(false)
+            .required_unless_present("@resume")
+            .conflicts_with("@resume"),
+        Some(_) => arg.conflicts_with("@resume"),
+        None => arg,
+    }
+}
+
+/// What the command line asked for besides the model's parameters.
+#[derive(Debug)]
+struct Options<'a> {
+    /// `provider/model`.
+    model: &'a str,
+    out: Option<&'a PathBuf>,
+    json: bool,
+    resume: Option<&'a str>,
+    base_url: Option<&'a str>,
+    sim: bool,
+}
+
+impl<'a> Options<'a> {
+    fn new(model: &'a str, matches: &'a ArgMatches) -> Self {
+        Options {
+            model,
+            out: matches.get_one::<PathBuf>("@out"),
+            json: matches.get_flag("@json"),
+            resume: matches.get_one::<String>("@resume").map(String::as_str),
+            base_url: matches.get_one::<String>("@base-url").map(String::as_str),
+            sim: matches.get_flag("@sim"),
+        }
+    }
+
+    fn out_dir(&self) -> &Path {
+        self.out.map_or(Path::new("."), PathBuf::as_path)
+    }
+
+    /// The command that waits for prediction `id` again, with the same
+    /// output directory and API.
+    fn resume_command(&self, id: &str) -> String {
+        let mut command = format!(
+            "imagegen generate {} --resume {}",
+            self.model,
+            shell_word(id)
+        );
+        if let Some(out) = self.out {
+            command.push_str(&format!(" --out {}", shell_word(&out.to_string_lossy())));
+        }
+        if let Some(url) = self.base_url {
+            command.push_str(&format!(" --base-url {}", shell_word(url)));
+        }
+        command
+    }
+
+    /// The failure for `error`, raised once prediction `known_id` (if any)
+    /// exists: it names the id and how to wait for it again.
+    fn failed(&self, error: &Error, known_id: Option<&str>) -> Failure {
+        if self.sim {
+            // The emulator `--sim` started stops with this process, and
+            // its predictions with it: there is nothing to resume.
+            let id = known_id
+                .filter(|id| error.prediction_id().is_none() && !error.to_string().contains(id))
+                .map(|id| format!(" (prediction {id})"))
+                .unwrap_or_default();
+            return Failure::other(format!(
+                "{error}{id}\n(the emulator started by --sim stopped with this command, so its predictions cannot be resumed)"
+            ));
+        }
+        let mut failure = Failure::from_error(error, |id| self.resume_command(id));
+        // Every error after submission should carry the id; if one does
+        // not, the id is still not lost.
+        if let Some(id) = known_id
+            && error.prediction_id().is_none()
+            && !failure.message.contains(id)
+        {
+            failure.message.push_str(&format!(
+                "\nprediction {id} may still finish; wait for it with\n  {}",
+                self.resume_command(id)
+            ));
+        }
+        failure
+    }
+}
+
+/// Runs `imagegen generate <model> ...`.
+pub async fn run(matches: &ArgMatches) -> Result<(), Failure> {
+    let Some((name, matches)) = matches.subcommand() else {
+        return Err(Failure::usage(
+            "name a model: imagegen generate <PROVIDER/MODEL> --prompt TEXT; see `imagegen list`",
+        ));
+    };
+    let (provider, model) = imagegen::find_model(name).ok_or_else(|| unknown_model(name))?;
+    let options = Options::new(name, matches);
+    // Checked before anything is sent: a bad value costs nothing.
+    let request = match options.resume {
+        Some(_) if provider.info.result.is_none() => {
+            return Err(Failure::usage(format!(
+                "{} answers with the images at once: its predictions cannot be resumed; nothing was sent",
+                provider.info.display_name
+            )));
+        }
+        Some(_) => None,
+        None => Some(
+            model
+                .parse(params::given(model.info, matches))
+                .map_err(|errors| Failure::invalid_parameters(name, &errors))?,
+        ),
+    };
+    let connection = connect(provider, matches).await?;
+    let outcome = produce(&connection.client, model.info, request.as_ref(), &options).await;
+    connection.close().await;
+    let (generation, paths) = outcome?;
+    print(&generation, &paths, model.info, options.json)
+}
+
+/// Submits (or takes the prediction to resume), waits and saves, with a
+/// spinner on a terminal's stderr.
+async fn produce(
+    client: &AnyClient,
+    model: &'static ModelInfo,
+    request: Option<&AnyRequest>,
+    options: &Options<'_>,
+) -> Result<(Generation, Vec<PathBuf>), Failure> {
+    let out = options.out_dir();
+    std::fs::create_dir_all(out).map_err(|error| {
+        Failure::other(format!(
+            "cannot create the output directory {}: {error}; nothing was sent",
+            out.display()
+        ))
+    })?;
+    let progress = Progress::start(
+        options.model,
+        if request.is_some() {
+            "submitting"
+        } else {
+            "resuming"
+        },
+        model.estimated_time,
+        client.subscribe(),
+    );
+    let outcome = async {
+        let prediction = match (request, options.resume) {
+            (Some(request), _) => client
+                .submit(request)
+                .await
+                .map_err(|error| options.failed(&error, None))?,
+            (None, Some(id)) => client.prediction(id),
+            (None, None) => return Err(Failure::other("nothing to submit or resume")),
+        };
+        let id = prediction.id();
+        let finished = async {
+            let generation = client
+                .wait(&prediction)
+                .await
+                .map_err(|error| options.failed(&error, id))?;
+            let paths = generation
+                .save_all(out)
+                .await
+                .map_err(|error| options.failed(&error, id))?;
+            Ok((generation, paths))
+        };
+        tokio::select! {
+            finished = finished => finished,
+            () = interrupted() => Err(match id {
+                Some(id) => Failure::other(format!(
+                    "interrupted; prediction {id} may still finish: wait for it with\n  {}",
+                    options.resume_command(id)
+                )),
+                None => Failure::other("interrupted"),
+            }),
+        }
+    }
+    .await;
+    progress.finish();
+    outcome
+}
+
+/// Resolves on Ctrl-C; never, if Ctrl-C cannot be watched (the default
+/// handler then ends the process as usual).
+async fn interrupted() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// The saved paths one per line, or the `--json` object: all on stdout.
+fn print(
+    generation: &Generation,
+    paths: &[PathBuf],
+    model: &ModelInfo,
+    as_json: bool,
+) -> Result<(), Failure> {
+    let text = if as_json {
+        let mut object = summary(generation, paths, model).to_string();
+        object.push('\n');
+        object
+    } else {
+        paths
+            .iter()
+            .map(|path| format!("{}\n", path.display()))
+            .collect()
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|error| {
+            Failure::other(format!(
+                "the images were saved, but stdout cannot be written: {error}"
+            ))
+        })
+}
+
+/// The `--json` object: what was made, where it is, how long it took.
+fn summary(generation: &Generation, paths: &[PathBuf], model: &ModelInfo) -> serde_json::Value {
+    let outputs: Vec<serde_json::Value> = paths
+        .iter()
+        .zip(generation.outputs())
+        .map(|(path, output)| {
+            json!({
+                "path": path.to_string_lossy(),
+                "url": output.url(),
+            })
+        })
+        .collect();
+    let timings = generation.timings();
+    json!({
+        "provider": model.provider.name,
+        "model": model.id,
+        "id": generation.id(),
+        "status": generation.prediction().status(),
+        "outputs": outputs,
+        "timings": {
+            "elapsed_ms": u64::try_from(timings.elapsed.as_millis()).unwrap_or(u64::MAX),
+            "polls": timings.polls,
+        },
+    })
+}
+
+/// `word` quoted for a POSIX shell when it needs to be, so a printed resume
+/// command can be pasted as it is.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use heck::ToKebabCase;
+
+    use super::*;
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        // Duplicate flags or ids, dangling `conflicts_with`, ...: clap checks.
+        crate::cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_spec_parameter_is_renamed_by_a_collision() {
+        // A parameter spelled like one of the CLI's own flags is given as
+        // `--param-<name>`; that works, but no current spec should need it.
+        for (_, model) in imagegen::models() {
+            let own: BTreeSet<&str> = params::OWN_FLAGS.iter().copied().collect();
+            for (param, flag) in params::flag_names(model.info) {
+                assert_eq!(
+                    flag,
+                    param.name.to_kebab_case(),
+                    "{}: `{}` collides with a flag of the CLI",
+                    model.qualified_id(),
+                    param.name
+                );
+                assert!(!own.contains(flag.as_str()));
+            }
+        }
+    }
+
+    #[test]
+    fn resume_commands_can_be_pasted() {
+        let out = PathBuf::from("my images");
+        let options = Options {
+            model: "vibedream/z-image-turbo",
+            out: Some(&out),
+            json: false,
+            resume: None,
+            base_url: Some("http://127.0.0.1:9/vibedream"),
+            sim: false,
+        };
+        assert_eq!(
+            options.resume_command("abc-123"),
+            "imagegen generate vibedream/z-image-turbo --resume abc-123 \
+             --out 'my images' --base-url http://127.0.0.1:9/vibedream"
+        );
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+    }
 }

@@ -26,6 +26,9 @@ fn main() -> ExitCode {
         Err(error) => {
             // Help and version exit 0; usage errors 2, as the contract says.
             let _ = error.print();
+            if let Some(hint) = cli::unknown_model_hint(&error) {
+                eprintln!("{hint}");
+            }
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };

@@ -1,5 +1,63 @@
-//! `imagegen sim` (being written).
+//! `imagegen sim`: the provider emulator in the foreground until Ctrl-C,
+//! printing what `imagegen-sim` prints: each provider's base URL and the
+//! shell lines that point clients (this CLI included) at it.
+
+use std::io::Write;
+
+use clap::ArgMatches;
+use imagegen_sim::{Sim, SimConfig};
+
 use crate::failure::Failure;
-pub async fn run(_: &clap::ArgMatches) -> Result<(), Failure> {
-    Err(Failure::other("`sim` is not written yet"))
+
+/// Starts the emulator, prints how to reach it, serves until Ctrl-C.
+pub async fn run(matches: &ArgMatches) -> Result<(), Failure> {
+    let port = matches.get_one::<u16>("port").copied().unwrap_or(0);
+    let sim = Sim::start(SimConfig::new().api_port(port))
+        .await
+        .map_err(|error| Failure::other(format!("cannot start the emulator: {error}")))?;
+    // Flushed at once: whoever reads our stdout (a test, a script waiting
+    // for the URLs) must see it while we keep running.
+    let printed = {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(banner(&sim).as_bytes())
+            .and_then(|()| stdout.flush())
+    };
+    if let Err(error) = printed {
+        sim.shutdown().await;
+        return Err(Failure::other(format!("cannot write to stdout: {error}")));
+    }
+    let interrupted = tokio::signal::ctrl_c().await;
+    sim.shutdown().await;
+    interrupted
+        .map_err(|error| Failure::other(format!("cannot wait for Ctrl-C ({error}); stopped")))
+}
+
+/// The listeners, each provider's base URL, the `export` lines, an example
+/// and the control endpoints.
+fn banner(sim: &Sim) -> String {
+    let mut text = format!(
+        "imagegen sim: API on {}, assets on {}\n",
+        sim.api_url(),
+        sim.assets_url()
+    );
+    for provider in sim.providers() {
+        text.push_str(&format!(
+            "  {:<10} {}\n",
+            provider.name,
+            sim.base_url(&provider.name)
+        ));
+    }
+    text.push('\n');
+    for line in sim.env_lines() {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "\nWith those variables set, in another shell:\n  \
+         imagegen generate vibedream/z-image-turbo --prompt \"a lighthouse at dusk\" --out out\n\n\
+         Control: POST {0}/__sim/faults, GET {0}/__sim/log, POST {0}/__sim/reset. Ctrl-C stops.\n",
+        sim.api_url()
+    ));
+    text
 }

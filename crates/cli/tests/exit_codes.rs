@@ -1,0 +1,262 @@
+//! Exit codes and their messages, as the CLI contract says: 2 for invalid
+//! arguments or values with nothing sent (the emulator's log proves it), 1
+//! for any other failure with the prediction id once one exists and a
+//! `--resume` command that finishes it without a second submission; a
+//! missing key names its variable, and no key is ever printed.
+
+mod cli_support;
+
+use std::time::Duration;
+
+use imagegen_sim::{Fault, FaultRule, SimConfig};
+
+use cli_support::{Emulator, env_var, imagegen, text};
+
+#[test]
+fn an_invalid_value_exits_2_naming_it_and_sends_nothing() {
+    let emulator = Emulator::start();
+    let output = emulator
+        .generate(
+            "vibedream/z-image-turbo",
+            &[
+                "--prompt",
+                "a lighthouse",
+                "--size",
+                "1024x1024",
+                "--strength",
+                "0.65",
+            ],
+        )
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "{}", text(&output.stdout));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("nothing was sent"), "{stderr}");
+    // The parameter, the value, what is allowed, and the near miss.
+    assert!(stderr.contains("invalid `size`: `1024x1024`"), "{stderr}");
+    assert!(stderr.contains("allowed: one of 512*512"), "{stderr}");
+    assert!(stderr.contains("did you mean `1024*1024`?"), "{stderr}");
+    // Every problem at once.
+    assert!(stderr.contains("invalid `strength`: `0.65`"), "{stderr}");
+    assert_eq!(emulator.submissions(), 0, "nothing may be sent");
+}
+
+#[test]
+fn an_unknown_model_exits_2_with_the_closest_id() {
+    let emulator = Emulator::start();
+    let output = emulator
+        .generate("vibedream/z-image-turb", &["--prompt", "a lighthouse"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("vibedream/z-image-turb'"), "{stderr}");
+    assert!(stderr.contains("vibedream/z-image-turbo"), "{stderr}");
+    assert!(stderr.contains("imagegen list"), "{stderr}");
+    assert_eq!(emulator.submissions(), 0);
+
+    let output = imagegen()
+        .args(["describe", "vibedream/z-image-turb"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(
+            "unknown model `vibedream/z-image-turb`; did you mean `vibedream/z-image-turbo`?"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("imagegen list"), "{stderr}");
+}
+
+#[test]
+fn a_missing_required_flag_exits_2_and_sends_nothing() {
+    let emulator = Emulator::start();
+    // wavespeed's gpt-image-1 edits an image: `--image` is required.
+    let output = emulator
+        .generate("wavespeed/openai/gpt-image-1", &["--prompt", "add a hat"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("--image <URL>"), "{stderr}");
+    let output = emulator
+        .generate("vibedream/z-image-turbo", &[])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("--prompt <TEXT>"));
+    assert_eq!(emulator.submissions(), 0);
+}
+
+#[test]
+fn resume_takes_no_parameters_and_needs_a_resumable_api() {
+    let emulator = Emulator::start();
+    let output = emulator
+        .generate(
+            "vibedream/z-image-turbo",
+            &["--resume", "abc", "--prompt", "a lighthouse"],
+        )
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("--prompt"));
+    // aimlapi answers with the images: there is nothing to resume.
+    let output = emulator
+        .generate("aimlapi/openai/gpt-image-1", &["--resume", "abc"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("cannot be resumed"));
+    assert_eq!(emulator.submissions(), 0);
+    assert_eq!(emulator.sim.log().total_polls(), 0);
+}
+
+#[test]
+fn a_failure_after_submission_exits_1_with_the_prediction_id() {
+    let emulator = Emulator::start();
+    emulator.sim.inject(FaultRule::new(Fault::Moderation));
+    let out = tempfile::tempdir().expect("a temporary directory");
+    let output = emulator
+        .generate(
+            "vibedream/z-image-turbo",
+            &[
+                "--prompt",
+                "a lighthouse",
+                "--json",
+                "--out",
+                &out.path().to_string_lossy(),
+            ],
+        )
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    // `--json` and a failure: nothing on stdout, the message on stderr.
+    assert!(output.stdout.is_empty(), "{}", text(&output.stdout));
+    let log = emulator.sim.log();
+    let id = log.accepted()[0]
+        .prediction_id
+        .clone()
+        .expect("the prediction was created");
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains(&id), "{stderr}");
+    assert!(stderr.contains("content policy"), "{stderr}");
+}
+
+#[test]
+fn a_timeout_prints_the_resume_command_which_finishes_without_resubmitting() {
+    let emulator = Emulator::with(SimConfig::new().complete_after(Duration::from_millis(1_500)));
+    let out = tempfile::tempdir().expect("a temporary directory");
+    let out_flag = out.path().to_string_lossy().into_owned();
+    let model = "vibedream/z-image-turbo";
+    let output = emulator
+        .generate(
+            model,
+            &[
+                "--prompt",
+                "a lighthouse",
+                "--timeout",
+                "0.3",
+                "--out",
+                &out_flag,
+            ],
+        )
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(output.stdout.is_empty());
+    let id = emulator.sim.log().accepted()[0]
+        .prediction_id
+        .clone()
+        .expect("the prediction was created");
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains(&format!("prediction {id}")), "{stderr}");
+    // The command to paste, with the same output directory and API.
+    let base_url = emulator.sim.base_url("vibedream");
+    let expected = [
+        "imagegen",
+        "generate",
+        model,
+        "--resume",
+        &id,
+        "--out",
+        &out_flag,
+        "--base-url",
+        &base_url,
+    ];
+    let printed: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("imagegen generate"))
+        .unwrap_or_else(|| panic!("no resume command in {stderr}"))
+        .split_whitespace()
+        .collect();
+    assert_eq!(printed, expected);
+    assert_eq!(std::fs::read_dir(out.path()).expect("out").count(), 0);
+
+    let output = emulator
+        .imagegen("vibedream")
+        .args(&printed[1..])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let saved = text(&output.stdout);
+    assert_eq!(saved.lines().count(), 1, "{saved}");
+    assert!(
+        saved.contains(&id),
+        "files are named by prediction: {saved}"
+    );
+    cli_support::assert_image(std::path::Path::new(saved.trim()), Some((1024, 1024)));
+    assert_eq!(emulator.submissions(), 1, "resuming submits nothing");
+    assert!(emulator.sim.log().polls(&id) >= 1);
+}
+
+#[test]
+fn a_missing_key_names_its_variable() {
+    let emulator = Emulator::start();
+    let base_url = emulator.sim.base_url("vibedream");
+    let output = imagegen()
+        .args([
+            "generate",
+            "vibedream/z-image-turbo",
+            "--prompt",
+            "a lighthouse",
+        ])
+        .args(["--base-url", &base_url])
+        .output()
+        .expect("runs");
+    // Not an argument error: the command line was fine.
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains(env_var("vibedream")), "{stderr}");
+    assert!(stderr.contains("--sim"), "{stderr}");
+    assert_eq!(emulator.submissions(), 0);
+}
+
+#[test]
+fn a_wrong_key_is_refused_and_never_printed() {
+    let emulator = Emulator::start();
+    let secret = "wrong-secret-key-4217";
+    for json in [false, true] {
+        let mut command =
+            emulator.generate("vibedream/z-image-turbo", &["--prompt", "a lighthouse"]);
+        if json {
+            command.arg("--json");
+        }
+        let output = command
+            .env(env_var("vibedream"), secret)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(1));
+        let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+        assert!(stderr.contains("unauthorised"), "{stderr}");
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "{stdout}{stderr}"
+        );
+        assert!(!stderr.contains(emulator.sim.api_key()), "{stderr}");
+    }
+}

@@ -23,7 +23,7 @@ pub fn command() -> Command {
         .after_help(AFTER_HELP)
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .subcommand(Command::new("list").about("List every provider/model with its summary"))
+        .subcommand(Command::new("list").about("List every provider/model with its task and summary"))
         .subcommand(
             Command::new("describe")
                 .about("Show a model's parameter table: type, allowed values, default, description")
@@ -59,7 +59,7 @@ pub fn command() -> Command {
         ))
         .subcommand(
             Command::new("sim")
-                .about("Run the provider emulator in the foreground and print how to point clients at it")
+                .about("Run the provider emulator until Ctrl-C, printing its base URLs and the variables that point clients at it")
                 .arg(
                     Arg::new("port")
                         .long("port")

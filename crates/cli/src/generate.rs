@@ -219,16 +219,13 @@ async fn produce(
             out.display()
         ))
     })?;
-    let progress = Progress::start(
-        options.model,
-        if request.is_some() {
-            "submitting"
-        } else {
-            "resuming"
-        },
-        model.estimated_time,
-        client.subscribe(),
-    );
+    // A resumed prediction was submitted at an unknown time: its elapsed
+    // time cannot be held against the estimate.
+    let (status, estimate) = match request {
+        Some(_) => ("submitting", model.estimated_time),
+        None => ("resuming", None),
+    };
+    let progress = Progress::start(options.model, status, estimate, client.subscribe());
     let outcome = async {
         let prediction = match (request, options.resume) {
             (Some(request), _) => client
@@ -253,11 +250,11 @@ async fn produce(
         tokio::select! {
             finished = finished => finished,
             () = interrupted() => Err(match id {
-                Some(id) => Failure::other(format!(
+                Some(id) if !options.sim => Failure::other(format!(
                     "interrupted; prediction {id} may still finish: wait for it with\n  {}",
                     options.resume_command(id)
                 )),
-                None => Failure::other("interrupted"),
+                _ => Failure::other("interrupted"),
             }),
         }
     }

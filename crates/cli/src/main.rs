@@ -27,7 +27,8 @@ fn main() -> ExitCode {
             // Help and version exit 0; usage errors 2, as the contract says.
             let _ = error.print();
             if let Some(hint) = cli::unknown_model_hint(&error) {
-                eprintln!("{hint}");
+                // Like `print` above: a closed stderr is no reason to panic.
+                let _ = std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("{hint}\n"));
             }
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }

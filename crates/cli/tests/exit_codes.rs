@@ -8,7 +8,7 @@ mod cli_support;
 
 use std::time::Duration;
 
-use imagegen_sim::{Fault, FaultRule, SimConfig};
+use imagegen_sim::{Fault, FaultRule, SimConfig, Target};
 
 use cli_support::{Emulator, env_var, imagegen, text};
 
@@ -259,4 +259,99 @@ fn a_wrong_key_is_refused_and_never_printed() {
         );
         assert!(!stderr.contains(emulator.sim.api_key()), "{stderr}");
     }
+}
+
+/// The `imagegen generate ...` line a failure printed, as arguments.
+fn resume_args(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("imagegen generate"))
+        .unwrap_or_else(|| panic!("no resume command in {stderr}"))
+        .split_whitespace()
+        .skip(1)
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_failed_download_is_resumed_without_resubmitting() {
+    let emulator = Emulator::start();
+    emulator
+        .sim
+        .inject(FaultRule::new(Fault::ServerError { status: 404 }).on(Target::Download));
+    let out = tempfile::tempdir().expect("a temporary directory");
+    let output = emulator
+        .generate(
+            "vibedream/z-image-turbo",
+            &[
+                "--prompt",
+                "a lighthouse",
+                "--out",
+                &out.path().to_string_lossy(),
+            ],
+        )
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let id = emulator.sim.log().accepted()[0]
+        .prediction_id
+        .clone()
+        .expect("the prediction was created");
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains(&id), "{stderr}");
+    let args = resume_args(&stderr);
+    assert!(args.contains(&id), "{args:?}");
+
+    let output = emulator
+        .imagegen("vibedream")
+        .args(&args)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout).lines().count(), 1);
+    assert_eq!(emulator.submissions(), 1, "resuming submits nothing");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_waiting_prints_the_resume_command() {
+    let emulator = Emulator::with(SimConfig::new().complete_after(Duration::from_secs(30)));
+    let out = tempfile::tempdir().expect("a temporary directory");
+    let child = emulator
+        .generate_std(
+            "vibedream/z-image-turbo",
+            &[
+                "--prompt",
+                "a lighthouse",
+                "--out",
+                &out.path().to_string_lossy(),
+            ],
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    // Once the prediction has been polled, the command is waiting for it.
+    let polled = std::time::Instant::now();
+    let id = loop {
+        let log = emulator.sim.log();
+        if let Some(id) = log.accepted().first().and_then(|s| s.prediction_id.clone())
+            && log.polls(&id) >= 1
+        {
+            break id;
+        }
+        assert!(polled.elapsed() < Duration::from_secs(20), "never polled");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let signalled = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(signalled.success());
+    let output = child.wait_with_output().expect("it ends");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(resume_args(&stderr).contains(&id), "{stderr}");
 }

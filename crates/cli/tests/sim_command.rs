@@ -5,7 +5,7 @@
 mod cli_support;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -23,7 +23,7 @@ impl Drop for Running {
 
 #[test]
 fn sim_prints_its_urls_and_serves_until_stopped() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_imagegen"))
+    let mut child = cli_support::imagegen_std()
         .arg("sim")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -41,19 +41,27 @@ impl Emulator {
         Emulator { sim, runtime }
     }
 
-    /// `imagegen <args>` aimed at `provider` on this emulator: `--base-url`
-    /// is added by [`Emulator::generate`]; the key is in the provider's
-    /// documented variable.
+    /// `imagegen` with `provider`'s key in its documented variable.
     pub fn imagegen(&self, provider: &str) -> Command {
-        let mut command = imagegen();
-        command.env(env_var(provider), self.sim.api_key());
-        command
+        Command::from(self.imagegen_std(provider))
     }
 
     /// `imagegen generate <model> --base-url <emulator> <args>` with the key set.
     pub fn generate(&self, model: &str, args: &[&str]) -> Command {
+        Command::from(self.generate_std(model, args))
+    }
+
+    /// [`Emulator::imagegen`], as a process to spawn and signal.
+    pub fn imagegen_std(&self, provider: &str) -> std::process::Command {
+        let mut command = imagegen_std();
+        command.env(env_var(provider), self.sim.api_key());
+        command
+    }
+
+    /// [`Emulator::generate`], as a process to spawn and signal.
+    pub fn generate_std(&self, model: &str, args: &[&str]) -> std::process::Command {
         let provider = model.split('/').next().unwrap_or_default();
-        let mut command = self.imagegen(provider);
+        let mut command = self.imagegen_std(provider);
         command
             .args([
                 "generate",
@@ -72,15 +80,21 @@ impl Emulator {
 }
 
 /// The binary, with no provider's key or base URL inherited from the
-/// environment running the tests.
+/// environment running the tests, and a time limit.
 pub fn imagegen() -> Command {
-    let mut command = Command::cargo_bin("imagegen").expect("the imagegen binary is built");
+    let mut command = Command::from(imagegen_std());
+    command.timeout(Duration::from_secs(60));
+    command
+}
+
+/// [`imagegen`], as a process to spawn and signal.
+pub fn imagegen_std() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_imagegen"));
     for (provider, _) in imagegen::models() {
         command
             .env_remove(provider.info.auth.env_var)
             .env_remove(provider.info.base_url_env_var);
     }
-    command.timeout(Duration::from_secs(60));
     command
 }
 

@@ -27,8 +27,8 @@ mod providers;
 pub use imagegen_runtime::dynamic::{
     AnyClient, AnyProvider, AnyRequest, ModelEntry, ProviderEntry,
 };
-pub use imagegen_runtime::{Error, Generation, ParamError, args, info};
 pub use imagegen_runtime::neutral;
+pub use imagegen_runtime::{Error, Generation, ParamError, args, info};
 pub use providers::*;
 
 /// The runtime every provider crate is built on.

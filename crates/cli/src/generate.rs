@@ -15,6 +15,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use imagegen::info::{ModelInfo, ParamKind};
 use imagegen::{AnyClient, AnyRequest, Generation, ModelEntry, ProviderEntry};
 use imagegen_runtime::Error;
+use imagegen_sim::shell_word;
 use serde_json::json;
 
 use crate::connect::connect;
@@ -323,20 +324,6 @@ fn summary(generation: &Generation, paths: &[PathBuf], model: &ModelInfo) -> ser
             "polls": timings.polls,
         },
     })
-}
-
-/// `word` quoted for a POSIX shell when it needs to be, so a printed resume
-/// command can be pasted as it is.
-fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
 }
 
 #[cfg(test)]

@@ -18,17 +18,16 @@ pub(crate) fn cargo_toml(provider: &Provider, source: &str) -> String {
             model.display_name, model.id, model.feature
         ));
     }
+    let header = package_header(
+        source,
+        &provider.crate_name(),
+        &format!(
+            "Typed, validated requests and responses for {}'s image models, generated from imagegen specs.",
+            provider.display_name
+        ),
+    );
     format!(
-        r#"# {GENERATED_BY} from {source}. Do not edit.
-[package]
-name = "{crate_name}"
-description = "Typed, validated requests and responses for {display_name}'s image models, generated from imagegen specs."
-version.workspace = true
-edition.workspace = true
-rust-version.workspace = true
-license.workspace = true
-publish.workspace = true
-readme = "README.md"
+        r#"{header}readme = "README.md"
 
 [features]
 default = [{default}]
@@ -43,8 +42,23 @@ serde_json.workspace = true
 [lints]
 workspace = true
 "#,
-        crate_name = provider.crate_name(),
-        display_name = provider.display_name,
         default = features.join(", "),
+    )
+}
+
+/// The generated-file line and the `[package]` table every generated
+/// manifest starts with, its settings inherited from the workspace.
+pub(crate) fn package_header(source: &str, name: &str, description: &str) -> String {
+    format!(
+        r#"# {GENERATED_BY} from {source}. Do not edit.
+[package]
+name = "{name}"
+description = "{description}"
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+publish.workspace = true
+"#
     )
 }

@@ -7,8 +7,9 @@ use imagegen_spec::ir::Provider;
 use quote::quote;
 
 use crate::docs;
+use crate::manifest::package_header;
 use crate::names::ident;
-use crate::render::{GENERATED_BY, RenderError, rust_file};
+use crate::render::{RenderError, rust_file};
 use crate::{GeneratedFile, PROVIDERS_DIR};
 
 /// Where the umbrella crate lives.
@@ -37,25 +38,16 @@ fn cargo_toml(providers: &[Provider]) -> String {
             provider.name
         ));
     }
+    let header = package_header(
+        "specs",
+        "imagegen",
+        "Every imagegen provider crate, a catalog of their models by name, and the provider-neutral request.",
+    );
     format!(
-        r#"# {GENERATED_BY} from specs. Do not edit.
-[package]
-name = "imagegen"
-description = "Every imagegen provider crate, a catalog of their models by name, and the provider-neutral request."
-version.workspace = true
-edition.workspace = true
-rust-version.workspace = true
-license.workspace = true
-publish.workspace = true
-
+        r#"{header}
 [dependencies]
 imagegen-runtime.workspace = true
 {dependencies}
-[dev-dependencies]
-imagegen-sim.workspace = true
-tokio.workspace = true
-tempfile.workspace = true
-
 [lints]
 workspace = true
 "#

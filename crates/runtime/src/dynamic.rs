@@ -18,7 +18,7 @@ use futures_util::future::BoxFuture;
 use tokio::sync::broadcast;
 
 use crate::args::{ArgErrors, Args, FromArgs};
-use crate::client::{Client, ClientBuilder, Generation};
+use crate::client::{Body, Client, ClientBuilder, Generation};
 use crate::error::Error;
 use crate::events::Event;
 use crate::info::{ModelInfo, ProviderInfo};
@@ -88,10 +88,7 @@ impl ProviderEntry {
 }
 
 fn connect<P: Provider>(builder: ClientBuilder<AnyProvider>) -> Result<AnyClient, Error> {
-    let client: Client<P> = builder.retype().build()?;
-    Ok(AnyClient {
-        inner: Arc::new(client),
-    })
+    builder.retype::<P>().build().map(AnyClient::new)
 }
 
 /// A model in a generated crate's catalog: its table, and how to parse
@@ -124,7 +121,7 @@ impl ModelEntry {
 
     /// `provider/model`, as the command line spells it.
     pub fn qualified_id(&self) -> String {
-        format!("{}/{}", self.info.provider.name, self.info.id)
+        self.info.qualified_id()
     }
 
     /// Builds a request from parameters given as text, with the same rules
@@ -144,6 +141,7 @@ fn parse<R: ModelRequest + FromArgs + Clone + fmt::Debug + 'static>(
 trait ErasedRequest: Send + Sync + fmt::Debug {
     fn model(&self) -> &'static ModelInfo;
     fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
+    fn body(&self) -> Result<Body, Error>;
     fn sync_mode_requested(&self) -> bool;
     fn base64_output_requested(&self) -> bool;
     fn clone_box(&self) -> Box<dyn ErasedRequest>;
@@ -156,6 +154,9 @@ impl<R: ModelRequest + Clone + fmt::Debug + 'static> ErasedRequest for R {
     }
     fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
         serde_json::to_value(self)
+    }
+    fn body(&self) -> Result<Body, Error> {
+        Body::of(self)
     }
     fn sync_mode_requested(&self) -> bool {
         ModelRequest::sync_mode_requested(self)
@@ -230,22 +231,18 @@ trait ErasedClient: Send + Sync + fmt::Debug {
 
 impl<P: Provider> Client<P> {
     /// The body of an [`AnyRequest`], once it is known to be for this provider.
-    fn any_body(&self, request: &AnyRequest) -> Result<Vec<u8>, Error> {
+    fn any_body(&self, request: &AnyRequest) -> Result<Body, Error> {
         let model = request.model();
         if model.provider.name != P::INFO.name {
             return Err(Error::InvalidConfig {
                 reason: format!(
-                    "the request is for {}/{}, and this client is for {}",
-                    model.provider.name,
-                    model.id,
+                    "the request is for {}, and this client is for {}",
+                    model.qualified_id(),
                     P::INFO.name
                 ),
             });
         }
-        let body = request.to_json().map_err(|error| Error::InvalidConfig {
-            reason: format!("the request cannot be written as JSON: {error}"),
-        })?;
-        Ok(body.to_string().into_bytes())
+        request.0.body()
     }
 }
 
@@ -266,22 +263,10 @@ impl<P: Provider> ErasedClient for Client<P> {
         Client::prediction(self, id)
     }
     fn submit<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Prediction, Error>> {
-        Box::pin(async move {
-            let body = self.any_body(request)?;
-            let budget = self.budget();
-            self.submit_body(request.model(), body, request.sync_mode_requested(), budget)
-                .await
-        })
+        Box::pin(async move { self.submit_body(self.any_body(request)?).await })
     }
     fn generate<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Generation, Error>> {
-        Box::pin(async move {
-            let body = self.any_body(request)?;
-            let budget = self.budget();
-            let prediction = self
-                .submit_body(request.model(), body, request.sync_mode_requested(), budget)
-                .await?;
-            self.wait_within(&prediction, budget).await
-        })
+        Box::pin(async move { self.generate_body(self.any_body(request)?).await })
     }
     fn wait<'a>(&'a self, prediction: &'a Prediction) -> BoxFuture<'a, Result<Generation, Error>> {
         Box::pin(Client::wait(self, prediction))

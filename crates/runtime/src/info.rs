@@ -300,6 +300,20 @@ pub struct ModelInfo {
 }
 
 impl ModelInfo {
+    /// The parameter that stands for `meaning` in the provider-neutral
+    /// request (the spec's `means:`), if the model has one.
+    pub fn parameter_meaning(&self, meaning: Meaning) -> Option<&'static ParamInfo> {
+        self.parameters
+            .iter()
+            .find(|param| param.meaning == Some(meaning))
+    }
+
+    /// `provider/model`, as the command line and messages spell it
+    /// (`vibedream/z-image-turbo`).
+    pub fn qualified_id(&self) -> String {
+        format!("{}/{}", self.provider.name, self.id)
+    }
+
     /// The parameter with this wire name.
     pub fn parameter(&self, name: &str) -> Option<&'static ParamInfo> {
         self.parameters.iter().find(|param| param.name == name)

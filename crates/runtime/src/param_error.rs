@@ -89,16 +89,50 @@ impl ParamError {
     }
 }
 
+/// A value quoted in a message: its first [`MAX_QUOTED_CHARS`] characters
+/// (with `…`) and, when cut, its length, so the caller places the quotes.
+pub(crate) struct Excerpt<'a> {
+    /// What to show.
+    pub(crate) shown: std::borrow::Cow<'a, str>,
+    /// The full length in characters, when `shown` is cut.
+    pub(crate) cut_from: Option<usize>,
+}
+
+impl<'a> Excerpt<'a> {
+    pub(crate) fn of(value: &'a str) -> Self {
+        let total = value.chars().count();
+        if total > MAX_QUOTED_CHARS {
+            let mut shown: String = value.chars().take(MAX_QUOTED_CHARS).collect();
+            shown.push('…');
+            Excerpt {
+                shown: shown.into(),
+                cut_from: Some(total),
+            }
+        } else {
+            Excerpt {
+                shown: value.into(),
+                cut_from: None,
+            }
+        }
+    }
+
+    /// ` (N characters)` when cut, nothing otherwise.
+    pub(crate) fn length_note(&self) -> String {
+        self.cut_from
+            .map_or_else(String::new, |total| format!(" ({total} characters)"))
+    }
+}
+
 impl core::fmt::Display for ParamError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "invalid `{}`: `", self.parameter)?;
-        let total_chars = self.value.chars().count();
-        if total_chars > MAX_QUOTED_CHARS {
-            let excerpt: String = self.value.chars().take(MAX_QUOTED_CHARS).collect();
-            write!(f, "{excerpt}…` ({total_chars} characters)")?;
-        } else {
-            write!(f, "{}`", self.value)?;
-        }
+        let excerpt = Excerpt::of(&self.value);
+        write!(
+            f,
+            "invalid `{}`: `{}`{}",
+            self.parameter,
+            excerpt.shown,
+            excerpt.length_note()
+        )?;
         write!(f, " {}; allowed: {}", self.violation, self.allowed)?;
         if let Some(suggestion) = self.suggestion {
             write!(f, "; did you mean `{suggestion}`?")?;

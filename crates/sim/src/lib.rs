@@ -66,4 +66,4 @@ pub use faults::{
     Fault, FaultRule, RetryAfter, SLOW_BODY_CHUNKS, SYNC_TIMEOUT_WAIT, Scope, Target,
 };
 pub use log::{CredentialLeak, Download, FiredFault, SimLog, Submission, SubmitOutcome};
-pub use sim::Sim;
+pub use sim::{Sim, shell_word};

@@ -187,8 +187,10 @@ fn local_addr(
     })
 }
 
-/// `word` quoted for a POSIX shell when it needs to be.
-fn shell_word(word: &str) -> String {
+/// `word` quoted for a POSIX shell when it needs to be, so a printed
+/// command or `export` line can be pasted as it is. Public for the
+/// `imagegen` command line, which prints commands the same way.
+pub fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()
         && word
             .chars()

@@ -877,3 +877,68 @@ fn two_models_cannot_share_a_module() {
     );
     fs::remove_dir_all(&specs).unwrap();
 }
+
+#[test]
+fn meanings_must_fit_the_type() {
+    let seed_on_a_number = edit(
+        MODEL,
+        "    type: number\n    default: 0.6\n",
+        "    type: number\n    means: seed\n    default: 0.6\n",
+    );
+    model_error(
+        &seed_on_a_number,
+        "means: seed",
+        "seed",
+        "`means: seed` needs a parameter of type `integer`, not `number`",
+    );
+    let format_on_an_integer = edit(
+        MODEL,
+        "    type: integer\n",
+        "    type: integer\n    means: output_format\n",
+    );
+    model_error(
+        &format_on_an_integer,
+        "means: output_format",
+        "output_format",
+        "`means: output_format` needs a parameter of type `string` with `enum`, not `integer`",
+    );
+}
+
+#[test]
+fn a_second_parameter_with_the_same_meaning_names_the_first() {
+    let yaml = edit(
+        MODEL,
+        "  - name: prompt\n    type: string\n",
+        "  - name: prompt\n    type: string\n    means: prompt\n",
+    )
+    .replace(
+        "  - name: format\n    type: string\n    default: png\n    enum: [png, jpeg]\n",
+        "  - name: format\n    type: string\n    default: png\n    enum: [png, jpeg]\n    means: output_format\n",
+    );
+    let yaml = yaml.replace(
+        "  - name: size\n    type: image_size\n",
+        "  - name: size\n    type: image_size\n    means: size\n",
+    );
+    let with_second_prompt = yaml.replace(
+        "parameters:\n",
+        "parameters:\n  - name: text\n    type: string\n    means: prompt\n    description: Also what to paint.\n",
+    );
+    let file = "acme/painter.yaml";
+    let error = parse_model(Path::new(file), &with_second_prompt, &base_provider()).unwrap_err();
+    assert_diagnostic(
+        error,
+        &nth_position(file, &with_second_prompt, "means: prompt", 1, "prompt"),
+        "`means: prompt` is already given to parameters[0]",
+    );
+}
+
+#[test]
+fn provider_names_the_umbrella_crate_exports_are_taken() {
+    let yaml = edit(PROVIDER, "name: acme\n", "name: runtime\n");
+    provider_error(
+        &yaml,
+        "name: runtime",
+        "runtime",
+        "`runtime` is taken: the `imagegen` crate exports each provider under its name",
+    );
+}

@@ -85,14 +85,12 @@ pub fn read_jobs(path: &Path, model: &ModelEntry, defaults: &Args) -> Result<Vec
 /// the prompt.
 fn prompt_parameter(model: &ModelInfo) -> Result<&'static str, String> {
     model
-        .parameters
-        .iter()
-        .find(|p| p.meaning == Some(Meaning::Prompt))
+        .parameter_meaning(Meaning::Prompt)
         .map(|p| p.name)
         .ok_or_else(|| {
             format!(
-                "{}/{} has no prompt parameter, so a prompts file cannot drive it",
-                model.provider.name, model.id
+                "{} has no prompt parameter, so a prompts file cannot drive it",
+                model.qualified_id()
             )
         })
 }

@@ -61,6 +61,7 @@ pub(crate) fn model_static(ctx: &Ctx<'_>) -> TokenStream {
         let allowed = param.allowed();
         let description = &param.description;
         let meaning = option(param.meaning, |m| {
+            // A derived `Debug` of a fieldless enum prints the variant's name.
             let variant = ident(&format!("{m:?}"));
             quote!(rt::info::Meaning::#variant)
         });

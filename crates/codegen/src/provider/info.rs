@@ -40,7 +40,8 @@ pub(crate) fn marker(provider: &Provider) -> TokenStream {
         quote!(#[cfg(feature = #feature)] &crate::#module::ENTRY)
     });
     let catalog_doc = docs::outer(&format!(
-        "The {} API and its models (those whose feature is on), for callers that pick a          model by name at run time: the command line, batch files, the provider-neutral request.",
+        "The {} API and its models (those whose feature is on), for callers that pick a \
+         model by name at run time: the command line, batch files, the provider-neutral request.",
         provider.display_name
     ));
     quote! {

@@ -61,9 +61,32 @@ impl<P> std::fmt::Debug for Client<P> {
     }
 }
 
+/// A request ready to send: its model, its JSON, and whether it asked the
+/// server to answer only once done. Typed and dynamic requests both become
+/// one, so there is one submission path.
+#[derive(Debug)]
+pub(crate) struct Body {
+    model: &'static ModelInfo,
+    json: Vec<u8>,
+    sync_mode: bool,
+}
+
+impl Body {
+    pub(crate) fn of<R: ModelRequest>(request: &R) -> Result<Self, Error> {
+        let json = serde_json::to_vec(request).map_err(|error| Error::InvalidConfig {
+            reason: format!("the request cannot be written as JSON: {error}"),
+        })?;
+        Ok(Body {
+            model: R::MODEL,
+            json,
+            sync_mode: request.sync_mode_requested(),
+        })
+    }
+}
+
 /// A deadline and where it started.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Budget {
+struct Budget {
     started: Instant,
     deadline: Instant,
 }
@@ -92,7 +115,7 @@ impl<P: Provider> Client<P> {
         self.transport.events.subscribe()
     }
 
-    pub(crate) fn budget(&self) -> Budget {
+    fn budget(&self) -> Budget {
         let started = Instant::now();
         Budget {
             started,
@@ -111,31 +134,31 @@ impl<P: Provider> Client<P> {
     where
         R: ModelRequest<Provider = P>,
     {
+        self.submit_body(Body::of(request)?).await
+    }
+
+    /// [`submit`](Self::submit) for a request already written as a [`Body`]
+    /// for one of this provider's models (checked by the callers: the type
+    /// system for typed requests, [`AnyRequest`](crate::dynamic::AnyRequest)
+    /// otherwise).
+    pub(crate) async fn submit_body(&self, body: Body) -> Result<Prediction, Error> {
         let budget = self.budget();
-        self.submit_within(request, budget).await
+        self.submit_within(body, budget).await
     }
 
-    async fn submit_within<R>(&self, request: &R, budget: Budget) -> Result<Prediction, Error>
-    where
-        R: ModelRequest<Provider = P>,
-    {
-        let body = serde_json::to_vec(request).map_err(|error| Error::InvalidConfig {
-            reason: format!("the request cannot be written as JSON: {error}"),
-        })?;
-        self.submit_body(R::MODEL, body, request.sync_mode_requested(), budget)
-            .await
+    /// [`generate`](Self::generate) for a [`Body`], as [`submit_body`](Self::submit_body).
+    pub(crate) async fn generate_body(&self, body: Body) -> Result<Generation, Error> {
+        let budget = self.budget();
+        let prediction = self.submit_within(body, budget).await?;
+        self.wait_within(&prediction, budget).await
     }
 
-    /// Sends a request body already validated for `model`, which must be
-    /// one of this provider's (checked by the callers: the type system for
-    /// typed requests, [`AnyRequest`](crate::dynamic::AnyRequest) otherwise).
-    pub(crate) async fn submit_body(
-        &self,
-        model: &'static ModelInfo,
-        body: Vec<u8>,
-        sync_mode: bool,
-        budget: Budget,
-    ) -> Result<Prediction, Error> {
+    async fn submit_within(&self, body: Body, budget: Budget) -> Result<Prediction, Error> {
+        let Body {
+            model,
+            json: body,
+            sync_mode,
+        } = body;
         let transport = &*self.transport;
         let call = Call {
             phase: Phase::Submit,
@@ -234,9 +257,7 @@ impl<P: Provider> Client<P> {
     where
         R: ModelRequest<Provider = P>,
     {
-        let budget = self.budget();
-        let prediction = self.submit_within(request, budget).await?;
-        self.wait_within(&prediction, budget).await
+        self.generate_body(Body::of(request)?).await
     }
 
     /// Waits for a submitted prediction to finish, polling on a schedule
@@ -295,7 +316,7 @@ impl<P: Provider> Client<P> {
         }
     }
 
-    pub(crate) async fn wait_within(
+    async fn wait_within(
         &self,
         prediction: &Prediction,
         budget: Budget,

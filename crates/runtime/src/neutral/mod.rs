@@ -294,10 +294,7 @@ impl Generate {
             problems: Vec::new(),
         };
         for (option, value, spelling) in self.asked() {
-            let param = model
-                .parameters
-                .iter()
-                .find(|param| param.meaning == Some(option));
+            let param = model.parameter_meaning(option);
             let Some(param) = param else {
                 // One image per request is what a model without a count
                 // parameter makes: a count of 1 is honoured by sending nothing.
@@ -414,18 +411,14 @@ impl Generate {
     /// # }
     /// ```
     pub fn to_request<R: ModelRequest + FromArgs>(&self) -> Result<R, Unsupported> {
-        let mapping = self.map(R::MODEL);
-        let parsed = R::from_args(mapping.args.clone());
-        mapping.finish(parsed)
+        self.map(R::MODEL).parse_with(R::from_args)
     }
 
     /// The request for a model chosen at run time (an entry of a generated
     /// catalog, such as `imagegen::find_model("vibedream/z-image-turbo")`
     /// returns), checked as [`to_request`](Self::to_request) does.
     pub fn to_any(&self, model: &ModelEntry) -> Result<AnyRequest, Unsupported> {
-        let mapping = self.map(model.info);
-        let parsed = model.parse(mapping.args.clone());
-        mapping.finish(parsed)
+        self.map(model.info).parse_with(|args| model.parse(args))
     }
 
     /// Maps this request onto model `R` and generates it with `client`:
@@ -482,8 +475,13 @@ impl Mapping {
             .any(|problem| problem.parameter() == Some(parameter))
     }
 
-    /// Joins the model parser's verdict with the mapping's own problems.
-    fn finish<T>(mut self, parsed: Result<T, ArgErrors>) -> Result<T, Unsupported> {
+    /// Hands the mapped arguments to the model's parser (`FromArgs`), then
+    /// joins its verdict with the mapping's own problems.
+    fn parse_with<T>(
+        mut self,
+        parse: impl FnOnce(Args) -> Result<T, ArgErrors>,
+    ) -> Result<T, Unsupported> {
+        let parsed = parse(std::mem::take(&mut self.args));
         match parsed {
             Ok(request) if self.problems.is_empty() => return Ok(request),
             Ok(_) => {}
@@ -503,9 +501,14 @@ impl Mapping {
     /// the parameter.
     fn explain(&mut self, error: crate::args::ArgError) {
         let name = error.parameter();
-        let parameter = self.model.parameter(name).map(|param| param.name);
-        if let Some(index) = self.sources.iter().position(|(param, ..)| *param == name) {
-            let (param, option, value) = self.sources[index].clone();
+        let info = self.model.parameter(name);
+        let parameter = info.map(|param| param.name);
+        if let Some((param, option, value)) = self
+            .sources
+            .iter()
+            .find(|(param, ..)| *param == name)
+            .cloned()
+        {
             self.problem(
                 Some(option),
                 Some(value),
@@ -519,9 +522,7 @@ impl Mapping {
         if parameter.is_some_and(|param| self.reported(param)) {
             return;
         }
-        let option = parameter
-            .and_then(|param| self.model.parameter(param))
-            .and_then(|param| param.meaning);
+        let option = info.and_then(|param| param.meaning);
         let reason = match error {
             crate::args::ArgError::Missing { parameter, allowed } => {
                 Reason::Required { parameter, allowed }

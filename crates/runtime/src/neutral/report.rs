@@ -7,11 +7,6 @@ use crate::args::ArgError;
 use crate::error::Error;
 use crate::info::{Meaning, ModelInfo};
 
-/// Longest excerpt of a value quoted in a message: a long prompt is not
-/// echoed back in full (its whole text stays available from
-/// [`Problem::value`]).
-const MAX_QUOTED_CHARS: usize = 80;
-
 /// Why a model cannot honour an option.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -93,34 +88,22 @@ impl Problem {
     }
 }
 
-/// `provider/model`, as the command line spells it.
-struct ModelName(&'static ModelInfo);
-
-impl fmt::Display for ModelName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.0.provider.name, self.0.id)
-    }
-}
-
-/// A value, or its first [`MAX_QUOTED_CHARS`] characters and its length.
+/// A value quoted in a problem: cut as [`ParamError`](crate::ParamError)
+/// cuts it, with its length after; a long prompt is not echoed back in full
+/// (its whole text stays available from [`Problem::value`]).
 struct Excerpt<'a>(&'a str);
 
 impl fmt::Display for Excerpt<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let total = self.0.chars().count();
-        if total > MAX_QUOTED_CHARS {
-            let excerpt: String = self.0.chars().take(MAX_QUOTED_CHARS).collect();
-            write!(f, "{excerpt}… ({total} characters)")
-        } else {
-            f.write_str(self.0)
-        }
+        let excerpt = crate::param_error::Excerpt::of(self.0);
+        write!(f, "{}{}", excerpt.shown, excerpt.length_note())
     }
 }
 
 impl fmt::Display for Problem {
     /// One line: the option and its value, the model, and what it allows.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let model = ModelName(self.model);
+        let model = self.model.qualified_id();
         match (self.option, &self.value, self.parameter) {
             (Some(option), Some(value), _) => write!(f, "{option} {}: ", Excerpt(value))?,
             (Some(option), None, _) => write!(f, "{option} (not given): ")?,
@@ -174,7 +157,7 @@ impl fmt::Debug for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The model by name: its whole table would bury the problem.
         f.debug_struct("Problem")
-            .field("model", &format_args!("{}", ModelName(self.model)))
+            .field("model", &self.model.qualified_id())
             .field("option", &self.option)
             .field("value", &self.value)
             .field("parameter", &self.parameter)
@@ -244,7 +227,7 @@ impl fmt::Display for Unsupported {
 impl fmt::Debug for Unsupported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Unsupported")
-            .field("model", &format_args!("{}", ModelName(self.model)))
+            .field("model", &self.model.qualified_id())
             .field("problems", &self.problems)
             .finish()
     }

@@ -168,7 +168,7 @@ fn the_models_complaints_are_put_back_in_the_requests_terms() {
             allowed: "as documented",
         },
     ]));
-    let error = mapping.finish(parsed).unwrap_err();
+    let error = mapping.parse_with(|_| parsed).unwrap_err();
     assert_eq!(
         lines(&error),
         [
@@ -194,7 +194,7 @@ fn a_long_prompt_is_quoted_as_an_excerpt() {
         "up to 90 characters",
     );
     let error = mapping
-        .finish::<()>(Err(ArgErrors(vec![ArgError::Invalid(rejected)])))
+        .parse_with::<()>(|_| Err(ArgErrors(vec![ArgError::Invalid(rejected)])))
         .unwrap_err();
     let line = &lines(&error)[0];
     assert!(

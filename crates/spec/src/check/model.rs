@@ -204,7 +204,6 @@ fn parse_estimated_time(text: &str) -> Option<EstimatedTime> {
     })
 }
 
-/// Parameter names, Rust fields and Rust types must each be unique.
 /// A neutral option maps onto one parameter, so each meaning appears once.
 fn check_unique_meanings(r: &mut Reporter<'_>, parameters: &[(usize, crate::ir::Param)]) {
     let mut seen = BTreeMap::new();
@@ -212,7 +211,8 @@ fn check_unique_meanings(r: &mut Reporter<'_>, parameters: &[(usize, crate::ir::
         let Some(meaning) = param.meaning else {
             continue;
         };
-        if let Some(first) = seen.insert(meaning, *index) {
+        let first = *seen.entry(meaning).or_insert(*index);
+        if first != *index {
             r.error(
                 &at(&item("parameters", *index), "means"),
                 format!("`means: {meaning}` is already given to parameters[{first}]"),
@@ -221,6 +221,7 @@ fn check_unique_meanings(r: &mut Reporter<'_>, parameters: &[(usize, crate::ir::
     }
 }
 
+/// Parameter names, Rust fields and Rust types must each be unique.
 fn check_unique_names(r: &mut Reporter<'_>, parameters: &[(usize, crate::ir::Param)]) {
     let mut names = BTreeMap::new();
     let mut fields = BTreeMap::new();

@@ -31,6 +31,10 @@ const RESERVED_ROOT_NAMES: &[&str] = &[
     "Cow",
 ];
 
+/// Names the umbrella `imagegen` crate already exports (crates/imagegen/src/lib.rs),
+/// which a provider module of the same name would clash with.
+const RESERVED_PROVIDER_NAMES: &[&str] = &["args", "info", "neutral", "runtime", "providers"];
+
 /// Checks the provider file at `file` (whose text is `text`). Its models are
 /// added by the loader.
 pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Diagnostic>> {
@@ -41,6 +45,15 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
         r.error(
             "name",
             format!("`{}` is not a provider name: expected lowercase letters, digits and `-`, starting with a letter", raw.name),
+        );
+    } else if RESERVED_PROVIDER_NAMES.contains(&raw.name.replace('-', "_").as_str()) {
+        r.error(
+            "name",
+            format!(
+                "`{}` is taken: the `imagegen` crate exports each provider under its name, beside {}",
+                raw.name,
+                RESERVED_PROVIDER_NAMES.join(", ")
+            ),
         );
     }
     let rust_name = raw

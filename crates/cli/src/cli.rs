@@ -3,7 +3,7 @@
 //! the generated catalogs at start-up.
 
 use clap::{Arg, ArgAction, Command};
-use imagegen::{ModelEntry, ProviderEntry};
+use imagegen::ModelEntry;
 
 use crate::{batch, generate, params};
 
@@ -72,10 +72,7 @@ pub fn command() -> Command {
 }
 
 /// `parent` with one subcommand per model, each built by `model_command`.
-fn per_model(
-    parent: Command,
-    model_command: fn(&'static ProviderEntry, &'static ModelEntry) -> Command,
-) -> Command {
+fn per_model(parent: Command, model_command: fn(&'static ModelEntry) -> Command) -> Command {
     imagegen::models().fold(
         parent
             .subcommand_required(true)
@@ -84,15 +81,15 @@ fn per_model(
             .disable_help_subcommand(true)
             .subcommand_value_name("PROVIDER/MODEL")
             .subcommand_help_heading("Models"),
-        |parent, (provider, model)| parent.subcommand(model_command(provider, model)),
+        |parent, (_, model)| parent.subcommand(model_command(model)),
     )
 }
 
 /// What `generate` and `batch` share: the model's flags and how to reach the API.
-pub fn model_base(model: &'static ModelEntry, required: bool) -> Command {
+pub fn model_base(model: &'static ModelEntry) -> Command {
     Command::new(model.qualified_id())
         .about(model.info.summary)
-        .args(params::flags(model.info, required))
+        .args(params::flags(model.info))
         .arg(
             Arg::new("@base-url")
                 .long("base-url")

@@ -55,6 +55,6 @@ pub async fn connect(
         Err(Error::InvalidConfig { reason }) => {
             Err(Failure::usage(format!("{reason}; nothing was sent")))
         }
-        Err(error) => Err(Failure::from_error(&error, |_| String::new())),
+        Err(error) => Err(Failure::from_error(&error, |_| None)),
     }
 }

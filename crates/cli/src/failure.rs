@@ -48,10 +48,11 @@ impl Failure {
         Failure::usage(message)
     }
 
-    /// A failed operation, with the prediction id when there is one and what
-    /// to do next. `resume` is the command that waits for that prediction
-    /// again, shown when the prediction may still finish.
-    pub fn from_error(error: &Error, resume: impl FnOnce(&str) -> String) -> Self {
+    /// A failed operation and what to do next. `resume` gives the command
+    /// that waits for a prediction again (`None` when it cannot be resumed),
+    /// shown when the prediction may still finish. Every runtime error
+    /// raised after submission names its prediction id already.
+    pub fn from_error(error: &Error, resume: impl FnOnce(&str) -> Option<String>) -> Self {
         let exit = match error {
             Error::InvalidParameter(_) => USAGE,
             _ => FAILED,
@@ -62,27 +63,16 @@ impl Failure {
             Error::MissingApiKey { env_var, .. } => format!("no API key: {env_var} is not set"),
             _ => error.to_string(),
         };
-        let id = error.prediction_id();
-        if let Some(id) = id
-            && !message.contains(id)
-        {
-            message.push_str(&format!(" (prediction {id})"));
-        }
-        let hint = match error {
-            Error::MissingApiKey { env_var, .. } => Some(format!(
+        let hint = match (error, error.prediction_id()) {
+            (Error::MissingApiKey { env_var, .. }, _) => Some(format!(
                 "set {env_var} to your API key, or add --sim to try the model offline against the built-in emulator"
             )),
-            Error::Unauthorized { .. } => {
+            (Error::Unauthorized { .. }, _) => {
                 Some("the server refused the key: check the API key variable".to_owned())
             }
-            Error::Timeout { .. } | Error::Transport { .. } | Error::Server { .. }
-            | Error::RateLimited { .. } | Error::Output { .. } | Error::Io { .. }
-            | Error::UnknownStatus { .. } | Error::Undecodable { .. } => id.map(|id| {
-                format!(
-                    "the prediction may still finish on the server; nothing is lost: wait for it again with\n  {}",
-                    resume(id)
-                )
-            }),
+            (_, Some(id)) if error.may_still_finish() => {
+                resume(id).map(|command| resume_hint(id, &command))
+            }
             _ => None,
         };
         if let Some(hint) = hint {
@@ -97,4 +87,12 @@ impl Failure {
         eprintln!("error: {}", self.message);
         ExitCode::from(self.exit)
     }
+}
+
+/// What to do when prediction `id` may still finish: run `command`, which
+/// waits for it again.
+pub fn resume_hint(id: &str, command: &str) -> String {
+    format!(
+        "prediction {id} may still finish on the server; nothing is lost: wait for it again with\n  {command}"
+    )
 }

@@ -9,31 +9,34 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::builder::NonEmptyStringValueParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use imagegen::info::{ModelInfo, ParamKind};
-use imagegen::{AnyClient, AnyRequest, Generation, ModelEntry, ProviderEntry};
+use imagegen::info::{Meaning, ModelInfo, ParamKind};
+use imagegen::{AnyClient, AnyRequest, Generation, ModelEntry};
 use imagegen_runtime::Error;
 use imagegen_sim::shell_word;
 use serde_json::json;
+use tokio::sync::watch;
 
 use crate::connect::connect;
-use crate::failure::Failure;
+use crate::failure::{Failure, resume_hint};
 use crate::list::unknown_model;
 use crate::params;
 use crate::progress::Progress;
+use crate::signals;
 
 /// The model's subcommand: its parameters as flags (required ones only when
 /// not resuming), how to reach the API, and what to do with the images.
-pub fn model_command(_: &'static ProviderEntry, model: &'static ModelEntry) -> Command {
-    crate::cli::model_base(model, false)
+pub fn model_command(model: &'static ModelEntry) -> Command {
+    crate::cli::model_base(model)
         .after_help(format!(
             "Prints where each image was saved, one path per line (or the --json object). \
              Exit status: 0 on success; 2 on invalid flags or values (nothing sent); 1 on any \
              other failure, with the prediction id and the --resume command that waits for it \
              again.\n\nExample (offline, against the built-in emulator):\n  \
-             imagegen generate {} --prompt \"a lighthouse at dusk\"{} --sim --out out",
+             imagegen generate {}{} --sim --out out",
             model.qualified_id(),
             example_flags(model.info),
         ))
@@ -68,18 +71,24 @@ pub fn model_command(_: &'static ProviderEntry, model: &'static ModelEntry) -> C
         )
 }
 
-/// The other required flags of a model, with a sample value, for the
-/// example in its help (wavespeed's edit model needs `--image`).
+/// The prompt and the other required flags of a model, with a sample
+/// value, for the example in its help (wavespeed's edit model needs `--image`).
 fn example_flags(model: &ModelInfo) -> String {
     params::flag_names(model)
         .into_iter()
-        .filter(|(param, _)| param.required && param.name != "prompt")
+        .filter(|(param, _)| param.required || param.meaning == Some(Meaning::Prompt))
         .map(|(param, flag)| {
-            let value = match (param.kind, param.default, param.choices.first()) {
-                (ParamKind::ImageUrl, _, _) => "https://example.com/photo.png",
-                (_, Some(default), _) => default,
-                (_, None, Some(choice)) => choice,
-                (_, None, None) => "VALUE",
+            let value = match (
+                param.meaning,
+                param.kind,
+                param.default,
+                param.choices.first(),
+            ) {
+                (Some(Meaning::Prompt), ..) => "a lighthouse at dusk",
+                (_, ParamKind::ImageUrl, ..) => "https://example.com/photo.png",
+                (_, _, Some(default), _) => default,
+                (_, _, None, Some(choice)) => choice,
+                (_, _, None, None) => "VALUE",
             };
             format!(" --{flag} {}", shell_word(value))
         })
@@ -144,31 +153,33 @@ impl<'a> Options<'a> {
         command
     }
 
+    /// The command that waits for prediction `id` again, if it can be:
+    /// the emulator `--sim` started stops with this process, and its
+    /// predictions with it.
+    fn resumable(&self, id: &str) -> Option<String> {
+        (!self.sim).then(|| self.resume_command(id))
+    }
+
     /// The failure for `error`, raised once prediction `known_id` (if any)
     /// exists: it names the id and how to wait for it again.
     fn failed(&self, error: &Error, known_id: Option<&str>) -> Failure {
-        if self.sim {
-            // The emulator `--sim` started stops with this process, and
-            // its predictions with it: there is nothing to resume.
-            let id = known_id
-                .filter(|id| error.prediction_id().is_none() && !error.to_string().contains(id))
-                .map(|id| format!(" (prediction {id})"))
-                .unwrap_or_default();
-            return Failure::other(format!(
-                "{error}{id}\n(the emulator started by --sim stopped with this command, so its predictions cannot be resumed)"
-            ));
-        }
-        let mut failure = Failure::from_error(error, |id| self.resume_command(id));
+        let mut failure = Failure::from_error(error, |id| self.resumable(id));
         // Every error after submission should carry the id; if one does
         // not, the id is still not lost.
         if let Some(id) = known_id
             && error.prediction_id().is_none()
-            && !failure.message.contains(id)
         {
-            failure.message.push_str(&format!(
-                "\nprediction {id} may still finish; wait for it with\n  {}",
-                self.resume_command(id)
-            ));
+            let hint = match self.resumable(id) {
+                Some(command) => resume_hint(id, &command),
+                None => format!("(prediction {id})"),
+            };
+            failure.message.push('\n');
+            failure.message.push_str(&hint);
+        }
+        if self.sim && error.prediction_id().or(known_id).is_some() {
+            failure.message.push_str(
+                "\n(the emulator started by --sim stopped with this command, so its predictions cannot be resumed)",
+            );
         }
         failure
     }
@@ -227,6 +238,10 @@ async fn produce(
         None => ("resuming", None),
     };
     let progress = Progress::start(options.model, status, estimate, client.subscribe());
+    // Watched from before the submission: Ctrl-C while it is in flight lets
+    // it finish, so its id is printed rather than lost.
+    let (stop_sender, mut stop) = watch::channel(false);
+    let signals = signals::stop_on_signal(Arc::new(stop_sender));
     let outcome = async {
         let prediction = match (request, options.resume) {
             (Some(request), _) => client
@@ -249,27 +264,20 @@ async fn produce(
             Ok((generation, paths))
         };
         tokio::select! {
+            biased;
+            _ = stop.wait_for(|stopped| *stopped) => Err(Failure::other(
+                match id.and_then(|id| Some(resume_hint(id, &options.resumable(id)?))) {
+                    Some(hint) => format!("interrupted; {hint}"),
+                    None => "interrupted".to_owned(),
+                },
+            )),
             finished = finished => finished,
-            () = interrupted() => Err(match id {
-                Some(id) if !options.sim => Failure::other(format!(
-                    "interrupted; prediction {id} may still finish: wait for it with\n  {}",
-                    options.resume_command(id)
-                )),
-                _ => Failure::other("interrupted"),
-            }),
         }
     }
     .await;
+    signals.abort();
     progress.finish();
     outcome
-}
-
-/// Resolves on Ctrl-C; never, if Ctrl-C cannot be watched (the default
-/// handler then ends the process as usual).
-async fn interrupted() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
-    }
 }
 
 /// The saved paths one per line, or the `--json` object: all on stdout.

@@ -14,6 +14,7 @@ mod generate;
 mod list;
 mod params;
 mod progress;
+mod signals;
 mod sim;
 
 use std::process::ExitCode;

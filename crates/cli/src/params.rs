@@ -52,10 +52,10 @@ pub fn flag_names(model: &ModelInfo) -> Vec<(&'static ParamInfo, String)> {
     flags
 }
 
-/// One flag per settable parameter. `required` says whether the model's
-/// required parameters must be given on the command line (not in a batch,
-/// where lines supply them).
-pub fn flags(model: &ModelInfo, required: bool) -> Vec<Arg> {
+/// One flag per settable parameter. None is required by clap: `generate`
+/// makes the required ones required unless `--resume` is given, and a
+/// batch's lines supply them.
+pub fn flags(model: &ModelInfo) -> Vec<Arg> {
     flag_names(model)
         .into_iter()
         .map(|(param, flag)| {
@@ -63,7 +63,6 @@ pub fn flags(model: &ModelInfo, required: bool) -> Vec<Arg> {
                 .long(flag)
                 .value_name(value_name(param))
                 .help(help(param))
-                .required(required && param.required)
                 .help_heading("Model parameters")
         })
         .collect()

@@ -33,31 +33,13 @@ pub async fn run(matches: &ArgMatches) -> Result<(), Failure> {
         .map_err(|error| Failure::other(format!("cannot wait for Ctrl-C ({error}); stopped")))
 }
 
-/// The listeners, each provider's base URL, the `export` lines, an example
-/// and the control endpoints.
+/// The emulator's banner, with a command to try.
 fn banner(sim: &Sim) -> String {
-    let mut text = format!(
-        "imagegen sim: API on {}, assets on {}\n",
-        sim.api_url(),
-        sim.assets_url()
-    );
-    for provider in sim.providers() {
-        text.push_str(&format!(
-            "  {:<10} {}\n",
-            provider.name,
-            sim.base_url(&provider.name)
-        ));
-    }
-    text.push('\n');
-    for line in sim.env_lines() {
-        text.push_str(&line);
-        text.push('\n');
-    }
-    text.push_str(&format!(
-        "\nWith those variables set, in another shell:\n  \
-         imagegen generate vibedream/z-image-turbo --prompt \"a lighthouse at dusk\" --out out\n\n\
-         Control: POST {0}/__sim/faults, GET {0}/__sim/log, POST {0}/__sim/reset. Ctrl-C stops.\n",
-        sim.api_url()
-    ));
-    text
+    sim.banner(
+        "imagegen sim",
+        Some(
+            "With those variables set, in another shell:\n  \
+             imagegen generate vibedream/z-image-turbo --prompt \"a lighthouse at dusk\" --out out",
+        ),
+    )
 }

@@ -11,29 +11,16 @@ use imagegen_sim::{Fault, FaultRule, RetryAfter, Sim, SimConfig, SubmitOutcome, 
 
 const MODEL: &str = "vibedream/z-image-turbo";
 
-/// An emulator on its own runtime, so the test thread can block on the CLI.
-struct Emulator {
-    sim: Sim,
-    _runtime: tokio::runtime::Runtime,
-}
+mod cli_support;
+
+use cli_support::{Emulator, signal, text};
 
 fn emulator(complete_after: Duration) -> Emulator {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sim = runtime
-        .block_on(Sim::start(SimConfig::new().complete_after(complete_after)))
-        .unwrap();
-    Emulator {
-        sim,
-        _runtime: runtime,
-    }
+    Emulator::with(SimConfig::new().complete_after(complete_after))
 }
 
 fn batch(emulator: &Emulator, prompts: &Path, out: &Path, extra: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_imagegen"));
+    let mut command = emulator.imagegen_std("vibedream");
     command
         .args(["batch", MODEL, "--prompts"])
         .arg(prompts)
@@ -42,8 +29,6 @@ fn batch(emulator: &Emulator, prompts: &Path, out: &Path, extra: &[&str]) -> Com
         .args(["--base-url", &emulator.sim.base_url("vibedream")])
         .args(["--size", "512*512"])
         .args(extra)
-        .env("VIBEDREAM_API_KEY", emulator.sim.api_key())
-        .env_remove("VIBEDREAM_BASE_URL")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -104,10 +89,6 @@ fn finish(child: Child) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 /// Every line done, with one decodable 512x512 image each, none shared.
 fn assert_all_done_once(out: &Path, count: usize) {
     let states = final_states(out);
@@ -130,15 +111,6 @@ fn assert_all_done_once(out: &Path, count: usize) {
         })
         .count();
     assert_eq!(images, count, "one image per line and nothing else");
-}
-
-#[cfg(unix)]
-fn signal(child: &Child, name: &str) {
-    let status = Command::new("kill")
-        .args([name, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
 }
 
 #[cfg(unix)]

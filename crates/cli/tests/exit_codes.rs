@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use imagegen_sim::{Fault, FaultRule, SimConfig, Target};
 
+#[cfg(unix)]
+use cli_support::signal;
 use cli_support::{Emulator, env_var, imagegen, text};
 
 #[test]
@@ -136,10 +138,8 @@ fn a_failure_after_submission_exits_1_with_the_prediction_id() {
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
     // `--json` and a failure: nothing on stdout, the message on stderr.
     assert!(output.stdout.is_empty(), "{}", text(&output.stdout));
-    let log = emulator.sim.log();
-    let id = log.accepted()[0]
-        .prediction_id
-        .clone()
+    let id = emulator
+        .first_prediction_id()
         .expect("the prediction was created");
     let stderr = text(&output.stderr);
     assert!(stderr.contains(&id), "{stderr}");
@@ -168,9 +168,8 @@ fn a_timeout_prints_the_resume_command_which_finishes_without_resubmitting() {
         .expect("runs");
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
     assert!(output.stdout.is_empty());
-    let id = emulator.sim.log().accepted()[0]
-        .prediction_id
-        .clone()
+    let id = emulator
+        .first_prediction_id()
         .expect("the prediction was created");
     let stderr = text(&output.stderr);
     assert!(stderr.contains(&format!("prediction {id}")), "{stderr}");
@@ -294,9 +293,8 @@ fn a_failed_download_is_resumed_without_resubmitting() {
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
-    let id = emulator.sim.log().accepted()[0]
-        .prediction_id
-        .clone()
+    let id = emulator
+        .first_prediction_id()
         .expect("the prediction was created");
     let stderr = text(&output.stderr);
     assert!(stderr.contains(&id), "{stderr}");
@@ -335,23 +333,63 @@ fn ctrl_c_while_waiting_prints_the_resume_command() {
     // Once the prediction has been polled, the command is waiting for it.
     let polled = std::time::Instant::now();
     let id = loop {
-        let log = emulator.sim.log();
-        if let Some(id) = log.accepted().first().and_then(|s| s.prediction_id.clone())
-            && log.polls(&id) >= 1
+        if let Some(id) = emulator.first_prediction_id()
+            && emulator.sim.log().polls(&id) >= 1
         {
             break id;
         }
         assert!(polled.elapsed() < Duration::from_secs(20), "never polled");
         std::thread::sleep(Duration::from_millis(20));
     };
-    let signalled = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(signalled.success());
+    signal(&child, "-INT");
     let output = child.wait_with_output().expect("it ends");
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
     let stderr = text(&output.stderr);
     assert!(stderr.contains("interrupted"), "{stderr}");
     assert!(resume_args(&stderr).contains(&id), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_submission_still_prints_its_id() {
+    // Sync mode: the submission itself lasts until the prediction is done.
+    let emulator = Emulator::with(SimConfig::new().complete_after(Duration::from_secs(2)));
+    let out = tempfile::tempdir().expect("a temporary directory");
+    let child = emulator
+        .generate_std(
+            "wavespeed/openai/gpt-image-1",
+            &[
+                "--prompt",
+                "a lighthouse",
+                "--image",
+                "https://example.com/in.png",
+                "--enable-sync-mode",
+                "true",
+                "--out",
+                &out.path().to_string_lossy(),
+            ],
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    // The emulator logs a sync-mode submission on arrival, before answering.
+    let started = std::time::Instant::now();
+    let id = loop {
+        if let Some(id) = emulator.first_prediction_id() {
+            break id;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "never submitted"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    signal(&child, "-INT");
+    let output = child.wait_with_output().expect("it ends");
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(resume_args(&stderr).contains(&id), "{stderr}");
+    assert_eq!(emulator.submissions(), 1);
 }

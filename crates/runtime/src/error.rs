@@ -283,6 +283,33 @@ impl Error {
         )
     }
 
+    /// Whether a prediction this error happened to (the one it names, or
+    /// the one the caller submitted) may still finish, or has finished, on
+    /// the server, so waiting for it again by id can still deliver its
+    /// outputs: after a deadline, a broken connection, a server error, an
+    /// unreadable answer, a failed download. `false` for refusals and failed
+    /// predictions, which are over.
+    pub fn may_still_finish(&self) -> bool {
+        match self {
+            Error::RateLimited { .. }
+            | Error::Server { .. }
+            | Error::Timeout { .. }
+            | Error::Transport { .. }
+            | Error::UnknownStatus { .. }
+            | Error::Undecodable { .. }
+            | Error::Output { .. }
+            | Error::Io { .. } => true,
+            Error::InvalidParameter(_)
+            | Error::MissingApiKey { .. }
+            | Error::InvalidConfig { .. }
+            | Error::Unauthorized { .. }
+            | Error::Forbidden { .. }
+            | Error::BadRequest { .. }
+            | Error::ContentPolicy { .. }
+            | Error::PredictionFailed { .. } => false,
+        }
+    }
+
     /// Attaches the prediction id to an error raised by a step that did not
     /// know it.
     pub(crate) fn with_prediction_id(mut self, id: Option<&str>) -> Self {

@@ -1,6 +1,7 @@
 //! `imagegen-sim`: runs the emulator until Ctrl-C, printing each provider's
 //! base URL and the environment lines that point clients at it.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -58,23 +59,9 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!(
-        "imagegen-sim: API on {}, assets on {}",
-        sim.api_url(),
-        sim.assets_url()
-    );
-    for provider in sim.providers() {
-        println!("  {:<10} {}", provider.name, sim.base_url(&provider.name));
-    }
-    println!();
-    for line in sim.env_lines() {
-        println!("{line}");
-    }
-    println!();
-    println!(
-        "Control: POST {0}/__sim/faults, GET {0}/__sim/log, POST {0}/__sim/reset. Ctrl-C stops.",
-        sim.api_url()
-    );
+    print!("{}", sim.banner("imagegen-sim", None));
+    // Flushed at once: a script reading a pipe waits for these lines.
+    let _ = std::io::stdout().flush();
     if let Err(error) = tokio::signal::ctrl_c().await {
         eprintln!("imagegen-sim: cannot wait for Ctrl-C ({error}); stopping");
     }

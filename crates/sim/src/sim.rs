@@ -101,6 +101,37 @@ impl Sim {
         self.state.catalog.providers.iter().map(|p| &p.spec)
     }
 
+    /// What a program running the emulator prints on start: the listeners,
+    /// each provider's base URL, the [`env_lines`](Self::env_lines), then
+    /// `example` (a command to try) if given, and the control endpoints.
+    pub fn banner(&self, program: &str, example: Option<&str>) -> String {
+        let mut text = format!(
+            "{program}: API on {}, assets on {}\n",
+            self.api_url(),
+            self.assets_url()
+        );
+        for provider in self.providers() {
+            text.push_str(&format!(
+                "  {:<10} {}\n",
+                provider.name,
+                self.base_url(&provider.name)
+            ));
+        }
+        text.push('\n');
+        for line in self.env_lines() {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        if let Some(example) = example {
+            text.push_str(&format!("\n{example}\n"));
+        }
+        text.push_str(&format!(
+            "\nControl: POST {0}/__sim/faults, GET {0}/__sim/log, POST {0}/__sim/reset. Ctrl-C stops.\n",
+            self.api_url()
+        ));
+        text
+    }
+
     /// Shell lines pointing each provider's client at the emulator:
     /// `export VIBEDREAM_BASE_URL=http://127.0.0.1:PORT/vibedream` and
     /// `export VIBEDREAM_API_KEY=sim-key`, per provider.

@@ -141,18 +141,7 @@ fn settle(
 ) -> Result<Outcome, String> {
     let id = error.prediction_id().map(str::to_owned).or(id);
     let message = error.to_string();
-    let over = matches!(
-        error,
-        Error::PredictionFailed { .. }
-            | Error::ContentPolicy { .. }
-            | Error::BadRequest { .. }
-            | Error::Unauthorized { .. }
-            | Error::Forbidden { .. }
-            | Error::InvalidParameter(_)
-            | Error::InvalidConfig { .. }
-            | Error::MissingApiKey { .. }
-    );
-    if id.is_some() && !over {
+    if id.is_some() && error.may_still_finish() {
         let mut pending = Record::new(job.line, &context.model, Status::Submitted);
         pending.id = id;
         pending.error = Some(message.clone());

@@ -95,7 +95,6 @@ pub struct LineState {
     pub model: String,
     pub status: Status,
     pub id: Option<String>,
-    pub outputs: Vec<SavedOutput>,
     pub error: Option<String>,
     pub request: Option<serde_json::Value>,
 }
@@ -106,16 +105,20 @@ impl LineState {
             model: record.model.clone(),
             status: record.status,
             id: None,
-            outputs: Vec::new(),
             error: None,
             request: None,
         });
         LineState {
             model: record.model,
             status: record.status,
-            // An id, once known, is kept: it is what a resume needs.
-            id: record.id.or(previous.id),
-            outputs: record.outputs,
+            // An id, once known, is kept (it is what a resume needs), until
+            // the line is submitted anew: the old prediction is not the one
+            // that new submission made.
+            id: if record.status == Status::Submitting {
+                record.id
+            } else {
+                record.id.or(previous.id)
+            },
             error: record.error,
             request: record.request.or(previous.request),
         }
@@ -244,6 +247,22 @@ mod tests {
         assert_eq!(lines[&1].status, Status::Failed);
         assert_eq!(lines[&1].id.as_deref(), Some("p1"));
         assert_eq!(lines[&2].status, Status::Submitting);
+    }
+
+    #[test]
+    fn a_new_submission_forgets_the_old_id() {
+        let text = [
+            record(1, Status::Failed, Some("old")),
+            record(1, Status::Submitting, None),
+        ]
+        .join("\n")
+            + "\n";
+        let lines = fold(&text).unwrap();
+        assert_eq!(lines[&1].status, Status::Submitting);
+        assert_eq!(
+            lines[&1].id, None,
+            "a cut-off retry is not the old prediction"
+        );
     }
 
     #[test]

@@ -10,25 +10,30 @@ mod manifest;
 mod pace;
 mod report;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
-use imagegen::{ModelEntry, ProviderEntry};
+use imagegen::ModelEntry;
 use tokio::sync::{Semaphore, watch};
-use tokio::task::JoinSet;
+use tokio::task::{self, JoinError, JoinSet};
 
 use crate::failure::Failure;
-use crate::{cli, connect, params};
+use crate::list::unknown_model;
+use crate::{cli, connect, params, signals};
 use input::Job;
 use job::{Context, Outcome, Start};
 use manifest::{Manifest, Status};
 use pace::{Pacer, Rate};
 use report::{Progress, Tally};
 
-pub fn model_command(_: &'static ProviderEntry, model: &'static ModelEntry) -> Command {
-    cli::model_base(model, false)
+const DEFAULT_OUT: &str = ".";
+const DEFAULT_CONCURRENCY: u32 = 4;
+
+pub fn model_command(model: &'static ModelEntry) -> Command {
+    cli::model_base(model)
         .after_help(
             "Parameter flags apply to every line; a JSONL line's own values override them. \
              The manifest (manifest.jsonl in --out) records each line's prediction id, status, \
@@ -46,7 +51,7 @@ pub fn model_command(_: &'static ProviderEntry, model: &'static ModelEntry) -> C
             Arg::new("@concurrency")
                 .long("concurrency")
                 .value_name("N")
-                .default_value("4")
+                .default_value(DEFAULT_CONCURRENCY.to_string())
                 .value_parser(value_parser!(u32).range(1..=100_000))
                 .help("Predictions in flight at once"),
         )
@@ -61,7 +66,7 @@ pub fn model_command(_: &'static ProviderEntry, model: &'static ModelEntry) -> C
             Arg::new("@out")
                 .long("out")
                 .value_name("DIR")
-                .default_value(".")
+                .default_value(DEFAULT_OUT)
                 .value_parser(value_parser!(PathBuf))
                 .help("Directory for the images and the manifest (created if missing)"),
         )
@@ -86,21 +91,21 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
             "name a model: imagegen batch <PROVIDER/MODEL> --prompts FILE",
         ));
     };
-    let Some((provider, model)) = imagegen::find_model(name) else {
-        return Err(Failure::usage(format!(
-            "unknown model `{name}`; see `imagegen list`"
-        )));
-    };
+    let (provider, model) = imagegen::find_model(name).ok_or_else(|| unknown_model(name))?;
     let started = Instant::now();
     let qualified = model.qualified_id();
     let prompts = matches
         .get_one::<PathBuf>("@prompts")
         .ok_or_else(|| Failure::usage("--prompts FILE is required"))?;
+    // Both have defaults in the command, so clap always gives a value.
     let out = matches
         .get_one::<PathBuf>("@out")
         .cloned()
-        .unwrap_or_else(|| PathBuf::from("."));
-    let concurrency = matches.get_one::<u32>("@concurrency").copied().unwrap_or(4);
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_OUT));
+    let concurrency = matches
+        .get_one::<u32>("@concurrency")
+        .copied()
+        .unwrap_or(DEFAULT_CONCURRENCY);
     let rate = matches.get_one::<Rate>("@rate").copied();
     let retry_failed = matches.get_flag("@retry-failed");
 
@@ -109,6 +114,7 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
     let manifest = Manifest::open(&out).map_err(Failure::other)?;
     let plans = plan(&jobs, &manifest, &qualified, retry_failed)?;
     let manifest_path = manifest.path().display().to_string();
+    let lines = jobs.len();
 
     let mut tally = Tally::default();
     let mut work = Vec::new();
@@ -119,12 +125,11 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
             Plan::SkipFailed(error) => tally.skipped_failed.push((job.line, error)),
         }
     }
-    let lines = tally.skipped + tally.skipped_failed.len() + work.len();
     if !work.is_empty() {
         let connection = connect::connect(provider, matches).await?;
         let (stop_sender, stop) = watch::channel(false);
         let stop_sender = Arc::new(stop_sender);
-        let signals = tokio::spawn(stop_on_signal(Arc::clone(&stop_sender)));
+        let signals = signals::stop_on_signal(Arc::clone(&stop_sender));
         let context = Arc::new(Context {
             client: connection.client.clone(),
             manifest,
@@ -133,7 +138,7 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
             model: qualified.clone(),
             stop: stop.clone(),
         });
-        run_all(&context, work, concurrency, &stop_sender, &mut tally).await;
+        run_all(&context, work, lines, concurrency, &stop_sender, &mut tally).await;
         signals.abort();
         connection.close().await;
     }
@@ -169,19 +174,18 @@ fn plan(
         plans.push(match (state.status, &state.id) {
             (Status::Done, _) => Plan::SkipDone,
             (Status::Submitted, Some(id)) => Plan::Run(Start::Resume(id.clone())),
-            (Status::Failed, _) | (Status::Submitting | Status::Submitted, None) if retry_failed => {
+            (Status::Failed | Status::Submitting, _) | (Status::Submitted, None) if retry_failed => {
                 Plan::Run(Start::Submit)
             }
             (Status::Failed, _) => Plan::SkipFailed(
                 state.error.clone().unwrap_or_else(|| "failed in an earlier run".to_owned()),
             ),
-            (Status::Submitting, None) => Plan::SkipFailed(
+            (Status::Submitting, _) => Plan::SkipFailed(
                 "an earlier run was cut off while submitting it: the server may have it (and may have charged for it)".to_owned(),
             ),
             (Status::Submitted, None) => Plan::SkipFailed(
                 "submitted in an earlier run, but the provider gave no id to resume it by".to_owned(),
             ),
-            (Status::Submitting, Some(id)) => Plan::Run(Start::Resume(id.clone())),
         });
     }
     if conflicts.is_empty() {
@@ -207,17 +211,17 @@ fn plan(
 async fn run_all(
     context: &Arc<Context>,
     work: Vec<(Job, Start)>,
+    lines: usize,
     concurrency: u32,
     stop_sender: &watch::Sender<bool>,
     tally: &mut Tally,
 ) {
-    let progress = Progress::new(
-        tally.skipped + tally.skipped_failed.len() + work.len(),
-        tally.skipped,
-    );
+    let progress = Progress::new(lines, tally.skipped);
     let slots = Arc::new(Semaphore::new(concurrency as usize));
     let mut stop = context.stop.clone();
     let mut running = JoinSet::new();
+    // Which line each task runs, so a task that panics is still counted.
+    let mut line_of = HashMap::new();
     let mut pending = work.into_iter();
     for (job, start) in pending.by_ref() {
         let permit = tokio::select! {
@@ -228,59 +232,58 @@ async fn run_all(
             }
             permit = Arc::clone(&slots).acquire_owned() => permit,
         };
-        let Ok(permit) = permit else { break };
+        let Ok(permit) = permit else {
+            // The semaphore is never closed; if it were, nothing more starts.
+            tally.record(job.line, Outcome::NotStarted);
+            break;
+        };
         let context = Arc::clone(context);
-        running.spawn(async move {
+        let line = job.line;
+        let task = running.spawn(async move {
             let outcome = job::run(&context, &job, start).await;
             drop(permit);
-            (job.line, outcome)
+            outcome
         });
+        line_of.insert(task.id(), line);
         // Collect what has finished meanwhile, to stop early on a fatal error.
-        while let Some(Ok((line, outcome))) = running.try_join_next() {
-            finished(line, outcome, stop_sender, tally);
+        while let Some(joined) = running.try_join_next_with_id() {
+            finished(joined, &mut line_of, stop_sender, tally);
             progress.update(tally, running.len());
         }
     }
     for (job, _) in pending {
         tally.record(job.line, Outcome::NotStarted);
     }
-    while let Some(joined) = running.join_next().await {
-        if let Ok((line, outcome)) = joined {
-            finished(line, outcome, stop_sender, tally);
-        }
+    while let Some(joined) = running.join_next_with_id().await {
+        finished(joined, &mut line_of, stop_sender, tally);
         progress.update(tally, running.len());
     }
     progress.finish();
 }
 
-fn finished(line: usize, outcome: Outcome, stop_sender: &watch::Sender<bool>, tally: &mut Tally) {
+fn finished(
+    joined: Result<(task::Id, Outcome), JoinError>,
+    lines: &mut HashMap<task::Id, usize>,
+    stop_sender: &watch::Sender<bool>,
+    tally: &mut Tally,
+) {
+    let (id, outcome) = match joined {
+        Ok(done) => done,
+        // A bug, not a provider's answer: count the line as failed (the
+        // manifest keeps whatever it last recorded for it) and stop.
+        Err(error) => (
+            error.id(),
+            Outcome::Failed {
+                message: format!("the job stopped unexpectedly: {error}"),
+                fatal: true,
+            },
+        ),
+    };
+    let Some(line) = lines.remove(&id) else {
+        return;
+    };
     if let Outcome::Failed { fatal: true, .. } = &outcome {
         stop_sender.send_replace(true);
     }
     tally.record(line, outcome);
-}
-
-/// Ctrl-C or SIGTERM: stop starting submissions and stop waiting. Requests
-/// already sent still get their answers recorded.
-async fn stop_on_signal(stop: Arc<watch::Sender<bool>>) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = terminate.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-    stop.send_replace(true);
 }

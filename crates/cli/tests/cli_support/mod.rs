@@ -73,6 +73,15 @@ impl Emulator {
         command
     }
 
+    /// The id of the first prediction the emulator created, if any.
+    pub fn first_prediction_id(&self) -> Option<String> {
+        self.sim
+            .log()
+            .accepted()
+            .first()
+            .and_then(|submission| submission.prediction_id.clone())
+    }
+
     /// How many submissions reached the emulator, accepted or not.
     pub fn submissions(&self) -> usize {
         self.sim.log().submissions.len()
@@ -104,6 +113,16 @@ pub fn env_var(provider: &str) -> &'static str {
         .find(|(p, _)| p.info.name == provider)
         .map(|(p, _)| p.info.auth.env_var)
         .unwrap_or_else(|| panic!("no provider {provider}"))
+}
+
+/// Sends `signal` (`-INT`, `-TERM`, `-KILL`) to a running child.
+#[cfg(unix)]
+pub fn signal(child: &std::process::Child, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill {signal} failed");
 }
 
 /// Text of a command's output stream.

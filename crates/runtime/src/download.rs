@@ -48,6 +48,31 @@ impl ImageFormat {
         }
     }
 
+    /// The format a parameter value names (`png`, `jpeg` or `jpg`, `webp`,
+    /// `gif`, in any case), as providers spell `output_format` values.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            ("png", ImageFormat::Png),
+            ("jpeg", ImageFormat::Jpeg),
+            ("jpg", ImageFormat::Jpeg),
+            ("webp", ImageFormat::WebP),
+            ("gif", ImageFormat::Gif),
+        ]
+        .into_iter()
+        .find(|(known, _)| name.eq_ignore_ascii_case(known))
+        .map(|(_, format)| format)
+    }
+
+    /// Its usual name (`jpeg`), which [`from_name`](Self::from_name) reads.
+    pub fn name(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Jpeg => "jpeg",
+            ImageFormat::WebP => "webp",
+            ImageFormat::Gif => "gif",
+        }
+    }
+
     /// The usual file extension.
     pub fn extension(self) -> &'static str {
         match self {

@@ -902,6 +902,21 @@ fn meanings_must_fit_the_type() {
         "output_format",
         "`means: output_format` needs a parameter of type `string` with `enum`, not `integer`",
     );
+    let not_formats = edit(
+        MODEL,
+        "    enum: [png, jpeg]\n",
+        "    enum: [png, jpeg]\n    means: output_format\n",
+    )
+    .replace(
+        "default: png\n    enum: [png, jpeg]",
+        "default: png\n    enum: [png, hd]",
+    );
+    model_error(
+        &not_formats,
+        "means: output_format",
+        "output_format",
+        "`hd` is not one",
+    );
 }
 
 #[test]

@@ -79,16 +79,11 @@ pub enum Quality {
 impl Quality {
     /// The name models spell it with (`high`).
     pub const fn as_str(self) -> &'static str {
-        self.names()[0]
-    }
-
-    /// The names it goes by in parameter tables.
-    const fn names(self) -> &'static [&'static str] {
         match self {
-            Quality::Low => &["low"],
-            Quality::Medium => &["medium"],
-            Quality::High => &["high"],
-            Quality::Auto => &["auto"],
+            Quality::Low => "low",
+            Quality::Medium => "medium",
+            Quality::High => "high",
+            Quality::Auto => "auto",
         }
     }
 }
@@ -99,25 +94,16 @@ impl std::fmt::Display for Quality {
     }
 }
 
-/// The names an output format goes by in parameter tables, the neutral one
-/// first.
-fn format_names(format: ImageFormat) -> &'static [&'static str] {
-    match format {
-        ImageFormat::Png => &["png"],
-        ImageFormat::Jpeg => &["jpeg", "jpg"],
-        ImageFormat::WebP => &["webp"],
-        ImageFormat::Gif => &["gif"],
-    }
-}
-
 /// How an asked-for value becomes the value of a model's parameter.
 enum Spelling {
     /// As it is (a prompt, a number, a URL): the model's rules check it.
     Verbatim,
     /// Width and height: the preset of those dimensions, else a custom size.
     Size(u32, u32),
-    /// Whichever of these names the parameter offers (`jpeg` or `jpg`).
-    Named(&'static [&'static str]),
+    /// The choice of this name (a quality level).
+    Named(&'static str),
+    /// The choice naming this format, however spelled (`jpeg` or `jpg`).
+    Format(ImageFormat),
 }
 
 impl Spelling {
@@ -144,11 +130,19 @@ impl Spelling {
                 }
             }
             // Not an enumerated parameter: its own rules decide.
-            Spelling::Named(_) if param.choices.is_empty() => Ok(value.to_owned()),
-            Spelling::Named(names) => param
+            Spelling::Named(_) | Spelling::Format(_) if param.choices.is_empty() => {
+                Ok(value.to_owned())
+            }
+            Spelling::Named(name) => param
                 .choices
                 .iter()
-                .find(|choice| names.iter().any(|name| choice.eq_ignore_ascii_case(name)))
+                .find(|choice| choice.eq_ignore_ascii_case(name))
+                .map(|choice| (*choice).to_owned())
+                .ok_or_else(no_choice),
+            Spelling::Format(format) => param
+                .choices
+                .iter()
+                .find(|choice| ImageFormat::from_name(choice) == Some(format))
                 .map(|choice| (*choice).to_owned())
                 .ok_or_else(no_choice),
         }
@@ -265,22 +259,20 @@ impl Generate {
             asked.push((Meaning::Seed, seed.to_string(), Spelling::Verbatim));
         }
         if let Some(format) = self.output_format {
-            let names = format_names(format);
             asked.push((
                 Meaning::OutputFormat,
-                names[0].to_owned(),
-                Spelling::Named(names),
+                format.name().to_owned(),
+                Spelling::Format(format),
             ));
         }
         if let Some(url) = &self.reference_image {
             asked.push((Meaning::ReferenceImage, url.clone(), Spelling::Verbatim));
         }
         if let Some(quality) = self.quality {
-            let names = quality.names();
             asked.push((
                 Meaning::Quality,
-                names[0].to_owned(),
-                Spelling::Named(names),
+                quality.as_str().to_owned(),
+                Spelling::Named(quality.as_str()),
             ));
         }
         asked

@@ -8,6 +8,7 @@ use crate::decimal::{Decimal, MAX_SCALE};
 use crate::file::model::{CustomSizeFile, MeaningName, ParamTypeName, ParameterFile};
 use crate::ir::{Choice, CustomSize, Param, ParamKind, Sentinel, SizePreset, Value};
 use crate::naming;
+use imagegen_runtime::ImageFormat;
 use imagegen_runtime::info::Meaning;
 
 /// Constant names every numeric parameter type has, which sentinels must not take.
@@ -147,6 +148,21 @@ fn check_meaning(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) {
             &at(path, "means"),
             "a fixed parameter cannot be set, so it cannot stand for a neutral option",
         );
+    }
+    // The neutral request asks for a format by what it is, so each value
+    // must name one (`jpg` and `jpeg` both do).
+    if means == MeaningName::OutputFormat {
+        for value in raw.values.iter().flatten() {
+            if ImageFormat::from_name(value.as_str()).is_none() {
+                r.error(
+                    &at(path, "means"),
+                    format!(
+                        "`means: output_format` needs values naming image formats (png, jpeg or jpg, webp, gif); `{}` is not one",
+                        value.as_str()
+                    ),
+                );
+            }
+        }
     }
 }
 

@@ -8,7 +8,7 @@ mod emulated;
 
 use std::time::Duration;
 
-use imagegen_runtime::{Client, Error, EventKind, Output, Phase, Prediction, RetryPolicy};
+use imagegen_runtime::{Client, Error, EventKind, Output, Phase, Prediction};
 use imagegen_sim::{Fault, FaultRule, RetryAfter, Sim, SimConfig, SubmitOutcome, Target};
 use imagegen_vibedream::VibeDream;
 use imagegen_vibedream::z_image_turbo::{OutputFormat, Request};
@@ -146,27 +146,96 @@ async fn server_errors_on_polls_are_retried() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn persistent_poll_failures_end_in_an_error_with_the_prediction_id() {
+async fn a_burst_of_poll_failures_longer_than_any_attempt_budget_is_outlasted() {
+    // Twelve 503s in a row: three times the four attempts the client once
+    // gave a status check, well inside the deadline.
+    let sim = start_sim().await;
+    sim.inject(
+        FaultRule::new(Fault::ServerError { status: 503 })
+            .on(Target::Poll)
+            .times(12),
+    );
+    generate_and_save(&client(&sim), "outage").await;
+    let id = submissions(&sim)[0].prediction_id.clone().unwrap();
+    assert_eq!(sim.log().faults_fired().len(), 12);
+    assert!(sim.log().polls(&id) >= 13, "{}", sim.log().polls(&id));
+    assert_eq!(submissions(&sim).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_error_inside_a_success_envelope_is_retried_like_a_5xx() {
+    let sim = start_sim().await;
+    sim.inject(
+        FaultRule::new(Fault::EnvelopeError { code: 500 })
+            .on(Target::Poll)
+            .times(6),
+    );
+    let client = client::<WaveSpeed>(&sim);
+    let generation = client
+        .generate(&wavespeed_request())
+        .await
+        .expect("outlasts it");
+    let id = generation.id().unwrap().to_owned();
+    assert_eq!(sim.log().faults_fired().len(), 6);
+    assert!(sim.log().polls(&id) >= 7);
+    assert_eq!(sim.log().submissions.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn poll_failures_outlasting_the_deadline_end_in_a_timeout_with_the_prediction_id() {
     let sim = start_sim().await;
     sim.inject(
         FaultRule::new(Fault::ServerError { status: 500 })
             .on(Target::Poll)
-            .times(100),
+            .times(100_000),
     );
-    let client = client::<VibeDream>(&sim);
+    let client = Client::<VibeDream>::builder()
+        .api_key(sim.api_key())
+        .base_url(sim.base_url("vibedream"))
+        .poll_policy(emulated::fast_polls())
+        .retry_policy(emulated::fast_retries())
+        .overall_timeout(Duration::from_millis(1500))
+        .build()
+        .unwrap();
     let error = client
         .generate(&request("always failing"))
         .await
         .unwrap_err();
     let id = submissions(&sim)[0].prediction_id.clone().unwrap();
     assert!(
-        matches!(error, Error::Server { status: 500, .. }),
+        matches!(
+            error,
+            Error::Server { status: 500, .. }
+                | Error::Timeout {
+                    phase: Phase::Poll,
+                    ..
+                }
+        ),
         "{error:?}"
     );
     assert_eq!(error.prediction_id(), Some(id.as_str()));
-    assert!(error.is_retryable());
-    // Four attempts by the default policy, then the error.
-    assert_eq!(sim.log().polls(&id), RetryPolicy::default().max_attempts);
+    assert!(error.may_still_finish(), "{error}");
+    assert!(sim.log().polls(&id) > 4, "retried past any fixed budget");
+    // The prediction itself is fine: once the outage ends, it resumes.
+    sim.clear_faults();
+    let generation = emulated::client::<VibeDream>(&sim)
+        .resume(&id)
+        .await
+        .unwrap();
+    assert_eq!(generation.id(), Some(id.as_str()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_prediction_ends_the_wait_at_once_despite_unlimited_retries() {
+    let sim = start_sim().await;
+    sim.inject(FaultRule::new(Fault::Moderation).for_prompt("blocked"));
+    let error = client::<VibeDream>(&sim)
+        .generate(&request("blocked at once"))
+        .await
+        .unwrap_err();
+    let id = submissions(&sim)[0].prediction_id.clone().unwrap();
+    assert!(matches!(error, Error::ContentPolicy { .. }), "{error:?}");
+    assert!(sim.log().polls(&id) <= 3, "{}", sim.log().polls(&id));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -266,19 +335,31 @@ async fn a_submission_timing_out_after_sending_is_not_resent() {
     assert_eq!(submissions.len(), 1, "{submissions:#?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_submission_that_never_connected_is_retried_then_reported() {
-    // A port nothing listens on: the connection is refused, so nothing can
-    // have been taken, and the submission may be retried.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+/// A port nothing listens on: connections are refused, so nothing sent
+/// there can have been taken.
+fn refusing_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
+        .port()
+}
+
+fn retries_seen(events: &mut tokio::sync::broadcast::Receiver<imagegen_runtime::Event>) -> u32 {
+    let mut retries = 0;
+    while let Ok(event) = events.try_recv() {
+        retries += u32::from(matches!(event.kind, EventKind::Retrying { .. }));
+    }
+    retries
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_that_never_connected_is_retried_until_the_deadline_then_reported() {
     let client = Client::<VibeDream>::builder()
         .api_key("sim-key")
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(format!("http://127.0.0.1:{}", refusing_port()))
         .retry_policy(emulated::fast_retries())
+        .overall_timeout(Duration::from_millis(800))
         .build()
         .unwrap();
     let mut events = client.subscribe();
@@ -294,11 +375,22 @@ async fn a_submission_that_never_connected_is_retried_then_reported() {
         ),
         "{error:?}"
     );
-    let mut retries = 0;
-    while let Ok(event) = events.try_recv() {
-        retries += u32::from(matches!(event.kind, EventKind::Retrying { .. }));
-    }
-    assert_eq!(retries, RetryPolicy::default().max_attempts - 1);
+    assert!(error.was_not_sent(), "a refused connection took nothing");
+    assert!(retries_seen(&mut events) >= 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_cap_still_bounds_retries_when_one_is_set() {
+    let client = Client::<VibeDream>::builder()
+        .api_key("sim-key")
+        .base_url(format!("http://127.0.0.1:{}", refusing_port()))
+        .retry_policy(emulated::fast_retries().max_attempts(4))
+        .build()
+        .unwrap();
+    let mut events = client.subscribe();
+    let error = client.generate(&request("nobody home")).await.unwrap_err();
+    assert!(error.was_not_sent(), "{error:?}");
+    assert_eq!(retries_seen(&mut events), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -55,6 +55,8 @@ pub fn model_command(model: &'static ModelEntry) -> Command {
                 .help(
                     "Print one JSON object on stdout instead of the paths: provider, model, id, \
                      status, outputs (path and source URL, null for base64 images), timings. \
+                     For an answer without a prediction id, id is the unique name imagegen made \
+                     for it (<provider>-local-...). \
                      On failure stdout stays empty and the error goes to stderr",
                 ),
         )
@@ -243,9 +245,11 @@ async fn produce(
     let (stop_sender, mut stop) = watch::channel(false);
     let signals = signals::stop_on_signal(Arc::new(stop_sender));
     let outcome = async {
+        // One deadline over submitting, waiting and saving: `--timeout`.
+        let deadline = client.deadline();
         let prediction = match (request, options.resume) {
             (Some(request), _) => client
-                .submit(request)
+                .submit_until(request, deadline)
                 .await
                 .map_err(|error| options.failed(&error, None))?,
             (None, Some(id)) => client.prediction(id),
@@ -254,13 +258,13 @@ async fn produce(
         let id = prediction.id();
         let finished = async {
             let generation = client
-                .wait(&prediction)
+                .wait_until(&prediction, deadline)
                 .await
                 .map_err(|error| options.failed(&error, id))?;
-            let paths = generation
-                .save_all(out)
-                .await
-                .map_err(|error| options.failed(&error, id))?;
+            let paths = match generation.save_all(out).await {
+                Ok(paths) => paths,
+                Err(error) => return Err(unsaved(&generation, &error, options, id).await),
+            };
             Ok((generation, paths))
         };
         tokio::select! {
@@ -278,6 +282,38 @@ async fn produce(
     signals.abort();
     progress.finish();
     outcome
+}
+
+/// The failure for outputs that could not be saved into `--out`. A
+/// prediction without an id cannot be fetched again, so before giving up
+/// its outputs are saved into a rescue directory (never replacing a file)
+/// and the message says where: the images were paid for.
+async fn unsaved(
+    generation: &Generation,
+    error: &Error,
+    options: &Options<'_>,
+    id: Option<&str>,
+) -> Failure {
+    let mut failure = options.failed(error, id);
+    if generation.id().is_none() {
+        let rescue = std::env::temp_dir().join("imagegen-unsaved");
+        let kept = generation.save_all(&rescue).await;
+        failure.message.push_str(&match kept {
+            Ok(paths) => format!(
+                "\nthe images were saved instead to: {}",
+                paths
+                    .iter()
+                    .map(|path| path.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Err(again) => format!(
+                "\nthey could not be saved to {} either: {again}",
+                rescue.display()
+            ),
+        });
+    }
+    failure
 }
 
 /// The saved paths one per line, or the `--json` object: all on stdout.
@@ -324,7 +360,9 @@ fn summary(generation: &Generation, paths: &[PathBuf], model: &ModelInfo) -> ser
     json!({
         "provider": model.provider.name,
         "model": model.id,
-        "id": generation.id(),
+        // The provider's id, or for an answer without one the unique name
+        // imagegen made for it (`<provider>-local-…`), which names its files.
+        "id": generation.prediction().name(),
         "status": generation.prediction().status(),
         "outputs": outputs,
         "timings": {

@@ -84,8 +84,8 @@ impl ImageFormat {
     }
 }
 
-/// Saves every output into `dir` (created if missing), in order, as
-/// `<stem>-<index>.<ext>`; returns the paths.
+/// Saves every output into `dir` (created if missing), in order; returns the
+/// paths. Stops at the first output that cannot be saved.
 pub(crate) async fn save_all(
     transport: &Transport,
     call: &Call<'_>,
@@ -93,34 +93,130 @@ pub(crate) async fn save_all(
     dir: &Path,
     stem: &str,
 ) -> Result<Vec<PathBuf>, Error> {
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(|source| io_error(call, dir, source))?;
     let mut paths = Vec::with_capacity(outputs.len());
     for (index, output) in outputs.iter().enumerate() {
-        let part = dir.join(format!(".{stem}-{index}.part"));
-        let saved = match output {
-            Output::Url(url) => download(transport, call, index, url, &part).await,
-            Output::Base64(_) => write_inline(transport, call, index, output, &part).await,
-        };
-        let (format, bytes) = match saved {
-            Ok(saved) => saved,
-            Err(error) => {
-                let _ = tokio::fs::remove_file(&part).await;
-                return Err(error);
-            }
-        };
-        let path = dir.join(format!("{stem}-{index}.{}", format.extension()));
-        tokio::fs::rename(&part, &path)
-            .await
-            .map_err(|source| io_error(call, &path, source))?;
-        transport.emit(call, || EventKind::Saved {
-            path: path.clone(),
-            bytes,
-        });
-        paths.push(path);
+        paths.push(save_one(transport, call, index, output, dir, stem).await?);
     }
     Ok(paths)
+}
+
+/// Saves output `index` into `dir` (created if missing) as
+/// `<stem>-<index>.<ext>`, or, if a file of that name exists already,
+/// `<stem>-<index>.<n>.<ext>` with the first free `n` from 2: an existing
+/// file is never replaced.
+///
+/// The bytes go to a `.part` file that this call creates (under a random
+/// name, so no other download can share it), and it becomes the final name
+/// only once complete, with a hard link that fails rather than replace.
+pub(crate) async fn save_one(
+    transport: &Transport,
+    call: &Call<'_>,
+    index: usize,
+    output: &Output,
+    dir: &Path,
+    stem: &str,
+) -> Result<PathBuf, Error> {
+    let io = |path: &Path, source| io_error(call, Some((index, output)), path, source);
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|source| io(dir, source))?;
+    let Ok(_slot) = tokio::time::timeout_at(call.deadline.into(), transport.gates.file()).await
+    else {
+        return Err(call.timeout());
+    };
+    let part = PartFile(dir.join(format!(".{stem}-{index}.{:016x}.part", fastrand::u64(..))));
+    let part = &part.0;
+    tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(part)
+        .await
+        .map_err(|source| io(part, source))?;
+    let saved = match output {
+        Output::Url(url) => download(transport, call, index, url, part).await,
+        Output::Base64(_) => write_inline(transport, call, index, output, part).await,
+    };
+    let (format, bytes) = saved?;
+    let path = publish(part, dir, &format!("{stem}-{index}"), format)
+        .await
+        .map_err(|(path, source)| io(&path, source))?;
+    transport.emit(call, || EventKind::Saved {
+        path: path.clone(),
+        bytes,
+    });
+    Ok(path)
+}
+
+/// A `.part` file this save created: removed when the save ends, however it
+/// ends (done, failed, or its future dropped), so none is left behind.
+struct PartFile(PathBuf);
+
+impl Drop for PartFile {
+    fn drop(&mut self) {
+        // Synchronous, but a single unlink; an async removal could not be
+        // awaited from a dropped future.
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Gives the complete `.part` file its final name without replacing any
+/// file: a hard link fails if the name is taken, and then the next name is
+/// tried. Where hard links are not supported, the bytes are copied into a
+/// file created with create-new semantics instead.
+async fn publish(
+    part: &Path,
+    dir: &Path,
+    name: &str,
+    format: ImageFormat,
+) -> Result<PathBuf, (PathBuf, std::io::Error)> {
+    const NAMES_TRIED: u32 = 10_000;
+    let extension = format.extension();
+    let mut last = dir.join(format!("{name}.{extension}"));
+    for n in 1..=NAMES_TRIED {
+        let path = if n == 1 {
+            dir.join(format!("{name}.{extension}"))
+        } else {
+            dir.join(format!("{name}.{n}.{extension}"))
+        };
+        match link_or_copy(part, &path).await {
+            Ok(()) => return Ok(path),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => last = path,
+            Err(error) => return Err((path, error)),
+        }
+    }
+    Err((
+        last,
+        std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{NAMES_TRIED} files of this name exist already"),
+        ),
+    ))
+}
+
+async fn link_or_copy(part: &Path, path: &Path) -> std::io::Result<()> {
+    match tokio::fs::hard_link(part, path).await {
+        Err(error)
+            if error.kind() != std::io::ErrorKind::AlreadyExists
+                && error.kind() != std::io::ErrorKind::NotFound =>
+        {
+            let mut target = tokio::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .await?;
+            let mut source = tokio::fs::File::open(part).await?;
+            let copied = async {
+                tokio::io::copy(&mut source, &mut target).await?;
+                target.sync_all().await
+            }
+            .await;
+            if copied.is_err() {
+                let _ = tokio::fs::remove_file(path).await;
+            }
+            copied
+        }
+        linked => linked,
+    }
 }
 
 fn output_error(call: &Call<'_>, index: usize, reason: String) -> Error {
@@ -139,9 +235,16 @@ fn too_large(call: &Call<'_>, index: usize, limit: u64) -> Error {
     )
 }
 
-fn io_error(call: &Call<'_>, path: &Path, source: std::io::Error) -> Error {
+fn io_error(
+    call: &Call<'_>,
+    output: Option<(usize, &Output)>,
+    path: &Path,
+    source: std::io::Error,
+) -> Error {
     Error::Io {
         prediction_id: call.id(),
+        output: output.map(|(index, _)| index),
+        url: output.and_then(|(_, output)| output.url().map(str::to_owned)),
         path: path.to_owned(),
         source,
     }
@@ -187,9 +290,18 @@ async fn write_inline(
     }
     let format = ImageFormat::sniff(&bytes)
         .ok_or_else(|| output_error(call, index, not_an_image(&bytes)))?;
-    tokio::fs::write(part, &bytes)
+    let written = async {
+        let mut file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(part)
+            .await?;
+        file.write_all(&bytes).await?;
+        file.sync_all().await
+    };
+    written
         .await
-        .map_err(|source| io_error(call, part, source))?;
+        .map_err(|source| io_error(call, Some((index, output)), part, source))?;
     Ok((format, bytes.len() as u64))
 }
 
@@ -211,8 +323,10 @@ async fn download(
         ));
     }
     let limit = transport.max_output_bytes;
+    let named = Output::Url(url.to_string());
+    let output = &named;
     transport
-        .with_retries(call, true, |_attempt| {
+        .with_retries(call, &url, true, |_attempt| {
             // Deliberately not `authorise`d: whoever hosts outputs never gets the key.
             let request = transport
                 .http
@@ -243,7 +357,7 @@ async fn download(
                 {
                     return Err(Failure::Fatal(too_large(call, index, limit)));
                 }
-                stream_to_file(call, index, &mut response, part, limit).await
+                stream_to_file(call, (index, output), &mut response, part, limit).await
             }
         })
         .await
@@ -281,15 +395,22 @@ fn asset_error(error: Error, index: usize) -> Error {
     }
 }
 
+/// Streams an answer into the `.part` file this download created, from its
+/// start (a retry rewrites it).
 async fn stream_to_file(
     call: &Call<'_>,
-    index: usize,
+    (index, output): (usize, &Output),
     response: &mut reqwest::Response,
     part: &Path,
     limit: u64,
 ) -> Result<(ImageFormat, u64), Failure> {
-    let io = |source| Failure::Fatal(io_error(call, part, source));
-    let mut file = tokio::fs::File::create(part).await.map_err(io)?;
+    let io = |source| Failure::Fatal(io_error(call, Some((index, output)), part, source));
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(part)
+        .await
+        .map_err(io)?;
     let mut written: u64 = 0;
     let mut head = Vec::with_capacity(ImageFormat::SNIFF_LEN);
     while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {

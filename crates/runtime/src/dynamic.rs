@@ -19,6 +19,7 @@ use tokio::sync::broadcast;
 
 use crate::args::{ArgErrors, Args, FromArgs};
 use crate::client::{Body, Client, ClientBuilder, Generation};
+use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::events::Event;
 use crate::info::{ModelInfo, ProviderInfo};
@@ -222,9 +223,18 @@ trait ErasedClient: Send + Sync + fmt::Debug {
     fn overall_timeout(&self) -> Duration;
     fn subscribe(&self) -> broadcast::Receiver<Event>;
     fn prediction(&self, id: String) -> Prediction;
-    fn submit<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Prediction, Error>>;
+    fn deadline(&self) -> Deadline;
+    fn submit<'a>(
+        &'a self,
+        request: &'a AnyRequest,
+        deadline: Deadline,
+    ) -> BoxFuture<'a, Result<Prediction, Error>>;
     fn generate<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Generation, Error>>;
-    fn wait<'a>(&'a self, prediction: &'a Prediction) -> BoxFuture<'a, Result<Generation, Error>>;
+    fn wait<'a>(
+        &'a self,
+        prediction: &'a Prediction,
+        deadline: Deadline,
+    ) -> BoxFuture<'a, Result<Generation, Error>>;
     fn status<'a>(&'a self, prediction: &'a Prediction)
     -> BoxFuture<'a, Result<Prediction, Error>>;
 }
@@ -262,14 +272,25 @@ impl<P: Provider> ErasedClient for Client<P> {
     fn prediction(&self, id: String) -> Prediction {
         Client::prediction(self, id)
     }
-    fn submit<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Prediction, Error>> {
-        Box::pin(async move { self.submit_body(self.any_body(request)?).await })
+    fn deadline(&self) -> Deadline {
+        Client::deadline(self)
+    }
+    fn submit<'a>(
+        &'a self,
+        request: &'a AnyRequest,
+        deadline: Deadline,
+    ) -> BoxFuture<'a, Result<Prediction, Error>> {
+        Box::pin(async move { self.submit_body(self.any_body(request)?, deadline).await })
     }
     fn generate<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Generation, Error>> {
         Box::pin(async move { self.generate_body(self.any_body(request)?).await })
     }
-    fn wait<'a>(&'a self, prediction: &'a Prediction) -> BoxFuture<'a, Result<Generation, Error>> {
-        Box::pin(Client::wait(self, prediction))
+    fn wait<'a>(
+        &'a self,
+        prediction: &'a Prediction,
+        deadline: Deadline,
+    ) -> BoxFuture<'a, Result<Generation, Error>> {
+        Box::pin(Client::wait_until(self, prediction, deadline))
     }
     fn status<'a>(
         &'a self,
@@ -319,10 +340,24 @@ impl AnyClient {
         self.inner.prediction(id.into())
     }
 
+    /// A deadline the client's overall timeout from now, as [`Client::deadline`].
+    pub fn deadline(&self) -> Deadline {
+        self.inner.deadline()
+    }
+
     /// Submits, as [`Client::submit`]; a request for another provider's
     /// model is refused before anything is sent.
     pub async fn submit(&self, request: &AnyRequest) -> Result<Prediction, Error> {
-        self.inner.submit(request).await
+        self.inner.submit(request, self.deadline()).await
+    }
+
+    /// Submits under a deadline the caller holds, as [`Client::submit_until`].
+    pub async fn submit_until(
+        &self,
+        request: &AnyRequest,
+        deadline: Deadline,
+    ) -> Result<Prediction, Error> {
+        self.inner.submit(request, deadline).await
     }
 
     /// Submits and waits, as [`Client::generate`].
@@ -332,13 +367,22 @@ impl AnyClient {
 
     /// Waits, as [`Client::wait`].
     pub async fn wait(&self, prediction: &Prediction) -> Result<Generation, Error> {
-        self.inner.wait(prediction).await
+        self.inner.wait(prediction, self.deadline()).await
+    }
+
+    /// Waits under a deadline the caller holds, as [`Client::wait_until`].
+    pub async fn wait_until(
+        &self,
+        prediction: &Prediction,
+        deadline: Deadline,
+    ) -> Result<Generation, Error> {
+        self.inner.wait(prediction, deadline).await
     }
 
     /// Waits for the prediction with this id, as [`Client::resume`].
     pub async fn resume(&self, id: impl Into<String>) -> Result<Generation, Error> {
         let prediction = self.prediction(id);
-        self.inner.wait(&prediction).await
+        self.wait(&prediction).await
     }
 
     /// Checks once, as [`Client::status`].

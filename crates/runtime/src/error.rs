@@ -165,6 +165,21 @@ pub enum Error {
         elapsed: Duration,
     },
 
+    /// The deadline passed before the request could be sent: it waited for
+    /// a free connection (every slot to the origin was busy), or for a retry
+    /// after failures that proved the server never took it. Nothing reached
+    /// the server, so for a submission nothing was created or paid for, and
+    /// submitting again is safe.
+    #[error("timed out during {phase} after {:.1}s before the request was sent ({reason}); nothing reached the server, so nothing was created or paid for", .elapsed.as_secs_f64())]
+    NotSent {
+        /// Where the time ran out.
+        phase: Phase,
+        /// Time spent in the operation.
+        elapsed: Duration,
+        /// What it was waiting for.
+        reason: String,
+    },
+
     /// The connection failed or broke.
     #[error("transport error during {phase}{}: {source}", WithId(.prediction_id))]
     Transport {
@@ -205,17 +220,41 @@ pub enum Error {
         reason: String,
     },
 
-    /// Writing an output to disk failed.
-    #[error("cannot write {}{}: {source}", .path.display(), WithId(.prediction_id))]
+    /// Writing an output to disk failed. The image is not lost: the message
+    /// says where it can still be fetched, or that it came inline and is
+    /// still held by the [`Generation`](crate::Generation) (save it again).
+    #[error("cannot write {}{}: {source}{}", .path.display(), WithId(.prediction_id), Recovery(*.output, .url))]
     Io {
         /// The prediction.
         prediction_id: Option<String>,
+        /// The output being saved, if the failure concerns one.
+        output: Option<usize>,
+        /// Where that output can still be downloaded from, for URL outputs.
+        url: Option<String>,
         /// The file or directory.
         path: PathBuf,
         /// The underlying error.
         #[source]
         source: std::io::Error,
     },
+}
+
+/// How an output that could not be written can still be had.
+struct Recovery<'a>(Option<usize>, &'a Option<String>);
+
+impl std::fmt::Display for Recovery<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.0, self.1) {
+            (Some(index), Some(url)) => {
+                write!(f, "; output {index} can still be downloaded from {url}")
+            }
+            (Some(index), None) => write!(
+                f,
+                "; output {index} came inline (base64) and is still held by the generation: save it again elsewhere"
+            ),
+            (None, _) => Ok(()),
+        }
+    }
 }
 
 struct RetryHint<'a>(&'a Option<Duration>);
@@ -252,7 +291,8 @@ impl Error {
             Error::UnknownStatus { prediction_id, .. } => Some(prediction_id),
             Error::InvalidParameter(_)
             | Error::MissingApiKey { .. }
-            | Error::InvalidConfig { .. } => None,
+            | Error::InvalidConfig { .. }
+            | Error::NotSent { .. } => None,
             Error::Unauthorized { prediction_id, .. }
             | Error::Forbidden { prediction_id, .. }
             | Error::RateLimited { prediction_id, .. }
@@ -278,9 +318,30 @@ impl Error {
             Error::RateLimited { .. }
                 | Error::Server { .. }
                 | Error::Timeout { .. }
+                | Error::NotSent { .. }
                 | Error::Transport { .. }
                 | Error::UnknownStatus { .. }
         )
+    }
+
+    /// Whether the request this error ended was certainly never taken by
+    /// the server, so a submission can be sent again without paying twice:
+    /// it was never sent, or every attempt was refused before anything was
+    /// created (no connection could be made, or rate limited).
+    pub fn was_not_sent(&self) -> bool {
+        match self {
+            Error::NotSent { .. } => true,
+            Error::Transport {
+                prediction_id: None,
+                source,
+                ..
+            } => source.is_connect(),
+            Error::RateLimited {
+                prediction_id: None,
+                ..
+            } => true,
+            _ => false,
+        }
     }
 
     /// Whether a prediction this error happened to (the one it names, or
@@ -302,6 +363,7 @@ impl Error {
             Error::InvalidParameter(_)
             | Error::MissingApiKey { .. }
             | Error::InvalidConfig { .. }
+            | Error::NotSent { .. }
             | Error::Unauthorized { .. }
             | Error::Forbidden { .. }
             | Error::BadRequest { .. }
@@ -328,6 +390,7 @@ impl Error {
                 | Error::Output { prediction_id, .. }
                 | Error::Io { prediction_id, .. } => *prediction_id = Some(id.to_owned()),
                 Error::UnknownStatus { .. }
+                | Error::NotSent { .. }
                 | Error::InvalidParameter(_)
                 | Error::MissingApiKey { .. }
                 | Error::InvalidConfig { .. } => {}

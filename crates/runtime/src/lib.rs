@@ -21,9 +21,11 @@ pub mod traits;
 pub mod waiter;
 
 mod client;
+mod deadline;
 mod download;
 mod error;
 mod events;
+mod limits;
 mod literal;
 mod origin;
 mod param_error;
@@ -39,9 +41,11 @@ mod violation;
 pub mod serde_support;
 
 pub use client::{Client, ClientBuilder, Generation};
+pub use deadline::Deadline;
 pub use download::ImageFormat;
 pub use error::{Error, Phase};
 pub use events::{Event, EventKind};
+pub use limits::ConnectionLimits;
 pub use param_error::ParamError;
 pub use prediction::{Output, Prediction, Timings};
 pub use retry::RetryPolicy;

@@ -18,6 +18,8 @@ pub struct Prediction {
     model: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    local_id: Option<String>,
     status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     status_url: Option<String>,
@@ -39,6 +41,7 @@ impl Prediction {
             provider: provider.to_owned(),
             model: model.map(str::to_owned),
             id,
+            local_id: None,
             status: String::new(),
             status_url: None,
             estimated_time: None,
@@ -63,6 +66,19 @@ impl Prediction {
     /// the images and no id (aimlapi).
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
+    }
+
+    /// The name this client made for a prediction the provider gave no id
+    /// (a synchronous answer): unique to this answer across processes and
+    /// runs, it names its output files. `None` when the provider named it.
+    pub fn local_id(&self) -> Option<&str> {
+        self.local_id.as_deref()
+    }
+
+    /// The provider's id, or else the client-made [`local_id`](Self::local_id):
+    /// what tells this prediction's outputs from every other's.
+    pub fn name(&self) -> Option<&str> {
+        self.id.as_deref().or(self.local_id.as_deref())
     }
 
     /// The last status seen, as sent (empty before the first check of a
@@ -101,6 +117,10 @@ impl Prediction {
     /// The outputs, once done.
     pub fn outputs(&self) -> &[Output] {
         &self.outputs
+    }
+
+    pub(crate) fn set_local_id(&mut self, local_id: String) {
+        self.local_id = Some(local_id);
     }
 
     pub(crate) fn set_status(&mut self, status: &str) {

@@ -1,9 +1,10 @@
 //! When a failed request is tried again, and after how long.
 //!
 //! Status checks and downloads are idempotent GETs: they are retried on 408,
-//! 429, 5xx and broken connections. A submission is paid for, so it is
-//! retried only when the failure proves the server never took it: the
-//! connection was never made, or it answered 429.
+//! 429, 5xx and broken connections, for as long as the operation's deadline
+//! allows, so a wait outlasts any outage shorter than its deadline. A
+//! submission is paid for, so it is retried only when the failure proves the
+//! server never took it: the connection was never made, or it answered 429.
 
 use std::time::{Duration, SystemTime};
 
@@ -14,7 +15,8 @@ use reqwest::header::HeaderMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
-    /// Attempts per request, the first included (1 disables retries).
+    /// Attempts per request, the first included (1 disables retries). By
+    /// default unlimited: the operation's deadline is what ends retrying.
     pub max_attempts: u32,
     /// Backoff bound before the first retry; doubles per retry.
     pub initial_backoff: Duration,
@@ -28,9 +30,9 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_attempts: 4,
+            max_attempts: u32::MAX,
             initial_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(20),
+            max_backoff: Duration::from_secs(10),
             max_retry_after: Duration::from_secs(60),
         }
     }
@@ -201,8 +203,8 @@ mod tests {
         );
         assert_eq!(policy.delay(3, None, 0.5), Duration::from_millis(1000));
         assert_eq!(policy.delay(3, None, 0.0), Duration::ZERO);
-        assert_eq!(policy.delay(20, None, 1.0), Duration::from_secs(20));
-        assert_eq!(policy.delay(u32::MAX, None, 1.0), Duration::from_secs(20));
+        assert_eq!(policy.delay(20, None, 1.0), Duration::from_secs(10));
+        assert_eq!(policy.delay(u32::MAX, None, 1.0), Duration::from_secs(10));
         assert_eq!(
             policy.delay(1, Some(Duration::from_secs(2)), 0.0),
             Duration::from_secs(2)

@@ -15,6 +15,7 @@ use url::Url;
 use crate::error::{Error, Phase};
 use crate::events::{Event, EventKind};
 use crate::info::ProviderInfo;
+use crate::limits::Gates;
 use crate::origin::same_origin;
 use crate::reading::{excerpt, http_error, sniff_id};
 use crate::retry::{RetryPolicy, is_retryable_status, later, retry_after};
@@ -110,6 +111,9 @@ pub(crate) enum Failure {
         limit: usize,
         start: Vec<u8>,
     },
+    /// A success answer that reports a server-side failure (an envelope
+    /// code 5xx): worth retrying when the request is idempotent.
+    Transient(Error),
     /// Not worth retrying, whatever the request.
     Fatal(Error),
 }
@@ -135,6 +139,8 @@ pub(crate) struct Transport {
     pub poll: PollPolicy,
     pub max_output_bytes: u64,
     pub events: broadcast::Sender<Event>,
+    /// The slots requests and output files take.
+    pub gates: Gates,
 }
 
 impl Transport {
@@ -182,52 +188,69 @@ impl Transport {
         request_timeout: Duration,
     ) -> Result<Answer, Error> {
         let idempotent = method == Method::GET;
-        self.with_retries(call, idempotent, |_attempt| {
-            let mut request = self
-                .http
-                .request(method.clone(), url.clone())
-                .timeout(request_timeout)
-                .header(reqwest::header::ACCEPT, "application/json");
-            if let Some(body) = &body {
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.clone());
-            }
-            let request = self.authorise(request, url);
-            async move {
-                let response = request.send().await.map_err(Failure::Transport)?;
-                let status = response.status();
-                let headers = response.headers().clone();
-                let body = read_body(response, MAX_JSON_BYTES).await?;
-                if status.is_success() {
-                    Ok(Answer {
-                        status,
-                        headers,
-                        body,
-                    })
-                } else {
-                    Err(Failure::Status {
-                        status,
-                        headers,
-                        body,
-                    })
-                }
-            }
+        self.with_retries(call, url, idempotent, |_attempt| {
+            self.attempt(method.clone(), url, body.clone(), request_timeout)
         })
         .await
     }
 
-    /// Runs `attempt` until it succeeds, fails for good, or the policy or the
-    /// deadline says stop.
+    /// One request to the API, its answer read in full; a failure status is
+    /// a [`Failure`], for [`Transport::with_retries`] to judge.
+    pub(crate) fn attempt(
+        &self,
+        method: Method,
+        url: &Url,
+        body: Option<Bytes>,
+        request_timeout: Duration,
+    ) -> impl Future<Output = Result<Answer, Failure>> + Send + 'static {
+        let mut request = self
+            .http
+            .request(method, url.clone())
+            .timeout(request_timeout)
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body);
+        }
+        let request = self.authorise(request, url);
+        async move {
+            let response = request.send().await.map_err(Failure::Transport)?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = read_body(response, MAX_JSON_BYTES).await?;
+            if status.is_success() {
+                Ok(Answer {
+                    status,
+                    headers,
+                    body,
+                })
+            } else {
+                Err(Failure::Status {
+                    status,
+                    headers,
+                    body,
+                })
+            }
+        }
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or the deadline
+    /// (or the policy's attempt cap, unlimited by default) says stop. Each
+    /// attempt first waits for a request slot to `url`'s origin and holds it
+    /// until the attempt is over, so predictions in flight never become more
+    /// sockets than the client's [`ConnectionLimits`](crate::ConnectionLimits).
     ///
-    /// An idempotent request (a GET) is retried on 408, 429, 5xx and any
-    /// transport failure. A submission is retried only when the failure
-    /// proves the server did not take it: the connection was never made, or
-    /// it answered 429. A timeout, a 5xx or a cut connection after the body
-    /// went out may mean the prediction exists; resending could pay twice.
+    /// An idempotent request (a GET) is retried on 408, 429, 5xx, a server
+    /// error inside a success answer, and any transport failure. A
+    /// submission is retried only when the failure proves the server did not
+    /// take it: the connection was never made, or it answered 429. A
+    /// timeout, a 5xx or a cut connection after the body went out may mean
+    /// the prediction exists; resending could pay twice.
     pub(crate) async fn with_retries<T, F, Fut>(
         &self,
         call: &Call<'_>,
+        url: &Url,
         idempotent: bool,
         mut attempt: F,
     ) -> Result<T, Error>
@@ -238,10 +261,15 @@ impl Transport {
         let mut number = 1;
         loop {
             let span = tracing::debug_span!("attempt", phase = %call.phase, attempt = number);
-            let outcome = tokio::time::timeout_at(call.deadline.into(), attempt(number))
+            let deadline = tokio::time::Instant::from_std(call.deadline);
+            let Ok(slot) = tokio::time::timeout_at(deadline, self.gates.request(url)).await else {
+                return Err(self.unsent(call, number));
+            };
+            let outcome = tokio::time::timeout_at(deadline, attempt(number))
                 .instrument(span)
                 .await
                 .map_err(|_| call.timeout())?;
+            drop(slot);
             let failure = match outcome {
                 Ok(value) => return Ok(value),
                 Err(failure) => failure,
@@ -263,6 +291,7 @@ impl Transport {
                     None,
                     transport_reason(error),
                 ),
+                Failure::Transient(error) => (idempotent, None, error.to_string()),
                 Failure::TooLarge { .. } | Failure::Fatal(_) => (false, None, String::new()),
             };
             let delay = self.retry.delay(number, pause, fastrand::f64());
@@ -279,6 +308,31 @@ impl Transport {
                 reason,
             });
             tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// The deadline passed while attempt `number` waited for a slot. Nothing
+    /// of it was sent; for a submission nothing earlier was taken either
+    /// (it is retried only after failures that prove that), so the error
+    /// says nothing was paid for.
+    fn unsent(&self, call: &Call<'_>, number: u32) -> Error {
+        if call.phase != Phase::Submit {
+            return call.timeout();
+        }
+        let limits = self.gates.limits();
+        Error::NotSent {
+            phase: call.phase,
+            elapsed: call.started.elapsed(),
+            reason: format!(
+                "{} waiting for a free connection (at most {} requests in flight per origin, {} in all)",
+                if number == 1 {
+                    "still"
+                } else {
+                    "after earlier attempts were refused, still"
+                },
+                limits.per_origin,
+                limits.total
+            ),
         }
     }
 
@@ -302,7 +356,9 @@ impl Transport {
                 format!("the answer is larger than {limit} bytes"),
                 &start,
             ),
-            Failure::Fatal(error) => error.with_prediction_id(call.prediction_id),
+            Failure::Transient(error) | Failure::Fatal(error) => {
+                error.with_prediction_id(call.prediction_id)
+            }
         }
     }
 }

@@ -80,7 +80,7 @@ async fn serve(state: &Arc<State>, method: &Method, path: &str, headers: &Header
                 let (name, value) = retry_after.header();
                 Reply::text(429, "too many requests (rate_limit fault)").header(name, &value)
             }
-            Fault::ServerError { status } => {
+            Fault::ServerError { status } | Fault::EnvelopeError { code: status } => {
                 let status = if (400..=599).contains(&status) {
                     status
                 } else {

@@ -77,11 +77,12 @@ impl FaultRule {
 
     /// Why the rule cannot be used, if it cannot.
     pub fn problem(&self) -> Option<String> {
-        if let Fault::ServerError { status } = self.fault
+        if let Fault::ServerError { status } | Fault::EnvelopeError { code: status } = self.fault
             && !(400..=599).contains(&status)
         {
             return Some(format!(
-                "`server_error` needs an HTTP error status from 400 to 599, not {status}"
+                "`{}` needs an error code from 400 to 599, not {status}",
+                self.fault.name()
             ));
         }
         None
@@ -107,6 +108,15 @@ pub enum Fault {
         /// The status, 400 to 599 (named for the usual 5xx). Another value
         /// is sent as 500; `POST /__sim/faults` refuses it.
         status: u16,
+    },
+    /// An envelope provider answers `200 OK` with this error code in its
+    /// envelope (`{"code": 500, "message": ...}`), as WaveSpeed does for some
+    /// server failures; providers without an envelope answer the code as the
+    /// HTTP status instead, like [`Fault::ServerError`]. A submission
+    /// answered so creates nothing.
+    EnvelopeError {
+        /// The code, 400 to 599; another value is sent as 500.
+        code: u16,
     },
     /// The whole request is read (a submission creates and records its
     /// prediction), then the connection is closed with no response.
@@ -150,6 +160,7 @@ impl Fault {
         match self {
             Fault::RateLimit { .. } => "rate_limit",
             Fault::ServerError { .. } => "server_error",
+            Fault::EnvelopeError { .. } => "envelope_error",
             Fault::DropConnection => "drop_connection",
             Fault::SlowBody { .. } => "slow_body",
             Fault::TruncatedBody => "truncated_body",
@@ -163,7 +174,10 @@ impl Fault {
 
     /// Whether the fault answers the request itself, before validation.
     pub(crate) fn answers_alone(&self) -> bool {
-        matches!(self, Fault::RateLimit { .. } | Fault::ServerError { .. })
+        matches!(
+            self,
+            Fault::RateLimit { .. } | Fault::ServerError { .. } | Fault::EnvelopeError { .. }
+        )
     }
 }
 
@@ -362,6 +376,7 @@ mod wire {
     pub(super) enum Fault {
         RateLimit { retry_after: RetryAfter },
         ServerError { status: u16 },
+        EnvelopeError { code: u16 },
         DropConnection,
         SlowBody { chunk_delay_ms: u64 },
         TruncatedBody,
@@ -377,6 +392,7 @@ mod wire {
             match fault {
                 Fault::RateLimit { retry_after } => Self::RateLimit { retry_after },
                 Fault::ServerError { status } => Self::ServerError { status },
+                Fault::EnvelopeError { code } => Self::EnvelopeError { code },
                 Fault::DropConnection => Self::DropConnection,
                 Fault::SlowBody { chunk_delay_ms } => Self::SlowBody {
                     chunk_delay: Duration::from_millis(chunk_delay_ms),
@@ -396,6 +412,7 @@ mod wire {
             match fault {
                 super::Fault::RateLimit { retry_after } => Self::RateLimit { retry_after },
                 super::Fault::ServerError { status } => Self::ServerError { status },
+                super::Fault::EnvelopeError { code } => Self::EnvelopeError { code },
                 super::Fault::DropConnection => Self::DropConnection,
                 super::Fault::SlowBody { chunk_delay } => Self::SlowBody {
                     chunk_delay_ms: u64::try_from(chunk_delay.as_millis()).unwrap_or(u64::MAX),

@@ -65,5 +65,7 @@ pub use error::SimError;
 pub use faults::{
     Fault, FaultRule, RetryAfter, SLOW_BODY_CHUNKS, SYNC_TIMEOUT_WAIT, Scope, Target,
 };
-pub use log::{CredentialLeak, Download, FiredFault, SimLog, Submission, SubmitOutcome};
+pub use log::{
+    ConnectionCounts, CredentialLeak, Download, FiredFault, SimLog, Submission, SubmitOutcome,
+};
 pub use sim::{Sim, shell_word};

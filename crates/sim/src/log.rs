@@ -26,6 +26,23 @@ pub struct SimLog {
     pub credential_leaks: Vec<CredentialLeak>,
     /// Every fault that fired.
     pub faults: Vec<FiredFault>,
+    /// Connections to the API listener.
+    #[serde(default)]
+    pub api_connections: ConnectionCounts,
+    /// Connections to the assets listener.
+    #[serde(default)]
+    pub assets_connections: ConnectionCounts,
+}
+
+/// The connections one listener saw: how a client's connection pool behaved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionCounts {
+    /// Connections accepted.
+    pub accepted: u64,
+    /// The most that were open at once.
+    pub peak_open: u64,
+    /// Open now.
+    pub open: u64,
 }
 
 /// One submission attempt.

@@ -96,6 +96,9 @@ fn can_act(api: &ProviderApi, prediction: &Prediction, phase: &Phase, fault: &Fa
         Fault::UnknownStatus(_) => result_has(Role::Status),
         Fault::ForeignStatusUrl => result_has(Role::StatusUrl),
         Fault::DataUriBase64 => prediction.plan.base64 && *phase == Phase::Succeeded,
-        Fault::SyncTimeout | Fault::RateLimit { .. } | Fault::ServerError { .. } => false,
+        Fault::SyncTimeout
+        | Fault::RateLimit { .. }
+        | Fault::ServerError { .. }
+        | Fault::EnvelopeError { .. } => false,
     }
 }

@@ -58,12 +58,18 @@ impl Sim {
         let api_state = state.clone();
         let assets_state = state.clone();
         let listeners = vec![
-            tokio::spawn(server::serve(api, stopped.clone(), move |request| {
-                routes::api(api_state.clone(), request)
-            })),
-            tokio::spawn(server::serve(assets, stopped, move |request| {
-                routes::assets(assets_state.clone(), request)
-            })),
+            tokio::spawn(server::serve(
+                api,
+                Arc::clone(&state.api_connections),
+                stopped.clone(),
+                move |request| routes::api(api_state.clone(), request),
+            )),
+            tokio::spawn(server::serve(
+                assets,
+                Arc::clone(&state.assets_connections),
+                stopped,
+                move |request| routes::assets(assets_state.clone(), request),
+            )),
         ];
         Ok(Sim {
             state,

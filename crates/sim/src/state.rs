@@ -1,7 +1,7 @@
 //! What both listeners share: configuration, the specs, the predictions, the
 //! fault rules, the log and the image cache.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use imagegen_spec::ir::Model;
@@ -12,6 +12,7 @@ use crate::faults::{Fault, FaultBook, FaultRule, Site};
 use crate::images::ImageCache;
 use crate::log::{FiredFault, SimLog};
 use crate::predictions::Predictions;
+use crate::server::Gauge;
 
 #[derive(Debug)]
 pub(crate) struct State {
@@ -24,6 +25,9 @@ pub(crate) struct State {
     pub(crate) assets_origin: String,
     pub(crate) predictions: Predictions,
     pub(crate) images: ImageCache,
+    /// Connections of the API and assets listeners.
+    pub(crate) api_connections: Arc<Gauge>,
+    pub(crate) assets_connections: Arc<Gauge>,
     faults: Mutex<FaultBook>,
     log: Mutex<SimLog>,
 }
@@ -43,6 +47,8 @@ impl State {
             assets_origin,
             predictions: Predictions::default(),
             images: ImageCache::default(),
+            api_connections: Arc::default(),
+            assets_connections: Arc::default(),
             faults: Mutex::default(),
             log: Mutex::default(),
         }
@@ -72,7 +78,10 @@ impl State {
     }
 
     pub(crate) fn log(&self) -> SimLog {
-        lock(&self.log).clone()
+        let mut log = lock(&self.log).clone();
+        log.api_connections = self.api_connections.counts();
+        log.assets_connections = self.assets_connections.counts();
+        log
     }
 
     pub(crate) fn inject(&self, rule: FaultRule) {
@@ -93,6 +102,8 @@ impl State {
         self.predictions.clear();
         self.images.clear();
         *lock(&self.log) = SimLog::default();
+        self.api_connections.reset();
+        self.assets_connections.reset();
     }
 
     /// Fires the first rule answering this request alone, logging it.

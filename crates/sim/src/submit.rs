@@ -223,7 +223,7 @@ fn can_act(api: &ProviderApi, plan: &OutputPlan, fault: &Fault) -> bool {
         Fault::DataUriBase64 => {
             plan.base64 && held && (!api.is_queue() || api.spec.sync_mode_returns_outputs)
         }
-        Fault::RateLimit { .. } | Fault::ServerError { .. } => false,
+        Fault::RateLimit { .. } | Fault::ServerError { .. } | Fault::EnvelopeError { .. } => false,
     }
 }
 
@@ -240,6 +240,7 @@ pub(crate) fn answer_alone(api: &ProviderApi, fault: &Fault) -> Reply {
     match fault {
         Fault::RateLimit { retry_after } => errors::rate_limited(api, *retry_after),
         Fault::ServerError { status } => errors::server_error(api, *status),
+        Fault::EnvelopeError { code } => errors::envelope_error(api, *code),
         other => {
             ApiError::new(500, None, format!("{} cannot answer alone", other.name())).reply(api)
         }

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use imagegen::{AnyClient, Error, Generation};
-use imagegen_runtime::Output;
+use imagegen_runtime::Prediction;
 use tokio::sync::watch;
 
 use super::input::Job;
@@ -48,6 +48,9 @@ pub enum Start {
     Submit,
     /// Wait for the prediction an earlier run submitted.
     Resume(String),
+    /// Save the outputs of a prediction an earlier run received but could
+    /// not save, and that has no id to ask for them again by.
+    Save(Prediction),
 }
 
 /// Runs one job to its outcome. An error writing the manifest fails the job
@@ -65,8 +68,9 @@ pub async fn run(context: &Context, job: &Job, start: Start) -> Outcome {
 
 async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, String> {
     let mut stop = context.stop.clone();
-    let prediction = match start {
-        Start::Resume(id) => context.client.prediction(id),
+    let (prediction, deadline) = match start {
+        Start::Resume(id) => (context.client.prediction(id), context.client.deadline()),
+        Start::Save(prediction) => (prediction, context.client.deadline()),
         Start::Submit => {
             tokio::select! {
                 biased;
@@ -79,58 +83,111 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
             let mut intent = Record::new(job.line, &context.model, Status::Submitting);
             intent.request = Some(job.body.clone());
             context.manifest.append(&intent)?;
+            // One deadline over submitting, waiting and saving: `--timeout`.
+            let deadline = context.client.deadline();
             // Not cancellable: once sent, the answer (and its id) must be
             // recorded, or a re-run could pay again.
-            match context.client.submit(&job.request).await {
+            match context.client.submit_until(&job.request, deadline).await {
                 Ok(prediction) => {
                     let mut submitted = Record::new(job.line, &context.model, Status::Submitted);
                     submitted.id = prediction.id().map(str::to_owned);
+                    submitted.local_id = prediction.local_id().map(str::to_owned);
+                    submitted.prediction = unrecoverable_elsewhere(&prediction);
                     context.manifest.append(&submitted)?;
-                    prediction
+                    (prediction, deadline)
+                }
+                Err(error) if error.was_not_sent() => {
+                    let message = error.to_string();
+                    let mut unsent = Record::new(job.line, &context.model, Status::NotSent);
+                    unsent.error = Some(message.clone());
+                    context.manifest.append(&unsent)?;
+                    return Ok(Outcome::Unfinished(format!(
+                        "{message}; the next run submits it"
+                    )));
                 }
                 Err(error) => return settle(context, job, None, &error),
             }
         }
     };
-    let id = prediction.id().map(str::to_owned);
     let waited = tokio::select! {
         biased;
         _ = stop.wait_for(|stopped| *stopped) => {
             return Ok(Outcome::Unfinished("stopped; the next run resumes it".to_owned()));
         }
-        waited = wait_and_save(context, &prediction) => waited,
+        waited = context.client.wait_until(&prediction, deadline) => waited,
     };
-    match waited {
-        Ok(outputs) => {
+    let generation = match waited {
+        Ok(generation) => generation,
+        Err(error) => return settle(context, job, prediction.id().map(str::to_owned), &error),
+    };
+    // Not cancelled by a stop: the outputs are here and paid for, and a
+    // save cut off halfway would be redone (and duplicated) by the re-run.
+    let (saved, unsaved) = save(context, &generation).await;
+    match unsaved {
+        None => {
             let mut done = Record::new(job.line, &context.model, Status::Done);
-            done.id = id;
-            done.outputs = outputs;
+            done.id = generation.id().map(str::to_owned);
+            done.local_id = generation.local_id().map(str::to_owned);
+            done.outputs = saved;
             context.manifest.append(&done)?;
             Ok(Outcome::Done)
         }
-        Err(error) => settle(context, job, id, &error),
+        Some(error) => keep_unsaved(context, job, &generation, saved, &error.to_string()),
     }
 }
 
-async fn wait_and_save(
-    context: &Context,
-    prediction: &imagegen::runtime::Prediction,
-) -> Result<Vec<SavedOutput>, Error> {
-    let generation: Generation = context.client.wait(prediction).await?;
-    let paths = generation.save_all(&context.out).await?;
-    Ok(paths
-        .into_iter()
-        .zip(generation.outputs())
-        .map(|(path, output)| SavedOutput {
-            path,
-            url: match output {
-                Output::Url(url) => Some(url.clone()),
-                _ => None,
-            },
-        })
-        .collect())
+/// The prediction to keep in the manifest at once: a finished one without
+/// an id cannot be asked for again, so its URLs are all there is. Base64
+/// outputs are kept only if they cannot be written (megabytes a line).
+fn unrecoverable_elsewhere(prediction: &Prediction) -> Option<Prediction> {
+    let urls_only = prediction
+        .outputs()
+        .iter()
+        .all(|output| output.url().is_some());
+    (prediction.id().is_none() && prediction.is_done() && urls_only).then(|| prediction.clone())
 }
 
+/// Saves every output it can, each on its own: one that cannot be written
+/// does not keep the others from being saved. Returns what was saved and
+/// the first error.
+async fn save(context: &Context, generation: &Generation) -> (Vec<SavedOutput>, Option<Error>) {
+    let mut saved = Vec::with_capacity(generation.outputs().len());
+    let mut first_error = None;
+    for (index, output) in generation.outputs().iter().enumerate() {
+        match generation.save_output(index, &context.out).await {
+            Ok(path) => saved.push(SavedOutput {
+                path,
+                url: output.url().map(str::to_owned),
+            }),
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    (saved, first_error)
+}
+
+/// Records a finished prediction whose outputs are not all saved, with the
+/// outputs themselves (and the id, when there is one): a re-run saves them
+/// without paying again.
+fn keep_unsaved(
+    context: &Context,
+    job: &Job,
+    generation: &Generation,
+    saved: Vec<SavedOutput>,
+    problem: &str,
+) -> Result<Outcome, String> {
+    let mut pending = Record::new(job.line, &context.model, Status::Submitted);
+    pending.id = generation.id().map(str::to_owned);
+    pending.local_id = generation.local_id().map(str::to_owned);
+    pending.prediction = Some(generation.prediction().clone());
+    pending.outputs = saved;
+    let message =
+        format!("{problem}; its outputs are kept in the manifest and the next run saves them");
+    pending.error = Some(message.clone());
+    context.manifest.append(&pending)?;
+    Ok(Outcome::Unfinished(message))
+}
 /// Records an error: failed if the prediction is over (or never started),
 /// still submitted if it has an id and may yet finish.
 fn settle(

@@ -8,7 +8,13 @@
 //! so it is never resubmitted silently: it counts as failed until
 //! `--retry-failed`. Records are single `write` calls of whole lines; a torn
 //! last line from a crash is ignored (its line falls back to its previous,
-//! safer state). The file is locked while a batch runs.
+//! safer state). The file is only ever appended to, never rewritten, and is
+//! locked while a batch runs.
+//!
+//! An answer that names no prediction (a synchronous API) cannot be asked
+//! for again, so its outputs are recorded with it (`prediction`): URL
+//! outputs as soon as it arrives, and base64 ones too if they could not be
+//! written, so the paid images can always be saved by a re-run.
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -16,6 +22,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use imagegen_runtime::Prediction;
 use serde::{Deserialize, Serialize};
 
 /// The manifest's file name inside `--out`.
@@ -33,6 +40,10 @@ pub enum Status {
     Done,
     /// It failed (`error`); retried only with `--retry-failed`.
     Failed,
+    /// Its request was never sent (it waited for a connection, or was
+    /// refused before anything was created, until its deadline): nothing was
+    /// paid, and a re-run submits it.
+    NotSent,
 }
 
 /// One saved output.
@@ -57,6 +68,14 @@ pub struct Record {
     /// The prediction id, once known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The client-made name of an answer without a prediction id (it names
+    /// the files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_id: Option<String>,
+    /// A finished prediction whose outputs are not all saved and cannot be
+    /// asked for again by id: a re-run saves them from here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prediction: Option<Prediction>,
     /// Saved outputs (`done`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<SavedOutput>,
@@ -79,6 +98,8 @@ impl Record {
             model: model.to_owned(),
             status,
             id: None,
+            local_id: None,
+            prediction: None,
             outputs: Vec::new(),
             error: None,
             request: None,
@@ -95,6 +116,9 @@ pub struct LineState {
     pub model: String,
     pub status: Status,
     pub id: Option<String>,
+    pub local_id: Option<String>,
+    /// The outputs still to save, for a line without an id to resume by.
+    pub prediction: Option<Prediction>,
     pub error: Option<String>,
     pub request: Option<serde_json::Value>,
 }
@@ -105,19 +129,33 @@ impl LineState {
             model: record.model.clone(),
             status: record.status,
             id: None,
+            local_id: None,
+            prediction: None,
             error: None,
             request: None,
         });
+        let fresh = record.status == Status::Submitting;
         LineState {
             model: record.model,
             status: record.status,
             // An id, once known, is kept (it is what a resume needs), until
             // the line is submitted anew: the old prediction is not the one
             // that new submission made.
-            id: if record.status == Status::Submitting {
+            id: if fresh {
                 record.id
             } else {
                 record.id.or(previous.id)
+            },
+            local_id: if fresh {
+                record.local_id
+            } else {
+                record.local_id.or(previous.local_id)
+            },
+            // Kept until the outputs are saved or the line is submitted anew.
+            prediction: if fresh || record.status == Status::Done {
+                record.prediction
+            } else {
+                record.prediction.or(previous.prediction)
             },
             error: record.error,
             request: record.request.or(previous.request),

@@ -171,19 +171,27 @@ fn plan(
             conflicts.push(job.line);
             continue;
         }
-        plans.push(match (state.status, &state.id) {
-            (Status::Done, _) => Plan::SkipDone,
-            (Status::Submitted, Some(id)) => Plan::Run(Start::Resume(id.clone())),
-            (Status::Failed | Status::Submitting, _) | (Status::Submitted, None) if retry_failed => {
+        plans.push(match (state.status, &state.id, &state.prediction) {
+            (Status::Done, ..) => Plan::SkipDone,
+            (Status::Submitted, Some(id), _) => Plan::Run(Start::Resume(id.clone())),
+            // Answered without an id, outputs not all saved: they are here.
+            (Status::Submitted, None, Some(prediction)) if prediction.is_done() => {
+                Plan::Run(Start::Save(prediction.clone()))
+            }
+            // Nothing reached the server: submitting it is not paying twice.
+            (Status::NotSent, ..) => Plan::Run(Start::Submit),
+            (Status::Failed | Status::Submitting, ..) | (Status::Submitted, None, _)
+                if retry_failed =>
+            {
                 Plan::Run(Start::Submit)
             }
-            (Status::Failed, _) => Plan::SkipFailed(
+            (Status::Failed, ..) => Plan::SkipFailed(
                 state.error.clone().unwrap_or_else(|| "failed in an earlier run".to_owned()),
             ),
-            (Status::Submitting, _) => Plan::SkipFailed(
+            (Status::Submitting, ..) => Plan::SkipFailed(
                 "an earlier run was cut off while submitting it: the server may have it (and may have charged for it)".to_owned(),
             ),
-            (Status::Submitted, None) => Plan::SkipFailed(
+            (Status::Submitted, None, _) => Plan::SkipFailed(
                 "submitted in an earlier run, but the provider gave no id to resume it by".to_owned(),
             ),
         });

@@ -10,6 +10,7 @@ use tokio::sync::broadcast;
 
 use super::Client;
 use crate::error::Error;
+use crate::limits::{ConnectionLimits, Gates};
 use crate::origin::{fetchable_url, same_origin};
 use crate::retry::RetryPolicy;
 use crate::schedule::PollPolicy;
@@ -35,6 +36,7 @@ pub struct ClientBuilder<P> {
     retry: RetryPolicy,
     poll: PollPolicy,
     max_output_bytes: u64,
+    limits: ConnectionLimits,
     provider: PhantomData<fn() -> P>,
 }
 
@@ -47,6 +49,7 @@ impl<P> std::fmt::Debug for ClientBuilder<P> {
             .field("retry", &self.retry)
             .field("poll", &self.poll)
             .field("max_output_bytes", &self.max_output_bytes)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -61,6 +64,7 @@ impl<P> Default for ClientBuilder<P> {
             retry: RetryPolicy::default(),
             poll: PollPolicy::default(),
             max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
+            limits: ConnectionLimits::default(),
             provider: PhantomData,
         }
     }
@@ -78,6 +82,7 @@ impl<P> ClientBuilder<P> {
             retry: self.retry,
             poll: self.poll,
             max_output_bytes: self.max_output_bytes,
+            limits: self.limits,
             provider: PhantomData,
         }
     }
@@ -142,6 +147,16 @@ impl<P> ClientBuilder<P> {
         self
     }
 
+    /// How many HTTP requests may be in flight at once, per origin and in
+    /// all, and how many output files open ([`ConnectionLimits`]; by default
+    /// 64, 128 and 32). Any number of predictions can be in flight either
+    /// way: requests beyond the caps wait for a slot, under their operation's
+    /// deadline, and never fail for lack of one.
+    pub fn connection_limits(mut self, limits: ConnectionLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// The largest output `save_all` writes (100 MiB by default).
     pub fn max_output_bytes(mut self, bytes: u64) -> Self {
         self.max_output_bytes = bytes;
@@ -198,6 +213,9 @@ impl<P: Provider> ClientBuilder<P> {
             None => reqwest::Client::builder()
                 .redirect(redirect_policy(api_base.clone()))
                 .connect_timeout(self.timeouts.connect)
+                // Idle connections kept for reuse, per origin: no more than
+                // the requests that may be in flight there at once.
+                .pool_max_idle_per_host(self.limits.sane().per_origin)
                 .user_agent(concat!("imagegen/", env!("CARGO_PKG_VERSION")))
                 .build()
                 .map_err(|error| Error::InvalidConfig {
@@ -216,6 +234,7 @@ impl<P: Provider> ClientBuilder<P> {
                 poll: self.poll,
                 max_output_bytes: self.max_output_bytes,
                 events,
+                gates: Gates::new(self.limits),
             }),
             provider: PhantomData,
         })

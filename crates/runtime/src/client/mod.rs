@@ -9,7 +9,7 @@ mod generation;
 
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -21,16 +21,17 @@ use url::Url;
 pub use builder::ClientBuilder;
 pub use generation::Generation;
 
+use crate::deadline::Deadline;
 use crate::error::{Error, Phase};
 use crate::events::{Event, EventKind};
 use crate::info::ModelInfo;
 use crate::origin::{fetchable_url, same_origin};
 use crate::prediction::{Output, Prediction, Timings};
 use crate::reading::{Snapshot, State, failed_prediction, read_state};
-use crate::retry::{later, retry_after};
+use crate::retry::retry_after;
 use crate::schedule::{PollSchedule, parse_estimated_time};
 use crate::traits::{ModelRequest, Provider};
-use crate::transport::{Answer, Call, Transport, decode};
+use crate::transport::{Call, Failure, Transport, decode};
 use crate::waiter::{Check, TokioClock, WaitError, wait_for};
 
 /// A client for one provider. Cheap to clone (the connection pool and
@@ -84,13 +85,6 @@ impl Body {
     }
 }
 
-/// A deadline and where it started.
-#[derive(Debug, Clone, Copy)]
-struct Budget {
-    started: Instant,
-    deadline: Instant,
-}
-
 impl<P: Provider> Client<P> {
     /// A client configured from the environment: the key from the variable
     /// the provider's docs name (e.g. `VIBEDREAM_API_KEY`), the base URL from
@@ -115,12 +109,11 @@ impl<P: Provider> Client<P> {
         self.transport.events.subscribe()
     }
 
-    fn budget(&self) -> Budget {
-        let started = Instant::now();
-        Budget {
-            started,
-            deadline: later(started, self.transport.timeouts.overall),
-        }
+    /// A deadline the client's overall timeout from now, for running the
+    /// steps of one operation ([`submit_until`](Self::submit_until),
+    /// [`wait_until`](Self::wait_until), then saving) under one limit.
+    pub fn deadline(&self) -> Deadline {
+        Deadline::after(self.transport.timeouts.overall)
     }
 
     /// Submits a request and returns its prediction once the server has
@@ -130,30 +123,45 @@ impl<P: Provider> Client<P> {
     /// The submission is sent at most once, except when the failure proves
     /// the server never took it (no connection, or 429): a timeout or server
     /// error after sending is reported, not resent, so nothing is paid twice.
+    ///
+    /// A submission that waited for a free connection until the deadline was
+    /// never sent: [`Error::NotSent`] says so, and submitting again is safe.
     pub async fn submit<R>(&self, request: &R) -> Result<Prediction, Error>
     where
         R: ModelRequest<Provider = P>,
     {
-        self.submit_body(Body::of(request)?).await
+        self.submit_until(request, self.deadline()).await
     }
 
-    /// [`submit`](Self::submit) for a request already written as a [`Body`]
-    /// for one of this provider's models (checked by the callers: the type
-    /// system for typed requests, [`AnyRequest`](crate::dynamic::AnyRequest)
-    /// otherwise).
-    pub(crate) async fn submit_body(&self, body: Body) -> Result<Prediction, Error> {
-        let budget = self.budget();
-        self.submit_within(body, budget).await
+    /// [`submit`](Self::submit) under a deadline the caller holds, to be
+    /// continued by [`wait_until`](Self::wait_until).
+    pub async fn submit_until<R>(
+        &self,
+        request: &R,
+        deadline: Deadline,
+    ) -> Result<Prediction, Error>
+    where
+        R: ModelRequest<Provider = P>,
+    {
+        self.submit_body(Body::of(request)?, deadline).await
     }
 
     /// [`generate`](Self::generate) for a [`Body`], as [`submit_body`](Self::submit_body).
     pub(crate) async fn generate_body(&self, body: Body) -> Result<Generation, Error> {
-        let budget = self.budget();
-        let prediction = self.submit_within(body, budget).await?;
-        self.wait_within(&prediction, budget).await
+        let deadline = self.deadline();
+        let prediction = self.submit_body(body, deadline).await?;
+        self.wait_within(&prediction, deadline).await
     }
 
-    async fn submit_within(&self, body: Body, budget: Budget) -> Result<Prediction, Error> {
+    /// [`submit_until`](Self::submit_until) for a request already written as
+    /// a [`Body`] for one of this provider's models (checked by the callers:
+    /// the type system for typed requests,
+    /// [`AnyRequest`](crate::dynamic::AnyRequest) otherwise).
+    pub(crate) async fn submit_body(
+        &self,
+        body: Body,
+        budget: Deadline,
+    ) -> Result<Prediction, Error> {
         let Body {
             model,
             json: body,
@@ -164,8 +172,8 @@ impl<P: Provider> Client<P> {
             phase: Phase::Submit,
             model: Some(model.id),
             prediction_id: None,
-            started: budget.started,
-            deadline: budget.deadline,
+            started: budget.started(),
+            deadline: budget.at(),
         };
         let url = transport.api_url(model.submit.path)?;
         let timeout = if sync_mode {
@@ -201,6 +209,11 @@ impl<P: Provider> Client<P> {
             )?;
             let mut prediction =
                 Prediction::new(transport.provider.name, Some(model.id), snapshot.id.clone());
+            if snapshot.id.is_none() {
+                // A synchronous answer names no prediction: give it a name no
+                // other answer can take, so its outputs cannot collide.
+                prediction.set_local_id(local_id(transport.provider.name));
+            }
             prediction.set_details(
                 snapshot.status_url.clone(),
                 snapshot
@@ -264,8 +277,18 @@ impl<P: Provider> Client<P> {
     /// seeded by its estimated time. A deadline error leaves the prediction
     /// running on the server: wait again, or [`resume`](Self::resume) by id.
     pub async fn wait(&self, prediction: &Prediction) -> Result<Generation, Error> {
-        let budget = self.budget();
-        self.wait_within(prediction, budget).await
+        self.wait_within(prediction, self.deadline()).await
+    }
+
+    /// [`wait`](Self::wait) under a deadline the caller holds (the one its
+    /// [`submit_until`](Self::submit_until) ran under, say); the generation
+    /// saves under it too.
+    pub async fn wait_until(
+        &self,
+        prediction: &Prediction,
+        deadline: Deadline,
+    ) -> Result<Generation, Error> {
+        self.wait_within(prediction, deadline).await
     }
 
     /// A handle to an existing prediction, for [`wait`](Self::wait) or
@@ -286,7 +309,7 @@ impl<P: Provider> Client<P> {
         if prediction.is_done() {
             return Ok(prediction.clone());
         }
-        let budget = self.budget();
+        let budget = self.deadline();
         let mut updated = prediction.clone();
         match self.check(prediction, budget, 1).await? {
             Polled::Done(status, outputs) => {
@@ -316,10 +339,10 @@ impl<P: Provider> Client<P> {
         }
     }
 
-    async fn wait_within(
+    pub(crate) async fn wait_within(
         &self,
         prediction: &Prediction,
-        budget: Budget,
+        budget: Deadline,
     ) -> Result<Generation, Error> {
         self.check_provider(prediction)?;
         let transport = &self.transport;
@@ -327,14 +350,14 @@ impl<P: Provider> Client<P> {
         let started = prediction
             .submitted_at()
             .and_then(|at| SystemTime::now().duration_since(at).ok())
-            .and_then(|age| budget.started.checked_sub(age))
-            .unwrap_or(budget.started);
+            .and_then(|age| budget.started().checked_sub(age))
+            .unwrap_or(budget.started());
         let call = Call {
             phase: Phase::Poll,
             model,
             prediction_id: prediction.id(),
-            started: budget.started,
-            deadline: budget.deadline,
+            started: budget.started(),
+            deadline: budget.at(),
         };
         if prediction.is_done() {
             return Ok(self.finished(
@@ -359,7 +382,7 @@ impl<P: Provider> Client<P> {
             &TokioClock,
             schedule,
             started,
-            budget.deadline,
+            budget.at(),
             transport.poll.min_interval,
             fastrand::f64,
             |poll| {
@@ -426,7 +449,7 @@ impl<P: Provider> Client<P> {
         outputs: Vec<Output>,
         started: Instant,
         polls: u32,
-        budget: Budget,
+        budget: Deadline,
         call: &Call<'_>,
     ) -> Generation {
         let timings = Timings {
@@ -439,20 +462,16 @@ impl<P: Provider> Client<P> {
             outputs: outputs.len(),
         });
         prediction.finish(outputs);
-        Generation::new(
-            Arc::clone(&self.transport),
-            prediction,
-            timings,
-            budget.started,
-            budget.deadline,
-        )
+        Generation::new(Arc::clone(&self.transport), prediction, timings, budget)
     }
 
-    /// One status check.
+    /// One status check, retried (as the transport retries any GET) until
+    /// the deadline on 408, 429, 5xx, broken connections, and a server error
+    /// reported inside a success answer (an envelope code 5xx or 429).
     async fn check(
         &self,
         prediction: &Prediction,
-        budget: Budget,
+        budget: Deadline,
         poll: u32,
     ) -> Result<Polled, Error> {
         let transport = &*self.transport;
@@ -464,23 +483,35 @@ impl<P: Provider> Client<P> {
             phase: Phase::Poll,
             model: prediction.model(),
             prediction_id: Some(id),
-            started: budget.started,
-            deadline: budget.deadline,
+            started: budget.started(),
+            deadline: budget.at(),
         };
         let url = self.status_url(prediction, id)?;
         tracing::debug!(poll, %url, "checking status");
-        let answer: Answer = transport
-            .fetch(&call, Method::GET, &url, None, transport.timeouts.request)
+        let (answer, state) = transport
+            .with_retries(&call, &url, true, |_attempt| {
+                let sent = transport.attempt(Method::GET, &url, None, transport.timeouts.request);
+                let call = &call;
+                async move {
+                    let answer = sent.await?;
+                    let response: P::ResultResponse =
+                        decode(call, &answer).map_err(Failure::Fatal)?;
+                    let snapshot = Snapshot::of(&response);
+                    match read_state(
+                        transport.provider,
+                        &snapshot,
+                        Phase::Poll,
+                        answer.status.as_u16(),
+                    ) {
+                        Ok(state) => Ok((answer, state)),
+                        Err(error @ (Error::Server { .. } | Error::RateLimited { .. })) => {
+                            Err(Failure::Transient(error))
+                        }
+                        Err(error) => Err(Failure::Fatal(error)),
+                    }
+                }
+            })
             .await?;
-        let response: P::ResultResponse = decode(&call, &answer)?;
-        let snapshot = Snapshot::of(&response);
-        let state = read_state(
-            transport.provider,
-            &snapshot,
-            Phase::Poll,
-            answer.status.as_u16(),
-        )
-        .map_err(|error| error.with_prediction_id(Some(id)))?;
         // Some APIs pace pollers with Retry-After on an ordinary answer; it is
         // capped like any server-requested pause.
         let pause = retry_after(&answer.headers, SystemTime::now())
@@ -549,6 +580,23 @@ fn path_segment(id: &str) -> Result<String, Error> {
         }
     }
     Ok(segment)
+}
+
+/// A name for an answer the provider gave no id: the provider, the time,
+/// this process and a counter, and 64 random bits, so neither another
+/// answer of this process nor one of another run can take it.
+fn local_id(provider: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let millis = SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis();
+    format!(
+        "{provider}-local-{millis}-{:x}-{:x}-{:016x}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        fastrand::u64(..)
+    )
 }
 
 /// What one status check found.

@@ -101,6 +101,30 @@ pub(crate) fn rate_limited(api: &ProviderApi, retry_after: RetryAfter) -> Reply 
     .header(name, &value)
 }
 
+/// An error `code` inside a `200 OK` envelope; without an envelope, the
+/// server error of that status.
+pub(crate) fn envelope_error(api: &ProviderApi, code: u16) -> Reply {
+    let ErrorShape::Envelope {
+        code: code_field,
+        message,
+    } = &api.error_shape
+    else {
+        return server_error(api, code);
+    };
+    let code = if (400..=599).contains(&code) {
+        code
+    } else {
+        500
+    };
+    let text = format!("{code} inside a 200 answer (envelope_error fault)");
+    let mut reply = Reply::json(
+        200,
+        &json!({ code_field.as_str(): code, message.as_str(): text }),
+    );
+    reply.error_message = Some(text);
+    reply
+}
+
 /// A server error of `status`.
 pub(crate) fn server_error(api: &ProviderApi, status: u16) -> Reply {
     let status = if (400..=599).contains(&status) {

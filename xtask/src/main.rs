@@ -3,7 +3,8 @@
 //! `cargo xtask codegen` regenerates every provider crate from `specs/`;
 //! `cargo xtask codegen --check` changes nothing and fails, naming each file,
 //! when the committed output is stale; `cargo xtask bench` prints how codegen
-//! time grows with the number of models.
+//! time grows with the number of models; `cargo xtask bench scale` drives
+//! thousands of predictions through one client against the emulator.
 
 mod bench;
 
@@ -18,7 +19,10 @@ usage: cargo xtask <task>
 
   codegen          regenerate crates/providers/* and specs/*.schema.json from specs/
   codegen --check  change nothing; exit 1 naming each stale, missing or orphaned file
-  bench            time loading and generating 10, 100 and 1,000 synthetic models";
+  bench [codegen]  time loading and generating 10, 100 and 1,000 synthetic models
+  bench scale      one `imagegen batch` driving 10,000 predictions in flight (and 1,000
+                   on each protocol shape) against the emulator in its own process;
+                   --quick: 2,000 and 200, in a few minutes";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,7 +34,8 @@ fn main() -> ExitCode {
     {
         ["codegen"] => Mode::Write,
         ["codegen", "--check"] => Mode::Check,
-        ["bench"] => return bench::bench(&project_root()),
+        ["bench", rest @ ..] => return bench::bench(&project_root(), rest),
+        ["__measure", ..] => return bench::measure_child(&args[1..]),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

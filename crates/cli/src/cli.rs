@@ -104,7 +104,23 @@ pub fn model_base(model: &'static ModelEntry) -> Command {
                 .long("timeout")
                 .value_name("SECS")
                 .value_parser(parse_seconds)
-                .help("Give up waiting for a prediction after this many seconds (default 600)"),
+                .help(
+                    "Give up on a prediction after this many seconds, from submitting it to \
+                     saving its images (default 600)",
+                ),
+        )
+        .arg(
+            Arg::new("@connections")
+                .long("connections")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32).range(1..=4096))
+                .help(format!(
+                    "HTTP requests in flight at once per origin (default {}; twice that over \
+                     all origins). Any number of predictions can be in flight: requests beyond \
+                     this wait their turn. A synchronous API holds one for each image being made, \
+                     so raise it there to make more at once; each is an open file",
+                    imagegen::runtime::ConnectionLimits::default().per_origin
+                )),
         )
         .arg(
             Arg::new("@sim")

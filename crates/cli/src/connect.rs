@@ -1,11 +1,12 @@
 //! A client for the chosen provider, from the flags every model command has:
-//! `--sim` (an in-process emulator), `--base-url`, `--timeout`; the key from
+//! `--sim` (an in-process emulator), `--base-url`, `--timeout`,
+//! `--connections`; the key from
 //! the provider's documented environment variable.
 
 use std::time::Duration;
 
 use clap::ArgMatches;
-use imagegen::runtime::ClientBuilder;
+use imagegen::runtime::{ClientBuilder, ConnectionLimits};
 use imagegen::{AnyClient, AnyProvider, ProviderEntry};
 use imagegen_runtime::Error;
 use imagegen_sim::{Sim, SimConfig};
@@ -37,6 +38,14 @@ pub async fn connect(
     let mut builder: ClientBuilder<AnyProvider> = ClientBuilder::new();
     if let Some(timeout) = matches.get_one::<Duration>("@timeout") {
         builder = builder.overall_timeout(*timeout);
+    }
+    if let Some(&connections) = matches.get_one::<u32>("@connections") {
+        let per_origin = connections as usize;
+        builder = builder.connection_limits(
+            ConnectionLimits::default()
+                .per_origin(per_origin)
+                .total(per_origin.saturating_mul(2)),
+        );
     }
     let mut sim = None;
     if matches.get_flag("@sim") {

@@ -20,6 +20,7 @@ pub const OWN_FLAGS: &[&str] = &[
     "out",
     "json",
     "timeout",
+    "connections",
     "sim",
     "resume",
     "prompts",

@@ -19,6 +19,9 @@ pub use provider::{
     Auth, Endpoint, ErrorCode, Field, FieldType, ObjectType, Provider, ResponseExample, Status,
 };
 
+/// What a parameter stands for (`means:` in a spec).
+pub use imagegen_runtime::info::Meaning;
+
 pub use crate::file::model::{ImageFormatName as ImageFormat, TaskName as Task};
 pub use crate::file::provider::{
     ErrorKindName as ErrorKind, MethodName as Method, OutcomeName as Outcome,

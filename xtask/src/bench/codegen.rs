@@ -1,4 +1,5 @@
-//! `cargo xtask bench`: how codegen time grows with the number of models.
+//! `cargo xtask bench codegen` (or just `bench`): how codegen time grows
+//! with the number of models.
 //!
 //! Builds spec sets of 10, 100 and 1,000 models in a temporary directory,
 //! each model a renamed copy of one of the repository's real specs (so every

@@ -17,8 +17,6 @@ use imagegen_sim::{Fault, FaultRule, Sim, SimConfig, Target};
 use imagegen_vibedream::VibeDream;
 use imagegen_vibedream::z_image_turbo::{OutputFormat, Request, Size};
 
-use emulated::{fast_polls, fast_retries};
-
 fn request(prompt: &str) -> Request {
     Request::new(prompt)
         .size(Size::S512x512)
@@ -26,11 +24,7 @@ fn request(prompt: &str) -> Request {
 }
 
 fn limited<P: Provider>(sim: &Sim, limits: ConnectionLimits) -> Client<P> {
-    Client::<P>::builder()
-        .api_key(sim.api_key())
-        .base_url(sim.base_url(P::INFO.name))
-        .poll_policy(fast_polls())
-        .retry_policy(fast_retries())
+    emulated::builder(sim)
         .overall_timeout(Duration::from_secs(120))
         .connection_limits(limits)
         .build()

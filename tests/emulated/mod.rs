@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use imagegen_runtime::{Client, PollPolicy, Provider, RetryPolicy};
+use imagegen_runtime::{Client, ClientBuilder, PollPolicy, Provider, RetryPolicy};
 use imagegen_sim::{Sim, SimConfig};
 
 /// How long emulated predictions take: long enough to be polled at least
@@ -40,14 +40,17 @@ pub fn fast_retries() -> RetryPolicy {
 
 /// A client of provider `P` talking to the emulator.
 pub fn client<P: Provider>(sim: &Sim) -> Client<P> {
+    builder(sim).build().expect("a client for the emulator")
+}
+
+/// The settings of [`client`], to change some before building.
+pub fn builder<P: Provider>(sim: &Sim) -> ClientBuilder<P> {
     Client::<P>::builder()
         .api_key(sim.api_key())
         .base_url(sim.base_url(P::INFO.name))
         .poll_policy(fast_polls())
         .retry_policy(fast_retries())
         .overall_timeout(Duration::from_secs(60))
-        .build()
-        .expect("a client for the emulator")
 }
 
 /// What a saved image must be.

@@ -13,7 +13,7 @@ const MODEL: &str = "vibedream/z-image-turbo";
 
 mod cli_support;
 
-use cli_support::{Emulator, signal, text};
+use cli_support::{Emulator, final_records, signal, text};
 
 fn emulator(complete_after: Duration) -> Emulator {
     Emulator::with(SimConfig::new().complete_after(complete_after))
@@ -55,17 +55,6 @@ fn accepted_per_prompt(sim: &Sim) -> BTreeMap<String, usize> {
     counts
 }
 
-/// The manifest's last record per line.
-fn final_states(out: &Path) -> BTreeMap<u64, serde_json::Value> {
-    let text = std::fs::read_to_string(out.join("manifest.jsonl")).unwrap();
-    let mut states = BTreeMap::new();
-    for row in text.lines().filter(|row| !row.trim().is_empty()) {
-        let record: serde_json::Value = serde_json::from_str(row).unwrap();
-        states.insert(record["line"].as_u64().unwrap(), record);
-    }
-    states
-}
-
 fn done_records(out: &Path) -> usize {
     std::fs::read_to_string(out.join("manifest.jsonl"))
         .map(|text| text.matches("\"status\":\"done\"").count())
@@ -91,7 +80,7 @@ fn finish(child: Child) -> Output {
 
 /// Every line done, with one decodable 512x512 image each, none shared.
 fn assert_all_done_once(out: &Path, count: usize) {
-    let states = final_states(out);
+    let states = final_records(out);
     assert_eq!(states.len(), count);
     let mut paths = std::collections::BTreeSet::new();
     for (line, record) in &states {
@@ -209,7 +198,7 @@ fn killed_outright_nothing_is_submitted_twice() {
     assert!(accepted.values().all(|n| *n == 1), "{accepted:?}");
     // A line cut off mid-submission (the server may have it) is reported,
     // not silently sent again; every other line is done.
-    for (line, record) in final_states(&out) {
+    for (line, record) in final_records(&out) {
         match record["status"].as_str().unwrap() {
             "done" => {}
             "submitting" => assert!(

@@ -16,7 +16,7 @@ use imagegen::info::{Meaning, ModelInfo};
 use imagegen::{ModelEntry, ProviderEntry};
 use imagegen_sim::{SimConfig, SubmitOutcome};
 
-use cli_support::{Emulator, assert_image, text};
+use cli_support::{Emulator, assert_image, final_records, text};
 
 /// The first model (in catalog order) whose provider `answers_at_once` or
 /// not, and that needs nothing but a prompt.
@@ -144,17 +144,6 @@ fn wait_bounded(mut child: std::process::Child, limit: Duration) -> Output {
         std::thread::sleep(Duration::from_millis(50));
     }
     child.wait_with_output().expect("its output")
-}
-
-/// Each line's last manifest record.
-fn final_records(out: &Path) -> BTreeMap<u64, serde_json::Value> {
-    let text = std::fs::read_to_string(out.join("manifest.jsonl")).unwrap();
-    let mut records = BTreeMap::new();
-    for row in text.lines().filter(|row| !row.trim().is_empty()) {
-        let record: serde_json::Value = serde_json::from_str(row).unwrap();
-        records.insert(record["line"].as_u64().unwrap(), record);
-    }
-    records
 }
 
 /// Every image file in `dir` (not the manifest), each decoded.

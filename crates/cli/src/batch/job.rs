@@ -50,7 +50,7 @@ pub enum Start {
     Resume(String),
     /// Save the outputs of a prediction an earlier run received but could
     /// not save, and that has no id to ask for them again by.
-    Save(Prediction),
+    Save(Box<Prediction>),
 }
 
 /// Runs one job to its outcome. An error writing the manifest fails the job
@@ -70,7 +70,7 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
     let mut stop = context.stop.clone();
     let (prediction, deadline) = match start {
         Start::Resume(id) => (context.client.prediction(id), context.client.deadline()),
-        Start::Save(prediction) => (prediction, context.client.deadline()),
+        Start::Save(prediction) => (*prediction, context.client.deadline()),
         Start::Submit => {
             tokio::select! {
                 biased;

@@ -176,7 +176,7 @@ fn plan(
             (Status::Submitted, Some(id), _) => Plan::Run(Start::Resume(id.clone())),
             // Answered without an id, outputs not all saved: they are here.
             (Status::Submitted, None, Some(prediction)) if prediction.is_done() => {
-                Plan::Run(Start::Save(prediction.clone()))
+                Plan::Run(Start::Save(Box::new(prediction.clone())))
             }
             // Nothing reached the server: submitting it is not paying twice.
             (Status::NotSent, ..) => Plan::Run(Start::Submit),

@@ -125,6 +125,17 @@ pub fn signal(child: &std::process::Child, signal: &str) {
     assert!(status.success(), "kill {signal} failed");
 }
 
+/// Each line's last record in `<out>/manifest.jsonl`, by line number.
+pub fn final_records(out: &Path) -> std::collections::BTreeMap<u64, serde_json::Value> {
+    let text = std::fs::read_to_string(out.join("manifest.jsonl")).unwrap();
+    let mut records = std::collections::BTreeMap::new();
+    for row in text.lines().filter(|row| !row.trim().is_empty()) {
+        let record: serde_json::Value = serde_json::from_str(row).unwrap();
+        records.insert(record["line"].as_u64().unwrap(), record);
+    }
+    records
+}
+
 /// Text of a command's output stream.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -117,18 +117,20 @@ fn booleans_are_true_or_false_only() {
 
 #[test]
 fn the_catalog_finds_every_model_and_parses_through_its_type() {
+    // The catalog holds exactly the models of specs/, in their order.
+    let specs = imagegen_spec::load(&imagegen_tests::workspace_root().join("specs")).unwrap();
+    let in_specs: Vec<String> = specs
+        .providers
+        .iter()
+        .flat_map(|p| p.models.iter().map(move |m| format!("{}/{}", p.name, m.id)))
+        .collect();
     let ids: Vec<String> = imagegen::models().map(|(_, m)| m.qualified_id()).collect();
-    assert_eq!(
-        ids,
-        [
-            "aimlapi/openai/gpt-image-1",
-            "gptproto/openai/gpt-image-1/text-to-image",
-            "gptproto/openai/gpt-image-2/text-to-image",
-            "vibedream/gpt-image-1",
-            "vibedream/z-image-turbo",
-            "wavespeed/openai/gpt-image-1",
-        ]
-    );
+    assert_eq!(ids, in_specs);
+    for id in &ids {
+        let (provider, model) = imagegen::find_model(id).expect("every listed model is found");
+        assert_eq!(model.qualified_id(), *id);
+        assert!(provider.model(model.info.id).is_some());
+    }
     let (provider, model) = imagegen::find_model("vibedream/z-image-turbo").unwrap();
     assert_eq!(provider.info.name, "vibedream");
     let request = model

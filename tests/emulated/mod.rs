@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each suite uses its own part of this.
 
+pub mod spec_values;
+
 use std::path::Path;
 use std::time::Duration;
 

@@ -67,6 +67,13 @@ pub fn command() -> Command {
                         .value_parser(clap::value_parser!(u16))
                         .default_value("0")
                         .help("Port of the API listener (0: any free port)"),
+                )
+                .arg(
+                    Arg::new("completion-ms")
+                        .long("completion-ms")
+                        .value_name("MS")
+                        .value_parser(clap::value_parser!(u64))
+                        .help("Every prediction finishes after this many milliseconds (default: a time within the model's documented estimate)"),
                 ),
         )
 }

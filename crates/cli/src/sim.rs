@@ -3,6 +3,7 @@
 //! shell lines that point clients (this CLI included) at it.
 
 use std::io::Write;
+use std::time::Duration;
 
 use clap::ArgMatches;
 use imagegen_sim::{Sim, SimConfig};
@@ -12,7 +13,11 @@ use crate::failure::Failure;
 /// Starts the emulator, prints how to reach it, serves until Ctrl-C.
 pub async fn run(matches: &ArgMatches) -> Result<(), Failure> {
     let port = matches.get_one::<u16>("port").copied().unwrap_or(0);
-    let sim = Sim::start(SimConfig::new().api_port(port))
+    let mut config = SimConfig::new().api_port(port);
+    if let Some(&ms) = matches.get_one::<u64>("completion-ms") {
+        config = config.complete_after(Duration::from_millis(ms));
+    }
+    let sim = Sim::start(config)
         .await
         .map_err(|error| Failure::other(format!("cannot start the emulator: {error}")))?;
     // Flushed at once: whoever reads our stdout (a test, a script waiting

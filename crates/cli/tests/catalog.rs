@@ -31,7 +31,7 @@ fn list_shows_every_model_with_its_task_and_summary() {
     let rows: Vec<&str> = lines.collect();
     let models: Vec<_> = imagegen::models().collect();
     assert_eq!(rows.len(), models.len(), "{stdout}");
-    assert_eq!(models.len(), 6);
+    assert!(!models.is_empty());
     // The summary column starts at the same place on every row.
     let column = header.find("SUMMARY").expect("a summary column");
     for ((_, model), row) in models.iter().zip(&rows) {

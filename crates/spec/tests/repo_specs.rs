@@ -87,13 +87,21 @@ fn every_seed_model_has_a_spec_naming_its_seed() {
             "002_d06dddc7f92833bf.txt",
         ),
     ];
-    let expected: Vec<(String, String, String)> = expected
-        .iter()
-        .map(|(p, m, s)| (p.to_string(), m.to_string(), s.to_string()))
-        .collect();
-    assert_eq!(ids, expected);
+    // Each seed model has its spec, naming its seed; models no seed
+    // describes (added later, from other documents) are not this test's.
+    for (provider, model, source) in expected {
+        assert!(
+            ids.iter()
+                .any(|(p, m, s)| p == provider && m == model && s == source),
+            "{provider}/{model} has no spec naming {source}: {ids:?}"
+        );
+    }
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/seeds");
-    for (_, id, source) in &ids {
+    let seed_files: Vec<&str> = expected.iter().map(|(_, _, source)| *source).collect();
+    for (_, id, source) in ids
+        .iter()
+        .filter(|(_, _, s)| seed_files.contains(&s.as_str()))
+    {
         assert!(
             seeds.join(source).is_file(),
             "{id} names {source}, which is not a seed document"

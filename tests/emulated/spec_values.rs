@@ -1,0 +1,78 @@
+//! Values for a model's request taken from its spec, so that a suite
+//! covering "every model" covers a new one with no test written: the
+//! documented example bodies first, then for each required parameter its
+//! default, first enumerated value or minimum.
+
+use imagegen_spec::ir::{Meaning, Model, ParamKind};
+use serde_json::Value;
+
+/// The prompt used where no example gives one.
+pub const PROMPT: &str = "a lighthouse at dusk";
+
+/// An input image for a required image parameter that no example fills:
+/// the emulator accepts any public https URL without fetching it.
+pub const INPUT_IMAGE: &str = "https://example.com/input.png";
+
+/// A complete request body for `model`, as wire name → value text: a
+/// complete documented example if there is one, else the partial examples'
+/// values with every required parameter filled from the spec.
+pub fn request_values(model: &Model) -> Vec<(String, String)> {
+    let complete = model.examples.iter().find(|example| !example.partial);
+    let mut values: Vec<(String, String)> = Vec::new();
+    let examples = complete
+        .into_iter()
+        .chain(model.examples.iter().filter(|example| example.partial));
+    for example in examples {
+        for (name, value) in &example.body {
+            let settable = model
+                .parameter(name)
+                .is_some_and(|param| param.fixed.is_none());
+            if settable && !values.iter().any(|(known, _)| known == name) {
+                values.push((name.clone(), text(value)));
+            }
+        }
+        if complete.is_some() {
+            break;
+        }
+    }
+    for param in model.required_parameters() {
+        if param.fixed.is_some() || values.iter().any(|(known, _)| *known == param.name) {
+            continue;
+        }
+        let value = match (&param.kind, param.meaning) {
+            (_, Some(Meaning::Prompt)) => PROMPT.to_owned(),
+            (ParamKind::ImageUrl { .. }, _) => INPUT_IMAGE.to_owned(),
+            _ => match &param.default {
+                Some(default) => default.to_wire_text(),
+                None => first_allowed(&param.kind),
+            },
+        };
+        values.push((param.name.clone(), value));
+    }
+    values
+}
+
+/// The smallest value a parameter allows, as text.
+fn first_allowed(kind: &ParamKind) -> String {
+    match kind {
+        ParamKind::Boolean => "false".to_owned(),
+        ParamKind::Choice { values } => values.first().map(|c| c.wire.clone()).unwrap_or_default(),
+        ParamKind::ImageSize { presets, .. } => {
+            presets.first().map(|p| p.wire.clone()).unwrap_or_default()
+        }
+        ParamKind::Integer { minimum, .. } => minimum.unwrap_or(1).to_string(),
+        ParamKind::Number { minimum, .. } => minimum
+            .as_ref()
+            .map_or_else(|| "1".to_owned(), ToString::to_string),
+        ParamKind::Text { min_length, .. } => "x".repeat(min_length.unwrap_or(1).max(1) as usize),
+        ParamKind::ImageUrl { .. } => INPUT_IMAGE.to_owned(),
+    }
+}
+
+/// A JSON value as a flag's text: strings as themselves, the rest as JSON.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}

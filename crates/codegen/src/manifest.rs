@@ -30,10 +30,14 @@ pub(crate) fn cargo_toml(provider: &Provider, source: &str) -> String {
         r#"{header}readme = "README.md"
 
 [features]
-default = [{default}]
+default = ["client", {default}]
+# The transport (imagegen-runtime): `Client`, `CATALOG`, `Error`, `Generation`.
+# Without it, the crate is its validated types on imagegen-core and serde.
+client = ["dep:imagegen-runtime"]
 {feature_lines}
 [dependencies]
-imagegen-runtime.workspace = true
+imagegen-core.workspace = true
+imagegen-runtime = {{ workspace = true, optional = true }}
 serde.workspace = true
 
 [dev-dependencies]

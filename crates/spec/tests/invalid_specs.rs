@@ -733,6 +733,17 @@ fn errors_and_names() {
 }
 
 #[test]
+fn module_names_the_crate_root_uses_are_reserved() {
+    let yaml = edit(MODEL, "id: painter", "id: client");
+    model_error(
+        &yaml,
+        "id: client",
+        "client",
+        "the module `client` is taken in the generated crate (provider, runtime, client, __core); set `rust_name` to another",
+    );
+}
+
+#[test]
 fn generated_variant_names_are_reserved() {
     let yaml = edit(
         PROVIDER,

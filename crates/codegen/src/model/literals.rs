@@ -57,7 +57,7 @@ pub(crate) fn literal_macro(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
         #[macro_export]
         macro_rules! #exported {
             ($value:literal) => {
-                $crate::runtime::__const_param!(
+                $crate::__core::__const_param!(
                     $crate::#module::#ty,
                     $value,
                     #checked,

@@ -77,7 +77,7 @@ pub(crate) fn model_module(provider: &Provider, model: &Model) -> TokenStream {
         .map(|param| literals::literal_macro(&ctx, param));
     quote! {
         #docs
-        use imagegen_runtime as rt;
+        use imagegen_core as rt;
         #info
         #request
         #(#types)*

@@ -1,5 +1,5 @@
 //! A type per parameter, holding its spec's rules and delegating the checks to
-//! `imagegen_runtime::rules`, so generated code stays thin and every type of
+//! `imagegen_core::rules`, so generated code stays thin and every type of
 //! a kind behaves alike.
 
 use proc_macro2::TokenStream;

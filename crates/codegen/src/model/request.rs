@@ -57,8 +57,10 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
         }
         #from_args
         /// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
-        /// the model at run time.
-        pub static ENTRY: rt::dynamic::ModelEntry = rt::dynamic::ModelEntry::of::<Request>();
+        /// the model at run time. With the `client` feature (on by default).
+        #[cfg(feature = "client")]
+        pub static ENTRY: imagegen_runtime::dynamic::ModelEntry =
+            imagegen_runtime::dynamic::ModelEntry::of::<Request>();
         impl rt::ModelRequest for Request {
             type Provider = crate::#provider;
             const MODEL: &'static rt::info::ModelInfo = &MODEL;

@@ -28,10 +28,10 @@ pub(crate) fn marker(provider: &Provider) -> TokenStream {
             .map_or(String::new(), |r| format!(" and [`{r}`]")),
     ));
     let client_doc = docs::outer(&format!(
-        "A client for the {} API: [`Client::from_env`](rt::Client::from_env) reads the key \
+        "A client for the {} API: [`Client::from_env`](imagegen_runtime::Client::from_env) reads the key \
          from `{}` (and the base URL from `{}` if set); \
-         [`Client::builder`](rt::Client::builder) sets them and the timeouts, retries and \
-         polling in code.",
+         [`Client::builder`](imagegen_runtime::Client::builder) sets them and the timeouts, retries and \
+         polling in code. With the `client` feature (on by default).",
         provider.display_name, provider.auth.env_var, provider.base_url_env_var
     ));
     let entries = provider.models.iter().map(|model| {
@@ -41,15 +41,18 @@ pub(crate) fn marker(provider: &Provider) -> TokenStream {
     });
     let catalog_doc = docs::outer(&format!(
         "The {} API and its models (those whose feature is on), for callers that pick a \
-         model by name at run time: the command line, batch files, the provider-neutral request.",
+         model by name at run time: the command line, batch files, the provider-neutral request. \
+         With the `client` feature (on by default).",
         provider.display_name
     ));
     quote! {
         #catalog_doc
-        pub static CATALOG: rt::dynamic::ProviderEntry =
-            rt::dynamic::ProviderEntry::of::<#name>(&[#(#entries),*]);
+        #[cfg(feature = "client")]
+        pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry =
+            imagegen_runtime::dynamic::ProviderEntry::of::<#name>(&[#(#entries),*]);
         #client_doc
-        pub type Client = rt::Client<#name>;
+        #[cfg(feature = "client")]
+        pub type Client = imagegen_runtime::Client<#name>;
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         pub struct #name;

@@ -17,7 +17,9 @@ pub(crate) fn lib_rs(provider: &Provider) -> TokenStream {
         provider.display_name, provider.summary
     );
     text.push_str(&provider_facts(provider));
-    text.push_str("\n# Models\n\nEach model is a module behind a cargo feature of the same name; all are on by default.\n\n");
+    text.push_str("\n# Models\n\nEach model is a module behind a cargo feature of the same name; all are on by default, \
+         with the `client` feature (the transport). `default-features = false, features = [\"<model>\"]` \
+         gives one model's validated types on `imagegen-core` and serde alone.\n\n");
     text.push_str("| Model | Module | Task |\n|---|---|---|\n");
     for model in &provider.models {
         text.push_str(&format!(
@@ -54,9 +56,15 @@ pub(crate) fn lib_rs(provider: &Provider) -> TokenStream {
         mod provider;
         #(#modules)*
         // In the order rustfmt sorts `use` items, so it leaves this file alone.
-        /// The runtime these types are built on: rules, metadata tables and traits.
+        /// What the literal macros expand to, with or without the `client` feature.
+        #[doc(hidden)]
+        pub use imagegen_core as __core;
+        pub use imagegen_core::ParamError;
+        /// The transport: clients, polling, retries, downloads (the `client` feature).
+        #[cfg(feature = "client")]
         pub use imagegen_runtime as runtime;
-        pub use imagegen_runtime::{Error, Generation, ParamError};
+        #[cfg(feature = "client")]
+        pub use imagegen_runtime::{Error, Generation};
         pub use provider::*;
     }
 }

@@ -91,7 +91,7 @@ fn provider_module(provider: &Provider) -> TokenStream {
     let responses = responses::response_types(provider);
     quote! {
         #docs
-        use imagegen_runtime as rt;
+        use imagegen_core as rt;
         #marker
         #info
         #status

@@ -80,7 +80,7 @@
 //! );
 //! # Ok::<(), serde_json::Error>(())
 //! ```
-use imagegen_runtime as rt;
+use imagegen_core as rt;
 /// GPT Image 1 as documented: endpoint, estimates and parameter table.
 pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     provider: &crate::PROVIDER,
@@ -498,8 +498,11 @@ impl rt::args::FromArgs for Request {
     }
 }
 /// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
-/// the model at run time.
-pub static ENTRY: rt::dynamic::ModelEntry = rt::dynamic::ModelEntry::of::<Request>();
+/// the model at run time. With the `client` feature (on by default).
+#[cfg(feature = "client")]
+pub static ENTRY: imagegen_runtime::dynamic::ModelEntry = imagegen_runtime::dynamic::ModelEntry::of::<
+    Request,
+>();
 impl rt::ModelRequest for Request {
     type Provider = crate::AimlApi;
     const MODEL: &'static rt::info::ModelInfo = &MODEL;
@@ -1089,7 +1092,7 @@ rt::__text_traits!(ResponseFormat, "response_format", suggest);
 #[macro_export]
 macro_rules! __aimlapi_openai_gpt_image_1_prompt {
     ($value:literal) => {
-        $crate::runtime::__const_param!($crate::openai_gpt_image_1::Prompt, $value, check
+        $crate::__core::__const_param!($crate::openai_gpt_image_1::Prompt, $value, check
         $crate::openai_gpt_image_1::Prompt::__check($value), build
         $crate::openai_gpt_image_1::Prompt::__from_checked_static($value), "prompt",
         "text of at most 32000 characters")
@@ -1110,7 +1113,7 @@ pub use __aimlapi_openai_gpt_image_1_prompt as prompt;
 #[macro_export]
 macro_rules! __aimlapi_openai_gpt_image_1_n {
     ($value:literal) => {
-        $crate::runtime::__const_param!($crate::openai_gpt_image_1::N, $value,
+        $crate::__core::__const_param!($crate::openai_gpt_image_1::N, $value,
         $crate::openai_gpt_image_1::N::__from_i64($value), "n",
         "an integer from 1 to 10")
     };
@@ -1130,7 +1133,7 @@ pub use __aimlapi_openai_gpt_image_1_n as n;
 #[macro_export]
 macro_rules! __aimlapi_openai_gpt_image_1_output_compression {
     ($value:literal) => {
-        $crate::runtime::__const_param!($crate::openai_gpt_image_1::OutputCompression,
+        $crate::__core::__const_param!($crate::openai_gpt_image_1::OutputCompression,
         $value, $crate::openai_gpt_image_1::OutputCompression::__from_i64($value),
         "output_compression", "an integer from 0 to 100")
     };

@@ -14,7 +14,7 @@
 //!
 //! # Models
 //!
-//! Each model is a module behind a cargo feature of the same name; all are on by default.
+//! Each model is a module behind a cargo feature of the same name; all are on by default, with the `client` feature (the transport). `default-features = false, features = ["<model>"]` gives one model's validated types on `imagegen-core` and serde alone.
 //!
 //! | Model | Module | Task |
 //! |---|---|---|
@@ -32,7 +32,13 @@ pub mod openai_gpt_image_1_text_to_image;
 #[cfg(feature = "openai-gpt-image-2-text-to-image")]
 #[rustfmt::skip]
 pub mod openai_gpt_image_2_text_to_image;
-/// The runtime these types are built on: rules, metadata tables and traits.
+/// What the literal macros expand to, with or without the `client` feature.
+#[doc(hidden)]
+pub use imagegen_core as __core;
+pub use imagegen_core::ParamError;
+/// The transport: clients, polling, retries, downloads (the `client` feature).
+#[cfg(feature = "client")]
 pub use imagegen_runtime as runtime;
-pub use imagegen_runtime::{Error, Generation, ParamError};
+#[cfg(feature = "client")]
+pub use imagegen_runtime::{Error, Generation};
 pub use provider::*;

@@ -51,7 +51,7 @@
 //! );
 //! # Ok::<(), serde_json::Error>(())
 //! ```
-use imagegen_runtime as rt;
+use imagegen_core as rt;
 /// GPT Image 2 Text to Image as documented: endpoint, estimates and parameter table.
 pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     provider: &crate::PROVIDER,
@@ -315,8 +315,11 @@ impl rt::args::FromArgs for Request {
     }
 }
 /// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
-/// the model at run time.
-pub static ENTRY: rt::dynamic::ModelEntry = rt::dynamic::ModelEntry::of::<Request>();
+/// the model at run time. With the `client` feature (on by default).
+#[cfg(feature = "client")]
+pub static ENTRY: imagegen_runtime::dynamic::ModelEntry = imagegen_runtime::dynamic::ModelEntry::of::<
+    Request,
+>();
 impl rt::ModelRequest for Request {
     type Provider = crate::GptProto;
     const MODEL: &'static rt::info::ModelInfo = &MODEL;
@@ -756,7 +759,7 @@ rt::__text_traits!(ResponseFormat, "response_format", suggest);
 #[macro_export]
 macro_rules! __gptproto_openai_gpt_image_2_text_to_image_prompt {
     ($value:literal) => {
-        $crate::runtime::__const_param!($crate::openai_gpt_image_2_text_to_image::Prompt,
+        $crate::__core::__const_param!($crate::openai_gpt_image_2_text_to_image::Prompt,
         $value, check $crate::openai_gpt_image_2_text_to_image::Prompt::__check($value),
         build
         $crate::openai_gpt_image_2_text_to_image::Prompt::__from_checked_static($value),
@@ -778,7 +781,7 @@ pub use __gptproto_openai_gpt_image_2_text_to_image_prompt as prompt;
 #[macro_export]
 macro_rules! __gptproto_openai_gpt_image_2_text_to_image_n {
     ($value:literal) => {
-        $crate::runtime::__const_param!($crate::openai_gpt_image_2_text_to_image::N,
+        $crate::__core::__const_param!($crate::openai_gpt_image_2_text_to_image::N,
         $value, $crate::openai_gpt_image_2_text_to_image::N::__from_i64($value), "n",
         "an integer from 1 to 10")
     };
@@ -798,7 +801,7 @@ pub use __gptproto_openai_gpt_image_2_text_to_image_n as n;
 #[macro_export]
 macro_rules! __gptproto_openai_gpt_image_2_text_to_image_size {
     ($value:literal) => {
-        $crate::runtime::__const_param!($crate::openai_gpt_image_2_text_to_image::Size,
+        $crate::__core::__const_param!($crate::openai_gpt_image_2_text_to_image::Size,
         $value, $crate::openai_gpt_image_2_text_to_image::Size::__from_wire($value),
         "size",
         "one of 1024x1024, 1536x1024, 1024x1536, 2048x2048, 2048x1152, 3840x2160, 2160x3840, or a custom WxH size with both sides multiples of 16, longest side at most 3840, aspect ratio at most 3:1, 655360 to 8294400 pixels in total")

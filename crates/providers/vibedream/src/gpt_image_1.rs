@@ -48,7 +48,7 @@
 //! );
 //! # Ok::<(), serde_json::Error>(())
 //! ```
-use imagegen_runtime as rt;
+use imagegen_core as rt;
 /// OpenAI GPT Image 1 as documented: endpoint, estimates and parameter table.
 pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     provider: &crate::PROVIDER,
@@ -272,8 +272,11 @@ impl rt::args::FromArgs for Request {
     }
 }
 /// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
-/// the model at run time.
-pub static ENTRY: rt::dynamic::ModelEntry = rt::dynamic::ModelEntry::of::<Request>();
+/// the model at run time. With the `client` feature (on by default).
+#[cfg(feature = "client")]
+pub static ENTRY: imagegen_runtime::dynamic::ModelEntry = imagegen_runtime::dynamic::ModelEntry::of::<
+    Request,
+>();
 impl rt::ModelRequest for Request {
     type Provider = crate::VibeDream;
     const MODEL: &'static rt::info::ModelInfo = &MODEL;

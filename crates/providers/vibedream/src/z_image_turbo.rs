@@ -49,7 +49,7 @@
 //! );
 //! # Ok::<(), serde_json::Error>(())
 //! ```
-use imagegen_runtime as rt;
+use imagegen_core as rt;
 /// Z-Image Turbo as documented: endpoint, estimates and parameter table.
 pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     provider: &crate::PROVIDER,
@@ -308,8 +308,11 @@ impl rt::args::FromArgs for Request {
     }
 }
 /// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
-/// the model at run time.
-pub static ENTRY: rt::dynamic::ModelEntry = rt::dynamic::ModelEntry::of::<Request>();
+/// the model at run time. With the `client` feature (on by default).
+#[cfg(feature = "client")]
+pub static ENTRY: imagegen_runtime::dynamic::ModelEntry = imagegen_runtime::dynamic::ModelEntry::of::<
+    Request,
+>();
 impl rt::ModelRequest for Request {
     type Provider = crate::VibeDream;
     const MODEL: &'static rt::info::ModelInfo = &MODEL;
@@ -670,7 +673,7 @@ rt::__text_traits!(OutputFormat, "output_format", suggest);
 #[macro_export]
 macro_rules! __vibedream_z_image_turbo_image {
     ($value:literal) => {
-        $crate::runtime::__const_param!($crate::z_image_turbo::Image, $value, check
+        $crate::__core::__const_param!($crate::z_image_turbo::Image, $value, check
         $crate::z_image_turbo::Image::__check($value), build
         $crate::z_image_turbo::Image::__from_checked_static($value), "image",
         "an http(s) URL of a JPEG, PNG, GIF or WebP image")
@@ -691,7 +694,7 @@ pub use __vibedream_z_image_turbo_image as image;
 #[macro_export]
 macro_rules! __vibedream_z_image_turbo_strength {
     ($value:literal) => {
-        $crate::runtime::__const_param!($crate::z_image_turbo::Strength, $value,
+        $crate::__core::__const_param!($crate::z_image_turbo::Strength, $value,
         $crate::z_image_turbo::Strength::__from_f64($value as f64), "strength",
         "a number from 0 to 1 in steps of 0.1")
     };
@@ -711,7 +714,7 @@ pub use __vibedream_z_image_turbo_strength as strength;
 #[macro_export]
 macro_rules! __vibedream_z_image_turbo_seed {
     ($value:literal) => {
-        $crate::runtime::__const_param!($crate::z_image_turbo::Seed, $value,
+        $crate::__core::__const_param!($crate::z_image_turbo::Seed, $value,
         $crate::z_image_turbo::Seed::__from_i64($value), "seed",
         "an integer from -1 to 2147483647 (-1 = a random seed)")
     };

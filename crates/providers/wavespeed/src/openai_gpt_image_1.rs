@@ -52,7 +52,7 @@
 //! );
 //! # Ok::<(), serde_json::Error>(())
 //! ```
-use imagegen_runtime as rt;
+use imagegen_core as rt;
 /// OpenAI GPT Image 1 as documented: endpoint, estimates and parameter table.
 pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     provider: &crate::PROVIDER,
@@ -335,8 +335,11 @@ impl rt::args::FromArgs for Request {
     }
 }
 /// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
-/// the model at run time.
-pub static ENTRY: rt::dynamic::ModelEntry = rt::dynamic::ModelEntry::of::<Request>();
+/// the model at run time. With the `client` feature (on by default).
+#[cfg(feature = "client")]
+pub static ENTRY: imagegen_runtime::dynamic::ModelEntry = imagegen_runtime::dynamic::ModelEntry::of::<
+    Request,
+>();
 impl rt::ModelRequest for Request {
     type Provider = crate::WaveSpeed;
     const MODEL: &'static rt::info::ModelInfo = &MODEL;
@@ -608,7 +611,7 @@ rt::__text_traits!(Size, "size", suggest);
 #[macro_export]
 macro_rules! __wavespeed_openai_gpt_image_1_image {
     ($value:literal) => {
-        $crate::runtime::__const_param!($crate::openai_gpt_image_1::Image, $value, check
+        $crate::__core::__const_param!($crate::openai_gpt_image_1::Image, $value, check
         $crate::openai_gpt_image_1::Image::__check($value), build
         $crate::openai_gpt_image_1::Image::__from_checked_static($value), "image",
         "an http(s) URL of an image")
@@ -629,7 +632,7 @@ pub use __wavespeed_openai_gpt_image_1_image as image;
 #[macro_export]
 macro_rules! __wavespeed_openai_gpt_image_1_mask_image {
     ($value:literal) => {
-        $crate::runtime::__const_param!($crate::openai_gpt_image_1::MaskImage, $value,
+        $crate::__core::__const_param!($crate::openai_gpt_image_1::MaskImage, $value,
         check $crate::openai_gpt_image_1::MaskImage::__check($value), build
         $crate::openai_gpt_image_1::MaskImage::__from_checked_static($value),
         "mask_image", "an http(s) URL of a PNG image")

@@ -36,9 +36,9 @@
 
 mod report;
 
+use crate::ImageFormat;
 use crate::args::{ArgErrors, Args, FromArgs};
 use crate::client::{Client, Generation};
-use crate::download::ImageFormat;
 use crate::dynamic::{AnyRequest, ModelEntry};
 use crate::info::{Meaning, ModelInfo, ParamInfo};
 use crate::rules::parse_dimensions;

@@ -95,7 +95,7 @@ struct Excerpt<'a>(&'a str);
 
 impl fmt::Display for Excerpt<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let excerpt = crate::param_error::Excerpt::of(self.0);
+        let excerpt = imagegen_core::Excerpt::of(self.0);
         write!(f, "{}{}", excerpt.shown, excerpt.length_note())
     }
 }

@@ -11,6 +11,11 @@ use crate::file::model::ModelFile;
 use crate::ir::{EstimatedTime, Model, ParamKind, Provider, RequestExample};
 use crate::naming;
 
+/// Names a generated provider crate's root already has: its `provider`
+/// module, the `runtime` re-export, the `client` feature (a model's feature
+/// is its module name with `-`), and what the literal macros expand to.
+const RESERVED_MODULES: &[&str] = &["provider", "runtime", "client", "__core"];
+
 /// Type names a model module defines besides its parameters' own, and the
 /// prelude names generated code relies on (a parameter type named `Result`
 /// would shadow them).
@@ -70,6 +75,15 @@ pub(crate) fn check_model(
         }
         None => naming::module_name(&raw.id),
     };
+    if RESERVED_MODULES.contains(&module.as_str()) {
+        r.error(
+            if raw.rust_name.is_some() { "rust_name" } else { "id" },
+            format!(
+                "the module `{module}` is taken in the generated crate ({}); set `rust_name` to another",
+                RESERVED_MODULES.join(", ")
+            ),
+        );
+    }
 
     let mut parameters = Vec::new();
     // Parameters already reported: examples using them are not reported again.

@@ -8,8 +8,8 @@ use crate::decimal::{Decimal, MAX_SCALE};
 use crate::file::model::{CustomSizeFile, MeaningName, ParamTypeName, ParameterFile};
 use crate::ir::{Choice, CustomSize, Param, ParamKind, Sentinel, SizePreset, Value};
 use crate::naming;
-use imagegen_runtime::ImageFormat;
-use imagegen_runtime::info::Meaning;
+use imagegen_core::ImageFormat;
+use imagegen_core::info::Meaning;
 
 /// Constant names every numeric parameter type has, which sentinels must not take.
 const RESERVED_CONSTS: &[&str] = &["MIN", "MAX", "DEFAULT", "ALL", "RULE", "ALLOWED"];

@@ -3,7 +3,7 @@
 //! Admission reuses the runtime's rule functions, so a documented default is
 //! accepted here exactly when the generated type would accept it.
 
-use imagegen_runtime::rules::{LengthRule, check_http_url, parse_dimensions};
+use imagegen_core::rules::{LengthRule, check_http_url, parse_dimensions};
 
 use crate::decimal::Decimal;
 use crate::ir::{Param, ParamKind, Value};

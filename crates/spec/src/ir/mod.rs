@@ -20,7 +20,7 @@ pub use provider::{
 };
 
 /// What a parameter stands for (`means:` in a spec).
-pub use imagegen_runtime::info::Meaning;
+pub use imagegen_core::info::Meaning;
 
 pub use crate::file::model::{ImageFormatName as ImageFormat, TaskName as Task};
 pub use crate::file::provider::{

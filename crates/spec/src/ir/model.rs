@@ -94,7 +94,7 @@ pub struct Param {
     /// Other documented facts and provenance.
     pub notes: Vec<String>,
     /// What it stands for in the provider-neutral request.
-    pub meaning: Option<imagegen_runtime::info::Meaning>,
+    pub meaning: Option<imagegen_core::info::Meaning>,
 }
 
 impl Param {
@@ -244,8 +244,8 @@ pub struct CustomSize {
 
 impl CustomSize {
     /// The runtime rule checking these limits: the one generated types use.
-    pub fn rule(&self) -> imagegen_runtime::rules::CustomSizeRule {
-        imagegen_runtime::rules::CustomSizeRule {
+    pub fn rule(&self) -> imagegen_core::rules::CustomSizeRule {
+        imagegen_core::rules::CustomSizeRule {
             multiple_of: self.multiple_of,
             min_edge: self.min_edge,
             max_edge: self.max_edge,

@@ -14,7 +14,7 @@ const MAX_QUOTED_CHARS: usize = 80;
 /// enumerated value it suggests the intended one:
 ///
 /// ```
-/// use imagegen_runtime::{ParamError, Violation};
+/// use imagegen_core::{ParamError, Violation};
 ///
 /// let error = ParamError::new(
 ///     "size",
@@ -89,17 +89,20 @@ impl ParamError {
     }
 }
 
-/// A value quoted in a message: its first [`MAX_QUOTED_CHARS`] characters
+/// A value quoted in a message: its first 80 characters
 /// (with `…`) and, when cut, its length, so the caller places the quotes.
-pub(crate) struct Excerpt<'a> {
+/// One rule for every message that quotes a caller's value.
+#[derive(Debug, Clone)]
+pub struct Excerpt<'a> {
     /// What to show.
-    pub(crate) shown: std::borrow::Cow<'a, str>,
+    pub shown: std::borrow::Cow<'a, str>,
     /// The full length in characters, when `shown` is cut.
-    pub(crate) cut_from: Option<usize>,
+    pub cut_from: Option<usize>,
 }
 
 impl<'a> Excerpt<'a> {
-    pub(crate) fn of(value: &'a str) -> Self {
+    /// The excerpt of `value`.
+    pub fn of(value: &'a str) -> Self {
         let total = value.chars().count();
         if total > MAX_QUOTED_CHARS {
             let mut shown: String = value.chars().take(MAX_QUOTED_CHARS).collect();
@@ -117,7 +120,7 @@ impl<'a> Excerpt<'a> {
     }
 
     /// ` (N characters)` when cut, nothing otherwise.
-    pub(crate) fn length_note(&self) -> String {
+    pub fn length_note(&self) -> String {
         self.cut_from
             .map_or_else(String::new, |total| format!(" ({total} characters)"))
     }

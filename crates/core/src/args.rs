@@ -1,6 +1,6 @@
 //! Parameters as text, keyed by wire name: how a request is built when its
 //! model is chosen at run time (a command line, a JSONL batch line, the
-//! provider-neutral [`Generate`](crate::neutral::Generate)).
+//! provider-neutral `Generate` request of `imagegen_runtime::neutral`).
 //!
 //! Every generated request type implements [`FromArgs`], which parses each
 //! value with the same `FromStr` its typed builder uses, so text reaches the
@@ -14,7 +14,7 @@ use crate::rules::suggest;
 /// Parameter values as text, in the provider's spelling, keyed by wire name.
 ///
 /// ```
-/// use imagegen_runtime::args::Args;
+/// use imagegen_core::args::Args;
 ///
 /// let args = Args::new().with("prompt", "a lighthouse").with("size", "1024*1024");
 /// assert_eq!(args.get("size"), Some("1024*1024"));
@@ -85,13 +85,13 @@ impl Args {
     /// `null`, arrays and objects are not parameter values and are reported.
     ///
     /// ```
-    /// use imagegen_runtime::args::Args;
+    /// use imagegen_core::args::Args;
     ///
     /// let line = serde_json::json!({"prompt": "a fox", "seed": 42, "enable_sync_mode": true});
     /// let args = Args::from_json(line.as_object().unwrap())?;
     /// assert_eq!(args.get("seed"), Some("42"));
     /// assert_eq!(args.get("enable_sync_mode"), Some("true"));
-    /// # Ok::<(), imagegen_runtime::args::ArgErrors>(())
+    /// # Ok::<(), imagegen_core::args::ArgErrors>(())
     /// ```
     pub fn from_json(
         object: &serde_json::Map<String, serde_json::Value>,
@@ -142,8 +142,8 @@ impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Args {
 /// ```
 /// # // The runtime has no models of its own; see a generated crate for a
 /// # // complete example. This shows the shape of the call.
-/// # fn build<R: imagegen_runtime::args::FromArgs>() -> Result<R, imagegen_runtime::args::ArgErrors> {
-/// use imagegen_runtime::args::Args;
+/// # fn build<R: imagegen_core::args::FromArgs>() -> Result<R, imagegen_core::args::ArgErrors> {
+/// use imagegen_core::args::Args;
 /// R::from_args(Args::new().with("prompt", "a red fox"))
 /// # }
 /// ```

@@ -230,7 +230,7 @@ pub struct ParamInfo {
 
 /// What a parameter stands for in plain terms: the link between a model's own
 /// parameter table and the provider-neutral
-/// [`Generate`](crate::neutral::Generate) request. Written in the spec
+/// `Generate` request (`imagegen_runtime::neutral`). Written in the spec
 /// (`means:`), so no code guesses it from names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -22,7 +22,9 @@ usage: cargo xtask <task>
   bench [codegen]  time loading and generating 10, 100 and 1,000 synthetic models
   bench scale      one `imagegen batch` driving 10,000 predictions in flight (and 1,000
                    on each protocol shape) against the emulator in its own process;
-                   --quick: 2,000 and 200, in a few minutes";
+                   --quick: 2,000 and 200, in a few minutes
+  bench crates     cargo check/build time and memory of a generated provider crate with
+                   1, 100 and 500 models enabled; generated lines per model and parameter";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

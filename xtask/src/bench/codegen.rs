@@ -1,5 +1,6 @@
 //! `cargo xtask bench codegen` (or just `bench`): how codegen time grows
-//! with the number of models.
+//! with the number of models. `cargo run --release -p xtask -- bench codegen`
+//! measures the release build.
 //!
 //! Builds spec sets of 10, 100 and 1,000 models in a temporary directory,
 //! each model a renamed copy of one of the repository's real specs (so every
@@ -19,12 +20,17 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("gptproto", "openai/gpt-image-2/text-to-image"),
 ];
 
-const SIZES: &[usize] = &[10, 100, 1000];
+const SIZES: &[usize] = &[10, 100, 1000, 5000];
 const RUNS: usize = 3;
 
 pub(crate) fn bench(root: &Path) -> ExitCode {
     println!(
-        "codegen time by number of models (median of {RUNS} runs; `cargo xtask` builds without optimisations)"
+        "codegen time by number of models (median of {RUNS} runs; {} build)",
+        if cfg!(debug_assertions) {
+            "an unoptimised `cargo xtask`"
+        } else {
+            "a release"
+        }
     );
     println!();
     println!("| models | load + check | generate | total | per model | generated |");
@@ -86,7 +92,7 @@ fn median(samples: &mut [Duration]) -> Duration {
 }
 
 /// `specs/bench/` with `models` renamed copies of the template specs.
-fn synthetic_specs(root: &Path, models: usize) -> std::io::Result<PathBuf> {
+pub(crate) fn synthetic_specs(root: &Path, models: usize) -> std::io::Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("imagegen-bench-{models}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     let provider_dir = dir.join("specs/bench");

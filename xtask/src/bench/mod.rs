@@ -4,8 +4,11 @@
 //! - `codegen` (the default): codegen time by number of models.
 //! - `scale [--quick]`: one `imagegen batch` process driving thousands of
 //!   predictions against the emulator in a process of its own.
+//! - `crates`: compile time and memory of a generated provider crate with
+//!   1, 100 and 500 models enabled; generated lines per model and parameter.
 
 mod codegen;
+mod crates;
 mod emulator;
 mod measure;
 mod scale;
@@ -20,8 +23,9 @@ pub(crate) fn bench(root: &Path, args: &[&str]) -> ExitCode {
         [] | ["codegen"] => codegen::bench(root),
         ["scale"] => scale::bench(root, scale::Size::Full),
         ["scale", "--quick"] => scale::bench(root, scale::Size::Quick),
+        ["crates"] => crates::bench(root),
         _ => {
-            eprintln!("usage: cargo xtask bench [codegen | scale [--quick]]");
+            eprintln!("usage: cargo xtask bench [codegen | scale [--quick] | crates]");
             ExitCode::from(2)
         }
     }

@@ -65,6 +65,12 @@ pub fn flags(model: &ModelInfo) -> Vec<Arg> {
                 .value_name(value_name(param))
                 .help(help(param))
                 .help_heading("Model parameters")
+                // `--seed -1` is a documented value, not a flag; whether a
+                // negative number is allowed is the model's rules' to say.
+                .allow_negative_numbers(matches!(
+                    param.kind,
+                    ParamKind::Integer | ParamKind::Number
+                ))
         })
         .collect()
 }

@@ -45,6 +45,46 @@ fn an_invalid_value_exits_2_naming_it_and_sends_nothing() {
 }
 
 #[test]
+fn negative_numbers_are_values_and_out_of_range_ones_are_named() {
+    let emulator = Emulator::start();
+    // 004 documents `seed` -1 as "random": it is a value, not a flag.
+    let output = emulator
+        .generate(
+            "vibedream/z-image-turbo",
+            &[
+                "--prompt",
+                "a lighthouse",
+                "--seed",
+                "-1",
+                "--size",
+                "512*512",
+            ],
+        )
+        .args([
+            "--out",
+            &tempfile::tempdir().unwrap().path().to_string_lossy(),
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let log = emulator.sim.log();
+    assert_eq!(log.accepted()[0].body["seed"], -1);
+    // Below the documented range: exit 2, naming the parameter, nothing sent.
+    let output = emulator
+        .generate(
+            "vibedream/z-image-turbo",
+            &["--prompt", "a lighthouse", "--seed", "-2"],
+        )
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("invalid `seed`: `-2`"), "{stderr}");
+    assert!(stderr.contains("nothing was sent"), "{stderr}");
+    assert_eq!(emulator.submissions(), 1);
+}
+
+#[test]
 fn an_unknown_model_exits_2_with_the_closest_id() {
     let emulator = Emulator::start();
     let output = emulator

@@ -656,3 +656,52 @@ async fn progress_events_follow_the_prediction() {
         "{kinds:?}"
     );
 }
+
+/// A one-shot HTTP server on loopback answering every request with
+/// `status` and `body`; returns its base URL.
+async fn answering(status: u16, body: String) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        // Bounded: a handful of connections, then the server stops.
+        for _ in 0..8 {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            let mut request = vec![0u8; 16 * 1024];
+            let _ = stream.read(&mut request).await;
+            let answer = format!(
+                "HTTP/1.1 {status} Status\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes()).await;
+        }
+    });
+    format!("http://{address}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_echoing_the_key_does_not_get_it_printed() {
+    let key = "sk-echoed-0123456789";
+    let body = format!(
+        r#"{{"error": {{"message": "Incorrect API key provided: {key}. Sent: Bearer {key}"}}}}"#
+    );
+    let client = Client::<VibeDream>::builder()
+        .api_key(key)
+        .base_url(answering(401, body).await)
+        .build()
+        .unwrap();
+    let mut events = client.subscribe();
+    let error = client.generate(&request("echo")).await.unwrap_err();
+    assert!(matches!(error, Error::Unauthorized { .. }), "{error:?}");
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains(key), "{shown}");
+    assert!(
+        shown.contains("Incorrect API key provided: [redacted]"),
+        "{shown}"
+    );
+    while let Ok(event) = events.try_recv() {
+        assert!(!format!("{event:?}").contains(key), "{event:?}");
+    }
+}

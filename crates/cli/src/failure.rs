@@ -43,7 +43,7 @@ impl Failure {
         let mut message = format!("invalid parameters for {model}; nothing was sent:");
         for error in errors.errors() {
             message.push_str("\n  ");
-            message.push_str(&error.to_string());
+            message.push_str(&printable(&error.to_string()));
         }
         Failure::usage(message)
     }
@@ -61,7 +61,7 @@ impl Failure {
             // The runtime's text speaks to library users ("pass a key to the
             // client builder"); the hint below says what to do here.
             Error::MissingApiKey { env_var, .. } => format!("no API key: {env_var} is not set"),
-            _ => error.to_string(),
+            _ => printable(&error.to_string()),
         };
         let hint = match (error, error.prediction_id()) {
             (Error::MissingApiKey { env_var, .. }, _) => Some(format!(
@@ -93,6 +93,46 @@ impl Failure {
 /// waits for it again.
 pub fn resume_hint(id: &str, command: &str) -> String {
     format!(
-        "prediction {id} may still finish on the server; nothing is lost: wait for it again with\n  {command}"
+        "prediction {} may still finish on the server; nothing is lost: wait for it again with\n  {}",
+        printable(id),
+        printable(command)
     )
+}
+
+/// Text a server controls (a message, a status, a prediction id), safe to
+/// print on a terminal: every control character (a newline that would start
+/// a fake `error:` line, `ESC` starting an escape sequence, `BEL`, C1
+/// controls) is shown escaped, as Rust writes it (`\u{1b}`, `\n`).
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_text_cannot_drive_the_terminal() {
+        assert_eq!(printable("plain text"), "plain text");
+        assert_eq!(
+            printable("id\u{1b}]0;owned\u{7}\nerror: fake"),
+            "id\\u{1b}]0;owned\\u{7}\\nerror: fake"
+        );
+        assert_eq!(printable("\u{1b}[2J"), "\\u{1b}[2J");
+        assert_eq!(printable("tab\there"), "tab\\there");
+        assert_eq!(printable("ümlaut ok"), "ümlaut ok");
+        let hint = resume_hint("a\nb", "imagegen generate m --resume 'a\nb'");
+        assert_eq!(hint.lines().count(), 2, "{hint}");
+    }
 }

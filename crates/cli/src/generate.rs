@@ -173,7 +173,7 @@ impl<'a> Options<'a> {
         {
             let hint = match self.resumable(id) {
                 Some(command) => resume_hint(id, &command),
-                None => format!("(prediction {id})"),
+                None => format!("(prediction {})", crate::failure::printable(id)),
             };
             failure.message.push('\n');
             failure.message.push_str(&hint);

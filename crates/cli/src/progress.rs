@@ -75,7 +75,7 @@ async fn follow(bar: ProgressBar, label: String, mut events: broadcast::Receiver
             bar.reset_elapsed();
         }
         if let Some(status) = status_text(&event.kind) {
-            bar.set_message(status);
+            bar.set_message(crate::failure::printable(&status));
         }
     }
 }

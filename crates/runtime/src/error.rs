@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::ParamError;
+use crate::redact::Redactor;
 
 /// Which part of an operation an error happened in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -370,6 +371,50 @@ impl Error {
             | Error::ContentPolicy { .. }
             | Error::PredictionFailed { .. } => false,
         }
+    }
+
+    /// The error with the key (and any `Bearer` token) masked in every piece
+    /// of text a server or a response provided. Applied to every error an
+    /// operation returns, before it is emitted as an event.
+    pub(crate) fn redacted(mut self, redactor: &Redactor) -> Self {
+        let mask = |text: &mut String| {
+            let masked = redactor.text(text);
+            if masked != *text {
+                *text = masked;
+            }
+        };
+        match &mut self {
+            Error::Unauthorized { message, .. }
+            | Error::Forbidden { message, .. }
+            | Error::RateLimited { message, .. }
+            | Error::BadRequest { message, .. }
+            | Error::ContentPolicy { message, .. }
+            | Error::Server { message, .. } => mask(message),
+            Error::PredictionFailed {
+                status, message, ..
+            } => {
+                mask(status);
+                if let Some(message) = message {
+                    mask(message);
+                }
+            }
+            Error::UnknownStatus { status, .. } => mask(status),
+            Error::Undecodable {
+                reason, excerpt, ..
+            } => {
+                mask(reason);
+                mask(excerpt);
+            }
+            Error::Output { reason, .. } => mask(reason),
+            Error::Io { url: Some(url), .. } => mask(url),
+            Error::InvalidConfig { reason } | Error::NotSent { reason, .. } => mask(reason),
+            Error::InvalidParameter(_)
+            | Error::MissingApiKey { .. }
+            | Error::Timeout { .. }
+            | Error::Transport { .. }
+            | Error::Io { url: None, .. } => {}
+        }
+        self
     }
 
     /// Attaches the prediction id to an error raised by a step that did not

@@ -23,6 +23,7 @@ mod limits;
 mod origin;
 mod prediction;
 mod reading;
+mod redact;
 mod retry;
 mod secret;
 mod transport;

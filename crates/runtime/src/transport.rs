@@ -18,6 +18,7 @@ use crate::info::ProviderInfo;
 use crate::limits::Gates;
 use crate::origin::same_origin;
 use crate::reading::{excerpt, http_error, sniff_id};
+use crate::redact::Redactor;
 use crate::retry::{RetryPolicy, is_retryable_status, later, retry_after};
 use crate::schedule::PollPolicy;
 
@@ -141,6 +142,8 @@ pub(crate) struct Transport {
     pub events: broadcast::Sender<Event>,
     /// The slots requests and output files take.
     pub gates: Gates,
+    /// Masks the key in server-provided text.
+    pub redactor: Redactor,
 }
 
 impl Transport {
@@ -291,7 +294,9 @@ impl Transport {
                     None,
                     transport_reason(error),
                 ),
-                Failure::Transient(error) => (idempotent, None, error.to_string()),
+                Failure::Transient(error) => {
+                    (idempotent, None, self.redactor.text(&error.to_string()))
+                }
                 Failure::TooLarge { .. } | Failure::Fatal(_) => (false, None, String::new()),
             };
             let delay = self.retry.delay(number, pause, fastrand::f64());

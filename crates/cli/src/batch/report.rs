@@ -7,6 +7,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::job::Outcome;
+use crate::failure::printable;
 
 /// Counts of a batch's lines.
 #[derive(Debug, Default, Clone)]
@@ -56,7 +57,7 @@ impl Tally {
         if !failed.is_empty() {
             text.push_str("\nfailed (run again with --retry-failed to submit them again):");
             for (line, message) in failed {
-                text.push_str(&format!("\n  line {line}: {message}"));
+                text.push_str(&format!("\n  line {line}: {}", printable(message)));
             }
         }
         if !self.unfinished.is_empty() || self.not_started > 0 {
@@ -66,7 +67,7 @@ impl Tally {
             let mut unfinished = self.unfinished.clone();
             unfinished.sort();
             for (line, message) in unfinished {
-                text.push_str(&format!("\n  line {line}: {message}"));
+                text.push_str(&format!("\n  line {line}: {}", printable(&message)));
             }
         }
         text

@@ -12,6 +12,7 @@ use super::Client;
 use crate::error::Error;
 use crate::limits::{ConnectionLimits, Gates};
 use crate::origin::{fetchable_url, same_origin};
+use crate::redact::Redactor;
 use crate::retry::RetryPolicy;
 use crate::schedule::PollPolicy;
 use crate::secret::ApiKey;
@@ -235,6 +236,7 @@ impl<P: Provider> ClientBuilder<P> {
                 max_output_bytes: self.max_output_bytes,
                 events,
                 gates: Gates::new(self.limits),
+                redactor: Redactor::new(api_key),
             }),
             provider: PhantomData,
         })

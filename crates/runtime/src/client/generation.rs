@@ -89,6 +89,7 @@ impl Generation {
             &self.file_stem(),
         )
         .await
+        .map_err(|error| error.redacted(&self.transport.redactor))
     }
 
     /// Writes output `index` into `dir` (created if missing) and returns its
@@ -124,6 +125,7 @@ impl Generation {
             &self.file_stem(),
         )
         .await
+        .map_err(|error| error.redacted(&self.transport.redactor))
     }
 
     fn call(&self) -> Call<'_> {

@@ -251,7 +251,8 @@ impl<P: Provider> Client<P> {
             Ok(prediction)
         }
         .instrument(span)
-        .await;
+        .await
+        .map_err(|error| error.redacted(&transport.redactor));
         if let Err(error) = &submitted {
             let call = Call {
                 prediction_id: error.prediction_id(),
@@ -311,7 +312,11 @@ impl<P: Provider> Client<P> {
         }
         let budget = self.deadline();
         let mut updated = prediction.clone();
-        match self.check(prediction, budget, 1).await? {
+        let checked = self
+            .check(prediction, budget, 1)
+            .await
+            .map_err(|error| error.redacted(&self.transport.redactor))?;
+        match checked {
             Polled::Done(status, outputs) => {
                 updated.set_status(&status);
                 updated.finish(outputs);
@@ -434,7 +439,8 @@ impl<P: Provider> Client<P> {
                 let error = match failure {
                     WaitError::Failed(error) => error,
                     WaitError::Deadline { .. } => call.timeout(),
-                };
+                }
+                .redacted(&transport.redactor);
                 transport.emit(&call, || EventKind::Failed {
                     message: error.to_string(),
                 });

@@ -24,6 +24,22 @@ pub(crate) fn fetchable_url(text: &str) -> Result<Url, String> {
     }
 }
 
+/// A URL a server named (an output, a status URL) without any `user:pass@`:
+/// credentials in it would be sent as Basic auth to whatever host it names,
+/// and printed wherever the URL is shown. Text that is not a URL is kept.
+pub(crate) fn without_userinfo(text: &str) -> String {
+    match Url::parse(text) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            // Only URLs that cannot be a base (`data:`, `mailto:`) refuse
+            // this, and they have no userinfo to begin with.
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        _ => text.to_owned(),
+    }
+}
+
 /// Whether the URL's host is this machine.
 pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
@@ -53,6 +69,21 @@ mod tests {
         assert!(error.contains("plain http"), "{error}");
         assert!(fetchable_url("ftp://127.0.0.1/x").is_err());
         assert!(fetchable_url("not a url").is_err());
+    }
+
+    #[test]
+    fn credentials_in_server_named_urls_are_dropped() {
+        assert_eq!(
+            without_userinfo("https://user:pass@cdn.example.com/a.png?sig=1"),
+            "https://cdn.example.com/a.png?sig=1"
+        );
+        assert_eq!(
+            without_userinfo("https://token@cdn.example.com/a.png"),
+            "https://cdn.example.com/a.png"
+        );
+        let plain = "https://cdn.example.com/a.png";
+        assert_eq!(without_userinfo(plain), plain);
+        assert_eq!(without_userinfo("iVBORw0KGgo="), "iVBORw0KGgo=");
     }
 
     #[test]

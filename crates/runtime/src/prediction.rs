@@ -161,7 +161,8 @@ pub enum Output {
 impl Output {
     pub(crate) fn from_ref(output: crate::OutputRef<'_>) -> Self {
         match output {
-            crate::OutputRef::Url(url) => Output::Url(url.to_owned()),
+            // Credentials a server put in a URL are neither sent nor shown.
+            crate::OutputRef::Url(url) => Output::Url(crate::origin::without_userinfo(url)),
             crate::OutputRef::Base64(data) => Output::Base64(data.to_owned()),
         }
     }
@@ -242,6 +243,12 @@ mod tests {
                 .unwrap()
                 .is_err()
         );
+    }
+
+    #[test]
+    fn output_urls_lose_their_credentials() {
+        let output = Output::from_ref(crate::OutputRef::Url("https://u:p@cdn.example.com/x.png"));
+        assert_eq!(output.url(), Some("https://cdn.example.com/x.png"));
     }
 
     #[test]

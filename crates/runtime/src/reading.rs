@@ -40,7 +40,7 @@ impl Snapshot {
             status: owned(fields.status()),
             outputs: fields.outputs().into_iter().map(Output::from_ref).collect(),
             error: owned(fields.error_message()),
-            status_url: owned(fields.status_url()),
+            status_url: fields.status_url().map(crate::origin::without_userinfo),
             estimated_time: owned(fields.estimated_time()),
             cost_cents: fields.cost_cents(),
             envelope_code: fields.envelope_code(),

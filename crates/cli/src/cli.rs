@@ -157,11 +157,13 @@ fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
     let seconds: f64 = text
         .parse()
         .map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    if seconds.is_finite() && seconds > 0.0 && seconds <= 7.0 * 24.0 * 3600.0 {
+    // Below a tenth of a second a request could be sent and abandoned at once: a paid
+    // submission whose answer nobody waits for.
+    if seconds.is_finite() && (0.1..=7.0 * 24.0 * 3600.0).contains(&seconds) {
         Ok(std::time::Duration::from_secs_f64(seconds))
     } else {
         Err(format!(
-            "`{text}`: give a number of seconds above 0 and at most a week"
+            "`{text}`: give a number of seconds from 0.1 to 604800 (a week)"
         ))
     }
 }

@@ -21,7 +21,7 @@ use serde_json::json;
 use tokio::sync::watch;
 
 use crate::connect::connect;
-use crate::failure::{Failure, resume_hint};
+use crate::failure::{Failure, resume_hint, uncertain_submission};
 use crate::list::unknown_model;
 use crate::params;
 use crate::progress::Progress;
@@ -227,12 +227,7 @@ async fn produce(
     options: &Options<'_>,
 ) -> Result<(Generation, Vec<PathBuf>), Failure> {
     let out = options.out_dir();
-    std::fs::create_dir_all(out).map_err(|error| {
-        Failure::other(format!(
-            "cannot create the output directory {}: {error}; nothing was sent",
-            out.display()
-        ))
-    })?;
+    writable_dir(out)?;
     // A resumed prediction was submitted at an unknown time: its elapsed
     // time cannot be held against the estimate.
     let (status, estimate) = match request {
@@ -248,10 +243,19 @@ async fn produce(
         // One deadline over submitting, waiting and saving: `--timeout`.
         let deadline = client.deadline();
         let prediction = match (request, options.resume) {
-            (Some(request), _) => client
-                .submit_until(request, deadline)
-                .await
-                .map_err(|error| options.failed(&error, None))?,
+            (Some(request), _) => {
+                client
+                    .submit_until(request, deadline)
+                    .await
+                    .map_err(|error| {
+                        let mut failure = options.failed(&error, None);
+                        if let Some(note) = uncertain_submission(&error) {
+                            failure.message.push('\n');
+                            failure.message.push_str(note);
+                        }
+                        failure
+                    })?
+            }
             (None, Some(id)) => client.prediction(id),
             (None, None) => return Err(Failure::other("nothing to submit or resume")),
         };
@@ -314,6 +318,36 @@ async fn unsaved(
         });
     }
     failure
+}
+
+/// Checks, before anything is sent, that `dir` is (or can be made) a
+/// directory this process can write files in: a bad `--out` is an invalid
+/// argument (exit 2), not a paid image with nowhere to go.
+pub fn writable_dir(dir: &Path) -> Result<(), Failure> {
+    let refuse =
+        |why: String| Failure::usage(format!("--out {}: {why}; nothing was sent", dir.display()));
+    if dir.exists() && !dir.is_dir() {
+        return Err(refuse("it is not a directory".to_owned()));
+    }
+    std::fs::create_dir_all(dir).map_err(|error| refuse(format!("cannot create it: {error}")))?;
+    let probe = dir.join(format!(
+        ".imagegen-write-check-{}-{:x}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    ));
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe);
+    match created {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(error) => Err(refuse(format!("files cannot be written there: {error}"))),
+    }
 }
 
 /// The saved paths one per line, or the `--json` object: all on stdout.

@@ -85,6 +85,74 @@ fn negative_numbers_are_values_and_out_of_range_ones_are_named() {
 }
 
 #[test]
+fn what_can_be_checked_before_sending_is_checked_before_sending() {
+    let emulator = Emulator::start();
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("a-file");
+    std::fs::write(&file, b"").unwrap();
+    let timeout = ["--timeout", "1e-9"];
+    let out = ["--out", &*file.to_string_lossy()];
+    for (flags, expected) in [
+        (&out, "it is not a directory"),
+        (&timeout, "from 0.1 to 604800"),
+    ] {
+        let output = emulator
+            .generate(
+                "vibedream/z-image-turbo",
+                &[&["--prompt", "x"][..], &flags[..]].concat(),
+            )
+            .output()
+            .expect("runs");
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{flags:?}: {}",
+            text(&output.stderr)
+        );
+        assert!(
+            text(&output.stderr).contains(expected),
+            "{}",
+            text(&output.stderr)
+        );
+    }
+    assert_eq!(emulator.submissions(), 0, "nothing was sent");
+}
+
+#[test]
+fn a_submission_that_may_have_been_taken_says_so() {
+    let emulator = Emulator::start();
+    emulator.sim.inject(
+        FaultRule::new(Fault::SlowBody {
+            chunk_delay: Duration::from_millis(500),
+        })
+        .on(Target::Submit),
+    );
+    let out = tempfile::tempdir().unwrap();
+    let output = emulator
+        .generate(
+            "vibedream/z-image-turbo",
+            &[
+                "--prompt",
+                "slow",
+                "--timeout",
+                "1",
+                "--out",
+                &out.path().to_string_lossy(),
+            ],
+        )
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("may have accepted it (and charged for it)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did not send it again"), "{stderr}");
+    assert_eq!(emulator.submissions(), 1, "never resent");
+}
+
+#[test]
 fn an_unknown_model_exits_2_with_the_closest_id() {
     let emulator = Emulator::start();
     let output = emulator

@@ -111,6 +111,7 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
 
     let defaults = params::given(model.info, matches);
     let jobs = input::read_jobs(prompts, model, &defaults).map_err(Failure::usage)?;
+    crate::generate::writable_dir(&out)?;
     let manifest = Manifest::open(&out).map_err(Failure::other)?;
     let plans = plan(&jobs, &manifest, &qualified, retry_failed)?;
     let manifest_path = manifest.path().display().to_string();

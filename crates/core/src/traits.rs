@@ -48,12 +48,18 @@ impl<'a> OutputRef<'a> {
     /// Classifies an entry of an `outputs` array, which holds URLs or, when
     /// base64 output was requested, encoded images.
     pub fn classify(entry: &'a str) -> Self {
-        let scheme_end = entry.find("://").unwrap_or(0);
-        let scheme = &entry[..scheme_end];
-        if scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http") {
-            OutputRef::Url(entry)
-        } else {
-            OutputRef::Base64(entry)
+        // `scheme://`: a URL, whatever its scheme (`ftp://`, `file://` are
+        // refused as URLs later, not misread as base64, whose alphabet has
+        // no `:`). A `data:` URI is inline base64.
+        let scheme = entry.find("://").map(|end| &entry[..end]);
+        let is_scheme = |s: &str| {
+            s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        };
+        match scheme {
+            Some(scheme) if is_scheme(scheme) => OutputRef::Url(entry),
+            _ => OutputRef::Base64(entry),
         }
     }
 }
@@ -123,5 +129,9 @@ mod tests {
             OutputRef::classify("iVBORw0KGgo="),
             OutputRef::Base64("iVBORw0KGgo=")
         );
+        // Other schemes are URLs (to be refused as such), not bad base64.
+        for url in ["ftp://example.com/a.png", "file:///etc/passwd"] {
+            assert_eq!(OutputRef::classify(url), OutputRef::Url(url));
+        }
     }
 }

@@ -267,6 +267,24 @@ async fn download(
             async move {
                 let mut response = request.send().await.map_err(Failure::Transport)?;
                 let status = response.status();
+                if status.is_redirection() {
+                    // The redirect policy stopped here: the next hop would
+                    // leave https (or loopback), or the API origin.
+                    let location = response
+                        .headers()
+                        .get(reqwest::header::LOCATION)
+                        .and_then(|value| value.to_str().ok())
+                        .unwrap_or("(no Location header)")
+                        .to_owned();
+                    return Err(Failure::Fatal(output_error(
+                        call,
+                        index,
+                        format!(
+                            "its host redirects ({status}) to `{location}`, which is not followed: \
+                             outputs are fetched over https only (or http on loopback)"
+                        ),
+                    )));
+                }
                 if !status.is_success() {
                     let headers = response.headers().clone();
                     // An error page is read only so far: it is quoted, not kept.

@@ -211,7 +211,7 @@ pub enum Error {
 
     /// An output could not be saved: it is not an image, too large, or
     /// its URL is not allowed.
-    #[error("output {index} of{} could not be saved: {reason}", WithId(.prediction_id))]
+    #[error("output {index}{} could not be saved: {reason}", WithId(.prediction_id))]
     Output {
         /// The prediction.
         prediction_id: Option<String>,
@@ -262,7 +262,10 @@ struct RetryHint<'a>(&'a Option<Duration>);
 
 impl std::fmt::Display for RetryHint<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const DAY: Duration = Duration::from_secs(24 * 3600);
         match self.0 {
+            // An absurd header (1e300 ms) is reported as what it means.
+            Some(wait) if *wait > DAY => f.write_str("; the server asked to wait more than a day"),
             Some(wait) => write!(f, "; retry after {:.1}s", wait.as_secs_f64()),
             None => Ok(()),
         }
@@ -442,5 +445,41 @@ impl Error {
             }
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_say_what_happened() {
+        let output = Error::Output {
+            prediction_id: Some("abc".into()),
+            index: 0,
+            reason: "it is too large".into(),
+        };
+        assert_eq!(
+            output.to_string(),
+            "output 0 (prediction abc) could not be saved: it is too large"
+        );
+        let output = Error::Output {
+            prediction_id: None,
+            index: 1,
+            reason: "it is too large".into(),
+        };
+        assert_eq!(
+            output.to_string(),
+            "output 1 could not be saved: it is too large"
+        );
+        let absurd = Error::RateLimited {
+            prediction_id: None,
+            retry_after: Some(Duration::MAX),
+            message: "slow down".into(),
+        };
+        assert_eq!(
+            absurd.to_string(),
+            "rate limited: slow down; the server asked to wait more than a day"
+        );
     }
 }

@@ -146,6 +146,27 @@ pub(crate) fn read_state(
     })
 }
 
+/// An unreadable-answer error from [`read_state`], which sees only the role
+/// fields, with the start of the body the answer actually had.
+pub(crate) fn with_excerpt(error: Error, body: &[u8]) -> Error {
+    match error {
+        Error::Undecodable {
+            phase,
+            prediction_id,
+            status,
+            reason,
+            excerpt: empty,
+        } if empty.is_empty() => Error::Undecodable {
+            phase,
+            prediction_id,
+            status,
+            reason,
+            excerpt: excerpt(body),
+        },
+        other => other,
+    }
+}
+
 /// The error for a prediction that ended in a failure status: a content
 /// policy block when the message says so, else a plain failure.
 pub(crate) fn failed_prediction(

@@ -27,7 +27,7 @@ use crate::events::{Event, EventKind};
 use crate::info::ModelInfo;
 use crate::origin::{fetchable_url, same_origin};
 use crate::prediction::{Output, Prediction, Timings};
-use crate::reading::{Snapshot, State, failed_prediction, read_state};
+use crate::reading::{Snapshot, State, failed_prediction, read_state, with_excerpt};
 use crate::retry::retry_after;
 use crate::schedule::{PollSchedule, parse_estimated_time};
 use crate::traits::{ModelRequest, Provider};
@@ -206,7 +206,8 @@ impl<P: Provider> Client<P> {
                 &snapshot,
                 Phase::Submit,
                 answer.status.as_u16(),
-            )?;
+            )
+            .map_err(|error| with_excerpt(error, &answer.body))?;
             let mut prediction =
                 Prediction::new(transport.provider.name, Some(model.id), snapshot.id.clone());
             if snapshot.id.is_none() {
@@ -513,7 +514,7 @@ impl<P: Provider> Client<P> {
                         Err(error @ (Error::Server { .. } | Error::RateLimited { .. })) => {
                             Err(Failure::Transient(error))
                         }
-                        Err(error) => Err(Failure::Fatal(error)),
+                        Err(error) => Err(Failure::Fatal(with_excerpt(error, &answer.body))),
                     }
                 }
             })

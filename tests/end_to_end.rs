@@ -393,8 +393,9 @@ async fn every_spec_model_generates_from_its_documented_values() {
                         .save_all(dir.path())
                         .await
                         .unwrap_or_else(|error| panic!("{label}: {error}"));
+                    assert!(!paths.is_empty(), "{label}");
                     for path in &paths {
-                        assert_decodes(path, &label);
+                        emulated::decode(path);
                     }
                 }
             });
@@ -420,21 +421,4 @@ fn with(values: &[(String, String)], name: &str, value: &str) -> Vec<(String, St
         .collect();
     changed.push((name.to_owned(), value.to_owned()));
     changed
-}
-
-/// The file is a whole image whose extension names its real format.
-fn assert_decodes(path: &std::path::Path, label: &str) {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{label}: {e}"));
-    let format = image::guess_format(&bytes).unwrap_or_else(|e| panic!("{label}: {e}"));
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default();
-    assert!(
-        format.extensions_str().contains(&extension),
-        "{label}: {}",
-        path.display()
-    );
-    image::load_from_memory_with_format(&bytes, format)
-        .unwrap_or_else(|e| panic!("{label}: {} does not decode: {e}", path.display()));
 }

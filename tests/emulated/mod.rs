@@ -76,9 +76,21 @@ impl Expected {
 /// Decodes a saved file fully and checks it is the expected image, with the
 /// extension of its real format.
 pub fn assert_image(path: &Path, expected: Expected) {
+    let (format, decoded) = decode(path);
+    assert_eq!(format, expected.format, "{}", path.display());
+    assert_eq!(
+        (decoded.width(), decoded.height()),
+        (expected.width, expected.height),
+        "{}",
+        path.display()
+    );
+}
+
+/// Decodes a saved file fully, checking its extension names its real
+/// format; returns the format and the image.
+pub fn decode(path: &Path) -> (image::ImageFormat, image::DynamicImage) {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let format = image::guess_format(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert_eq!(format, expected.format, "{}", path.display());
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -90,10 +102,5 @@ pub fn assert_image(path: &Path, expected: Expected) {
     );
     let decoded = image::load_from_memory_with_format(&bytes, format)
         .unwrap_or_else(|e| panic!("{} does not decode: {e}", path.display()));
-    assert_eq!(
-        (decoded.width(), decoded.height()),
-        (expected.width, expected.height),
-        "{}",
-        path.display()
-    );
+    (format, decoded)
 }

@@ -1,9 +1,10 @@
 //! Saving outputs to disk: streamed, capped, named by what the bytes are.
 //!
 //! A URL output is fetched without credentials (asset hosts never see the
-//! key), retried like a status check, and written to a `.part` file that is
-//! renamed only once complete, so a crash or a cut connection never leaves a
-//! half image under a final name.
+//! key), retried like a status check, and written to a `.part` file of its
+//! own that is linked to its final name only once complete (never replacing
+//! a file), so a crash or a cut connection never leaves a half image under a
+//! final name.
 
 use std::path::{Path, PathBuf};
 
@@ -65,7 +66,7 @@ pub(crate) async fn save_one(
         .await
         .map_err(|source| io(part, source))?;
     let saved = match output {
-        Output::Url(url) => download(transport, call, index, url, part).await,
+        Output::Url(url) => download(transport, call, (index, output), url, part).await,
         Output::Base64(_) => write_inline(transport, call, index, output, part).await,
     };
     let (format, bytes) = saved?;
@@ -240,7 +241,7 @@ async fn write_inline(
 async fn download(
     transport: &Transport,
     call: &Call<'_>,
-    index: usize,
+    (index, output): (usize, &Output),
     url: &str,
     part: &Path,
 ) -> Result<(ImageFormat, u64), Error> {
@@ -255,8 +256,6 @@ async fn download(
         ));
     }
     let limit = transport.max_output_bytes;
-    let named = Output::Url(url.to_string());
-    let output = &named;
     transport
         .with_retries(call, &url, true, |_attempt| {
             // Deliberately not `authorise`d: whoever hosts outputs never gets the key.

@@ -9,6 +9,7 @@
 use std::fmt;
 
 use crate::ParamError;
+use crate::info::{ModelInfo, ParamInfo};
 use crate::rules::suggest;
 
 /// Parameter values as text, in the provider's spelling, keyed by wire name.
@@ -279,32 +280,86 @@ impl From<ArgError> for ArgErrors {
     }
 }
 
+/// How one parameter's value is read from text: by the type's own `FromStr`
+/// for the generated types, and for the plain types (`String`, `bool`,
+/// `i64`) with a message naming the parameter and what it allows.
+#[doc(hidden)]
+pub trait FromArg: Sized {
+    /// Parses `text`, the value given for `param`.
+    fn from_arg(param: &'static ParamInfo, text: &str) -> Result<Self, ParamError>;
+}
+
+impl<T> FromArg for T
+where
+    T: crate::ParamType + std::str::FromStr<Err = ParamError>,
+{
+    fn from_arg(_: &'static ParamInfo, text: &str) -> Result<Self, ParamError> {
+        text.parse()
+    }
+}
+
+impl FromArg for String {
+    fn from_arg(_: &'static ParamInfo, text: &str) -> Result<Self, ParamError> {
+        Ok(text.to_owned())
+    }
+}
+
+impl FromArg for bool {
+    fn from_arg(param: &'static ParamInfo, text: &str) -> Result<Self, ParamError> {
+        match text {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(
+                ParamError::new(param.name, text, crate::Violation::NotAllowed, param.allowed)
+                    .with_suggestion(suggest(text, &["true", "false"])),
+            ),
+        }
+    }
+}
+
+impl FromArg for i64 {
+    fn from_arg(param: &'static ParamInfo, text: &str) -> Result<Self, ParamError> {
+        text.parse().map_err(|_| {
+            ParamError::new(param.name, text, crate::Violation::Malformed, param.allowed)
+        })
+    }
+}
+
 /// Collects the problems of one [`FromArgs::from_args`] call. Used by
 /// generated code: each accessor takes its parameter out of the [`Args`],
-/// records any problem and returns what it could parse.
+/// records any problem and returns what it could parse; the model's table
+/// says what each parameter allows, which are fixed and which exist.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct ArgReader {
     args: Args,
+    model: &'static ModelInfo,
     errors: Vec<ArgError>,
 }
 
 impl ArgReader {
     #[doc(hidden)]
-    pub fn new(args: Args) -> Self {
+    pub fn new(args: Args, model: &'static ModelInfo) -> Self {
         Self {
             args,
+            model,
             errors: Vec::new(),
         }
     }
 
-    fn take<T>(
-        &mut self,
-        name: &'static str,
-        parse: impl FnOnce(&str) -> Result<T, ParamError>,
-    ) -> Option<T> {
+    fn param(&self, name: &'static str) -> &'static ParamInfo {
+        debug_assert!(self.model.parameter(name).is_some(), "`{name}` is not in the table");
+        const UNDOCUMENTED: ParamInfo =
+            ParamInfo::new("", crate::info::ParamKind::Text, "any text");
+        // Generated code names only parameters of its own table.
+        self.model.parameter(name).unwrap_or(&UNDOCUMENTED)
+    }
+
+    /// An optional parameter: `None` when not given or not valid (recorded).
+    #[doc(hidden)]
+    pub fn optional<T: FromArg>(&mut self, name: &'static str) -> Option<T> {
         let text = self.args.remove(name)?;
-        match parse(&text) {
+        match T::from_arg(self.param(name), &text) {
             Ok(value) => Some(value),
             Err(error) => {
                 self.errors.push(ArgError::Invalid(error));
@@ -313,114 +368,44 @@ impl ArgReader {
         }
     }
 
-    fn require<T>(
-        &mut self,
-        name: &'static str,
-        allowed: &'static str,
-        value: Option<T>,
-    ) -> Option<T> {
+    /// A required parameter: as [`optional`](Self::optional), and its
+    /// absence is recorded too.
+    #[doc(hidden)]
+    pub fn required<T: FromArg>(&mut self, name: &'static str) -> Option<T> {
+        let value = self.optional(name);
         if value.is_none() && !self.errors.iter().any(|e| e.parameter() == name) {
             self.errors.push(ArgError::Missing {
                 parameter: name,
-                allowed,
+                allowed: self.param(name).allowed,
             });
         }
         value
     }
 
-    /// A parameter of a generated type (`FromStr` with [`ParamError`]).
+    /// Checks the fixed parameters (giving a fixed value is harmless, any
+    /// other is a mistake), reports whatever was not taken as unknown, and
+    /// returns every problem: empty exactly when every accessor returned a
+    /// value it was given and every required parameter was present.
     #[doc(hidden)]
-    pub fn parsed<T>(&mut self, name: &'static str) -> Option<T>
-    where
-        T: std::str::FromStr<Err = ParamError>,
-    {
-        self.take(name, str::parse)
-    }
-
-    /// A required parameter of a generated type.
-    #[doc(hidden)]
-    pub fn parsed_required<T>(&mut self, name: &'static str, allowed: &'static str) -> Option<T>
-    where
-        T: std::str::FromStr<Err = ParamError>,
-    {
-        let value = self.parsed(name);
-        self.require(name, allowed, value)
-    }
-
-    /// Unbounded text.
-    #[doc(hidden)]
-    pub fn text(&mut self, name: &'static str) -> Option<String> {
-        self.take(name, |text| Ok(text.to_owned()))
-    }
-
-    /// Required unbounded text.
-    #[doc(hidden)]
-    pub fn text_required(&mut self, name: &'static str, allowed: &'static str) -> Option<String> {
-        let value = self.text(name);
-        self.require(name, allowed, value)
-    }
-
-    /// `true` or `false`.
-    #[doc(hidden)]
-    pub fn boolean(&mut self, name: &'static str, allowed: &'static str) -> Option<bool> {
-        self.take(name, |text| match text {
-            "true" => Ok(true),
-            "false" => Ok(false),
-            _ => Err(
-                ParamError::new(name, text, crate::Violation::NotAllowed, allowed)
-                    .with_suggestion(suggest(text, &["true", "false"])),
-            ),
-        })
-    }
-
-    /// Required `true` or `false`.
-    #[doc(hidden)]
-    pub fn boolean_required(&mut self, name: &'static str, allowed: &'static str) -> Option<bool> {
-        let value = self.boolean(name, allowed);
-        self.require(name, allowed, value)
-    }
-
-    /// An unbounded whole number.
-    #[doc(hidden)]
-    pub fn integer(&mut self, name: &'static str, allowed: &'static str) -> Option<i64> {
-        self.take(name, |text| {
-            text.parse()
-                .map_err(|_| ParamError::new(name, text, crate::Violation::Malformed, allowed))
-        })
-    }
-
-    /// A required unbounded whole number.
-    #[doc(hidden)]
-    pub fn integer_required(&mut self, name: &'static str, allowed: &'static str) -> Option<i64> {
-        let value = self.integer(name, allowed);
-        self.require(name, allowed, value)
-    }
-
-    /// A parameter always sent as `fixed`: giving that same value is harmless,
-    /// any other is a mistake.
-    #[doc(hidden)]
-    pub fn fixed(&mut self, name: &'static str, fixed: &'static str) {
-        if let Some(value) = self.args.remove(name)
-            && value != fixed
-        {
-            self.errors.push(ArgError::Fixed {
-                parameter: name,
-                value,
-                fixed,
-            });
+    pub fn finish(mut self) -> ArgErrors {
+        for param in self.model.parameters {
+            if let Some(fixed) = param.fixed
+                && let Some(value) = self.args.remove(param.name)
+                && value != fixed
+            {
+                self.errors.push(ArgError::Fixed {
+                    parameter: param.name,
+                    value,
+                    fixed,
+                });
+            }
         }
-    }
-
-    /// Reports whatever was not taken as unknown, and returns every problem:
-    /// empty exactly when every accessor returned a value it was given and
-    /// every required parameter was present.
-    #[doc(hidden)]
-    pub fn finish(self, known: &[&'static str]) -> ArgErrors {
+        let known: Vec<&'static str> = self.model.parameters.iter().map(|p| p.name).collect();
         let mut errors = self.errors;
         for (name, _) in self.args.values {
             errors.push(ArgError::Unknown {
-                suggestion: suggest(&name, known),
-                known: known.to_vec(),
+                suggestion: suggest(&name, &known),
+                known: known.clone(),
                 name,
             });
         }
@@ -431,6 +416,51 @@ impl ArgReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::info::{
+        AuthInfo, Endpoint, HttpMethod, ParamKind, Protocol, ProviderInfo,
+    };
+
+    static PROVIDER: ProviderInfo = ProviderInfo {
+        name: "test",
+        display_name: "Test",
+        base_url: "https://api.example.com",
+        base_url_env_var: "TEST_BASE_URL",
+        auth: AuthInfo {
+            header: "Authorization",
+            scheme: Some("Bearer"),
+            env_var: "TEST_API_KEY",
+            key_url: None,
+        },
+        protocol: Protocol::OpenAiSync,
+        result: None,
+        statuses: &[],
+        errors: &[],
+        content_policy_messages: &[],
+        sync_mode_returns_outputs: true,
+    };
+
+    static MODEL: ModelInfo = ModelInfo {
+        provider: &PROVIDER,
+        id: "m",
+        display_name: "M",
+        summary: "",
+        task: "text-to-image",
+        estimated_time: None,
+        cost_cents: None,
+        submit: Endpoint {
+            method: HttpMethod::Post,
+            path: "/generate",
+            success_status: None,
+        },
+        sync_mode: None,
+        base64_output: None,
+        parameters: &[
+            ParamInfo::new("prompt", ParamKind::Text, "any text").required(),
+            ParamInfo::new("enable_sync_mode", ParamKind::Boolean, "true or false"),
+            ParamInfo::new("seed", ParamKind::Integer, "an integer").required(),
+            ParamInfo::new("model", ParamKind::Text, "m").with_fixed("m"),
+        ],
+    };
 
     #[test]
     fn reader_reports_every_problem_at_once() {
@@ -439,15 +469,11 @@ mod tests {
             .with("enable_sync_mode", "yes")
             .with("sede", "3")
             .with("model", "other");
-        let mut reader = ArgReader::new(args);
-        assert_eq!(
-            reader.text_required("prompt", "any text").as_deref(),
-            Some("x")
-        );
-        assert_eq!(reader.boolean("enable_sync_mode", "true or false"), None);
-        assert_eq!(reader.integer_required("seed", "an integer"), None);
-        reader.fixed("model", "m");
-        let errors = reader.finish(&["prompt", "enable_sync_mode", "seed", "model"]);
+        let mut reader = ArgReader::new(args, &MODEL);
+        assert_eq!(reader.required::<String>("prompt").as_deref(), Some("x"));
+        assert_eq!(reader.optional::<bool>("enable_sync_mode"), None);
+        assert_eq!(reader.required::<i64>("seed"), None);
+        let errors = reader.finish();
         let lines: Vec<String> = errors.errors().iter().map(ToString::to_string).collect();
         assert_eq!(
             lines,
@@ -461,10 +487,19 @@ mod tests {
     }
 
     #[test]
+    fn giving_a_fixed_parameter_its_own_value_is_harmless() {
+        let args = Args::new().with("prompt", "x").with("seed", "1").with("model", "m");
+        let mut reader = ArgReader::new(args, &MODEL);
+        assert_eq!(reader.required::<String>("prompt").as_deref(), Some("x"));
+        assert_eq!(reader.required::<i64>("seed"), Some(1));
+        assert!(reader.finish().is_empty());
+    }
+
+    #[test]
     fn an_invalid_required_value_is_not_also_reported_missing() {
-        let mut reader = ArgReader::new(Args::new().with("n", "many"));
-        assert_eq!(reader.integer_required("n", "an integer"), None);
-        let errors = reader.finish(&["n"]);
+        let mut reader = ArgReader::new(Args::new().with("seed", "many"), &MODEL);
+        assert_eq!(reader.required::<i64>("seed"), None);
+        let errors = reader.finish();
         assert_eq!(errors.errors().len(), 1);
         assert!(matches!(errors.errors()[0], ArgError::Invalid(_)));
     }

@@ -50,6 +50,32 @@ pub struct Endpoint {
     pub success_status: Option<u16>,
 }
 
+impl Endpoint {
+    /// `GET path`, answered by any 2xx.
+    pub const fn get(path: &'static str) -> Self {
+        Self {
+            method: HttpMethod::Get,
+            path,
+            success_status: None,
+        }
+    }
+
+    /// `POST path`, answered by any 2xx.
+    pub const fn post(path: &'static str) -> Self {
+        Self {
+            method: HttpMethod::Post,
+            path,
+            success_status: None,
+        }
+    }
+
+    /// The same endpoint, documented to answer `status` on success.
+    pub const fn answering(mut self, status: u16) -> Self {
+        self.success_status = Some(status);
+        self
+    }
+}
+
 /// How the API key is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AuthInfo {
@@ -172,6 +198,13 @@ pub struct EstimatedTime {
     pub max_ms: u64,
 }
 
+impl EstimatedTime {
+    /// From `min_ms` to `max_ms` milliseconds.
+    pub const fn millis(min_ms: u64, max_ms: u64) -> Self {
+        Self { min_ms, max_ms }
+    }
+}
+
 /// The parameter that turns on base64 outputs, and the value that does it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Base64Switch {
@@ -226,6 +259,75 @@ pub struct ParamInfo {
     pub choices: &'static [&'static str],
     /// For sizes: the character between width and height (`*` or `x`).
     pub size_separator: Option<char>,
+}
+
+impl ParamInfo {
+    /// A row for a parameter without a type of its own (a `bool`, an
+    /// unbounded `String` or `i64`): optional, with no description, default,
+    /// fixed value, meaning or choices until the builder methods below say
+    /// otherwise.
+    pub const fn new(name: &'static str, kind: ParamKind, allowed: &'static str) -> Self {
+        Self {
+            name,
+            kind,
+            required: false,
+            fixed: None,
+            default: None,
+            allowed,
+            description: "",
+            meaning: None,
+            choices: &[],
+            size_separator: None,
+        }
+    }
+
+    /// The row for a parameter typed by `T`: name, kind, allowed values,
+    /// choices and size separator come from the type, so they are written
+    /// once; the description follows with [`described`](Self::described).
+    pub const fn of<T: crate::ParamType>() -> Self {
+        Self {
+            choices: T::CHOICES,
+            size_separator: T::SIZE_SEPARATOR,
+            ..Self::new(T::NAME, T::KIND, T::ALLOWED)
+        }
+    }
+
+    /// Records the documented description.
+    pub const fn described(mut self, description: &'static str) -> Self {
+        self.description = description;
+        self
+    }
+
+    /// Marks the parameter required.
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// Records the documented default.
+    pub const fn with_default(mut self, default: &'static str) -> Self {
+        self.default = Some(default);
+        self
+    }
+
+    /// Records the value every request sends.
+    pub const fn with_fixed(mut self, fixed: &'static str) -> Self {
+        self.fixed = Some(fixed);
+        self
+    }
+
+    /// Records the enumerated values of a parameter without a type of its
+    /// own (a fixed one).
+    pub const fn with_choices(mut self, choices: &'static [&'static str]) -> Self {
+        self.choices = choices;
+        self
+    }
+
+    /// Records what the parameter stands for in the neutral request.
+    pub const fn with_meaning(mut self, meaning: Meaning) -> Self {
+        self.meaning = Some(meaning);
+        self
+    }
 }
 
 /// What a parameter stands for in plain terms: the link between a model's own

@@ -21,6 +21,7 @@ pub mod traits;
 mod format;
 mod literal;
 mod param_error;
+mod param_macros;
 mod param_traits;
 mod violation;
 
@@ -29,12 +30,13 @@ pub mod serde_support;
 
 pub use format::ImageFormat;
 pub use param_error::{Excerpt, ParamError};
-pub use traits::{ModelRequest, OutputRef, Provider, ResponseFields};
+pub use traits::{ModelRequest, OutputRef, ParamType, Provider, ResponseFields};
 pub use violation::Violation;
 
 /// What the macros name from their expansion site.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::literal::LiteralMessage;
     pub use serde;
 }
 

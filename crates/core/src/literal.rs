@@ -1,118 +1,156 @@
 //! Compile-time validation of literals.
 //!
 //! Each generated literal macro (`strength!(0.6)`, `seed!(-1)`,
-//! `size!("2048x1152")`) expands to [`__const_param!`](crate::__const_param),
-//! which evaluates the parameter's `const fn` check inside a *named* `const`
-//! item. Named constants are evaluated by `cargo check` as well as `cargo
-//! build`, so a literal that breaks its spec is a compile error either way,
-//! with a message naming the parameter, the literal and what is allowed.
+//! `size!("2048x1152")`) expands to [`__literal!`](crate::__literal), which
+//! evaluates the type's `const fn` check inside a *named* `const` item. Named
+//! constants are evaluated by `cargo check` as well as `cargo build`, so a
+//! literal that breaks its spec is a compile error either way, with a message
+//! naming the parameter, the literal and what is allowed.
+//!
+//! The message is assembled in a constant ([`LiteralMessage`]) from the
+//! type's [`ParamType`](crate::ParamType) constants, so the generated macro
+//! names only the type: the parameter's name and rules are written once, on
+//! the type.
 
-/// The text for each [`Violation`](crate::Violation), as a literal so that
-/// `concat!` can build compile-time messages from it. The single source of
-/// these phrases: [`Violation::describe`](crate::Violation::describe) uses it too.
+use crate::Violation;
+
+/// The longest compile-time message; longer ones end in `…`. An "allowed"
+/// text listing a few dozen sizes fits.
+const CAPACITY: usize = 2048;
+
+/// "invalid `<name>` literal `<literal>` <violation>; allowed: <allowed>",
+/// built in a constant (no allocation), for a literal macro's compile error.
 #[doc(hidden)]
-#[macro_export]
-macro_rules! __violation_text {
-    (NotFinite) => {
-        "is not a finite number"
-    };
-    (BelowMinimum) => {
-        "is below the minimum"
-    };
-    (AboveMaximum) => {
-        "is above the maximum"
-    };
-    (OffStep) => {
-        "is not a whole number of steps"
-    };
-    (TooShort) => {
-        "is too short"
-    };
-    (TooLong) => {
-        "is too long"
-    };
-    (NotAllowed) => {
-        "is not one of the allowed values"
-    };
-    (Malformed) => {
-        "is not well-formed"
-    };
-    (NotMultiple) => {
-        "has a side that is not a multiple of the required unit"
-    };
-    (EdgeTooShort) => {
-        "has a side shorter than allowed"
-    };
-    (EdgeTooLong) => {
-        "has a side longer than allowed"
-    };
-    (AspectTooExtreme) => {
-        "has an aspect ratio more extreme than allowed"
-    };
-    (TooFewPixels) => {
-        "has fewer pixels than allowed"
-    };
-    (TooManyPixels) => {
-        "has more pixels than allowed"
-    };
-    (PresetSize) => {
-        "is a preset size, not a custom one: use its variant"
-    };
+#[derive(Debug)]
+pub struct LiteralMessage {
+    bytes: [u8; CAPACITY],
+    len: usize,
+    /// Whether the text was cut short (and ends in `…`).
+    cut: bool,
 }
 
-/// Evaluates a parameter's `const fn` check in a named constant; on `Err`
-/// compilation fails with
+impl LiteralMessage {
+    /// The message for `literal` of parameter `name` breaking its rules.
+    pub const fn new(name: &str, literal: &str, violation: Violation, allowed: &str) -> Self {
+        let mut message = Self {
+            bytes: [0; CAPACITY],
+            len: 0,
+            cut: false,
+        };
+        let parts = [
+            "invalid `",
+            name,
+            "` literal `",
+            literal,
+            "` ",
+            violation.describe(),
+            "; allowed: ",
+            allowed,
+        ];
+        let mut index = 0;
+        while index < parts.len() {
+            message.push(parts[index]);
+            index += 1;
+        }
+        message
+    }
+
+    /// Appends `text`, or as much of it as fits followed by `…`.
+    const fn push(&mut self, text: &str) {
+        const ELLIPSIS: &[u8] = "…".as_bytes();
+        let bytes = text.as_bytes();
+        let mut index = 0;
+        while index < bytes.len() && !self.cut {
+            if self.len + ELLIPSIS.len() >= CAPACITY {
+                // Cut at a character boundary, so the text stays UTF-8: if
+                // the next byte continues a character, drop that character's
+                // bytes already written.
+                if bytes[index] & 0b1100_0000 == 0b1000_0000 {
+                    while self.bytes[self.len - 1] & 0b1100_0000 == 0b1000_0000 {
+                        self.len -= 1;
+                    }
+                    self.len -= 1;
+                }
+                let mut e = 0;
+                while e < ELLIPSIS.len() {
+                    self.bytes[self.len] = ELLIPSIS[e];
+                    self.len += 1;
+                    e += 1;
+                }
+                self.cut = true;
+                return;
+            }
+            self.bytes[self.len] = bytes[index];
+            self.len += 1;
+            index += 1;
+        }
+    }
+
+    /// The message.
+    pub const fn as_str(&self) -> &str {
+        match core::str::from_utf8(self.bytes.split_at(self.len).0) {
+            Ok(text) => text,
+            Err(_) => "invalid literal",
+        }
+    }
+}
+
+/// Checks a literal of the generated type `$ty` when the crate compiles and
+/// evaluates to the value; on a violation compilation fails with
 /// "invalid `<name>` literal `<literal>` <violation>; allowed: <allowed>".
 ///
-/// Two forms: `$checked` is a `Result<$ty, Violation>` for `Copy` types; for
-/// types with a destructor (owned text), whose `Result` a constant cannot
-/// drop, `check $check` is a `Result<(), Violation>` and `build $build` makes
-/// the value once the check has passed.
+/// `$ty` has the hidden `const fn`s every literal-taking type gets from its
+/// `imagegen_core` macro: `__literal_check(raw) -> Result<(), Violation>` and
+/// `__literal(raw) -> Self`. Checking first and building after keeps the
+/// constant free of a `Result<Self, _>` to drop, which types holding text
+/// (with a destructor) could not be. With `number`, the literal is converted
+/// to `f64` first, so `strength!(1)` works as `strength!(1.0)` does.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __const_param {
-    ($ty:ty, $literal:expr, $checked:expr, $name:literal, $allowed:literal) => {{
-        const VALUE: $ty = match $checked {
-            ::core::result::Result::Ok(value) => value,
+macro_rules! __literal {
+    (number $ty:ty, $literal:literal) => {
+        $crate::__literal!(@check $ty, $literal, $literal as f64)
+    };
+    ($ty:ty, $literal:literal) => {
+        $crate::__literal!(@check $ty, $literal, $literal)
+    };
+    (@check $ty:ty, $literal:literal, $raw:expr) => {{
+        const VALUE: $ty = match <$ty>::__literal_check($raw) {
+            ::core::result::Result::Ok(()) => <$ty>::__literal($raw),
             ::core::result::Result::Err(violation) => {
-                $crate::__const_param!(@fail violation, $literal, $name, $allowed)
+                let message = $crate::__private::LiteralMessage::new(
+                    <$ty as $crate::ParamType>::NAME,
+                    ::core::stringify!($literal),
+                    violation,
+                    <$ty as $crate::ParamType>::ALLOWED,
+                );
+                ::core::panic!("{}", message.as_str())
             }
         };
         VALUE
     }};
-    ($ty:ty, $literal:expr, check $check:expr, build $build:expr, $name:literal, $allowed:literal) => {{
-        const VALUE: $ty = match $check {
-            ::core::result::Result::Ok(()) => $build,
-            ::core::result::Result::Err(violation) => {
-                $crate::__const_param!(@fail violation, $literal, $name, $allowed)
-            }
-        };
-        VALUE
-    }};
-    (@fail $violation:ident, $literal:expr, $name:literal, $allowed:literal) => {
-        $crate::__const_param!(@fail $violation, $literal, $name, $allowed,
-            NotFinite BelowMinimum AboveMaximum OffStep TooShort TooLong NotAllowed
-            Malformed NotMultiple EdgeTooShort EdgeTooLong AspectTooExtreme
-            TooFewPixels TooManyPixels PresetSize)
-    };
-    (@fail $violation:ident, $literal:expr, $name:literal, $allowed:literal, $($case:ident)*) => {
-        match $violation {
-            $(
-                $crate::Violation::$case => ::core::panic!(
-                    "{}",
-                    ::core::concat!(
-                        "invalid `", $name, "` literal `", ::core::stringify!($literal), "` ",
-                        $crate::__violation_text!($case), "; allowed: ", $allowed
-                    )
-                ),
-            )*
-            _ => ::core::panic!(
-                "{}",
-                ::core::concat!(
-                    "invalid `", $name, "` literal `", ::core::stringify!($literal),
-                    "`; allowed: ", $allowed
-                )
-            ),
-        }
-    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_message_names_parameter_literal_violation_and_what_is_allowed() {
+        const MESSAGE: LiteralMessage =
+            LiteralMessage::new("seed", "-2", Violation::BelowMinimum, "an integer from -1");
+        assert_eq!(
+            MESSAGE.as_str(),
+            "invalid `seed` literal `-2` is below the minimum; allowed: an integer from -1"
+        );
+    }
+
+    #[test]
+    fn a_message_too_long_is_cut_at_a_character_boundary() {
+        let allowed = "日".repeat(CAPACITY);
+        let message = LiteralMessage::new("size", "\"1x1\"", Violation::NotAllowed, &allowed);
+        let text = message.as_str();
+        assert!(text.ends_with("日…"), "{}", &text[text.len() - 20..]);
+        assert!(text.len() <= CAPACITY);
+    }
 }

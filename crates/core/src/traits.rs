@@ -8,7 +8,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::info::{ModelInfo, ProviderInfo};
+use crate::info::{ModelInfo, ParamKind, ProviderInfo};
 
 /// A provider, as a zero-sized marker type in its generated crate.
 pub trait Provider: Send + Sync + 'static {
@@ -33,6 +33,24 @@ pub trait ModelRequest: Serialize + Send + Sync {
 
     /// Whether this request asks for base64 outputs instead of URLs.
     fn base64_output_requested(&self) -> bool;
+}
+
+/// What a generated parameter type says about itself: the facts its
+/// compile-time literal messages and its row of the parameter table
+/// ([`ParamInfo::of`](crate::info::ParamInfo::of)) are made of, written once
+/// on the type by its `imagegen_core` macro.
+pub trait ParamType {
+    /// The parameter's wire name (`seed`).
+    const NAME: &'static str;
+    /// What is allowed, in words.
+    const ALLOWED: &'static str;
+    /// Its kind, for tables and command lines.
+    const KIND: ParamKind;
+    /// The allowed values in wire spelling, for enumerated values and size
+    /// presets; empty otherwise.
+    const CHOICES: &'static [&'static str] = &[];
+    /// For sizes: the character between width and height.
+    const SIZE_SEPARATOR: Option<char> = None;
 }
 
 /// One output of a prediction as the server sent it.

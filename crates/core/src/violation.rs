@@ -46,21 +46,21 @@ impl Violation {
     /// ("`0.65` is not a whole number of steps").
     pub const fn describe(self) -> &'static str {
         match self {
-            Violation::NotFinite => crate::__violation_text!(NotFinite),
-            Violation::BelowMinimum => crate::__violation_text!(BelowMinimum),
-            Violation::AboveMaximum => crate::__violation_text!(AboveMaximum),
-            Violation::OffStep => crate::__violation_text!(OffStep),
-            Violation::TooShort => crate::__violation_text!(TooShort),
-            Violation::TooLong => crate::__violation_text!(TooLong),
-            Violation::NotAllowed => crate::__violation_text!(NotAllowed),
-            Violation::Malformed => crate::__violation_text!(Malformed),
-            Violation::NotMultiple => crate::__violation_text!(NotMultiple),
-            Violation::EdgeTooShort => crate::__violation_text!(EdgeTooShort),
-            Violation::EdgeTooLong => crate::__violation_text!(EdgeTooLong),
-            Violation::AspectTooExtreme => crate::__violation_text!(AspectTooExtreme),
-            Violation::TooFewPixels => crate::__violation_text!(TooFewPixels),
-            Violation::TooManyPixels => crate::__violation_text!(TooManyPixels),
-            Violation::PresetSize => crate::__violation_text!(PresetSize),
+            Violation::NotFinite => "is not a finite number",
+            Violation::BelowMinimum => "is below the minimum",
+            Violation::AboveMaximum => "is above the maximum",
+            Violation::OffStep => "is not a whole number of steps",
+            Violation::TooShort => "is too short",
+            Violation::TooLong => "is too long",
+            Violation::NotAllowed => "is not one of the allowed values",
+            Violation::Malformed => "is not well-formed",
+            Violation::NotMultiple => "has a side that is not a multiple of the required unit",
+            Violation::EdgeTooShort => "has a side shorter than allowed",
+            Violation::EdgeTooLong => "has a side longer than allowed",
+            Violation::AspectTooExtreme => "has an aspect ratio more extreme than allowed",
+            Violation::TooFewPixels => "has fewer pixels than allowed",
+            Violation::TooManyPixels => "has more pixels than allowed",
+            Violation::PresetSize => "is a preset size, not a custom one: use its variant",
         }
     }
 }

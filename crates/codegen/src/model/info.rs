@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use imagegen_spec::ir::{Method, ParamKind};
+use imagegen_spec::ir::{Method, Param, ParamKind};
 
 use super::Ctx;
 use crate::docs;
@@ -25,7 +25,7 @@ pub(crate) fn model_static(ctx: &Ctx<'_>) -> TokenStream {
     );
     let estimated_time = option(model.estimated_time.as_ref(), |t| {
         let (min_ms, max_ms) = (uint(t.min_ms), uint(t.max_ms));
-        quote!(rt::info::EstimatedTime { min_ms: #min_ms, max_ms: #max_ms })
+        quote!(rt::info::EstimatedTime::millis(#min_ms, #max_ms))
     });
     let cost_cents = option(model.cost_cents, |c| {
         let c = uint(c);
@@ -41,59 +41,7 @@ pub(crate) fn model_static(ctx: &Ctx<'_>) -> TokenStream {
         let value = value.to_wire_text();
         quote!(rt::info::Base64Switch { parameter: #parameter, value: #value })
     });
-    let parameters = model.parameters.iter().map(|param| {
-        let name = &param.name;
-        let kind = match &param.kind {
-            ParamKind::Boolean => quote!(Boolean),
-            ParamKind::Text { .. } => quote!(Text),
-            ParamKind::Choice { .. } => quote!(Choice),
-            ParamKind::Integer { .. } => quote!(Integer),
-            ParamKind::Number { .. } => quote!(Number),
-            ParamKind::ImageUrl { .. } => quote!(ImageUrl),
-            ParamKind::ImageSize { .. } => quote!(ImageSize),
-        };
-        let required = param.required;
-        let fixed = option(param.fixed.as_ref(), |v| {
-            let v = v.to_wire_text();
-            quote!(#v)
-        });
-        let default = option(param.default_text(), |v| quote!(#v));
-        let allowed = param.allowed();
-        let description = &param.description;
-        let meaning = option(param.meaning, |m| {
-            // A derived `Debug` of a fieldless enum prints the variant's name.
-            let variant = ident(&format!("{m:?}"));
-            quote!(rt::info::Meaning::#variant)
-        });
-        let choices: Vec<&str> = match &param.kind {
-            ParamKind::Choice { values } => values.iter().map(|c| c.wire.as_str()).collect(),
-            ParamKind::ImageSize { presets, .. } => {
-                presets.iter().map(|p| p.wire.as_str()).collect()
-            }
-            _ => Vec::new(),
-        };
-        let size_separator = option(
-            match &param.kind {
-                ParamKind::ImageSize { separator, .. } => Some(*separator),
-                _ => None,
-            },
-            |c| quote!(#c),
-        );
-        quote! {
-            rt::info::ParamInfo {
-                name: #name,
-                kind: rt::info::ParamKind::#kind,
-                required: #required,
-                fixed: #fixed,
-                default: #default,
-                allowed: #allowed,
-                description: #description,
-                meaning: #meaning,
-                choices: &[#(#choices),*],
-                size_separator: #size_separator,
-            }
-        }
-    });
+    let parameters = model.parameters.iter().map(param_row);
     quote! {
         #doc
         pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
@@ -110,4 +58,54 @@ pub(crate) fn model_static(ctx: &Ctx<'_>) -> TokenStream {
             parameters: &[#(#parameters),*],
         };
     }
+}
+
+/// A parameter's row of the table: from its type where it has one (name,
+/// kind, allowed values and choices are written once, on the type), then
+/// what the row adds.
+fn param_row(param: &Param) -> TokenStream {
+    let description = &param.description;
+    let mut row = if param.has_own_type() {
+        let ty = ident(&param.type_name);
+        quote!(rt::info::ParamInfo::of::<#ty>().described(#description))
+    } else {
+        let name = &param.name;
+        let kind = ident(match &param.kind {
+            ParamKind::Boolean => "Boolean",
+            ParamKind::Text { .. } => "Text",
+            ParamKind::Choice { .. } => "Choice",
+            ParamKind::Integer { .. } => "Integer",
+            ParamKind::Number { .. } => "Number",
+            ParamKind::ImageUrl { .. } => "ImageUrl",
+            ParamKind::ImageSize { .. } => "ImageSize",
+        });
+        let allowed = param.allowed();
+        let mut row = quote! {
+            rt::info::ParamInfo::new(#name, rt::info::ParamKind::#kind, #allowed).described(#description)
+        };
+        let choices: Vec<&str> = match &param.kind {
+            ParamKind::Choice { values } => values.iter().map(|c| c.wire.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        if !choices.is_empty() {
+            row.extend(quote!(.with_choices(&[#(#choices),*])));
+        }
+        row
+    };
+    if param.required {
+        row.extend(quote!(.required()));
+    }
+    if let Some(fixed) = &param.fixed {
+        let fixed = fixed.to_wire_text();
+        row.extend(quote!(.with_fixed(#fixed)));
+    }
+    if let Some(default) = param.default_text() {
+        row.extend(quote!(.with_default(#default)));
+    }
+    if let Some(meaning) = param.meaning {
+        // A derived `Debug` of a fieldless enum prints the variant's name.
+        let variant = ident(&format!("{meaning:?}"));
+        row.extend(quote!(.with_meaning(rt::info::Meaning::#variant)));
+    }
+    row
 }

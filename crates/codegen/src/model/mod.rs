@@ -70,18 +70,14 @@ pub(crate) fn model_module(provider: &Provider, model: &Model) -> TokenStream {
         .parameters
         .iter()
         .map(|param| params::param_types(&ctx, param));
-    let macros = model
-        .parameters
-        .iter()
-        .filter(|param| has_literal_macro(param))
-        .map(|param| literals::literal_macro(&ctx, param));
+    let macros = literals::literal_macros(&ctx);
     quote! {
         #docs
         use imagegen_core as rt;
         #info
         #request
         #(#types)*
-        #(#macros)*
+        #macros
     }
 }
 
@@ -135,5 +131,13 @@ fn module_docs(ctx: &Ctx<'_>) -> String {
     text.push_str("\n# Parameters\n\n");
     text.push_str(&parameter_table(model));
     text.push_str(&request::examples_doc(ctx));
+    if let Some(code) = params::value_examples(ctx) {
+        text.push_str(&format!(
+            "\n\n# Parameter values\n\nEach parameter with rules of its own has a type: parsed from \
+             its wire text, built by `try_new`, or checked when the crate compiles by its literal \
+             macro; a value outside the rules is refused with an error naming the parameter and \
+             what it allows.\n\n```\n{code}\n```"
+        ));
+    }
     text
 }

@@ -1,14 +1,16 @@
-//! A type per parameter, holding its spec's rules and delegating the checks to
-//! `imagegen_core::rules`, so generated code stays thin and every type of
-//! a kind behaves alike.
+//! A type per parameter: its definition and docs, then one invocation of the
+//! `imagegen_core` macro for its kind (`__choice!`, `__integer!`, …), which
+//! writes the bodies every type of that kind shares. The generated file
+//! keeps what differs (names, rules, constants, docs); the checks are the
+//! core's `rules`, so every type of a kind behaves alike.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use imagegen_spec::decimal::Decimal;
-use imagegen_spec::ir::{CustomSize, Param, ParamKind, Value};
+use imagegen_spec::ir::{Choice, CustomSize, Param, ParamKind, SizePreset, Value};
 
-use super::Ctx;
+use super::{Ctx, has_literal_macro};
 use super::examples::{example_value, float_literal, rejected_input, value_source};
 use crate::docs;
 use crate::names::{float, ident, int, option, uint};
@@ -18,30 +20,13 @@ pub(crate) fn param_types(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
         return TokenStream::new();
     }
     match &param.kind {
-        ParamKind::Choice { values } => {
-            let variants: Vec<Variant> = values
-                .iter()
-                .map(|c| Variant {
-                    wire: c.wire.clone(),
-                    name: c.variant.clone(),
-                    dimensions: None,
-                })
-                .collect();
-            enum_type(ctx, param, &variants, None)
-        }
+        ParamKind::Choice { values } => enum_type(ctx, param, &choice_variants(values), None),
         ParamKind::ImageSize {
             separator,
             presets,
             custom,
         } => {
-            let variants: Vec<Variant> = presets
-                .iter()
-                .map(|p| Variant {
-                    wire: p.wire.clone(),
-                    name: p.variant.clone(),
-                    dimensions: Some(p.dimensions),
-                })
-                .collect();
+            let variants = size_variants(presets);
             let custom = custom.as_ref().map(|rules| (*separator, rules));
             let mut tokens = enum_type(ctx, param, &variants, custom);
             if let Some((separator, rules)) = custom {
@@ -57,43 +42,85 @@ pub(crate) fn param_types(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
     }
 }
 
-/// The type's documentation: the parameter's description and facts, then an
-/// example that runs as a test.
-fn type_doc(param: &Param, example: &str) -> TokenStream {
+/// The type's documentation: the parameter's description and facts, and
+/// how to make one. Its example is in the module's "Parameter values"
+/// section, with the other types' ([`value_examples`]).
+fn type_doc(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
+    let build = if has_literal_macro(param) {
+        format!(
+            "Make one with [`{}!`](crate::{}::{}) (checked when the crate compiles), [`{}::try_new`] or by parsing text.",
+            ctx.macro_name(param),
+            ctx.model.module,
+            ctx.macro_name(param),
+            param.type_name,
+        )
+    } else {
+        "Pick a variant, or parse the wire text (a near miss gets a suggestion).".to_owned()
+    };
     docs::outer(&format!(
-        "`{}`: {}\n\n{}\n\n# Example\n\n```\n{example}\n```",
+        "`{}`: {}\n\n{}\n\n{build} See the [module's examples](self#parameter-values).",
         param.name,
         param.description,
-        docs::param_facts(param)
+        docs::param_facts(param),
     ))
 }
 
-fn allowed_const(param: &Param) -> TokenStream {
-    let allowed = param.allowed();
-    let doc = docs::outer(&format!("What `{}` allows, in words.", param.name));
-    quote! {
-        #doc
-        pub const ALLOWED: &'static str = #allowed;
-    }
-}
-
-/// `Display` (which varies by kind), then the conversions the runtime's
-/// `__text_traits!` writes for every type sent as text.
-fn text_impls(
-    param: &Param,
-    name: &proc_macro2::Ident,
-    display: TokenStream,
-    with_suggestion: bool,
-) -> TokenStream {
-    let wire = &param.name;
-    let suggest = with_suggestion.then(|| quote!(, suggest));
-    quote! {
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                #display
+/// The module's "Parameter values" example: for each parameter with a type
+/// of its own, its values parsed, built and refused. `None` when no
+/// parameter has a type.
+pub(crate) fn value_examples(ctx: &Ctx<'_>) -> Option<String> {
+    let mut names = vec!["self".to_owned()];
+    let mut code = String::new();
+    for param in ctx.model.parameters.iter().filter(|p| p.has_own_type()) {
+        let (types, example) = match &param.kind {
+            ParamKind::Choice { values } => {
+                let variants = choice_variants(values);
+                enum_example(ctx, param, &variants, None)
+            }
+            ParamKind::ImageSize {
+                separator,
+                presets,
+                custom,
+            } => {
+                let variants = size_variants(presets);
+                let custom = custom.as_ref().map(|rules| (*separator, rules));
+                enum_example(ctx, param, &variants, custom)
+            }
+            ParamKind::Number { step: Some(_), .. } => decimal_example(ctx, param),
+            ParamKind::Number { .. } => float_example(ctx, param),
+            ParamKind::Integer { .. } => integer_example(ctx, param),
+            ParamKind::Text { .. } | ParamKind::ImageUrl { .. } => text_example(ctx, param),
+            ParamKind::Boolean => continue,
+        };
+        for name in types {
+            if !names.contains(&name) {
+                names.push(name);
             }
         }
-        rt::__text_traits!(#name, #wire #suggest);
+        code.push_str(&example);
+        code.push('\n');
+    }
+    if code.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "use {}::{}::{{{}}};\n\n{code}# Ok::<(), {}::ParamError>(())",
+        ctx.lib,
+        ctx.model.module,
+        names.join(", "),
+        ctx.lib,
+    ))
+}
+
+/// `impl T { … }` holding the named values (`DEFAULT`, `MIN`, sentinels), if any.
+fn named_values(name: &proc_macro2::Ident, consts: TokenStream) -> TokenStream {
+    if consts.is_empty() {
+        return consts;
+    }
+    quote! {
+        impl #name {
+            #consts
+        }
     }
 }
 
@@ -104,6 +131,28 @@ struct Variant {
     dimensions: Option<Option<(u32, u32)>>,
 }
 
+fn choice_variants(values: &[Choice]) -> Vec<Variant> {
+    values
+        .iter()
+        .map(|c| Variant {
+            wire: c.wire.clone(),
+            name: c.variant.clone(),
+            dimensions: None,
+        })
+        .collect()
+}
+
+fn size_variants(presets: &[SizePreset]) -> Vec<Variant> {
+    presets
+        .iter()
+        .map(|p| Variant {
+            wire: p.wire.clone(),
+            name: p.variant.clone(),
+            dimensions: Some(p.dimensions),
+        })
+        .collect()
+}
+
 fn enum_type(
     ctx: &Ctx<'_>,
     param: &Param,
@@ -111,6 +160,8 @@ fn enum_type(
     custom: Option<(char, &CustomSize)>,
 ) -> TokenStream {
     let name = ident(&param.type_name);
+    let wire_name = &param.name;
+    let allowed = param.allowed();
     let default_wire = param.default_text();
     let variant_defs = variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -121,117 +172,39 @@ fn enum_type(
         let doc = docs::outer(&text);
         quote!(#doc #variant,)
     });
-    let custom_type = ident(&param.custom_type_name());
-    let custom_variant = custom.map(|_| {
-        let doc = docs::outer(&format!(
-            "A custom size, checked against the documented rules: see [`{custom_type}`]."
-        ));
-        quote!(#doc Custom(#custom_type),)
-    });
-    let count = uint(variants.len() as u64);
-    let all = variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        quote!(Self::#variant)
-    });
-    let wires = variants.iter().map(|v| &v.wire);
-    let default = default_const(param);
-
-    let example_value_wire = example_value(param).to_wire_text();
-    let example = enum_example(ctx, param, variants, &example_value_wire, custom);
-    let doc = type_doc(param, &example);
-    let allowed = allowed_const(param);
-
-    let presets_loop = quote! {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-    };
-    let from_wire_tail = match custom {
-        Some((separator, _)) => {
-            let separator = separator as u8;
-            quote! {
-                match rt::rules::parse_dimensions(value, #separator) {
-                    Some((width, height)) => match #custom_type::__from_dimensions(width, height) {
-                        Ok(size) => Ok(Self::Custom(size)),
-                        Err(violation) => Err(violation),
-                    },
-                    None => Err(rt::Violation::Malformed),
-                }
-            }
-        }
-        None => quote!(Err(rt::Violation::NotAllowed)),
-    };
-
-    let is_size = variants.iter().any(|v| v.dimensions.is_some());
-    let dimensions = is_size.then(|| {
-        let arms = variants.iter().map(|v| {
-            let variant = ident(&v.name);
-            let dims = option(v.dimensions.flatten(), |(w, h)| {
-                let (w, h) = (uint(w), uint(h));
-                quote!((#w, #h))
-            });
-            quote!(Self::#variant => #dims,)
-        });
-        let custom_arm =
-            custom.map(|_| quote!(Self::Custom(size) => Some((size.width(), size.height())),));
-        quote! {
-            /// Width and height in pixels; `None` for a keyword such as `auto`.
-            pub const fn dimensions(self) -> Option<(u32, u32)> {
-                match self {
-                    #(#arms)*
-                    #custom_arm
-                }
-            }
-        }
-    });
-    let str_arms = variants.iter().map(|v| {
+    let table = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire;
-        quote!(Self::#variant => #wire,)
+        quote!(#variant = #wire)
     });
-    let (as_str, display) = match custom {
-        None => (
-            quote! {
-                /// The value as sent on the wire.
-                pub const fn as_str(self) -> &'static str {
-                    match self {
-                        #(#str_arms)*
-                    }
-                }
-            },
-            quote!(f.write_str(self.as_str())),
-        ),
+    let custom_type = ident(&param.custom_type_name());
+    let (custom_variant, invocation) = match custom {
         Some((separator, _)) => {
-            let format = format!("{{}}{separator}{{}}");
+            let doc = docs::outer(&format!(
+                "A custom size, checked against the documented rules: see [`{custom_type}`]."
+            ));
             (
-                quote! {
-                    /// The documented spelling of a preset; `None` for a custom size.
-                    pub const fn preset_str(self) -> Option<&'static str> {
-                        Some(match self {
-                            #(#str_arms)*
-                            Self::Custom(_) => return None,
-                        })
-                    }
-                },
-                quote! {
-                    match self {
-                        Self::Custom(size) => write!(f, #format, size.width(), size.height()),
-                        preset => f.write_str(preset.preset_str().unwrap_or_default()),
-                    }
-                },
+                quote!(#doc Custom(#custom_type),),
+                quote!(rt::__size!(#name, #wire_name, #allowed, #separator, custom #custom_type, [#(#table),*]);),
             )
         }
+        None if variants.iter().any(|v| v.dimensions.is_some()) => {
+            let separator = match &param.kind {
+                ParamKind::ImageSize { separator, .. } => *separator,
+                _ => 'x',
+            };
+            (
+                TokenStream::new(),
+                quote!(rt::__size!(#name, #wire_name, #allowed, #separator, [#(#table),*]);),
+            )
+        }
+        None => (
+            TokenStream::new(),
+            quote!(rt::__choice!(#name, #wire_name, #allowed, [#(#table),*]);),
+        ),
     };
-    let impls = text_impls(param, &name, display, true);
-    let all_doc = if custom.is_some() {
-        " Every documented preset, in documented order."
-    } else {
-        " Every allowed value, in documented order."
-    };
+    let doc = type_doc(ctx, param);
+    let consts = named_values(&name, default_const(param));
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -239,65 +212,334 @@ fn enum_type(
             #(#variant_defs)*
             #custom_variant
         }
-        impl #name {
-            #[doc = #all_doc]
-            pub const ALL: [Self; #count] = [#(#all),*];
-            const WIRE: [&'static str; #count] = [#(#wires),*];
-            #default
-            #allowed
-            #as_str
-            #dimensions
-            #[doc(hidden)]
-            pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-                #presets_loop
-                #from_wire_tail
-            }
-        }
-        #impls
+        #invocation
+        #consts
     }
 }
 
+/// The `use` list and code of an enumerated type's example: parsing its
+/// wire text, printing it back, a near miss's suggestion, and for sizes with
+/// custom rules a custom size.
 fn enum_example(
     ctx: &Ctx<'_>,
     param: &Param,
     variants: &[Variant],
-    example: &str,
     custom: Option<(char, &CustomSize)>,
-) -> String {
+) -> (Vec<String>, String) {
+    let example = example_value(param).to_wire_text();
+    let example = example.as_str();
     let name = &param.type_name;
     let variant = variants
         .iter()
         .find(|v| v.wire == example)
         .map_or(variants[0].name.as_str(), |v| v.name.as_str());
+    let mut uses = vec![name.clone()];
     let mut code = format!(
-        "use {}::{}::{name};\n\nlet value: {name} = {example:?}.parse()?;\nassert_eq!(value, {name}::{variant});\nassert_eq!(value.to_string(), {example:?});\n",
-        ctx.lib, ctx.model.module
+        "assert_eq!({example:?}.parse::<{name}>()?, {name}::{variant});\nassert_eq!({name}::{variant}.to_string(), {example:?});\n"
     );
     if let Some(miss) = near_miss(example, variants) {
         code.push_str(&format!(
-            "let error = {miss:?}.parse::<{name}>().unwrap_err();\nassert_eq!(error.suggestion(), Some({example:?}));\n"
+            "assert_eq!({miss:?}.parse::<{name}>().unwrap_err().suggestion(), Some({example:?}));\n"
         ));
     }
     if let Some((separator, rules)) = custom
         && let Some(((width, height), (bad_width, bad_height))) = custom_examples(rules, variants)
     {
         let custom_name = param.custom_type_name();
-        code = code.replacen(
-            &format!("::{name};"),
-            &format!("::{{self, {name}, {custom_name}}};"),
-            1,
-        );
+        uses.push(custom_name.clone());
         code.push_str(&format!(
-            "let custom: {name} = \"{width}{separator}{height}\".parse()?;\n\
-                 assert_eq!(custom, {name}::Custom({custom_name}::try_new({width}, {height})?));\n\
-                 assert_eq!(custom, {}::{}!(\"{width}{separator}{height}\"));\n\
-                 assert!({custom_name}::try_new({bad_width}, {bad_height}).is_err());\n",
+            "let custom = {}::{}!(\"{width}{separator}{height}\");\n\
+             assert_eq!(custom, {name}::Custom({custom_name}::try_new({width}, {height})?));\n\
+             assert!({custom_name}::try_new({bad_width}, {bad_height}).is_err());\n",
             ctx.model.module,
             ctx.macro_name(param),
         ));
     }
-    code.push_str(&format!("# Ok::<(), {}::ParamError>(())", ctx.lib));
-    code
+    (uses, code.trim_end().to_owned())
+}
+
+/// The example of a numeric type: its literal macro, `try_new`, the value
+/// back, and a rejected value. `exact_text`: the type displays exactly the
+/// decimal written (stepped decimals and integers do; a plain `f64` prints
+/// `1.0` as `1`).
+fn numeric_example(
+    ctx: &Ctx<'_>,
+    param: &Param,
+    literal: &str,
+    value_literal: &str,
+    exact_text: bool,
+) -> (Vec<String>, String) {
+    let name = &param.type_name;
+    let value = param.field.trim_start_matches("r#");
+    let mut code = format!(
+        "let {value} = {}::{}!({literal});\nassert_eq!({name}::try_new({value_literal})?, {value});\nassert_eq!({value}.get(), {value_literal});\n",
+        ctx.model.module,
+        ctx.macro_name(param),
+    );
+    if exact_text {
+        code.push_str(&format!("assert_eq!({value}.to_string(), {literal:?});\n"));
+    }
+    if let Some(rejected) = rejected_input(param) {
+        code.push_str(&format!("assert!({name}::try_new({rejected}).is_err());\n"));
+    }
+    (vec![name.clone()], code.trim_end().to_owned())
+}
+
+fn decimal_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
+    let example = match example_value(param) {
+        Value::Number(number) => number,
+        _ => Decimal::from_i64(0),
+    };
+    numeric_example(ctx, param, &example.to_string(), &float_literal(&example), true)
+}
+
+fn float_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
+    let example = match example_value(param) {
+        Value::Number(number) => float_literal(&number),
+        _ => "0.0".to_owned(),
+    };
+    numeric_example(ctx, param, &example, &example, false)
+}
+
+fn integer_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
+    let example = match example_value(param) {
+        Value::Integer(number) => number.to_string(),
+        _ => "0".to_owned(),
+    };
+    numeric_example(ctx, param, &example, &example, true)
+}
+
+fn text_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
+    let example = example_value(param).to_wire_text();
+    let literal = value_source(ctx, param, &Value::Text(example.clone()));
+    let name = &param.type_name;
+    let value = param.field.trim_start_matches("r#");
+    let mut code = format!(
+        "let {value} = {literal};\nassert_eq!({name}::try_new({example:?})?, {value});\nassert_eq!({value}.as_str(), {example:?});\n"
+    );
+    if let Some(rejected) = rejected_input(param) {
+        code.push_str(&format!("assert!({name}::try_new({rejected}).is_err());\n"));
+    }
+    (vec![name.clone()], code.trim_end().to_owned())
+}
+
+/// A numeric or text newtype: its definition, its `RULE` and named values
+/// in an `impl` block, and the core macro for its kind (`__integer`, …),
+/// which reads `Self::RULE`.
+fn newtype(
+    ctx: &Ctx<'_>,
+    param: &Param,
+    macro_name: &str,
+    definition: TokenStream,
+    rule: TokenStream,
+    consts: TokenStream,
+) -> TokenStream {
+    let name = ident(&param.type_name);
+    let wire_name = &param.name;
+    let allowed = param.allowed();
+    let doc = type_doc(ctx, param);
+    let macro_name = ident(macro_name);
+    quote! {
+        #doc
+        #definition
+        impl #name {
+            /// The documented rules.
+            const RULE: #rule;
+            #consts
+        }
+        rt::#macro_name!(#name, #wire_name, #allowed);
+    }
+}
+
+fn decimal_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
+    let ParamKind::Number {
+        minimum,
+        maximum,
+        step,
+    } = &param.kind
+    else {
+        return TokenStream::new();
+    };
+    let scale_digits = decimal_scale(param);
+    let scale = uint(scale_digits);
+    let units = |value: &Option<Decimal>| value.and_then(|v| v.units_at(scale_digits));
+    let origin = int(units(minimum).unwrap_or(0));
+    let (min, max, step) = (
+        option(units(minimum), int),
+        option(units(maximum), int),
+        option(units(step), int),
+    );
+    let name = ident(&param.type_name);
+    newtype(
+        ctx,
+        param,
+        "__decimal",
+        quote! {
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub struct #name(i64);
+        },
+        quote!(rt::rules::DecimalRule = rt::rules::DecimalRule { scale: #scale, min: #min, max: #max, step: #step, step_origin: #origin }),
+        numeric_consts(
+            param,
+            minimum.map(Value::Number),
+            maximum.map(Value::Number),
+        ),
+    )
+}
+
+fn float_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
+    let ParamKind::Number {
+        minimum, maximum, ..
+    } = &param.kind
+    else {
+        return TokenStream::new();
+    };
+    let bound = |value: &Option<Decimal>| option(value.map(|v| decimal_to_f64(&v)), float);
+    let (min, max) = (bound(minimum), bound(maximum));
+    let name = ident(&param.type_name);
+    newtype(
+        ctx,
+        param,
+        "__float",
+        quote! {
+            #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+            pub struct #name(f64);
+        },
+        quote!(rt::rules::FloatRule = rt::rules::FloatRule { min: #min, max: #max }),
+        numeric_consts(
+            param,
+            minimum.map(Value::Number),
+            maximum.map(Value::Number),
+        ),
+    )
+}
+
+fn integer_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
+    let ParamKind::Integer {
+        minimum,
+        maximum,
+        step,
+    } = &param.kind
+    else {
+        return TokenStream::new();
+    };
+    let (min, max, step_tokens) = (
+        option(*minimum, int),
+        option(*maximum, int),
+        option(*step, int),
+    );
+    let origin = int(minimum.unwrap_or(0));
+    let name = ident(&param.type_name);
+    newtype(
+        ctx,
+        param,
+        "__integer",
+        quote! {
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub struct #name(i64);
+        },
+        quote!(rt::rules::IntegerRule = rt::rules::IntegerRule { min: #min, max: #max, step: #step_tokens, step_origin: #origin }),
+        numeric_consts(
+            param,
+            minimum.map(Value::Integer),
+            maximum.map(Value::Integer),
+        ),
+    )
+}
+
+/// Bounded text and image URLs: a `Cow<'static, str>`, so a literal checked
+/// at compile time is stored without allocating.
+fn text_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
+    let rule = match &param.kind {
+        ParamKind::Text {
+            min_length,
+            max_length,
+        } => {
+            let length = |n: Option<u64>| {
+                option(n, |n| {
+                    let n = uint(n);
+                    quote!(#n)
+                })
+            };
+            let (min, max) = (length(*min_length), length(*max_length));
+            quote!(rt::rules::TextRule::Length(rt::rules::LengthRule { min_chars: #min, max_chars: #max }))
+        }
+        _ => quote!(rt::rules::TextRule::HttpUrl),
+    };
+    let name = ident(&param.type_name);
+    newtype(
+        ctx,
+        param,
+        match &param.kind {
+            ParamKind::ImageUrl { .. } => "__image_url",
+            _ => "__text",
+        },
+        quote! {
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub struct #name(std::borrow::Cow<'static, str>);
+        },
+        quote!(rt::rules::TextRule = #rule),
+        default_const(param),
+    )
+}
+
+/// `Custom<Size>`: a width and height checked against the documented rules.
+fn custom_size_type(
+    ctx: &Ctx<'_>,
+    param: &Param,
+    separator: char,
+    rules: &CustomSize,
+) -> TokenStream {
+    let name = ident(&param.custom_type_name());
+    let size = ident(&param.type_name);
+    let number = |v: Option<u64>| {
+        option(v, |n| {
+            let n = uint(n);
+            quote!(#n)
+        })
+    };
+    let edge = |v: Option<u32>| number(v.map(u64::from));
+    let (multiple_of, min_edge, max_edge) = (
+        edge(rules.multiple_of),
+        edge(rules.min_edge),
+        edge(rules.max_edge),
+    );
+    let aspect = option(rules.max_aspect_ratio, |(long, short)| {
+        let (long, short) = (uint(long), uint(short));
+        quote!((#long, #short))
+    });
+    let (min_pixels, max_pixels) = (number(rules.min_pixels), number(rules.max_pixels));
+    let doc = docs::outer(&format!(
+        "A custom `{}` for {}: {}.\n\nBuilt by [`{}::try_new`], by parsing a [`{}`], or checked at compile time by [`{}!`](crate::{}::{}).",
+        param.name,
+        ctx.model.display_name,
+        imagegen_spec::ir::describe_custom(rules),
+        param.custom_type_name(),
+        param.type_name,
+        ctx.macro_name(param),
+        ctx.model.module,
+        ctx.macro_name(param),
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct #name {
+            width: u32,
+            height: u32,
+        }
+        impl #name {
+            /// The documented rules.
+            const RULE: rt::rules::CustomSizeRule = rt::rules::CustomSizeRule {
+                multiple_of: #multiple_of,
+                min_edge: #min_edge,
+                max_edge: #max_edge,
+                max_aspect_ratio: #aspect,
+                min_pixels: #min_pixels,
+                max_pixels: #max_pixels,
+            };
+        }
+        rt::__custom_size!(#name, #size, #separator);
+    }
 }
 
 /// A misspelling `suggest` maps back to `value`: the other size separator,
@@ -469,432 +711,3 @@ fn numeric_consts(param: &Param, minimum: Option<Value>, maximum: Option<Value>)
     tokens
 }
 
-/// Shared by the numeric newtypes: the example exercising the literal macro,
-/// `try_new` and a rejected value.
-/// `exact_text`: the type displays exactly the decimal written (stepped
-/// decimals and integers do; a plain `f64` prints `1.0` as `1`).
-fn numeric_example(
-    ctx: &Ctx<'_>,
-    param: &Param,
-    literal: &str,
-    value_literal: &str,
-    exact_text: bool,
-) -> String {
-    let name = &param.type_name;
-    let mut code = format!(
-        "use {}::{}::{{self, {name}}};\n\nlet value = {}::{}!({literal});\nassert_eq!(value.get(), {value_literal});\nassert_eq!({name}::try_new({value_literal})?, value);\n",
-        ctx.lib,
-        ctx.model.module,
-        ctx.model.module,
-        ctx.macro_name(param),
-    );
-    if exact_text {
-        code.push_str(&format!("assert_eq!(value.to_string(), {literal:?});\n"));
-    }
-    if let Some(rejected) = rejected_input(param) {
-        code.push_str(&format!("assert!({name}::try_new({rejected}).is_err());\n"));
-    }
-    code.push_str(&format!("# Ok::<(), {}::ParamError>(())", ctx.lib));
-    code
-}
-
-/// `Display` (which varies by kind), then the conversions the runtime's
-/// `__number_traits!` writes for every numeric type: `TryFrom<raw>`,
-/// `FromStr`, `From<Self> for raw` and serde.
-fn numeric_impls(
-    param: &Param,
-    name: &proc_macro2::Ident,
-    raw: TokenStream,
-    from_raw: &proc_macro2::Ident,
-    display: TokenStream,
-) -> TokenStream {
-    let wire = &param.name;
-    quote! {
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                #display
-            }
-        }
-        rt::__number_traits!(#name, #raw, #from_raw, #wire);
-    }
-}
-
-/// What distinguishes the three numeric newtypes; everything else about
-/// them is [`numeric_type`].
-struct Numeric {
-    /// The wire type (`f64`, `i64`) and the stored one (units are `i64`).
-    raw: TokenStream,
-    stored: TokenStream,
-    derives: TokenStream,
-    /// `const RULE: <rule_type> = <rule>;`
-    rule_type: TokenStream,
-    rule: TokenStream,
-    /// The `const fn` turning a raw value into `Self`, and its body's call.
-    from_raw: &'static str,
-    check: TokenStream,
-    /// `get(self)`'s body and `Display`'s.
-    get: TokenStream,
-    get_doc: &'static str,
-    display: TokenStream,
-    /// The doc example's literal, the same value as a raw literal, and
-    /// whether `Display` prints the literal exactly.
-    example: (String, String, bool),
-    minimum: Option<Value>,
-    maximum: Option<Value>,
-}
-
-fn numeric_type(ctx: &Ctx<'_>, param: &Param, numeric: Numeric) -> TokenStream {
-    let Numeric {
-        raw,
-        stored,
-        derives,
-        rule_type,
-        rule,
-        from_raw,
-        check,
-        get,
-        get_doc,
-        display,
-        example,
-        minimum,
-        maximum,
-    } = numeric;
-    let name = ident(&param.type_name);
-    let wire = &param.name;
-    let (literal, raw_literal, exact_text) = example;
-    let doc = type_doc(
-        param,
-        &numeric_example(ctx, param, &literal, &raw_literal, exact_text),
-    );
-    let allowed = allowed_const(param);
-    let consts = numeric_consts(param, minimum, maximum);
-    let from_raw = ident(from_raw);
-    let impls = numeric_impls(param, &name, raw.clone(), &from_raw, display);
-    quote! {
-        #doc
-        #[derive(#derives)]
-        pub struct #name(#stored);
-        impl #name {
-            /// The documented rules (a decimal's in units of its smallest decimal place).
-            const RULE: #rule_type = #rule;
-            #allowed
-            #consts
-            /// Checks `value` against the documented rules.
-            pub fn try_new(value: #raw) -> Result<Self, rt::ParamError> {
-                Self::#from_raw(value).map_err(|violation| rt::ParamError::new(#wire, value.to_string(), violation, Self::ALLOWED))
-            }
-            #[doc(hidden)]
-            pub const fn #from_raw(value: #raw) -> Result<Self, rt::Violation> {
-                match #check {
-                    Ok(value) => Ok(Self(value)),
-                    Err(violation) => Err(violation),
-                }
-            }
-            #[doc = #get_doc]
-            pub const fn get(self) -> #raw {
-                #get
-            }
-        }
-        #impls
-    }
-}
-
-fn decimal_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
-    let ParamKind::Number {
-        minimum,
-        maximum,
-        step,
-    } = &param.kind
-    else {
-        return TokenStream::new();
-    };
-    let scale_digits = decimal_scale(param);
-    let scale = uint(scale_digits);
-    let units = |value: &Option<Decimal>| value.and_then(|v| v.units_at(scale_digits));
-    let origin = int(units(minimum).unwrap_or(0));
-    let (min, max, step) = (
-        option(units(minimum), int),
-        option(units(maximum), int),
-        option(units(step), int),
-    );
-    let example = match example_value(param) {
-        Value::Number(number) => number,
-        _ => Decimal::from_i64(0),
-    };
-    numeric_type(
-        ctx,
-        param,
-        Numeric {
-            raw: quote!(f64),
-            stored: quote!(i64),
-            derives: quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord),
-            rule_type: quote!(rt::rules::DecimalRule),
-            rule: quote!(rt::rules::DecimalRule { scale: #scale, min: #min, max: #max, step: #step, step_origin: #origin }),
-            from_raw: "__from_f64",
-            check: quote!(Self::RULE.units_from_f64(value)),
-            get: quote!(Self::RULE.to_f64(self.0)),
-            get_doc: " The value, as sent on the wire: the double nearest the exact decimal.",
-            display: quote!(f.write_str(&Self::RULE.format(self.0))),
-            example: (example.to_string(), float_literal(&example), true),
-            minimum: minimum.map(Value::Number),
-            maximum: maximum.map(Value::Number),
-        },
-    )
-}
-
-fn float_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
-    let ParamKind::Number {
-        minimum, maximum, ..
-    } = &param.kind
-    else {
-        return TokenStream::new();
-    };
-    let bound = |value: &Option<Decimal>| option(value.map(|v| decimal_to_f64(&v)), float);
-    let (min, max) = (bound(minimum), bound(maximum));
-    let example = match example_value(param) {
-        Value::Number(number) => float_literal(&number),
-        _ => "0.0".to_owned(),
-    };
-    numeric_type(
-        ctx,
-        param,
-        Numeric {
-            raw: quote!(f64),
-            stored: quote!(f64),
-            derives: quote!(Debug, Clone, Copy, PartialEq, PartialOrd),
-            rule_type: quote!(rt::rules::FloatRule),
-            rule: quote!(rt::rules::FloatRule { min: #min, max: #max }),
-            from_raw: "__from_f64",
-            check: quote!(Self::RULE.check(value)),
-            get: quote!(self.0),
-            get_doc: " The value, as sent on the wire.",
-            display: quote!(std::fmt::Display::fmt(&self.0, f)),
-            example: (example.clone(), example, false),
-            minimum: minimum.map(Value::Number),
-            maximum: maximum.map(Value::Number),
-        },
-    )
-}
-
-fn integer_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
-    let ParamKind::Integer {
-        minimum,
-        maximum,
-        step,
-    } = &param.kind
-    else {
-        return TokenStream::new();
-    };
-    let (min, max, step_tokens) = (
-        option(*minimum, int),
-        option(*maximum, int),
-        option(*step, int),
-    );
-    let origin = int(minimum.unwrap_or(0));
-    let example = match example_value(param) {
-        Value::Integer(number) => number.to_string(),
-        _ => "0".to_owned(),
-    };
-    numeric_type(
-        ctx,
-        param,
-        Numeric {
-            raw: quote!(i64),
-            stored: quote!(i64),
-            derives: quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord),
-            rule_type: quote!(rt::rules::IntegerRule),
-            rule: quote!(rt::rules::IntegerRule { min: #min, max: #max, step: #step_tokens, step_origin: #origin }),
-            from_raw: "__from_i64",
-            check: quote!(Self::RULE.check(value)),
-            get: quote!(self.0),
-            get_doc: " The value, as sent on the wire.",
-            display: quote!(std::fmt::Display::fmt(&self.0, f)),
-            example: (example.clone(), example, true),
-            minimum: minimum.map(Value::Integer),
-            maximum: maximum.map(Value::Integer),
-        },
-    )
-}
-
-/// Bounded text and image URLs: a `Cow<'static, str>`, so a literal checked
-/// at compile time is stored without allocating.
-fn text_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
-    let name = ident(&param.type_name);
-    let wire = &param.name;
-    let check = match &param.kind {
-        ParamKind::Text {
-            min_length,
-            max_length,
-        } => {
-            let min = option(*min_length, |n| {
-                let n = uint(n);
-                quote!(#n)
-            });
-            let max = option(*max_length, |n| {
-                let n = uint(n);
-                quote!(#n)
-            });
-            quote!(rt::rules::LengthRule { min_chars: #min, max_chars: #max }.check(value))
-        }
-        _ => quote!(rt::rules::check_http_url(value)),
-    };
-    let example = example_value(param).to_wire_text();
-    let literal = value_source(ctx, param, &Value::Text(example.clone()));
-    let mut code = format!(
-        "use {}::{}::{{self, {}}};\n\nlet value = {literal};\nassert_eq!(value.as_str(), {example:?});\nassert_eq!({}::try_new({example:?})?, value);\n",
-        ctx.lib, ctx.model.module, param.type_name, param.type_name
-    );
-    if let Some(rejected) = rejected_input(param) {
-        code.push_str(&format!(
-            "assert!({}::try_new({rejected}).is_err());\n",
-            param.type_name
-        ));
-    }
-    code.push_str(&format!("# Ok::<(), {}::ParamError>(())", ctx.lib));
-    let doc = type_doc(param, &code);
-    let allowed = allowed_const(param);
-    let default = default_const(param);
-    let impls = quote!(rt::__owned_text_traits!(#name, #wire););
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct #name(std::borrow::Cow<'static, str>);
-        impl #name {
-            #allowed
-            #default
-            /// Checks `value` against the documented rules.
-            pub fn try_new(value: impl Into<String>) -> Result<Self, rt::ParamError> {
-                let value = value.into();
-                match Self::__check(&value) {
-                    Ok(()) => Ok(Self(std::borrow::Cow::Owned(value))),
-                    Err(violation) => Err(rt::ParamError::new(#wire, value, violation, Self::ALLOWED)),
-                }
-            }
-            #[doc(hidden)]
-            pub fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-                Self::__check(value).map(|()| Self(std::borrow::Cow::Owned(value.to_owned())))
-            }
-            #[doc(hidden)]
-            pub const fn __check(value: &str) -> Result<(), rt::Violation> {
-                #check
-            }
-            /// For the literal macro, after `__check` has passed on `value`.
-            /// Checks again (free in a constant), so it cannot make an invalid value.
-            #[doc(hidden)]
-            pub const fn __from_checked_static(value: &'static str) -> Self {
-                match Self::__check(value) {
-                    Ok(()) => Self(std::borrow::Cow::Borrowed(value)),
-                    Err(_) => panic!("a literal that fails its check reached __from_checked_static"),
-                }
-            }
-            /// The text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-            /// The text, owned.
-            pub fn into_string(self) -> String {
-                self.0.into_owned()
-            }
-        }
-        #impls
-    }
-}
-
-/// `Custom<Size>`: a width and height checked against the documented rules.
-fn custom_size_type(
-    ctx: &Ctx<'_>,
-    param: &Param,
-    separator: char,
-    rules: &CustomSize,
-) -> TokenStream {
-    let name = ident(&param.custom_type_name());
-    let size = ident(&param.type_name);
-    let wire = &param.name;
-    let opt_u32 = |v: Option<u32>| {
-        option(v, |n| {
-            let n = uint(n);
-            quote!(#n)
-        })
-    };
-    let opt_u64 = |v: Option<u64>| {
-        option(v, |n| {
-            let n = uint(n);
-            quote!(#n)
-        })
-    };
-    let (multiple_of, min_edge, max_edge) = (
-        opt_u32(rules.multiple_of),
-        opt_u32(rules.min_edge),
-        opt_u32(rules.max_edge),
-    );
-    let aspect = option(rules.max_aspect_ratio, |(long, short)| {
-        let (long, short) = (uint(long), uint(short));
-        quote!((#long, #short))
-    });
-    let (min_pixels, max_pixels) = (opt_u64(rules.min_pixels), opt_u64(rules.max_pixels));
-    let format = format!("{{}}{separator}{{}}");
-    let doc = docs::outer(&format!(
-        "A custom `{}` for {}: {}.\n\nBuilt by [`{}::try_new`], by parsing a [`{}`], or checked at compile time by [`{}!`](crate::{}::{}).",
-        param.name,
-        ctx.model.display_name,
-        imagegen_spec::ir::describe_custom(rules),
-        param.custom_type_name(),
-        param.type_name,
-        ctx.macro_name(param),
-        ctx.model.module,
-        ctx.macro_name(param),
-    ));
-    quote! {
-        #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct #name {
-            width: u32,
-            height: u32,
-        }
-        impl #name {
-            const RULE: rt::rules::CustomSizeRule = rt::rules::CustomSizeRule {
-                multiple_of: #multiple_of,
-                min_edge: #min_edge,
-                max_edge: #max_edge,
-                max_aspect_ratio: #aspect,
-                min_pixels: #min_pixels,
-                max_pixels: #max_pixels,
-            };
-            /// Checks `width` × `height` against the documented rules.
-            pub fn try_new(width: u32, height: u32) -> Result<Self, rt::ParamError> {
-                Self::__from_dimensions(width, height).map_err(|violation| {
-                    rt::ParamError::new(#wire, format!(#format, width, height), violation, #size::ALLOWED)
-                })
-            }
-            #[doc(hidden)]
-            pub const fn __from_dimensions(width: u32, height: u32) -> Result<Self, rt::Violation> {
-                if let Err(violation) = Self::RULE.check(width, height) {
-                    return Err(violation);
-                }
-                // A preset has its own variant; a `Custom` never equals one, so
-                // equal sizes compare equal.
-                let mut index = 0;
-                while index < #size::ALL.len() {
-                    if matches!(#size::ALL[index].dimensions(), Some((w, h)) if w == width && h == height) {
-                        return Err(rt::Violation::PresetSize);
-                    }
-                    index += 1;
-                }
-                Ok(Self { width, height })
-            }
-            /// Width in pixels.
-            pub const fn width(self) -> u32 {
-                self.width
-            }
-            /// Height in pixels.
-            pub const fn height(self) -> u32 {
-                self.height
-            }
-        }
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, #format, self.width, self.height)
-            }
-        }
-    }
-}

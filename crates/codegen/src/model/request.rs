@@ -7,7 +7,7 @@ use quote::quote;
 use imagegen_spec::ir::{Param, ParamKind, Value};
 
 use super::Ctx;
-use super::examples::{example_value, example_values, request_example, value_source};
+use super::examples::{example_values, request_example};
 use crate::docs;
 use crate::names::ident;
 
@@ -24,11 +24,7 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
     ));
     let fields = model.parameters.iter().map(field);
     let constructor = constructor(ctx);
-    let setters = model
-        .parameters
-        .iter()
-        .filter(|p| !p.required && p.fixed.is_none())
-        .map(|p| setter(ctx, p));
+    let setters = setters(ctx);
     let fixed_types = model.parameters.iter().filter_map(fixed_type);
     let provider = ident(&ctx.provider.rust_name);
     let sync_mode = requested(
@@ -53,8 +49,8 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
         }
         impl Request {
             #constructor
-            #(#setters)*
         }
+        #setters
         #from_args
         /// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
         /// the model at run time. With the `client` feature (on by default).
@@ -76,34 +72,22 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
 }
 
 /// `FromArgs`: each parameter parsed from text by the same `FromStr` its
-/// typed setter's argument has, all problems collected, then the request
-/// built only if there were none. Locals start with `__`, which no wire name
-/// (and so no field) does.
+/// typed setter's argument has (the plain types by the core's `FromArg`),
+/// all problems collected, then the request built only if there were none.
+/// The reader takes what each parameter allows, which are fixed and which
+/// exist from `MODEL`. Locals start with `__`, which no wire name (and so
+/// no field) does.
 fn from_args(ctx: &Ctx<'_>) -> TokenStream {
     let params = &ctx.model.parameters;
-    let reads = params.iter().map(|param| {
+    let reads = params.iter().filter(|p| p.fixed.is_none()).map(|param| {
         let name = &param.name;
         let field = ident(&param.field);
-        if let Some(fixed) = &param.fixed {
-            let fixed = fixed.to_wire_text();
-            return quote!(__reader.fixed(#name, #fixed););
+        if param.required {
+            quote!(let #field = __reader.required(#name);)
+        } else {
+            quote!(let #field = __reader.optional(#name);)
         }
-        let allowed = param.allowed();
-        let read = match (param.has_own_type(), &param.kind, param.required) {
-            (true, _, false) => quote!(__reader.parsed(#name)),
-            (true, _, true) => quote!(__reader.parsed_required(#name, #allowed)),
-            (false, ParamKind::Boolean, false) => quote!(__reader.boolean(#name, #allowed)),
-            (false, ParamKind::Boolean, true) => quote!(__reader.boolean_required(#name, #allowed)),
-            (false, ParamKind::Integer { .. }, false) => quote!(__reader.integer(#name, #allowed)),
-            (false, ParamKind::Integer { .. }, true) => {
-                quote!(__reader.integer_required(#name, #allowed))
-            }
-            (false, _, false) => quote!(__reader.text(#name)),
-            (false, _, true) => quote!(__reader.text_required(#name, #allowed)),
-        };
-        quote!(let #field = #read;)
     });
-    let known = params.iter().map(|p| p.name.as_str());
     let inits = params.iter().map(|param| {
         let field = ident(&param.field);
         if param.fixed.is_some() {
@@ -135,9 +119,9 @@ fn from_args(ctx: &Ctx<'_>) -> TokenStream {
     quote! {
         impl rt::args::FromArgs for Request {
             fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
-                let mut __reader = rt::args::ArgReader::new(args);
+                let mut __reader = rt::args::ArgReader::new(args, &MODEL);
                 #(#reads)*
-                let __errors = __reader.finish(&[#(#known),*]);
+                let __errors = __reader.finish();
                 #body
             }
         }
@@ -241,59 +225,30 @@ fn constructor(ctx: &Ctx<'_>) -> TokenStream {
     }
 }
 
-fn setter(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
-    let name = ident(&ctx.setter_name(param));
-    let field = ident(&param.field);
-    let value = example_value(param);
-    let source = value_source(ctx, param, &value);
-    let required: Vec<String> = ctx
+/// The builder methods of the optional parameters, written by the core's
+/// `__setters!`: each takes `impl Into<its type>` and points to its field's
+/// docs.
+fn setters(ctx: &Ctx<'_>) -> TokenStream {
+    let entries: Vec<TokenStream> = ctx
         .model
-        .required_parameters()
-        .map(|p| value_source(ctx, p, &example_value(p)))
+        .parameters
+        .iter()
+        .filter(|p| !p.required && p.fixed.is_none())
+        .map(|param| {
+            let setter = ident(&ctx.setter_name(param));
+            let field = ident(&param.field);
+            let ty = value_type(param);
+            if ctx.setter_name(param) == param.field {
+                quote!(#setter(#ty))
+            } else {
+                quote!(#setter(#ty) => #field)
+            }
+        })
         .collect();
-    let check = match (&param.kind, param.has_own_type()) {
-        (ParamKind::Text { .. } | ParamKind::ImageUrl { .. }, false) => {
-            format!(
-                "assert_eq!(request.{}.as_deref(), Some({source}));",
-                param.field
-            )
-        }
-        _ => format!("assert_eq!(request.{}, Some({source}));", param.field),
-    };
-    let mut sources = required.clone();
-    sources.push(source.clone());
-    let example = format!(
-        "```\nuse {}::{}::{{{}}};\n\nlet request = Request::new({}).{}({source});\n{check}\n```",
-        ctx.lib,
-        ctx.model.module,
-        super::examples::used_types(ctx, &sources).join(", "),
-        required.join(", "),
-        ctx.setter_name(param),
-    );
-    let doc = docs::outer(&format!(
-        "Sets `{}`: {}\n\n{}\n\n{example}",
-        param.name,
-        param.description,
-        docs::param_facts(param)
-    ));
-    let (argument, assign) = if param.has_own_type()
-        || !matches!(
-            param.kind,
-            ParamKind::Text { .. } | ParamKind::ImageUrl { .. }
-        ) {
-        let ty = value_type(param);
-        (quote!(#field: #ty), quote!(#field))
-    } else {
-        (quote!(#field: impl Into<String>), quote!(#field.into()))
-    };
-    quote! {
-        #doc
-        #[must_use]
-        pub fn #name(mut self, #argument) -> Self {
-            self.#field = Some(#assign);
-            self
-        }
+    if entries.is_empty() {
+        return TokenStream::new();
     }
+    quote!(rt::__setters!(Request { #(#entries),* });)
 }
 
 /// Whether a request asks for what `switch` turns on: the parameter is set to
@@ -337,29 +292,12 @@ fn requested(ctx: &Ctx<'_>, switch: Option<(&str, Value)>) -> TokenStream {
 }
 
 /// A parameter fixed by the model: a private type that always serialises to
-/// its value and accepts only it.
+/// its value and accepts only it (the core's `__fixed!`).
 fn fixed_type(param: &Param) -> Option<TokenStream> {
     let value = param.fixed.as_ref()?.to_wire_text();
     let name = fixed_type_name(param);
     let wire = &param.name;
-    let doc = docs::outer(&format!(
-        "Always `{value}`: the `{wire}` every request of this type sends."
-    ));
-    Some(quote! {
-        #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-        struct #name;
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(#value)
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::serde_support::expect_fixed(deserializer, #wire, #value).map(|()| Self)
-            }
-        }
-    })
+    Some(quote!(rt::__fixed!(#name, #wire, #value);))
 }
 
 /// The module's examples: each documented request built with the builder and

@@ -148,19 +148,14 @@ pub(crate) fn endpoint_tokens(
     path: &str,
     success_status: Option<u16>,
 ) -> TokenStream {
-    let method = match method {
-        Method::Get => quote!(Get),
-        Method::Post => quote!(Post),
+    let constructor = match method {
+        Method::Get => quote!(get),
+        Method::Post => quote!(post),
     };
-    let success_status = option(success_status, |s| {
-        let s = uint(s);
-        quote!(#s)
-    });
-    quote! {
-        rt::info::Endpoint {
-            method: rt::info::HttpMethod::#method,
-            path: #path,
-            success_status: #success_status,
-        }
+    let mut tokens = quote!(rt::info::Endpoint::#constructor(#path));
+    if let Some(status) = success_status {
+        let status = uint(status);
+        tokens.extend(quote!(.answering(#status)));
     }
+    tokens
 }

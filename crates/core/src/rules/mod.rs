@@ -18,5 +18,5 @@ pub use decimal::{DecimalRule, MAX_SCALE};
 pub use float::FloatRule;
 pub use integer::IntegerRule;
 pub use size::{CustomSizeRule, parse_dimensions};
-pub use text::{LengthRule, char_count, str_eq};
+pub use text::{LengthRule, TextRule, char_count, position, str_eq};
 pub use url::check_http_url;

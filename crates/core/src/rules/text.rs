@@ -45,6 +45,38 @@ pub const fn char_count(text: &str) -> usize {
     count
 }
 
+/// What a text parameter must be: within its length bounds, or an http(s) URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextRule {
+    /// Free text with documented length bounds.
+    Length(LengthRule),
+    /// An http(s) URL (of an image).
+    HttpUrl,
+}
+
+impl TextRule {
+    /// Checks `text`.
+    pub const fn check(&self, text: &str) -> Result<(), Violation> {
+        match self {
+            TextRule::Length(rule) => rule.check(text),
+            TextRule::HttpUrl => crate::rules::check_http_url(text),
+        }
+    }
+}
+
+/// The index of `value` in `allowed`, usable in constants (the enumerated
+/// types' wire lookup).
+pub const fn position(value: &str, allowed: &[&str]) -> Option<usize> {
+    let mut index = 0;
+    while index < allowed.len() {
+        if str_eq(value, allowed[index]) {
+            return Some(index);
+        }
+        index += 1;
+    }
+    None
+}
+
 /// Byte-wise string equality, usable in constants.
 pub const fn str_eq(left: &str, right: &str) -> bool {
     let (left, right) = (left.as_bytes(), right.as_bytes());

@@ -80,6 +80,48 @@
 //! );
 //! # Ok::<(), serde_json::Error>(())
 //! ```
+//!
+//! # Parameter values
+//!
+//! Each parameter with rules of its own has a type: parsed from its wire text, built by `try_new`, or checked when the crate compiles by its literal macro; a value outside the rules is refused with an error naming the parameter and what it allows.
+//!
+//! ```
+//! use imagegen_aimlapi::openai_gpt_image_1::{self, Prompt, Background, Moderation, N, OutputCompression, OutputFormat, Quality, Size, ResponseFormat};
+//!
+//! let prompt = openai_gpt_image_1::prompt!("A beautiful sunset over mountains with golden light");
+//! assert_eq!(Prompt::try_new("A beautiful sunset over mountains with golden light")?, prompt);
+//! assert_eq!(prompt.as_str(), "A beautiful sunset over mountains with golden light");
+//! assert!(Prompt::try_new("x".repeat(32001)).is_err());
+//! assert_eq!("auto".parse::<Background>()?, Background::Auto);
+//! assert_eq!(Background::Auto.to_string(), "auto");
+//! assert_eq!("AUTO".parse::<Background>().unwrap_err().suggestion(), Some("auto"));
+//! assert_eq!("auto".parse::<Moderation>()?, Moderation::Auto);
+//! assert_eq!(Moderation::Auto.to_string(), "auto");
+//! assert_eq!("AUTO".parse::<Moderation>().unwrap_err().suggestion(), Some("auto"));
+//! let n = openai_gpt_image_1::n!(1);
+//! assert_eq!(N::try_new(1)?, n);
+//! assert_eq!(n.get(), 1);
+//! assert_eq!(n.to_string(), "1");
+//! assert!(N::try_new(11).is_err());
+//! let output_compression = openai_gpt_image_1::output_compression!(100);
+//! assert_eq!(OutputCompression::try_new(100)?, output_compression);
+//! assert_eq!(output_compression.get(), 100);
+//! assert_eq!(output_compression.to_string(), "100");
+//! assert!(OutputCompression::try_new(101).is_err());
+//! assert_eq!("png".parse::<OutputFormat>()?, OutputFormat::Png);
+//! assert_eq!(OutputFormat::Png.to_string(), "png");
+//! assert_eq!("PNG".parse::<OutputFormat>().unwrap_err().suggestion(), Some("png"));
+//! assert_eq!("medium".parse::<Quality>()?, Quality::Medium);
+//! assert_eq!(Quality::Medium.to_string(), "medium");
+//! assert_eq!("MEDIUM".parse::<Quality>().unwrap_err().suggestion(), Some("medium"));
+//! assert_eq!("1024x1024".parse::<Size>()?, Size::S1024x1024);
+//! assert_eq!(Size::S1024x1024.to_string(), "1024x1024");
+//! assert_eq!("1024*1024".parse::<Size>().unwrap_err().suggestion(), Some("1024x1024"));
+//! assert_eq!("url".parse::<ResponseFormat>()?, ResponseFormat::Url);
+//! assert_eq!(ResponseFormat::Url.to_string(), "url");
+//! assert_eq!("URL".parse::<ResponseFormat>().unwrap_err().suggestion(), Some("url"));
+//! # Ok::<(), imagegen_aimlapi::ParamError>(())
+//! ```
 use imagegen_core as rt;
 /// GPT Image 1 as documented: endpoint, estimates and parameter table.
 pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
@@ -88,142 +130,61 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     display_name: "GPT Image 1",
     summary: "GPT Image 1 is OpenAI's new state-of-the-art image generation model.",
     task: "text-to-image",
-    estimated_time: Some(rt::info::EstimatedTime {
-        min_ms: 26000,
-        max_ms: 26000,
-    }),
+    estimated_time: Some(rt::info::EstimatedTime::millis(26000, 26000)),
     cost_cents: None,
-    submit: rt::info::Endpoint {
-        method: rt::info::HttpMethod::Post,
-        path: "/v1/images/generations",
-        success_status: Some(201),
-    },
+    submit: rt::info::Endpoint::post("/v1/images/generations").answering(201),
     sync_mode: None,
     base64_output: Some(rt::info::Base64Switch {
         parameter: "response_format",
         value: "b64_json",
     }),
     parameters: &[
-        rt::info::ParamInfo {
-            name: "model",
-            kind: rt::info::ParamKind::Choice,
-            required: false,
-            fixed: Some("openai/gpt-image-1"),
-            default: None,
-            allowed: "always openai/gpt-image-1",
-            description: "The model; every request of this type sends `openai/gpt-image-1`.",
-            meaning: None,
-            choices: &["openai/gpt-image-1"],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "prompt",
-            kind: rt::info::ParamKind::Text,
-            required: true,
-            fixed: None,
-            default: None,
-            allowed: "text of at most 32000 characters",
-            description: "The text prompt describing the content, style, or composition of the image to be generated.",
-            meaning: Some(rt::info::Meaning::Prompt),
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "background",
-            kind: rt::info::ParamKind::Choice,
-            required: false,
-            fixed: None,
-            default: Some("auto"),
-            allowed: "one of transparent, opaque, auto",
-            description: "Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image. If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.",
-            meaning: None,
-            choices: &["transparent", "opaque", "auto"],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "moderation",
-            kind: rt::info::ParamKind::Choice,
-            required: false,
-            fixed: None,
-            default: Some("auto"),
-            allowed: "one of low, auto",
-            description: "Control the content-moderation level for images.",
-            meaning: None,
-            choices: &["low", "auto"],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "n",
-            kind: rt::info::ParamKind::Integer,
-            required: false,
-            fixed: None,
-            default: Some("1"),
-            allowed: "an integer from 1 to 10",
-            description: "The number of images to generate.",
-            meaning: Some(rt::info::Meaning::Count),
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "output_compression",
-            kind: rt::info::ParamKind::Integer,
-            required: false,
-            fixed: None,
-            default: Some("100"),
-            allowed: "an integer from 0 to 100",
-            description: "The compression level (0-100%) for the generated images.",
-            meaning: None,
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "output_format",
-            kind: rt::info::ParamKind::Choice,
-            required: false,
-            fixed: None,
-            default: Some("png"),
-            allowed: "one of png, jpeg, webp",
-            description: "The format of the generated image.",
-            meaning: Some(rt::info::Meaning::OutputFormat),
-            choices: &["png", "jpeg", "webp"],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "quality",
-            kind: rt::info::ParamKind::Choice,
-            required: false,
-            fixed: None,
-            default: Some("medium"),
-            allowed: "one of low, medium, high",
-            description: "The quality of the image that will be generated.",
-            meaning: Some(rt::info::Meaning::Quality),
-            choices: &["low", "medium", "high"],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "size",
-            kind: rt::info::ParamKind::ImageSize,
-            required: false,
-            fixed: None,
-            default: Some("1024x1024"),
-            allowed: "one of 1024x1024, 1024x1536, 1536x1024",
-            description: "The size of the generated image.",
-            meaning: Some(rt::info::Meaning::Size),
-            choices: &["1024x1024", "1024x1536", "1536x1024"],
-            size_separator: Some('x'),
-        },
-        rt::info::ParamInfo {
-            name: "response_format",
-            kind: rt::info::ParamKind::Choice,
-            required: false,
-            fixed: None,
-            default: Some("url"),
-            allowed: "one of url, b64_json",
-            description: "The format in which the generated images are returned.",
-            meaning: None,
-            choices: &["url", "b64_json"],
-            size_separator: None,
-        },
+        rt::info::ParamInfo::new(
+                "model",
+                rt::info::ParamKind::Choice,
+                "always openai/gpt-image-1",
+            )
+            .described(
+                "The model; every request of this type sends `openai/gpt-image-1`.",
+            )
+            .with_choices(&["openai/gpt-image-1"])
+            .with_fixed("openai/gpt-image-1"),
+        rt::info::ParamInfo::of::<Prompt>()
+            .described(
+                "The text prompt describing the content, style, or composition of the image to be generated.",
+            )
+            .required()
+            .with_meaning(rt::info::Meaning::Prompt),
+        rt::info::ParamInfo::of::<Background>()
+            .described(
+                "Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image. If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.",
+            )
+            .with_default("auto"),
+        rt::info::ParamInfo::of::<Moderation>()
+            .described("Control the content-moderation level for images.")
+            .with_default("auto"),
+        rt::info::ParamInfo::of::<N>()
+            .described("The number of images to generate.")
+            .with_default("1")
+            .with_meaning(rt::info::Meaning::Count),
+        rt::info::ParamInfo::of::<OutputCompression>()
+            .described("The compression level (0-100%) for the generated images.")
+            .with_default("100"),
+        rt::info::ParamInfo::of::<OutputFormat>()
+            .described("The format of the generated image.")
+            .with_default("png")
+            .with_meaning(rt::info::Meaning::OutputFormat),
+        rt::info::ParamInfo::of::<Quality>()
+            .described("The quality of the image that will be generated.")
+            .with_default("medium")
+            .with_meaning(rt::info::Meaning::Quality),
+        rt::info::ParamInfo::of::<Size>()
+            .described("The size of the generated image.")
+            .with_default("1024x1024")
+            .with_meaning(rt::info::Meaning::Size),
+        rt::info::ParamInfo::of::<ResponseFormat>()
+            .described("The format in which the generated images are returned.")
+            .with_default("url"),
     ],
 };
 /// A request to GPT Image 1 (`openai/gpt-image-1`), sent as `POST /v1/images/generations`.
@@ -312,172 +273,25 @@ impl Request {
             response_format: None,
         }
     }
-    /// Sets `background`: Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image. If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.
-    ///
-    /// Allowed: one of transparent, opaque, auto. Default: `auto` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed lost the values and this description; both are from aimlapi's OpenAPI schema.
-    ///
-    /// ```
-    /// use imagegen_aimlapi::openai_gpt_image_1::{self, Request, Background};
-    ///
-    /// let request = Request::new(openai_gpt_image_1::prompt!("A beautiful sunset over mountains with golden light")).background(Background::Auto);
-    /// assert_eq!(request.background, Some(Background::Auto));
-    /// ```
-    #[must_use]
-    pub fn background(mut self, background: Background) -> Self {
-        self.background = Some(background);
-        self
-    }
-    /// Sets `moderation`: Control the content-moderation level for images.
-    ///
-    /// Allowed: one of low, auto. Default: `auto` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed lost the values and this description; both are from aimlapi's OpenAPI schema.
-    ///
-    /// ```
-    /// use imagegen_aimlapi::openai_gpt_image_1::{self, Request, Moderation};
-    ///
-    /// let request = Request::new(openai_gpt_image_1::prompt!("A beautiful sunset over mountains with golden light")).moderation(Moderation::Auto);
-    /// assert_eq!(request.moderation, Some(Moderation::Auto));
-    /// ```
-    #[must_use]
-    pub fn moderation(mut self, moderation: Moderation) -> Self {
-        self.moderation = Some(moderation);
-        self
-    }
-    /// Sets `n`: The number of images to generate.
-    ///
-    /// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out). Documented type: `number`.
-    ///
-    /// Note: Documented as `number`; it counts images, and its range and default are whole numbers.
-    ///
-    /// ```
-    /// use imagegen_aimlapi::openai_gpt_image_1::{self, Request};
-    ///
-    /// let request = Request::new(openai_gpt_image_1::prompt!("A beautiful sunset over mountains with golden light")).n(openai_gpt_image_1::n!(1));
-    /// assert_eq!(request.n, Some(openai_gpt_image_1::n!(1)));
-    /// ```
-    #[must_use]
-    pub fn n(mut self, n: N) -> Self {
-        self.n = Some(n);
-        self
-    }
-    /// Sets `output_compression`: The compression level (0-100%) for the generated images.
-    ///
-    /// Allowed: an integer from 0 to 100. Default: `100` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed shows only `max: 100` (GitBook does not print a minimum of 0); aimlapi's OpenAPI schema gives minimum 0 and this description.
-    ///
-    /// ```
-    /// use imagegen_aimlapi::openai_gpt_image_1::{self, Request};
-    ///
-    /// let request = Request::new(openai_gpt_image_1::prompt!("A beautiful sunset over mountains with golden light")).output_compression(openai_gpt_image_1::output_compression!(100));
-    /// assert_eq!(request.output_compression, Some(openai_gpt_image_1::output_compression!(100)));
-    /// ```
-    #[must_use]
-    pub fn output_compression(mut self, output_compression: OutputCompression) -> Self {
-        self.output_compression = Some(output_compression);
-        self
-    }
-    /// Sets `output_format`: The format of the generated image.
-    ///
-    /// Allowed: one of png, jpeg, webp. Default: `png` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
-    ///
-    /// ```
-    /// use imagegen_aimlapi::openai_gpt_image_1::{self, Request, OutputFormat};
-    ///
-    /// let request = Request::new(openai_gpt_image_1::prompt!("A beautiful sunset over mountains with golden light")).output_format(OutputFormat::Png);
-    /// assert_eq!(request.output_format, Some(OutputFormat::Png));
-    /// ```
-    #[must_use]
-    pub fn output_format(mut self, output_format: OutputFormat) -> Self {
-        self.output_format = Some(output_format);
-        self
-    }
-    /// Sets `quality`: The quality of the image that will be generated.
-    ///
-    /// Allowed: one of low, medium, high. Default: `medium` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
-    ///
-    /// ```
-    /// use imagegen_aimlapi::openai_gpt_image_1::{self, Request, Quality};
-    ///
-    /// let request = Request::new(openai_gpt_image_1::prompt!("A beautiful sunset over mountains with golden light")).quality(Quality::Medium);
-    /// assert_eq!(request.quality, Some(Quality::Medium));
-    /// ```
-    #[must_use]
-    pub fn quality(mut self, quality: Quality) -> Self {
-        self.quality = Some(quality);
-        self
-    }
-    /// Sets `size`: The size of the generated image.
-    ///
-    /// Allowed: one of 1024x1024, 1024x1536, 1536x1024. Default: `1024x1024` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
-    ///
-    /// ```
-    /// use imagegen_aimlapi::openai_gpt_image_1::{self, Request, Size};
-    ///
-    /// let request = Request::new(openai_gpt_image_1::prompt!("A beautiful sunset over mountains with golden light")).size(Size::S1024x1024);
-    /// assert_eq!(request.size, Some(Size::S1024x1024));
-    /// ```
-    #[must_use]
-    pub fn size(mut self, size: Size) -> Self {
-        self.size = Some(size);
-        self
-    }
-    /// Sets `response_format`: The format in which the generated images are returned.
-    ///
-    /// Allowed: one of url, b64\_json. Default: `url` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
-    ///
-    /// ```
-    /// use imagegen_aimlapi::openai_gpt_image_1::{self, Request, ResponseFormat};
-    ///
-    /// let request = Request::new(openai_gpt_image_1::prompt!("A beautiful sunset over mountains with golden light")).response_format(ResponseFormat::Url);
-    /// assert_eq!(request.response_format, Some(ResponseFormat::Url));
-    /// ```
-    #[must_use]
-    pub fn response_format(mut self, response_format: ResponseFormat) -> Self {
-        self.response_format = Some(response_format);
-        self
-    }
 }
+rt::__setters!(
+    Request { background(Background), moderation(Moderation), n(N),
+    output_compression(OutputCompression), output_format(OutputFormat), quality(Quality),
+    size(Size), response_format(ResponseFormat) }
+);
 impl rt::args::FromArgs for Request {
     fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
-        let mut __reader = rt::args::ArgReader::new(args);
-        __reader.fixed("model", "openai/gpt-image-1");
-        let prompt = __reader
-            .parsed_required("prompt", "text of at most 32000 characters");
-        let background = __reader.parsed("background");
-        let moderation = __reader.parsed("moderation");
-        let n = __reader.parsed("n");
-        let output_compression = __reader.parsed("output_compression");
-        let output_format = __reader.parsed("output_format");
-        let quality = __reader.parsed("quality");
-        let size = __reader.parsed("size");
-        let response_format = __reader.parsed("response_format");
-        let __errors = __reader
-            .finish(
-                &[
-                    "model",
-                    "prompt",
-                    "background",
-                    "moderation",
-                    "n",
-                    "output_compression",
-                    "output_format",
-                    "quality",
-                    "size",
-                    "response_format",
-                ],
-            );
+        let mut __reader = rt::args::ArgReader::new(args, &MODEL);
+        let prompt = __reader.required("prompt");
+        let background = __reader.optional("background");
+        let moderation = __reader.optional("moderation");
+        let n = __reader.optional("n");
+        let output_compression = __reader.optional("output_compression");
+        let output_format = __reader.optional("output_format");
+        let quality = __reader.optional("quality");
+        let size = __reader.optional("size");
+        let response_format = __reader.optional("response_format");
+        let __errors = __reader.finish();
         match (prompt,) {
             (Some(prompt),) if __errors.is_empty() => {
                 Ok(Self {
@@ -513,103 +327,29 @@ impl rt::ModelRequest for Request {
         self.response_format == Some(ResponseFormat::B64Json)
     }
 }
-/// Always `openai/gpt-image-1`: the `model` every request of this type sends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct FixedModel;
-impl serde::Serialize for FixedModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str("openai/gpt-image-1")
-    }
-}
-impl<'de> serde::Deserialize<'de> for FixedModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::serde_support::expect_fixed(deserializer, "model", "openai/gpt-image-1")
-            .map(|()| Self)
-    }
-}
+rt::__fixed!(FixedModel, "model", "openai/gpt-image-1");
 /// `prompt`: The text prompt describing the content, style, or composition of the image to be generated.
 ///
 /// Allowed: text of at most 32000 characters. Required.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_aimlapi::openai_gpt_image_1::{self, Prompt};
-///
-/// let value = openai_gpt_image_1::prompt!("A beautiful sunset over mountains with golden light");
-/// assert_eq!(value.as_str(), "A beautiful sunset over mountains with golden light");
-/// assert_eq!(Prompt::try_new("A beautiful sunset over mountains with golden light")?, value);
-/// assert!(Prompt::try_new("x".repeat(32001)).is_err());
-/// # Ok::<(), imagegen_aimlapi::ParamError>(())
-/// ```
+/// Make one with [`prompt!`](crate::openai_gpt_image_1::prompt) (checked when the crate compiles), [`Prompt::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Prompt(std::borrow::Cow<'static, str>);
 impl Prompt {
-    /// What `prompt` allows, in words.
-    pub const ALLOWED: &'static str = "text of at most 32000 characters";
-    /// Checks `value` against the documented rules.
-    pub fn try_new(value: impl Into<String>) -> Result<Self, rt::ParamError> {
-        let value = value.into();
-        match Self::__check(&value) {
-            Ok(()) => Ok(Self(std::borrow::Cow::Owned(value))),
-            Err(violation) => {
-                Err(rt::ParamError::new("prompt", value, violation, Self::ALLOWED))
-            }
-        }
-    }
-    #[doc(hidden)]
-    pub fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        Self::__check(value).map(|()| Self(std::borrow::Cow::Owned(value.to_owned())))
-    }
-    #[doc(hidden)]
-    pub const fn __check(value: &str) -> Result<(), rt::Violation> {
-        rt::rules::LengthRule {
-            min_chars: None,
-            max_chars: Some(32000),
-        }
-            .check(value)
-    }
-    /// For the literal macro, after `__check` has passed on `value`.
-    /// Checks again (free in a constant), so it cannot make an invalid value.
-    #[doc(hidden)]
-    pub const fn __from_checked_static(value: &'static str) -> Self {
-        match Self::__check(value) {
-            Ok(()) => Self(std::borrow::Cow::Borrowed(value)),
-            Err(_) => {
-                panic!("a literal that fails its check reached __from_checked_static")
-            }
-        }
-    }
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The text, owned.
-    pub fn into_string(self) -> String {
-        self.0.into_owned()
-    }
+    /// The documented rules.
+    const RULE: rt::rules::TextRule = rt::rules::TextRule::Length(rt::rules::LengthRule {
+        min_chars: None,
+        max_chars: Some(32000),
+    });
 }
-rt::__owned_text_traits!(Prompt, "prompt");
+rt::__text!(Prompt, "prompt", "text of at most 32000 characters");
 /// `background`: Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image. If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.
 ///
 /// Allowed: one of transparent, opaque, auto. Default: `auto` (applied by the server when the parameter is left out).
 ///
 /// Note: The seed lost the values and this description; both are from aimlapi's OpenAPI schema.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_aimlapi::openai_gpt_image_1::Background;
-///
-/// let value: Background = "auto".parse()?;
-/// assert_eq!(value, Background::Auto);
-/// assert_eq!(value.to_string(), "auto");
-/// let error = "AUTO".parse::<Background>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("auto"));
-/// # Ok::<(), imagegen_aimlapi::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Background {
     /// `transparent`
@@ -619,58 +359,21 @@ pub enum Background {
     /// `auto`, the documented default
     Auto,
 }
+rt::__choice!(
+    Background, "background", "one of transparent, opaque, auto", [Transparent =
+    "transparent", Opaque = "opaque", Auto = "auto"]
+);
 impl Background {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 3] = [Self::Transparent, Self::Opaque, Self::Auto];
-    const WIRE: [&'static str; 3] = ["transparent", "opaque", "auto"];
     /// The documented default, `auto`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::Auto;
-    /// What `background` allows, in words.
-    pub const ALLOWED: &'static str = "one of transparent, opaque, auto";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Transparent => "transparent",
-            Self::Opaque => "opaque",
-            Self::Auto => "auto",
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
 }
-impl std::fmt::Display for Background {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(Background, "background", suggest);
 /// `moderation`: Control the content-moderation level for images.
 ///
 /// Allowed: one of low, auto. Default: `auto` (applied by the server when the parameter is left out).
 ///
 /// Note: The seed lost the values and this description; both are from aimlapi's OpenAPI schema.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_aimlapi::openai_gpt_image_1::Moderation;
-///
-/// let value: Moderation = "auto".parse()?;
-/// assert_eq!(value, Moderation::Auto);
-/// assert_eq!(value.to_string(), "auto");
-/// let error = "AUTO".parse::<Moderation>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("auto"));
-/// # Ok::<(), imagegen_aimlapi::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Moderation {
     /// `low`
@@ -678,185 +381,70 @@ pub enum Moderation {
     /// `auto`, the documented default
     Auto,
 }
+rt::__choice!(
+    Moderation, "moderation", "one of low, auto", [Low = "low", Auto = "auto"]
+);
 impl Moderation {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 2] = [Self::Low, Self::Auto];
-    const WIRE: [&'static str; 2] = ["low", "auto"];
     /// The documented default, `auto`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::Auto;
-    /// What `moderation` allows, in words.
-    pub const ALLOWED: &'static str = "one of low, auto";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Auto => "auto",
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
 }
-impl std::fmt::Display for Moderation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(Moderation, "moderation", suggest);
 /// `n`: The number of images to generate.
 ///
 /// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out). Documented type: `number`.
 ///
 /// Note: Documented as `number`; it counts images, and its range and default are whole numbers.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_aimlapi::openai_gpt_image_1::{self, N};
-///
-/// let value = openai_gpt_image_1::n!(1);
-/// assert_eq!(value.get(), 1);
-/// assert_eq!(N::try_new(1)?, value);
-/// assert_eq!(value.to_string(), "1");
-/// assert!(N::try_new(11).is_err());
-/// # Ok::<(), imagegen_aimlapi::ParamError>(())
-/// ```
+/// Make one with [`n!`](crate::openai_gpt_image_1::n) (checked when the crate compiles), [`N::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct N(i64);
 impl N {
-    /// The documented rules (a decimal's in units of its smallest decimal place).
+    /// The documented rules.
     const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
         min: Some(1),
         max: Some(10),
         step: None,
         step_origin: 1,
     };
-    /// What `n` allows, in words.
-    pub const ALLOWED: &'static str = "an integer from 1 to 10";
     /// The smallest allowed value, `1`.
     pub const MIN: Self = Self(1);
     /// The largest allowed value, `10`.
     pub const MAX: Self = Self(10);
     /// The documented default, `1`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self(1);
-    /// Checks `value` against the documented rules.
-    pub fn try_new(value: i64) -> Result<Self, rt::ParamError> {
-        Self::__from_i64(value)
-            .map_err(|violation| rt::ParamError::new(
-                "n",
-                value.to_string(),
-                violation,
-                Self::ALLOWED,
-            ))
-    }
-    #[doc(hidden)]
-    pub const fn __from_i64(value: i64) -> Result<Self, rt::Violation> {
-        match Self::RULE.check(value) {
-            Ok(value) => Ok(Self(value)),
-            Err(violation) => Err(violation),
-        }
-    }
-    /// The value, as sent on the wire.
-    pub const fn get(self) -> i64 {
-        self.0
-    }
 }
-impl std::fmt::Display for N {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
-rt::__number_traits!(N, i64, __from_i64, "n");
+rt::__integer!(N, "n", "an integer from 1 to 10");
 /// `output_compression`: The compression level (0-100%) for the generated images.
 ///
 /// Allowed: an integer from 0 to 100. Default: `100` (applied by the server when the parameter is left out).
 ///
 /// Note: The seed shows only `max: 100` (GitBook does not print a minimum of 0); aimlapi's OpenAPI schema gives minimum 0 and this description.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_aimlapi::openai_gpt_image_1::{self, OutputCompression};
-///
-/// let value = openai_gpt_image_1::output_compression!(100);
-/// assert_eq!(value.get(), 100);
-/// assert_eq!(OutputCompression::try_new(100)?, value);
-/// assert_eq!(value.to_string(), "100");
-/// assert!(OutputCompression::try_new(101).is_err());
-/// # Ok::<(), imagegen_aimlapi::ParamError>(())
-/// ```
+/// Make one with [`output_compression!`](crate::openai_gpt_image_1::output_compression) (checked when the crate compiles), [`OutputCompression::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OutputCompression(i64);
 impl OutputCompression {
-    /// The documented rules (a decimal's in units of its smallest decimal place).
+    /// The documented rules.
     const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
         min: Some(0),
         max: Some(100),
         step: None,
         step_origin: 0,
     };
-    /// What `output_compression` allows, in words.
-    pub const ALLOWED: &'static str = "an integer from 0 to 100";
     /// The smallest allowed value, `0`.
     pub const MIN: Self = Self(0);
     /// The largest allowed value, `100`.
     pub const MAX: Self = Self(100);
     /// The documented default, `100`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self(100);
-    /// Checks `value` against the documented rules.
-    pub fn try_new(value: i64) -> Result<Self, rt::ParamError> {
-        Self::__from_i64(value)
-            .map_err(|violation| rt::ParamError::new(
-                "output_compression",
-                value.to_string(),
-                violation,
-                Self::ALLOWED,
-            ))
-    }
-    #[doc(hidden)]
-    pub const fn __from_i64(value: i64) -> Result<Self, rt::Violation> {
-        match Self::RULE.check(value) {
-            Ok(value) => Ok(Self(value)),
-            Err(violation) => Err(violation),
-        }
-    }
-    /// The value, as sent on the wire.
-    pub const fn get(self) -> i64 {
-        self.0
-    }
 }
-impl std::fmt::Display for OutputCompression {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
-rt::__number_traits!(OutputCompression, i64, __from_i64, "output_compression");
+rt::__integer!(OutputCompression, "output_compression", "an integer from 0 to 100");
 /// `output_format`: The format of the generated image.
 ///
 /// Allowed: one of png, jpeg, webp. Default: `png` (applied by the server when the parameter is left out).
 ///
 /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_aimlapi::openai_gpt_image_1::OutputFormat;
-///
-/// let value: OutputFormat = "png".parse()?;
-/// assert_eq!(value, OutputFormat::Png);
-/// assert_eq!(value.to_string(), "png");
-/// let error = "PNG".parse::<OutputFormat>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("png"));
-/// # Ok::<(), imagegen_aimlapi::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutputFormat {
     /// `png`, the documented default
@@ -866,58 +454,21 @@ pub enum OutputFormat {
     /// `webp`
     Webp,
 }
+rt::__choice!(
+    OutputFormat, "output_format", "one of png, jpeg, webp", [Png = "png", Jpeg = "jpeg",
+    Webp = "webp"]
+);
 impl OutputFormat {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 3] = [Self::Png, Self::Jpeg, Self::Webp];
-    const WIRE: [&'static str; 3] = ["png", "jpeg", "webp"];
     /// The documented default, `png`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::Png;
-    /// What `output_format` allows, in words.
-    pub const ALLOWED: &'static str = "one of png, jpeg, webp";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Png => "png",
-            Self::Jpeg => "jpeg",
-            Self::Webp => "webp",
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
 }
-impl std::fmt::Display for OutputFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(OutputFormat, "output_format", suggest);
 /// `quality`: The quality of the image that will be generated.
 ///
 /// Allowed: one of low, medium, high. Default: `medium` (applied by the server when the parameter is left out).
 ///
 /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_aimlapi::openai_gpt_image_1::Quality;
-///
-/// let value: Quality = "medium".parse()?;
-/// assert_eq!(value, Quality::Medium);
-/// assert_eq!(value.to_string(), "medium");
-/// let error = "MEDIUM".parse::<Quality>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("medium"));
-/// # Ok::<(), imagegen_aimlapi::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Quality {
     /// `low`
@@ -927,58 +478,21 @@ pub enum Quality {
     /// `high`
     High,
 }
+rt::__choice!(
+    Quality, "quality", "one of low, medium, high", [Low = "low", Medium = "medium", High
+    = "high"]
+);
 impl Quality {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 3] = [Self::Low, Self::Medium, Self::High];
-    const WIRE: [&'static str; 3] = ["low", "medium", "high"];
     /// The documented default, `medium`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::Medium;
-    /// What `quality` allows, in words.
-    pub const ALLOWED: &'static str = "one of low, medium, high";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
 }
-impl std::fmt::Display for Quality {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(Quality, "quality", suggest);
 /// `size`: The size of the generated image.
 ///
 /// Allowed: one of 1024x1024, 1024x1536, 1536x1024. Default: `1024x1024` (applied by the server when the parameter is left out).
 ///
 /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_aimlapi::openai_gpt_image_1::Size;
-///
-/// let value: Size = "1024x1024".parse()?;
-/// assert_eq!(value, Size::S1024x1024);
-/// assert_eq!(value.to_string(), "1024x1024");
-/// let error = "1024*1024".parse::<Size>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("1024x1024"));
-/// # Ok::<(), imagegen_aimlapi::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Size {
     /// `1024x1024`, the documented default
@@ -988,66 +502,21 @@ pub enum Size {
     /// `1536x1024`
     S1536x1024,
 }
+rt::__size!(
+    Size, "size", "one of 1024x1024, 1024x1536, 1536x1024", 'x', [S1024x1024 =
+    "1024x1024", S1024x1536 = "1024x1536", S1536x1024 = "1536x1024"]
+);
 impl Size {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 3] = [Self::S1024x1024, Self::S1024x1536, Self::S1536x1024];
-    const WIRE: [&'static str; 3] = ["1024x1024", "1024x1536", "1536x1024"];
     /// The documented default, `1024x1024`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::S1024x1024;
-    /// What `size` allows, in words.
-    pub const ALLOWED: &'static str = "one of 1024x1024, 1024x1536, 1536x1024";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::S1024x1024 => "1024x1024",
-            Self::S1024x1536 => "1024x1536",
-            Self::S1536x1024 => "1536x1024",
-        }
-    }
-    /// Width and height in pixels; `None` for a keyword such as `auto`.
-    pub const fn dimensions(self) -> Option<(u32, u32)> {
-        match self {
-            Self::S1024x1024 => Some((1024, 1024)),
-            Self::S1024x1536 => Some((1024, 1536)),
-            Self::S1536x1024 => Some((1536, 1024)),
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
 }
-impl std::fmt::Display for Size {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(Size, "size", suggest);
 /// `response_format`: The format in which the generated images are returned.
 ///
 /// Allowed: one of url, b64\_json. Default: `url` (applied by the server when the parameter is left out).
 ///
 /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_aimlapi::openai_gpt_image_1::ResponseFormat;
-///
-/// let value: ResponseFormat = "url".parse()?;
-/// assert_eq!(value, ResponseFormat::Url);
-/// assert_eq!(value.to_string(), "url");
-/// let error = "URL".parse::<ResponseFormat>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("url"));
-/// # Ok::<(), imagegen_aimlapi::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseFormat {
     /// `url`, the documented default
@@ -1055,97 +524,16 @@ pub enum ResponseFormat {
     /// `b64_json`
     B64Json,
 }
+rt::__choice!(
+    ResponseFormat, "response_format", "one of url, b64_json", [Url = "url", B64Json =
+    "b64_json"]
+);
 impl ResponseFormat {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 2] = [Self::Url, Self::B64Json];
-    const WIRE: [&'static str; 2] = ["url", "b64_json"];
     /// The documented default, `url`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::Url;
-    /// What `response_format` allows, in words.
-    pub const ALLOWED: &'static str = "one of url, b64_json";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Url => "url",
-            Self::B64Json => "b64_json",
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
 }
-impl std::fmt::Display for ResponseFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(ResponseFormat, "response_format", suggest);
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __aimlapi_openai_gpt_image_1_prompt {
-    ($value:literal) => {
-        $crate::__core::__const_param!($crate::openai_gpt_image_1::Prompt, $value, check
-        $crate::openai_gpt_image_1::Prompt::__check($value), build
-        $crate::openai_gpt_image_1::Prompt::__from_checked_static($value), "prompt",
-        "text of at most 32000 characters")
-    };
-}
-/// A [`Prompt`] from a literal, checked against the documentation when the crate compiles (by `cargo check` too): a literal outside the rules is a compile error naming the parameter, the literal and what is allowed.
-///
-/// Allowed: text of at most 32000 characters.
-///
-/// ```
-/// use imagegen_aimlapi::openai_gpt_image_1;
-///
-/// let value = openai_gpt_image_1::prompt!("A beautiful sunset over mountains with golden light");
-/// ```
-#[doc(inline)]
-pub use __aimlapi_openai_gpt_image_1_prompt as prompt;
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __aimlapi_openai_gpt_image_1_n {
-    ($value:literal) => {
-        $crate::__core::__const_param!($crate::openai_gpt_image_1::N, $value,
-        $crate::openai_gpt_image_1::N::__from_i64($value), "n",
-        "an integer from 1 to 10")
-    };
-}
-/// A [`N`] from a literal, checked against the documentation when the crate compiles (by `cargo check` too): a literal outside the rules is a compile error naming the parameter, the literal and what is allowed.
-///
-/// Allowed: an integer from 1 to 10.
-///
-/// ```
-/// use imagegen_aimlapi::openai_gpt_image_1;
-///
-/// let value = openai_gpt_image_1::n!(1);
-/// ```
-#[doc(inline)]
-pub use __aimlapi_openai_gpt_image_1_n as n;
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __aimlapi_openai_gpt_image_1_output_compression {
-    ($value:literal) => {
-        $crate::__core::__const_param!($crate::openai_gpt_image_1::OutputCompression,
-        $value, $crate::openai_gpt_image_1::OutputCompression::__from_i64($value),
-        "output_compression", "an integer from 0 to 100")
-    };
-}
-/// A [`OutputCompression`] from a literal, checked against the documentation when the crate compiles (by `cargo check` too): a literal outside the rules is a compile error naming the parameter, the literal and what is allowed.
-///
-/// Allowed: an integer from 0 to 100.
-///
-/// ```
-/// use imagegen_aimlapi::openai_gpt_image_1;
-///
-/// let value = openai_gpt_image_1::output_compression!(100);
-/// ```
-#[doc(inline)]
-pub use __aimlapi_openai_gpt_image_1_output_compression as output_compression;
+rt::__literal_macros!(
+    $crate openai_gpt_image_1[prompt(Prompt) = __aimlapi_openai_gpt_image_1_prompt, n(N)
+    = __aimlapi_openai_gpt_image_1_n, output_compression(OutputCompression) =
+    __aimlapi_openai_gpt_image_1_output_compression]
+);

@@ -51,6 +51,34 @@
 //! );
 //! # Ok::<(), serde_json::Error>(())
 //! ```
+//!
+//! # Parameter values
+//!
+//! Each parameter with rules of its own has a type: parsed from its wire text, built by `try_new`, or checked when the crate compiles by its literal macro; a value outside the rules is refused with an error naming the parameter and what it allows.
+//!
+//! ```
+//! use imagegen_gptproto::openai_gpt_image_1_text_to_image::{self, Prompt, N, Size, Quality, ResponseFormat};
+//!
+//! let prompt = openai_gpt_image_1_text_to_image::prompt!("A beautiful sunset over mountains with golden light");
+//! assert_eq!(Prompt::try_new("A beautiful sunset over mountains with golden light")?, prompt);
+//! assert_eq!(prompt.as_str(), "A beautiful sunset over mountains with golden light");
+//! assert!(Prompt::try_new("x".repeat(32001)).is_err());
+//! let n = openai_gpt_image_1_text_to_image::n!(1);
+//! assert_eq!(N::try_new(1)?, n);
+//! assert_eq!(n.get(), 1);
+//! assert_eq!(n.to_string(), "1");
+//! assert!(N::try_new(11).is_err());
+//! assert_eq!("1024x1024".parse::<Size>()?, Size::S1024x1024);
+//! assert_eq!(Size::S1024x1024.to_string(), "1024x1024");
+//! assert_eq!("1024*1024".parse::<Size>().unwrap_err().suggestion(), Some("1024x1024"));
+//! assert_eq!("auto".parse::<Quality>()?, Quality::Auto);
+//! assert_eq!(Quality::Auto.to_string(), "auto");
+//! assert_eq!("AUTO".parse::<Quality>().unwrap_err().suggestion(), Some("auto"));
+//! assert_eq!("url".parse::<ResponseFormat>()?, ResponseFormat::Url);
+//! assert_eq!(ResponseFormat::Url.to_string(), "url");
+//! assert_eq!("URL".parse::<ResponseFormat>().unwrap_err().suggestion(), Some("url"));
+//! # Ok::<(), imagegen_gptproto::ParamError>(())
+//! ```
 use imagegen_core as rt;
 /// GPT Image 1 Text to Image as documented: endpoint, estimates and parameter table.
 pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
@@ -61,89 +89,49 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     task: "text-to-image",
     estimated_time: None,
     cost_cents: None,
-    submit: rt::info::Endpoint {
-        method: rt::info::HttpMethod::Post,
-        path: "/api/v3/openai/gpt-image-1/text-to-image",
-        success_status: None,
-    },
+    submit: rt::info::Endpoint::post("/api/v3/openai/gpt-image-1/text-to-image"),
     sync_mode: Some("enable_sync_mode"),
     base64_output: Some(rt::info::Base64Switch {
         parameter: "response_format",
         value: "b64_json",
     }),
     parameters: &[
-        rt::info::ParamInfo {
-            name: "prompt",
-            kind: rt::info::ParamKind::Text,
-            required: true,
-            fixed: None,
-            default: None,
-            allowed: "text of 1 to 32000 characters",
-            description: "A text description of the desired image(s). The maximum length is 32000 characters.",
-            meaning: Some(rt::info::Meaning::Prompt),
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "n",
-            kind: rt::info::ParamKind::Integer,
-            required: false,
-            fixed: None,
-            default: Some("1"),
-            allowed: "an integer from 1 to 10",
-            description: "The number of images to generate. Must be between 1 and 10.",
-            meaning: Some(rt::info::Meaning::Count),
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "size",
-            kind: rt::info::ParamKind::ImageSize,
-            required: false,
-            fixed: None,
-            default: Some("1024x1024"),
-            allowed: "one of 1024x1024, 1536x1024, 1024x1536",
-            description: "The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536. For gpt-image-2: supports arbitrary resolutions (max edge ≤ 3840px, both sides must be multiples of 16px, aspect ratio ≤ 3:1, total pixels between 655,360 and 8,294,400).",
-            meaning: Some(rt::info::Meaning::Size),
-            choices: &["1024x1024", "1536x1024", "1024x1536"],
-            size_separator: Some('x'),
-        },
-        rt::info::ParamInfo {
-            name: "quality",
-            kind: rt::info::ParamKind::Choice,
-            required: false,
-            fixed: None,
-            default: Some("auto"),
-            allowed: "one of auto, high, medium, low",
-            description: "The quality of the generated images. One of auto, low, medium, or high. Defaults to auto. Not supported by -plus suffixed models.",
-            meaning: Some(rt::info::Meaning::Quality),
-            choices: &["auto", "high", "medium", "low"],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "enable_sync_mode",
-            kind: rt::info::ParamKind::Boolean,
-            required: false,
-            fixed: None,
-            default: Some("false"),
-            allowed: "true or false",
-            description: "Whether to enable synchronous mode for image generation. When enabled, the API will wait until the image is fully generated before returning the response.",
-            meaning: None,
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "response_format",
-            kind: rt::info::ParamKind::Choice,
-            required: false,
-            fixed: None,
-            default: Some("url"),
-            allowed: "one of url, b64_json",
-            description: "The format in which the generated images are returned. url returns a temporary URL, b64_json returns base64-encoded JSON.",
-            meaning: None,
-            choices: &["url", "b64_json"],
-            size_separator: None,
-        },
+        rt::info::ParamInfo::of::<Prompt>()
+            .described(
+                "A text description of the desired image(s). The maximum length is 32000 characters.",
+            )
+            .required()
+            .with_meaning(rt::info::Meaning::Prompt),
+        rt::info::ParamInfo::of::<N>()
+            .described("The number of images to generate. Must be between 1 and 10.")
+            .with_default("1")
+            .with_meaning(rt::info::Meaning::Count),
+        rt::info::ParamInfo::of::<Size>()
+            .described(
+                "The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536. For gpt-image-2: supports arbitrary resolutions (max edge ≤ 3840px, both sides must be multiples of 16px, aspect ratio ≤ 3:1, total pixels between 655,360 and 8,294,400).",
+            )
+            .with_default("1024x1024")
+            .with_meaning(rt::info::Meaning::Size),
+        rt::info::ParamInfo::of::<Quality>()
+            .described(
+                "The quality of the generated images. One of auto, low, medium, or high. Defaults to auto. Not supported by -plus suffixed models.",
+            )
+            .with_default("auto")
+            .with_meaning(rt::info::Meaning::Quality),
+        rt::info::ParamInfo::new(
+                "enable_sync_mode",
+                rt::info::ParamKind::Boolean,
+                "true or false",
+            )
+            .described(
+                "Whether to enable synchronous mode for image generation. When enabled, the API will wait until the image is fully generated before returning the response.",
+            )
+            .with_default("false"),
+        rt::info::ParamInfo::of::<ResponseFormat>()
+            .described(
+                "The format in which the generated images are returned. url returns a temporary URL, b64_json returns base64-encoded JSON.",
+            )
+            .with_default("url"),
     ],
 };
 /// A request to GPT Image 1 Text to Image (`openai/gpt-image-1/text-to-image`), sent as `POST /api/v3/openai/gpt-image-1/text-to-image`.
@@ -195,102 +183,21 @@ impl Request {
             response_format: None,
         }
     }
-    /// Sets `n`: The number of images to generate. Must be between 1 and 10.
-    ///
-    /// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out).
-    ///
-    /// ```
-    /// use imagegen_gptproto::openai_gpt_image_1_text_to_image::{self, Request};
-    ///
-    /// let request = Request::new(openai_gpt_image_1_text_to_image::prompt!("A beautiful sunset over mountains with golden light")).n(openai_gpt_image_1_text_to_image::n!(1));
-    /// assert_eq!(request.n, Some(openai_gpt_image_1_text_to_image::n!(1)));
-    /// ```
-    #[must_use]
-    pub fn n(mut self, n: N) -> Self {
-        self.n = Some(n);
-        self
-    }
-    /// Sets `size`: The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536. For gpt-image-2: supports arbitrary resolutions (max edge ≤ 3840px, both sides must be multiples of 16px, aspect ratio ≤ 3:1, total pixels between 655,360 and 8,294,400).
-    ///
-    /// Allowed: one of 1024x1024, 1536x1024, 1024x1536. Default: `1024x1024` (applied by the server when the parameter is left out).
-    ///
-    /// ```
-    /// use imagegen_gptproto::openai_gpt_image_1_text_to_image::{self, Request, Size};
-    ///
-    /// let request = Request::new(openai_gpt_image_1_text_to_image::prompt!("A beautiful sunset over mountains with golden light")).size(Size::S1024x1024);
-    /// assert_eq!(request.size, Some(Size::S1024x1024));
-    /// ```
-    #[must_use]
-    pub fn size(mut self, size: Size) -> Self {
-        self.size = Some(size);
-        self
-    }
-    /// Sets `quality`: The quality of the generated images. One of auto, low, medium, or high. Defaults to auto. Not supported by -plus suffixed models.
-    ///
-    /// Allowed: one of auto, high, medium, low. Default: `auto` (applied by the server when the parameter is left out).
-    ///
-    /// ```
-    /// use imagegen_gptproto::openai_gpt_image_1_text_to_image::{self, Request, Quality};
-    ///
-    /// let request = Request::new(openai_gpt_image_1_text_to_image::prompt!("A beautiful sunset over mountains with golden light")).quality(Quality::Auto);
-    /// assert_eq!(request.quality, Some(Quality::Auto));
-    /// ```
-    #[must_use]
-    pub fn quality(mut self, quality: Quality) -> Self {
-        self.quality = Some(quality);
-        self
-    }
-    /// Sets `enable_sync_mode`: Whether to enable synchronous mode for image generation. When enabled, the API will wait until the image is fully generated before returning the response.
-    ///
-    /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
-    ///
-    /// ```
-    /// use imagegen_gptproto::openai_gpt_image_1_text_to_image::{self, Request};
-    ///
-    /// let request = Request::new(openai_gpt_image_1_text_to_image::prompt!("A beautiful sunset over mountains with golden light")).enable_sync_mode(false);
-    /// assert_eq!(request.enable_sync_mode, Some(false));
-    /// ```
-    #[must_use]
-    pub fn enable_sync_mode(mut self, enable_sync_mode: bool) -> Self {
-        self.enable_sync_mode = Some(enable_sync_mode);
-        self
-    }
-    /// Sets `response_format`: The format in which the generated images are returned. url returns a temporary URL, b64_json returns base64-encoded JSON.
-    ///
-    /// Allowed: one of url, b64\_json. Default: `url` (applied by the server when the parameter is left out).
-    ///
-    /// ```
-    /// use imagegen_gptproto::openai_gpt_image_1_text_to_image::{self, Request, ResponseFormat};
-    ///
-    /// let request = Request::new(openai_gpt_image_1_text_to_image::prompt!("A beautiful sunset over mountains with golden light")).response_format(ResponseFormat::Url);
-    /// assert_eq!(request.response_format, Some(ResponseFormat::Url));
-    /// ```
-    #[must_use]
-    pub fn response_format(mut self, response_format: ResponseFormat) -> Self {
-        self.response_format = Some(response_format);
-        self
-    }
 }
+rt::__setters!(
+    Request { n(N), size(Size), quality(Quality), enable_sync_mode(bool),
+    response_format(ResponseFormat) }
+);
 impl rt::args::FromArgs for Request {
     fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
-        let mut __reader = rt::args::ArgReader::new(args);
-        let prompt = __reader.parsed_required("prompt", "text of 1 to 32000 characters");
-        let n = __reader.parsed("n");
-        let size = __reader.parsed("size");
-        let quality = __reader.parsed("quality");
-        let enable_sync_mode = __reader.boolean("enable_sync_mode", "true or false");
-        let response_format = __reader.parsed("response_format");
-        let __errors = __reader
-            .finish(
-                &[
-                    "prompt",
-                    "n",
-                    "size",
-                    "quality",
-                    "enable_sync_mode",
-                    "response_format",
-                ],
-            );
+        let mut __reader = rt::args::ArgReader::new(args, &MODEL);
+        let prompt = __reader.required("prompt");
+        let n = __reader.optional("n");
+        let size = __reader.optional("size");
+        let quality = __reader.optional("quality");
+        let enable_sync_mode = __reader.optional("enable_sync_mode");
+        let response_format = __reader.optional("response_format");
+        let __errors = __reader.finish();
         match (prompt,) {
             (Some(prompt),) if __errors.is_empty() => {
                 Ok(Self {
@@ -326,143 +233,45 @@ impl rt::ModelRequest for Request {
 ///
 /// Allowed: text of 1 to 32000 characters. Required.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_gptproto::openai_gpt_image_1_text_to_image::{self, Prompt};
-///
-/// let value = openai_gpt_image_1_text_to_image::prompt!("A beautiful sunset over mountains with golden light");
-/// assert_eq!(value.as_str(), "A beautiful sunset over mountains with golden light");
-/// assert_eq!(Prompt::try_new("A beautiful sunset over mountains with golden light")?, value);
-/// assert!(Prompt::try_new("x".repeat(32001)).is_err());
-/// # Ok::<(), imagegen_gptproto::ParamError>(())
-/// ```
+/// Make one with [`prompt!`](crate::openai_gpt_image_1_text_to_image::prompt) (checked when the crate compiles), [`Prompt::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Prompt(std::borrow::Cow<'static, str>);
 impl Prompt {
-    /// What `prompt` allows, in words.
-    pub const ALLOWED: &'static str = "text of 1 to 32000 characters";
-    /// Checks `value` against the documented rules.
-    pub fn try_new(value: impl Into<String>) -> Result<Self, rt::ParamError> {
-        let value = value.into();
-        match Self::__check(&value) {
-            Ok(()) => Ok(Self(std::borrow::Cow::Owned(value))),
-            Err(violation) => {
-                Err(rt::ParamError::new("prompt", value, violation, Self::ALLOWED))
-            }
-        }
-    }
-    #[doc(hidden)]
-    pub fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        Self::__check(value).map(|()| Self(std::borrow::Cow::Owned(value.to_owned())))
-    }
-    #[doc(hidden)]
-    pub const fn __check(value: &str) -> Result<(), rt::Violation> {
-        rt::rules::LengthRule {
-            min_chars: Some(1),
-            max_chars: Some(32000),
-        }
-            .check(value)
-    }
-    /// For the literal macro, after `__check` has passed on `value`.
-    /// Checks again (free in a constant), so it cannot make an invalid value.
-    #[doc(hidden)]
-    pub const fn __from_checked_static(value: &'static str) -> Self {
-        match Self::__check(value) {
-            Ok(()) => Self(std::borrow::Cow::Borrowed(value)),
-            Err(_) => {
-                panic!("a literal that fails its check reached __from_checked_static")
-            }
-        }
-    }
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The text, owned.
-    pub fn into_string(self) -> String {
-        self.0.into_owned()
-    }
+    /// The documented rules.
+    const RULE: rt::rules::TextRule = rt::rules::TextRule::Length(rt::rules::LengthRule {
+        min_chars: Some(1),
+        max_chars: Some(32000),
+    });
 }
-rt::__owned_text_traits!(Prompt, "prompt");
+rt::__text!(Prompt, "prompt", "text of 1 to 32000 characters");
 /// `n`: The number of images to generate. Must be between 1 and 10.
 ///
 /// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out).
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_gptproto::openai_gpt_image_1_text_to_image::{self, N};
-///
-/// let value = openai_gpt_image_1_text_to_image::n!(1);
-/// assert_eq!(value.get(), 1);
-/// assert_eq!(N::try_new(1)?, value);
-/// assert_eq!(value.to_string(), "1");
-/// assert!(N::try_new(11).is_err());
-/// # Ok::<(), imagegen_gptproto::ParamError>(())
-/// ```
+/// Make one with [`n!`](crate::openai_gpt_image_1_text_to_image::n) (checked when the crate compiles), [`N::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct N(i64);
 impl N {
-    /// The documented rules (a decimal's in units of its smallest decimal place).
+    /// The documented rules.
     const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
         min: Some(1),
         max: Some(10),
         step: None,
         step_origin: 1,
     };
-    /// What `n` allows, in words.
-    pub const ALLOWED: &'static str = "an integer from 1 to 10";
     /// The smallest allowed value, `1`.
     pub const MIN: Self = Self(1);
     /// The largest allowed value, `10`.
     pub const MAX: Self = Self(10);
     /// The documented default, `1`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self(1);
-    /// Checks `value` against the documented rules.
-    pub fn try_new(value: i64) -> Result<Self, rt::ParamError> {
-        Self::__from_i64(value)
-            .map_err(|violation| rt::ParamError::new(
-                "n",
-                value.to_string(),
-                violation,
-                Self::ALLOWED,
-            ))
-    }
-    #[doc(hidden)]
-    pub const fn __from_i64(value: i64) -> Result<Self, rt::Violation> {
-        match Self::RULE.check(value) {
-            Ok(value) => Ok(Self(value)),
-            Err(violation) => Err(violation),
-        }
-    }
-    /// The value, as sent on the wire.
-    pub const fn get(self) -> i64 {
-        self.0
-    }
 }
-impl std::fmt::Display for N {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
-rt::__number_traits!(N, i64, __from_i64, "n");
+rt::__integer!(N, "n", "an integer from 1 to 10");
 /// `size`: The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536. For gpt-image-2: supports arbitrary resolutions (max edge ≤ 3840px, both sides must be multiples of 16px, aspect ratio ≤ 3:1, total pixels between 655,360 and 8,294,400).
 ///
 /// Allowed: one of 1024x1024, 1536x1024, 1024x1536. Default: `1024x1024` (applied by the server when the parameter is left out).
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_gptproto::openai_gpt_image_1_text_to_image::Size;
-///
-/// let value: Size = "1024x1024".parse()?;
-/// assert_eq!(value, Size::S1024x1024);
-/// assert_eq!(value.to_string(), "1024x1024");
-/// let error = "1024*1024".parse::<Size>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("1024x1024"));
-/// # Ok::<(), imagegen_gptproto::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Size {
     /// `1024x1024`, the documented default
@@ -472,64 +281,19 @@ pub enum Size {
     /// `1024x1536`
     S1024x1536,
 }
+rt::__size!(
+    Size, "size", "one of 1024x1024, 1536x1024, 1024x1536", 'x', [S1024x1024 =
+    "1024x1024", S1536x1024 = "1536x1024", S1024x1536 = "1024x1536"]
+);
 impl Size {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 3] = [Self::S1024x1024, Self::S1536x1024, Self::S1024x1536];
-    const WIRE: [&'static str; 3] = ["1024x1024", "1536x1024", "1024x1536"];
     /// The documented default, `1024x1024`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::S1024x1024;
-    /// What `size` allows, in words.
-    pub const ALLOWED: &'static str = "one of 1024x1024, 1536x1024, 1024x1536";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::S1024x1024 => "1024x1024",
-            Self::S1536x1024 => "1536x1024",
-            Self::S1024x1536 => "1024x1536",
-        }
-    }
-    /// Width and height in pixels; `None` for a keyword such as `auto`.
-    pub const fn dimensions(self) -> Option<(u32, u32)> {
-        match self {
-            Self::S1024x1024 => Some((1024, 1024)),
-            Self::S1536x1024 => Some((1536, 1024)),
-            Self::S1024x1536 => Some((1024, 1536)),
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
 }
-impl std::fmt::Display for Size {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(Size, "size", suggest);
 /// `quality`: The quality of the generated images. One of auto, low, medium, or high. Defaults to auto. Not supported by -plus suffixed models.
 ///
 /// Allowed: one of auto, high, medium, low. Default: `auto` (applied by the server when the parameter is left out).
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_gptproto::openai_gpt_image_1_text_to_image::Quality;
-///
-/// let value: Quality = "auto".parse()?;
-/// assert_eq!(value, Quality::Auto);
-/// assert_eq!(value.to_string(), "auto");
-/// let error = "AUTO".parse::<Quality>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("auto"));
-/// # Ok::<(), imagegen_gptproto::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Quality {
     /// `auto`, the documented default
@@ -541,57 +305,19 @@ pub enum Quality {
     /// `low`
     Low,
 }
+rt::__choice!(
+    Quality, "quality", "one of auto, high, medium, low", [Auto = "auto", High = "high",
+    Medium = "medium", Low = "low"]
+);
 impl Quality {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 4] = [Self::Auto, Self::High, Self::Medium, Self::Low];
-    const WIRE: [&'static str; 4] = ["auto", "high", "medium", "low"];
     /// The documented default, `auto`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::Auto;
-    /// What `quality` allows, in words.
-    pub const ALLOWED: &'static str = "one of auto, high, medium, low";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::High => "high",
-            Self::Medium => "medium",
-            Self::Low => "low",
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
 }
-impl std::fmt::Display for Quality {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(Quality, "quality", suggest);
 /// `response_format`: The format in which the generated images are returned. url returns a temporary URL, b64_json returns base64-encoded JSON.
 ///
 /// Allowed: one of url, b64\_json. Default: `url` (applied by the server when the parameter is left out).
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_gptproto::openai_gpt_image_1_text_to_image::ResponseFormat;
-///
-/// let value: ResponseFormat = "url".parse()?;
-/// assert_eq!(value, ResponseFormat::Url);
-/// assert_eq!(value.to_string(), "url");
-/// let error = "URL".parse::<ResponseFormat>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("url"));
-/// # Ok::<(), imagegen_gptproto::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseFormat {
     /// `url`, the documented default
@@ -599,78 +325,16 @@ pub enum ResponseFormat {
     /// `b64_json`
     B64Json,
 }
+rt::__choice!(
+    ResponseFormat, "response_format", "one of url, b64_json", [Url = "url", B64Json =
+    "b64_json"]
+);
 impl ResponseFormat {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 2] = [Self::Url, Self::B64Json];
-    const WIRE: [&'static str; 2] = ["url", "b64_json"];
     /// The documented default, `url`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::Url;
-    /// What `response_format` allows, in words.
-    pub const ALLOWED: &'static str = "one of url, b64_json";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Url => "url",
-            Self::B64Json => "b64_json",
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
 }
-impl std::fmt::Display for ResponseFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(ResponseFormat, "response_format", suggest);
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __gptproto_openai_gpt_image_1_text_to_image_prompt {
-    ($value:literal) => {
-        $crate::__core::__const_param!($crate::openai_gpt_image_1_text_to_image::Prompt,
-        $value, check $crate::openai_gpt_image_1_text_to_image::Prompt::__check($value),
-        build
-        $crate::openai_gpt_image_1_text_to_image::Prompt::__from_checked_static($value),
-        "prompt", "text of 1 to 32000 characters")
-    };
-}
-/// A [`Prompt`] from a literal, checked against the documentation when the crate compiles (by `cargo check` too): a literal outside the rules is a compile error naming the parameter, the literal and what is allowed.
-///
-/// Allowed: text of 1 to 32000 characters.
-///
-/// ```
-/// use imagegen_gptproto::openai_gpt_image_1_text_to_image;
-///
-/// let value = openai_gpt_image_1_text_to_image::prompt!("A beautiful sunset over mountains with golden light");
-/// ```
-#[doc(inline)]
-pub use __gptproto_openai_gpt_image_1_text_to_image_prompt as prompt;
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __gptproto_openai_gpt_image_1_text_to_image_n {
-    ($value:literal) => {
-        $crate::__core::__const_param!($crate::openai_gpt_image_1_text_to_image::N,
-        $value, $crate::openai_gpt_image_1_text_to_image::N::__from_i64($value), "n",
-        "an integer from 1 to 10")
-    };
-}
-/// A [`N`] from a literal, checked against the documentation when the crate compiles (by `cargo check` too): a literal outside the rules is a compile error naming the parameter, the literal and what is allowed.
-///
-/// Allowed: an integer from 1 to 10.
-///
-/// ```
-/// use imagegen_gptproto::openai_gpt_image_1_text_to_image;
-///
-/// let value = openai_gpt_image_1_text_to_image::n!(1);
-/// ```
-#[doc(inline)]
-pub use __gptproto_openai_gpt_image_1_text_to_image_n as n;
+rt::__literal_macros!(
+    $crate openai_gpt_image_1_text_to_image[prompt(Prompt) =
+    __gptproto_openai_gpt_image_1_text_to_image_prompt, n(N) =
+    __gptproto_openai_gpt_image_1_text_to_image_n]
+);

@@ -38,11 +38,7 @@ pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
         key_url: None,
     },
     protocol: rt::info::Protocol::EnvelopePredictionQueue,
-    result: Some(rt::info::Endpoint {
-        method: rt::info::HttpMethod::Get,
-        path: "/api/v3/predictions/{id}/result",
-        success_status: None,
-    }),
+    result: Some(rt::info::Endpoint::get("/api/v3/predictions/{id}/result")),
     statuses: &[
         rt::info::StatusInfo {
             value: "created",

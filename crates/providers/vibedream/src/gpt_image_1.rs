@@ -48,6 +48,22 @@
 //! );
 //! # Ok::<(), serde_json::Error>(())
 //! ```
+//!
+//! # Parameter values
+//!
+//! Each parameter with rules of its own has a type: parsed from its wire text, built by `try_new`, or checked when the crate compiles by its literal macro; a value outside the rules is refused with an error naming the parameter and what it allows.
+//!
+//! ```
+//! use imagegen_vibedream::gpt_image_1::{self, Size, Quality};
+//!
+//! assert_eq!("1024*1024".parse::<Size>()?, Size::S1024x1024);
+//! assert_eq!(Size::S1024x1024.to_string(), "1024*1024");
+//! assert_eq!("1024x1024".parse::<Size>().unwrap_err().suggestion(), Some("1024*1024"));
+//! assert_eq!("low".parse::<Quality>()?, Quality::Low);
+//! assert_eq!(Quality::Low.to_string(), "low");
+//! assert_eq!("LOW".parse::<Quality>().unwrap_err().suggestion(), Some("low"));
+//! # Ok::<(), imagegen_vibedream::ParamError>(())
+//! ```
 use imagegen_core as rt;
 /// OpenAI GPT Image 1 as documented: endpoint, estimates and parameter table.
 pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
@@ -56,82 +72,41 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     display_name: "OpenAI GPT Image 1",
     summary: "OpenAI GPT Image-1 generates images from text prompts, ideal for creating visual assets.",
     task: "text-to-image",
-    estimated_time: Some(rt::info::EstimatedTime {
-        min_ms: 5000,
-        max_ms: 15000,
-    }),
+    estimated_time: Some(rt::info::EstimatedTime::millis(5000, 15000)),
     cost_cents: Some(7),
-    submit: rt::info::Endpoint {
-        method: rt::info::HttpMethod::Post,
-        path: "/api/v1/models/gpt-image-1/generate",
-        success_status: None,
-    },
+    submit: rt::info::Endpoint::post("/api/v1/models/gpt-image-1/generate"),
     sync_mode: Some("enable_sync_mode"),
     base64_output: Some(rt::info::Base64Switch {
         parameter: "enable_base64_output",
         value: "true",
     }),
     parameters: &[
-        rt::info::ParamInfo {
-            name: "prompt",
-            kind: rt::info::ParamKind::Text,
-            required: true,
-            fixed: None,
-            default: None,
-            allowed: "any text",
-            description: "Required text description of the desired image.",
-            meaning: Some(rt::info::Meaning::Prompt),
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "size",
-            kind: rt::info::ParamKind::ImageSize,
-            required: false,
-            fixed: None,
-            default: None,
-            allowed: "one of 1024*1024, 1024*1536, 1536*1024",
-            description: "Select the dimensions of the image.",
-            meaning: Some(rt::info::Meaning::Size),
-            choices: &["1024*1024", "1024*1536", "1536*1024"],
-            size_separator: Some('*'),
-        },
-        rt::info::ParamInfo {
-            name: "quality",
-            kind: rt::info::ParamKind::Choice,
-            required: false,
-            fixed: None,
-            default: None,
-            allowed: "one of low, medium, high",
-            description: "Choose the desired quality of the image output.",
-            meaning: Some(rt::info::Meaning::Quality),
-            choices: &["low", "medium", "high"],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "enable_sync_mode",
-            kind: rt::info::ParamKind::Boolean,
-            required: false,
-            fixed: None,
-            default: None,
-            allowed: "true or false",
-            description: "If set to true, the function will wait for the result to be generated and uploaded before returning the response.",
-            meaning: None,
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "enable_base64_output",
-            kind: rt::info::ParamKind::Boolean,
-            required: false,
-            fixed: None,
-            default: None,
-            allowed: "true or false",
-            description: "If enabled, the output will be encoded into a BASE64 string instead of a URL.",
-            meaning: None,
-            choices: &[],
-            size_separator: None,
-        },
+        rt::info::ParamInfo::new("prompt", rt::info::ParamKind::Text, "any text")
+            .described("Required text description of the desired image.")
+            .required()
+            .with_meaning(rt::info::Meaning::Prompt),
+        rt::info::ParamInfo::of::<Size>()
+            .described("Select the dimensions of the image.")
+            .with_meaning(rt::info::Meaning::Size),
+        rt::info::ParamInfo::of::<Quality>()
+            .described("Choose the desired quality of the image output.")
+            .with_meaning(rt::info::Meaning::Quality),
+        rt::info::ParamInfo::new(
+                "enable_sync_mode",
+                rt::info::ParamKind::Boolean,
+                "true or false",
+            )
+            .described(
+                "If set to true, the function will wait for the result to be generated and uploaded before returning the response.",
+            ),
+        rt::info::ParamInfo::new(
+                "enable_base64_output",
+                rt::info::ParamKind::Boolean,
+                "true or false",
+            )
+            .described(
+                "If enabled, the output will be encoded into a BASE64 string instead of a URL.",
+            ),
     ],
 };
 /// A request to OpenAI GPT Image 1 (`gpt-image-1`), sent as `POST /api/v1/models/gpt-image-1/generate`.
@@ -177,86 +152,20 @@ impl Request {
             enable_base64_output: None,
         }
     }
-    /// Sets `size`: Select the dimensions of the image.
-    ///
-    /// Allowed: one of 1024\*1024, 1024\*1536, 1536\*1024. The documentation gives no default.
-    ///
-    /// ```
-    /// use imagegen_vibedream::gpt_image_1::{self, Request, Size};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light").size(Size::S1024x1024);
-    /// assert_eq!(request.size, Some(Size::S1024x1024));
-    /// ```
-    #[must_use]
-    pub fn size(mut self, size: Size) -> Self {
-        self.size = Some(size);
-        self
-    }
-    /// Sets `quality`: Choose the desired quality of the image output.
-    ///
-    /// Allowed: one of low, medium, high. The documentation gives no default.
-    ///
-    /// ```
-    /// use imagegen_vibedream::gpt_image_1::{self, Request, Quality};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light").quality(Quality::Low);
-    /// assert_eq!(request.quality, Some(Quality::Low));
-    /// ```
-    #[must_use]
-    pub fn quality(mut self, quality: Quality) -> Self {
-        self.quality = Some(quality);
-        self
-    }
-    /// Sets `enable_sync_mode`: If set to true, the function will wait for the result to be generated and uploaded before returning the response.
-    ///
-    /// Allowed: true or false. The documentation gives no default.
-    ///
-    /// ```
-    /// use imagegen_vibedream::gpt_image_1::{self, Request};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light").enable_sync_mode(true);
-    /// assert_eq!(request.enable_sync_mode, Some(true));
-    /// ```
-    #[must_use]
-    pub fn enable_sync_mode(mut self, enable_sync_mode: bool) -> Self {
-        self.enable_sync_mode = Some(enable_sync_mode);
-        self
-    }
-    /// Sets `enable_base64_output`: If enabled, the output will be encoded into a BASE64 string instead of a URL.
-    ///
-    /// Allowed: true or false. The documentation gives no default.
-    ///
-    /// ```
-    /// use imagegen_vibedream::gpt_image_1::{self, Request};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light").enable_base64_output(true);
-    /// assert_eq!(request.enable_base64_output, Some(true));
-    /// ```
-    #[must_use]
-    pub fn enable_base64_output(mut self, enable_base64_output: bool) -> Self {
-        self.enable_base64_output = Some(enable_base64_output);
-        self
-    }
 }
+rt::__setters!(
+    Request { size(Size), quality(Quality), enable_sync_mode(bool),
+    enable_base64_output(bool) }
+);
 impl rt::args::FromArgs for Request {
     fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
-        let mut __reader = rt::args::ArgReader::new(args);
-        let prompt = __reader.text_required("prompt", "any text");
-        let size = __reader.parsed("size");
-        let quality = __reader.parsed("quality");
-        let enable_sync_mode = __reader.boolean("enable_sync_mode", "true or false");
-        let enable_base64_output = __reader
-            .boolean("enable_base64_output", "true or false");
-        let __errors = __reader
-            .finish(
-                &[
-                    "prompt",
-                    "size",
-                    "quality",
-                    "enable_sync_mode",
-                    "enable_base64_output",
-                ],
-            );
+        let mut __reader = rt::args::ArgReader::new(args, &MODEL);
+        let prompt = __reader.required("prompt");
+        let size = __reader.optional("size");
+        let quality = __reader.optional("quality");
+        let enable_sync_mode = __reader.optional("enable_sync_mode");
+        let enable_base64_output = __reader.optional("enable_base64_output");
+        let __errors = __reader.finish();
         match (prompt,) {
             (Some(prompt),) if __errors.is_empty() => {
                 Ok(Self {
@@ -291,18 +200,7 @@ impl rt::ModelRequest for Request {
 ///
 /// Allowed: one of 1024\*1024, 1024\*1536, 1536\*1024. The documentation gives no default.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_vibedream::gpt_image_1::Size;
-///
-/// let value: Size = "1024*1024".parse()?;
-/// assert_eq!(value, Size::S1024x1024);
-/// assert_eq!(value.to_string(), "1024*1024");
-/// let error = "1024x1024".parse::<Size>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("1024*1024"));
-/// # Ok::<(), imagegen_vibedream::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Size {
     /// `1024*1024`
@@ -312,62 +210,15 @@ pub enum Size {
     /// `1536*1024`
     S1536x1024,
 }
-impl Size {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 3] = [Self::S1024x1024, Self::S1024x1536, Self::S1536x1024];
-    const WIRE: [&'static str; 3] = ["1024*1024", "1024*1536", "1536*1024"];
-    /// What `size` allows, in words.
-    pub const ALLOWED: &'static str = "one of 1024*1024, 1024*1536, 1536*1024";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::S1024x1024 => "1024*1024",
-            Self::S1024x1536 => "1024*1536",
-            Self::S1536x1024 => "1536*1024",
-        }
-    }
-    /// Width and height in pixels; `None` for a keyword such as `auto`.
-    pub const fn dimensions(self) -> Option<(u32, u32)> {
-        match self {
-            Self::S1024x1024 => Some((1024, 1024)),
-            Self::S1024x1536 => Some((1024, 1536)),
-            Self::S1536x1024 => Some((1536, 1024)),
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
-}
-impl std::fmt::Display for Size {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(Size, "size", suggest);
+rt::__size!(
+    Size, "size", "one of 1024*1024, 1024*1536, 1536*1024", '*', [S1024x1024 =
+    "1024*1024", S1024x1536 = "1024*1536", S1536x1024 = "1536*1024"]
+);
 /// `quality`: Choose the desired quality of the image output.
 ///
 /// Allowed: one of low, medium, high. The documentation gives no default.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_vibedream::gpt_image_1::Quality;
-///
-/// let value: Quality = "low".parse()?;
-/// assert_eq!(value, Quality::Low);
-/// assert_eq!(value.to_string(), "low");
-/// let error = "LOW".parse::<Quality>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("low"));
-/// # Ok::<(), imagegen_vibedream::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Quality {
     /// `low`
@@ -377,35 +228,7 @@ pub enum Quality {
     /// `high`
     High,
 }
-impl Quality {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 3] = [Self::Low, Self::Medium, Self::High];
-    const WIRE: [&'static str; 3] = ["low", "medium", "high"];
-    /// What `quality` allows, in words.
-    pub const ALLOWED: &'static str = "one of low, medium, high";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
-}
-impl std::fmt::Display for Quality {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(Quality, "quality", suggest);
+rt::__choice!(
+    Quality, "quality", "one of low, medium, high", [Low = "low", Medium = "medium", High
+    = "high"]
+);

@@ -38,11 +38,7 @@ pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
         key_url: Some("https://vibedream.ai/models/api-keys"),
     },
     protocol: rt::info::Protocol::FlatPredictionQueue,
-    result: Some(rt::info::Endpoint {
-        method: rt::info::HttpMethod::Get,
-        path: "/api/v1/predictions/{id}",
-        success_status: None,
-    }),
+    result: Some(rt::info::Endpoint::get("/api/v1/predictions/{id}")),
     statuses: &[
         rt::info::StatusInfo {
             value: "processing",

@@ -49,6 +49,36 @@
 //! );
 //! # Ok::<(), serde_json::Error>(())
 //! ```
+//!
+//! # Parameter values
+//!
+//! Each parameter with rules of its own has a type: parsed from its wire text, built by `try_new`, or checked when the crate compiles by its literal macro; a value outside the rules is refused with an error naming the parameter and what it allows.
+//!
+//! ```
+//! use imagegen_vibedream::z_image_turbo::{self, Image, Size, Strength, Seed, OutputFormat};
+//!
+//! let image = z_image_turbo::image!("https://example.com/image.jpg");
+//! assert_eq!(Image::try_new("https://example.com/image.jpg")?, image);
+//! assert_eq!(image.as_str(), "https://example.com/image.jpg");
+//! assert!(Image::try_new("not a URL").is_err());
+//! assert_eq!("1024*1024".parse::<Size>()?, Size::S1024x1024);
+//! assert_eq!(Size::S1024x1024.to_string(), "1024*1024");
+//! assert_eq!("1024x1024".parse::<Size>().unwrap_err().suggestion(), Some("1024*1024"));
+//! let strength = z_image_turbo::strength!(0.6);
+//! assert_eq!(Strength::try_new(0.6)?, strength);
+//! assert_eq!(strength.get(), 0.6);
+//! assert_eq!(strength.to_string(), "0.6");
+//! assert!(Strength::try_new(1.1).is_err());
+//! let seed = z_image_turbo::seed!(-1);
+//! assert_eq!(Seed::try_new(-1)?, seed);
+//! assert_eq!(seed.get(), -1);
+//! assert_eq!(seed.to_string(), "-1");
+//! assert!(Seed::try_new(2147483648).is_err());
+//! assert_eq!("jpeg".parse::<OutputFormat>()?, OutputFormat::Jpeg);
+//! assert_eq!(OutputFormat::Jpeg.to_string(), "jpeg");
+//! assert_eq!("JPEG".parse::<OutputFormat>().unwrap_err().suggestion(), Some("jpeg"));
+//! # Ok::<(), imagegen_vibedream::ParamError>(())
+//! ```
 use imagegen_core as rt;
 /// Z-Image Turbo as documented: endpoint, estimates and parameter table.
 pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
@@ -57,99 +87,38 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     display_name: "Z-Image Turbo",
     summary: "6 billion parameter text-to-image model that generates photorealistic images in sub-second time.",
     task: "text-to-image",
-    estimated_time: Some(rt::info::EstimatedTime {
-        min_ms: 1000,
-        max_ms: 3000,
-    }),
+    estimated_time: Some(rt::info::EstimatedTime::millis(1000, 3000)),
     cost_cents: Some(1),
-    submit: rt::info::Endpoint {
-        method: rt::info::HttpMethod::Post,
-        path: "/api/v1/models/z-image-turbo/generate",
-        success_status: None,
-    },
+    submit: rt::info::Endpoint::post("/api/v1/models/z-image-turbo/generate"),
     sync_mode: None,
     base64_output: None,
     parameters: &[
-        rt::info::ParamInfo {
-            name: "prompt",
-            kind: rt::info::ParamKind::Text,
-            required: true,
-            fixed: None,
-            default: None,
-            allowed: "any text",
-            description: "The positive prompt for the generation",
-            meaning: Some(rt::info::Meaning::Prompt),
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "image",
-            kind: rt::info::ParamKind::ImageUrl,
-            required: false,
-            fixed: None,
-            default: None,
-            allowed: "an http(s) URL of a JPEG, PNG, GIF or WebP image",
-            description: "Optional reference image to guide the generation (for image-to-image). Pass a public image URL. Accepted: JPEG, PNG, GIF, WebP.",
-            meaning: Some(rt::info::Meaning::ReferenceImage),
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "size",
-            kind: rt::info::ParamKind::ImageSize,
-            required: false,
-            fixed: None,
-            default: Some("1024*1024"),
-            allowed: "one of 512*512, 768*768, 1024*1024, 1024*768, 768*1024, 1280*720, 720*1280",
-            description: "The size of the generated image in pixels",
-            meaning: Some(rt::info::Meaning::Size),
-            choices: &[
-                "512*512",
-                "768*768",
-                "1024*1024",
-                "1024*768",
-                "768*1024",
-                "1280*720",
-                "720*1280",
-            ],
-            size_separator: Some('*'),
-        },
-        rt::info::ParamInfo {
-            name: "strength",
-            kind: rt::info::ParamKind::Number,
-            required: false,
-            fixed: None,
-            default: Some("0.6"),
-            allowed: "a number from 0 to 1 in steps of 0.1",
-            description: "Controls the strength of the transformation when using a reference image (0 to 1)",
-            meaning: None,
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "seed",
-            kind: rt::info::ParamKind::Integer,
-            required: false,
-            fixed: None,
-            default: Some("-1"),
-            allowed: "an integer from -1 to 2147483647 (-1 = a random seed)",
-            description: "Random seed for reproducibility (-1 for random)",
-            meaning: Some(rt::info::Meaning::Seed),
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "output_format",
-            kind: rt::info::ParamKind::Choice,
-            required: false,
-            fixed: None,
-            default: Some("jpeg"),
-            allowed: "one of jpeg, png, webp",
-            description: "The format of the output image",
-            meaning: Some(rt::info::Meaning::OutputFormat),
-            choices: &["jpeg", "png", "webp"],
-            size_separator: None,
-        },
+        rt::info::ParamInfo::new("prompt", rt::info::ParamKind::Text, "any text")
+            .described("The positive prompt for the generation")
+            .required()
+            .with_meaning(rt::info::Meaning::Prompt),
+        rt::info::ParamInfo::of::<Image>()
+            .described(
+                "Optional reference image to guide the generation (for image-to-image). Pass a public image URL. Accepted: JPEG, PNG, GIF, WebP.",
+            )
+            .with_meaning(rt::info::Meaning::ReferenceImage),
+        rt::info::ParamInfo::of::<Size>()
+            .described("The size of the generated image in pixels")
+            .with_default("1024*1024")
+            .with_meaning(rt::info::Meaning::Size),
+        rt::info::ParamInfo::of::<Strength>()
+            .described(
+                "Controls the strength of the transformation when using a reference image (0 to 1)",
+            )
+            .with_default("0.6"),
+        rt::info::ParamInfo::of::<Seed>()
+            .described("Random seed for reproducibility (-1 for random)")
+            .with_default("-1")
+            .with_meaning(rt::info::Meaning::Seed),
+        rt::info::ParamInfo::of::<OutputFormat>()
+            .described("The format of the output image")
+            .with_default("jpeg")
+            .with_meaning(rt::info::Meaning::OutputFormat),
     ],
 };
 /// A request to Z-Image Turbo (`z-image-turbo`), sent as `POST /api/v1/models/z-image-turbo/generate`.
@@ -203,95 +172,21 @@ impl Request {
             output_format: None,
         }
     }
-    /// Sets `image`: Optional reference image to guide the generation (for image-to-image). Pass a public image URL. Accepted: JPEG, PNG, GIF, WebP.
-    ///
-    /// Allowed: an http(s) URL of a JPEG, PNG, GIF or WebP image. The documentation gives no default. Documented type: `string`.
-    ///
-    /// ```
-    /// use imagegen_vibedream::z_image_turbo::{self, Request};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light").image(z_image_turbo::image!("https://example.com/image.jpg"));
-    /// assert_eq!(request.image, Some(z_image_turbo::image!("https://example.com/image.jpg")));
-    /// ```
-    #[must_use]
-    pub fn image(mut self, image: Image) -> Self {
-        self.image = Some(image);
-        self
-    }
-    /// Sets `size`: The size of the generated image in pixels
-    ///
-    /// Allowed: one of 512\*512, 768\*768, 1024\*1024, 1024\*768, 768\*1024, 1280\*720, 720\*1280. Default: `1024*1024` (applied by the server when the parameter is left out).
-    ///
-    /// ```
-    /// use imagegen_vibedream::z_image_turbo::{self, Request, Size};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light").size(Size::S1024x1024);
-    /// assert_eq!(request.size, Some(Size::S1024x1024));
-    /// ```
-    #[must_use]
-    pub fn size(mut self, size: Size) -> Self {
-        self.size = Some(size);
-        self
-    }
-    /// Sets `strength`: Controls the strength of the transformation when using a reference image (0 to 1)
-    ///
-    /// Allowed: a number from 0 to 1 in steps of 0.1. Default: `0.6` (applied by the server when the parameter is left out).
-    ///
-    /// ```
-    /// use imagegen_vibedream::z_image_turbo::{self, Request};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light").strength(z_image_turbo::strength!(0.6));
-    /// assert_eq!(request.strength, Some(z_image_turbo::strength!(0.6)));
-    /// ```
-    #[must_use]
-    pub fn strength(mut self, strength: Strength) -> Self {
-        self.strength = Some(strength);
-        self
-    }
-    /// Sets `seed`: Random seed for reproducibility (-1 for random)
-    ///
-    /// Allowed: an integer from -1 to 2147483647 (-1 = a random seed). Default: `-1` (applied by the server when the parameter is left out). Documented type: `number`.
-    ///
-    /// Note: Documented as `number`; its range and its -1 sentinel are whole numbers.
-    ///
-    /// ```
-    /// use imagegen_vibedream::z_image_turbo::{self, Request};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light").seed(z_image_turbo::seed!(-1));
-    /// assert_eq!(request.seed, Some(z_image_turbo::seed!(-1)));
-    /// ```
-    #[must_use]
-    pub fn seed(mut self, seed: Seed) -> Self {
-        self.seed = Some(seed);
-        self
-    }
-    /// Sets `output_format`: The format of the output image
-    ///
-    /// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
-    ///
-    /// ```
-    /// use imagegen_vibedream::z_image_turbo::{self, Request, OutputFormat};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light").output_format(OutputFormat::Jpeg);
-    /// assert_eq!(request.output_format, Some(OutputFormat::Jpeg));
-    /// ```
-    #[must_use]
-    pub fn output_format(mut self, output_format: OutputFormat) -> Self {
-        self.output_format = Some(output_format);
-        self
-    }
 }
+rt::__setters!(
+    Request { image(Image), size(Size), strength(Strength), seed(Seed),
+    output_format(OutputFormat) }
+);
 impl rt::args::FromArgs for Request {
     fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
-        let mut __reader = rt::args::ArgReader::new(args);
-        let prompt = __reader.text_required("prompt", "any text");
-        let image = __reader.parsed("image");
-        let size = __reader.parsed("size");
-        let strength = __reader.parsed("strength");
-        let seed = __reader.parsed("seed");
-        let output_format = __reader.parsed("output_format");
-        let __errors = __reader
-            .finish(&["prompt", "image", "size", "strength", "seed", "output_format"]);
+        let mut __reader = rt::args::ArgReader::new(args, &MODEL);
+        let prompt = __reader.required("prompt");
+        let image = __reader.optional("image");
+        let size = __reader.optional("size");
+        let strength = __reader.optional("strength");
+        let seed = __reader.optional("seed");
+        let output_format = __reader.optional("output_format");
+        let __errors = __reader.finish();
         match (prompt,) {
             (Some(prompt),) if __errors.is_empty() => {
                 Ok(Self {
@@ -327,77 +222,19 @@ impl rt::ModelRequest for Request {
 ///
 /// Allowed: an http(s) URL of a JPEG, PNG, GIF or WebP image. The documentation gives no default. Documented type: `string`.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_vibedream::z_image_turbo::{self, Image};
-///
-/// let value = z_image_turbo::image!("https://example.com/image.jpg");
-/// assert_eq!(value.as_str(), "https://example.com/image.jpg");
-/// assert_eq!(Image::try_new("https://example.com/image.jpg")?, value);
-/// assert!(Image::try_new("not a URL").is_err());
-/// # Ok::<(), imagegen_vibedream::ParamError>(())
-/// ```
+/// Make one with [`image!`](crate::z_image_turbo::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Image(std::borrow::Cow<'static, str>);
 impl Image {
-    /// What `image` allows, in words.
-    pub const ALLOWED: &'static str = "an http(s) URL of a JPEG, PNG, GIF or WebP image";
-    /// Checks `value` against the documented rules.
-    pub fn try_new(value: impl Into<String>) -> Result<Self, rt::ParamError> {
-        let value = value.into();
-        match Self::__check(&value) {
-            Ok(()) => Ok(Self(std::borrow::Cow::Owned(value))),
-            Err(violation) => {
-                Err(rt::ParamError::new("image", value, violation, Self::ALLOWED))
-            }
-        }
-    }
-    #[doc(hidden)]
-    pub fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        Self::__check(value).map(|()| Self(std::borrow::Cow::Owned(value.to_owned())))
-    }
-    #[doc(hidden)]
-    pub const fn __check(value: &str) -> Result<(), rt::Violation> {
-        rt::rules::check_http_url(value)
-    }
-    /// For the literal macro, after `__check` has passed on `value`.
-    /// Checks again (free in a constant), so it cannot make an invalid value.
-    #[doc(hidden)]
-    pub const fn __from_checked_static(value: &'static str) -> Self {
-        match Self::__check(value) {
-            Ok(()) => Self(std::borrow::Cow::Borrowed(value)),
-            Err(_) => {
-                panic!("a literal that fails its check reached __from_checked_static")
-            }
-        }
-    }
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The text, owned.
-    pub fn into_string(self) -> String {
-        self.0.into_owned()
-    }
+    /// The documented rules.
+    const RULE: rt::rules::TextRule = rt::rules::TextRule::HttpUrl;
 }
-rt::__owned_text_traits!(Image, "image");
+rt::__image_url!(Image, "image", "an http(s) URL of a JPEG, PNG, GIF or WebP image");
 /// `size`: The size of the generated image in pixels
 ///
 /// Allowed: one of 512\*512, 768\*768, 1024\*1024, 1024\*768, 768\*1024, 1280\*720, 720\*1280. Default: `1024*1024` (applied by the server when the parameter is left out).
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_vibedream::z_image_turbo::Size;
-///
-/// let value: Size = "1024*1024".parse()?;
-/// assert_eq!(value, Size::S1024x1024);
-/// assert_eq!(value.to_string(), "1024*1024");
-/// let error = "1024x1024".parse::<Size>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("1024*1024"));
-/// # Ok::<(), imagegen_vibedream::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Size {
     /// `512*512`
@@ -415,92 +252,25 @@ pub enum Size {
     /// `720*1280`
     S720x1280,
 }
+rt::__size!(
+    Size, "size",
+    "one of 512*512, 768*768, 1024*1024, 1024*768, 768*1024, 1280*720, 720*1280", '*',
+    [S512x512 = "512*512", S768x768 = "768*768", S1024x1024 = "1024*1024", S1024x768 =
+    "1024*768", S768x1024 = "768*1024", S1280x720 = "1280*720", S720x1280 = "720*1280"]
+);
 impl Size {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 7] = [
-        Self::S512x512,
-        Self::S768x768,
-        Self::S1024x1024,
-        Self::S1024x768,
-        Self::S768x1024,
-        Self::S1280x720,
-        Self::S720x1280,
-    ];
-    const WIRE: [&'static str; 7] = [
-        "512*512",
-        "768*768",
-        "1024*1024",
-        "1024*768",
-        "768*1024",
-        "1280*720",
-        "720*1280",
-    ];
     /// The documented default, `1024*1024`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::S1024x1024;
-    /// What `size` allows, in words.
-    pub const ALLOWED: &'static str = "one of 512*512, 768*768, 1024*1024, 1024*768, 768*1024, 1280*720, 720*1280";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::S512x512 => "512*512",
-            Self::S768x768 => "768*768",
-            Self::S1024x1024 => "1024*1024",
-            Self::S1024x768 => "1024*768",
-            Self::S768x1024 => "768*1024",
-            Self::S1280x720 => "1280*720",
-            Self::S720x1280 => "720*1280",
-        }
-    }
-    /// Width and height in pixels; `None` for a keyword such as `auto`.
-    pub const fn dimensions(self) -> Option<(u32, u32)> {
-        match self {
-            Self::S512x512 => Some((512, 512)),
-            Self::S768x768 => Some((768, 768)),
-            Self::S1024x1024 => Some((1024, 1024)),
-            Self::S1024x768 => Some((1024, 768)),
-            Self::S768x1024 => Some((768, 1024)),
-            Self::S1280x720 => Some((1280, 720)),
-            Self::S720x1280 => Some((720, 1280)),
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
 }
-impl std::fmt::Display for Size {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(Size, "size", suggest);
 /// `strength`: Controls the strength of the transformation when using a reference image (0 to 1)
 ///
 /// Allowed: a number from 0 to 1 in steps of 0.1. Default: `0.6` (applied by the server when the parameter is left out).
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_vibedream::z_image_turbo::{self, Strength};
-///
-/// let value = z_image_turbo::strength!(0.6);
-/// assert_eq!(value.get(), 0.6);
-/// assert_eq!(Strength::try_new(0.6)?, value);
-/// assert_eq!(value.to_string(), "0.6");
-/// assert!(Strength::try_new(1.1).is_err());
-/// # Ok::<(), imagegen_vibedream::ParamError>(())
-/// ```
+/// Make one with [`strength!`](crate::z_image_turbo::strength) (checked when the crate compiles), [`Strength::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Strength(i64);
 impl Strength {
-    /// The documented rules (a decimal's in units of its smallest decimal place).
+    /// The documented rules.
     const RULE: rt::rules::DecimalRule = rt::rules::DecimalRule {
         scale: 1,
         min: Some(0),
@@ -508,72 +278,31 @@ impl Strength {
         step: Some(1),
         step_origin: 0,
     };
-    /// What `strength` allows, in words.
-    pub const ALLOWED: &'static str = "a number from 0 to 1 in steps of 0.1";
     /// The smallest allowed value, `0`.
     pub const MIN: Self = Self(0);
     /// The largest allowed value, `1`.
     pub const MAX: Self = Self(10);
     /// The documented default, `0.6`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self(6);
-    /// Checks `value` against the documented rules.
-    pub fn try_new(value: f64) -> Result<Self, rt::ParamError> {
-        Self::__from_f64(value)
-            .map_err(|violation| rt::ParamError::new(
-                "strength",
-                value.to_string(),
-                violation,
-                Self::ALLOWED,
-            ))
-    }
-    #[doc(hidden)]
-    pub const fn __from_f64(value: f64) -> Result<Self, rt::Violation> {
-        match Self::RULE.units_from_f64(value) {
-            Ok(value) => Ok(Self(value)),
-            Err(violation) => Err(violation),
-        }
-    }
-    /// The value, as sent on the wire: the double nearest the exact decimal.
-    pub const fn get(self) -> f64 {
-        Self::RULE.to_f64(self.0)
-    }
 }
-impl std::fmt::Display for Strength {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&Self::RULE.format(self.0))
-    }
-}
-rt::__number_traits!(Strength, f64, __from_f64, "strength");
+rt::__decimal!(Strength, "strength", "a number from 0 to 1 in steps of 0.1");
 /// `seed`: Random seed for reproducibility (-1 for random)
 ///
 /// Allowed: an integer from -1 to 2147483647 (-1 = a random seed). Default: `-1` (applied by the server when the parameter is left out). Documented type: `number`.
 ///
 /// Note: Documented as `number`; its range and its -1 sentinel are whole numbers.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_vibedream::z_image_turbo::{self, Seed};
-///
-/// let value = z_image_turbo::seed!(-1);
-/// assert_eq!(value.get(), -1);
-/// assert_eq!(Seed::try_new(-1)?, value);
-/// assert_eq!(value.to_string(), "-1");
-/// assert!(Seed::try_new(2147483648).is_err());
-/// # Ok::<(), imagegen_vibedream::ParamError>(())
-/// ```
+/// Make one with [`seed!`](crate::z_image_turbo::seed) (checked when the crate compiles), [`Seed::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Seed(i64);
 impl Seed {
-    /// The documented rules (a decimal's in units of its smallest decimal place).
+    /// The documented rules.
     const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
         min: Some(-1),
         max: Some(2147483647),
         step: None,
         step_origin: -1,
     };
-    /// What `seed` allows, in words.
-    pub const ALLOWED: &'static str = "an integer from -1 to 2147483647 (-1 = a random seed)";
     /// The smallest allowed value, `-1`.
     pub const MIN: Self = Self(-1);
     /// The largest allowed value, `2147483647`.
@@ -582,50 +311,13 @@ impl Seed {
     pub const DEFAULT: Self = Self(-1);
     /// `-1`: a random seed.
     pub const RANDOM: Self = Self(-1);
-    /// Checks `value` against the documented rules.
-    pub fn try_new(value: i64) -> Result<Self, rt::ParamError> {
-        Self::__from_i64(value)
-            .map_err(|violation| rt::ParamError::new(
-                "seed",
-                value.to_string(),
-                violation,
-                Self::ALLOWED,
-            ))
-    }
-    #[doc(hidden)]
-    pub const fn __from_i64(value: i64) -> Result<Self, rt::Violation> {
-        match Self::RULE.check(value) {
-            Ok(value) => Ok(Self(value)),
-            Err(violation) => Err(violation),
-        }
-    }
-    /// The value, as sent on the wire.
-    pub const fn get(self) -> i64 {
-        self.0
-    }
 }
-impl std::fmt::Display for Seed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
-rt::__number_traits!(Seed, i64, __from_i64, "seed");
+rt::__integer!(Seed, "seed", "an integer from -1 to 2147483647 (-1 = a random seed)");
 /// `output_format`: The format of the output image
 ///
 /// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_vibedream::z_image_turbo::OutputFormat;
-///
-/// let value: OutputFormat = "jpeg".parse()?;
-/// assert_eq!(value, OutputFormat::Jpeg);
-/// assert_eq!(value.to_string(), "jpeg");
-/// let error = "JPEG".parse::<OutputFormat>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("jpeg"));
-/// # Ok::<(), imagegen_vibedream::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutputFormat {
     /// `jpeg`, the documented default
@@ -635,98 +327,16 @@ pub enum OutputFormat {
     /// `webp`
     Webp,
 }
+rt::__choice!(
+    OutputFormat, "output_format", "one of jpeg, png, webp", [Jpeg = "jpeg", Png = "png",
+    Webp = "webp"]
+);
 impl OutputFormat {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 3] = [Self::Jpeg, Self::Png, Self::Webp];
-    const WIRE: [&'static str; 3] = ["jpeg", "png", "webp"];
     /// The documented default, `jpeg`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::Jpeg;
-    /// What `output_format` allows, in words.
-    pub const ALLOWED: &'static str = "one of jpeg, png, webp";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Jpeg => "jpeg",
-            Self::Png => "png",
-            Self::Webp => "webp",
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
 }
-impl std::fmt::Display for OutputFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(OutputFormat, "output_format", suggest);
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __vibedream_z_image_turbo_image {
-    ($value:literal) => {
-        $crate::__core::__const_param!($crate::z_image_turbo::Image, $value, check
-        $crate::z_image_turbo::Image::__check($value), build
-        $crate::z_image_turbo::Image::__from_checked_static($value), "image",
-        "an http(s) URL of a JPEG, PNG, GIF or WebP image")
-    };
-}
-/// A [`Image`] from a literal, checked against the documentation when the crate compiles (by `cargo check` too): a literal outside the rules is a compile error naming the parameter, the literal and what is allowed.
-///
-/// Allowed: an http(s) URL of a JPEG, PNG, GIF or WebP image.
-///
-/// ```
-/// use imagegen_vibedream::z_image_turbo;
-///
-/// let value = z_image_turbo::image!("https://example.com/image.jpg");
-/// ```
-#[doc(inline)]
-pub use __vibedream_z_image_turbo_image as image;
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __vibedream_z_image_turbo_strength {
-    ($value:literal) => {
-        $crate::__core::__const_param!($crate::z_image_turbo::Strength, $value,
-        $crate::z_image_turbo::Strength::__from_f64($value as f64), "strength",
-        "a number from 0 to 1 in steps of 0.1")
-    };
-}
-/// A [`Strength`] from a literal, checked against the documentation when the crate compiles (by `cargo check` too): a literal outside the rules is a compile error naming the parameter, the literal and what is allowed.
-///
-/// Allowed: a number from 0 to 1 in steps of 0.1.
-///
-/// ```
-/// use imagegen_vibedream::z_image_turbo;
-///
-/// let value = z_image_turbo::strength!(0.6);
-/// ```
-#[doc(inline)]
-pub use __vibedream_z_image_turbo_strength as strength;
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __vibedream_z_image_turbo_seed {
-    ($value:literal) => {
-        $crate::__core::__const_param!($crate::z_image_turbo::Seed, $value,
-        $crate::z_image_turbo::Seed::__from_i64($value), "seed",
-        "an integer from -1 to 2147483647 (-1 = a random seed)")
-    };
-}
-/// A [`Seed`] from a literal, checked against the documentation when the crate compiles (by `cargo check` too): a literal outside the rules is a compile error naming the parameter, the literal and what is allowed.
-///
-/// Allowed: an integer from -1 to 2147483647 (-1 = a random seed).
-///
-/// ```
-/// use imagegen_vibedream::z_image_turbo;
-///
-/// let value = z_image_turbo::seed!(-1);
-/// ```
-#[doc(inline)]
-pub use __vibedream_z_image_turbo_seed as seed;
+rt::__literal_macros!(
+    $crate z_image_turbo[image(Image) = __vibedream_z_image_turbo_image,
+    strength(Strength, number) = __vibedream_z_image_turbo_strength, seed(Seed) =
+    __vibedream_z_image_turbo_seed]
+);

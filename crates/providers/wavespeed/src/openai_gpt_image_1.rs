@@ -52,6 +52,30 @@
 //! );
 //! # Ok::<(), serde_json::Error>(())
 //! ```
+//!
+//! # Parameter values
+//!
+//! Each parameter with rules of its own has a type: parsed from its wire text, built by `try_new`, or checked when the crate compiles by its literal macro; a value outside the rules is refused with an error naming the parameter and what it allows.
+//!
+//! ```
+//! use imagegen_wavespeed::openai_gpt_image_1::{self, Image, Quality, MaskImage, Size};
+//!
+//! let image = openai_gpt_image_1::image!("https://example.com/image.png");
+//! assert_eq!(Image::try_new("https://example.com/image.png")?, image);
+//! assert_eq!(image.as_str(), "https://example.com/image.png");
+//! assert!(Image::try_new("not a URL").is_err());
+//! assert_eq!("medium".parse::<Quality>()?, Quality::Medium);
+//! assert_eq!(Quality::Medium.to_string(), "medium");
+//! assert_eq!("MEDIUM".parse::<Quality>().unwrap_err().suggestion(), Some("medium"));
+//! let mask_image = openai_gpt_image_1::mask_image!("https://example.com/image.png");
+//! assert_eq!(MaskImage::try_new("https://example.com/image.png")?, mask_image);
+//! assert_eq!(mask_image.as_str(), "https://example.com/image.png");
+//! assert!(MaskImage::try_new("not a URL").is_err());
+//! assert_eq!("auto".parse::<Size>()?, Size::Auto);
+//! assert_eq!(Size::Auto.to_string(), "auto");
+//! assert_eq!("AUTO".parse::<Size>().unwrap_err().suggestion(), Some("auto"));
+//! # Ok::<(), imagegen_wavespeed::ParamError>(())
+//! ```
 use imagegen_core as rt;
 /// OpenAI GPT Image 1 as documented: endpoint, estimates and parameter table.
 pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
@@ -62,101 +86,51 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     task: "image-edit",
     estimated_time: None,
     cost_cents: None,
-    submit: rt::info::Endpoint {
-        method: rt::info::HttpMethod::Post,
-        path: "/api/v3/openai/gpt-image-1",
-        success_status: None,
-    },
+    submit: rt::info::Endpoint::post("/api/v3/openai/gpt-image-1"),
     sync_mode: Some("enable_sync_mode"),
     base64_output: Some(rt::info::Base64Switch {
         parameter: "enable_base64_output",
         value: "true",
     }),
     parameters: &[
-        rt::info::ParamInfo {
-            name: "prompt",
-            kind: rt::info::ParamKind::Text,
-            required: true,
-            fixed: None,
-            default: None,
-            allowed: "any text",
-            description: "The positive prompt for the generation.",
-            meaning: Some(rt::info::Meaning::Prompt),
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "image",
-            kind: rt::info::ParamKind::ImageUrl,
-            required: true,
-            fixed: None,
-            default: None,
-            allowed: "an http(s) URL of an image",
-            description: "The image to edit.",
-            meaning: Some(rt::info::Meaning::ReferenceImage),
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "quality",
-            kind: rt::info::ParamKind::Choice,
-            required: false,
-            fixed: None,
-            default: Some("medium"),
-            allowed: "one of high, medium, low",
-            description: "The quality of the generated image.",
-            meaning: Some(rt::info::Meaning::Quality),
-            choices: &["high", "medium", "low"],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "mask_image",
-            kind: rt::info::ParamKind::ImageUrl,
-            required: false,
-            fixed: None,
-            default: None,
-            allowed: "an http(s) URL of a PNG image",
-            description: "An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where image should be edited. If there are multiple images provided, the mask will be applied on the first image. Must be a valid PNG file",
-            meaning: None,
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "size",
-            kind: rt::info::ParamKind::ImageSize,
-            required: false,
-            fixed: None,
-            default: Some("auto"),
-            allowed: "one of auto, 1024*1024, 1024*1536, 1536*1024",
-            description: "The size of the generated media in pixels (width*height).",
-            meaning: Some(rt::info::Meaning::Size),
-            choices: &["auto", "1024*1024", "1024*1536", "1536*1024"],
-            size_separator: Some('*'),
-        },
-        rt::info::ParamInfo {
-            name: "enable_sync_mode",
-            kind: rt::info::ParamKind::Boolean,
-            required: false,
-            fixed: None,
-            default: Some("false"),
-            allowed: "true or false",
-            description: "If set to true, the function will wait for the result to be generated and uploaded before returning the response. It allows you to get the result directly in the response. This property is only available through the API.",
-            meaning: None,
-            choices: &[],
-            size_separator: None,
-        },
-        rt::info::ParamInfo {
-            name: "enable_base64_output",
-            kind: rt::info::ParamKind::Boolean,
-            required: false,
-            fixed: None,
-            default: Some("false"),
-            allowed: "true or false",
-            description: "If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.",
-            meaning: None,
-            choices: &[],
-            size_separator: None,
-        },
+        rt::info::ParamInfo::new("prompt", rt::info::ParamKind::Text, "any text")
+            .described("The positive prompt for the generation.")
+            .required()
+            .with_meaning(rt::info::Meaning::Prompt),
+        rt::info::ParamInfo::of::<Image>()
+            .described("The image to edit.")
+            .required()
+            .with_meaning(rt::info::Meaning::ReferenceImage),
+        rt::info::ParamInfo::of::<Quality>()
+            .described("The quality of the generated image.")
+            .with_default("medium")
+            .with_meaning(rt::info::Meaning::Quality),
+        rt::info::ParamInfo::of::<MaskImage>()
+            .described(
+                "An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where image should be edited. If there are multiple images provided, the mask will be applied on the first image. Must be a valid PNG file",
+            ),
+        rt::info::ParamInfo::of::<Size>()
+            .described("The size of the generated media in pixels (width*height).")
+            .with_default("auto")
+            .with_meaning(rt::info::Meaning::Size),
+        rt::info::ParamInfo::new(
+                "enable_sync_mode",
+                rt::info::ParamKind::Boolean,
+                "true or false",
+            )
+            .described(
+                "If set to true, the function will wait for the result to be generated and uploaded before returning the response. It allows you to get the result directly in the response. This property is only available through the API.",
+            )
+            .with_default("false"),
+        rt::info::ParamInfo::new(
+                "enable_base64_output",
+                rt::info::ParamKind::Boolean,
+                "true or false",
+            )
+            .described(
+                "If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.",
+            )
+            .with_default("false"),
     ],
 };
 /// A request to OpenAI GPT Image 1 (`openai/gpt-image-1`), sent as `POST /api/v3/openai/gpt-image-1`.
@@ -217,107 +191,22 @@ impl Request {
             enable_base64_output: None,
         }
     }
-    /// Sets `quality`: The quality of the generated image.
-    ///
-    /// Allowed: one of high, medium, low. Default: `medium` (applied by the server when the parameter is left out).
-    ///
-    /// ```
-    /// use imagegen_wavespeed::openai_gpt_image_1::{self, Request, Quality};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light", openai_gpt_image_1::image!("https://example.com/image.png")).quality(Quality::Medium);
-    /// assert_eq!(request.quality, Some(Quality::Medium));
-    /// ```
-    #[must_use]
-    pub fn quality(mut self, quality: Quality) -> Self {
-        self.quality = Some(quality);
-        self
-    }
-    /// Sets `mask_image`: An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where image should be edited. If there are multiple images provided, the mask will be applied on the first image. Must be a valid PNG file
-    ///
-    /// Allowed: an http(s) URL of a PNG image. The documentation gives no default. Documented type: `string`.
-    ///
-    /// Note: Typed `string` in the table; passed as an http(s) URL, as `image` is.
-    ///
-    /// ```
-    /// use imagegen_wavespeed::openai_gpt_image_1::{self, Request};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light", openai_gpt_image_1::image!("https://example.com/image.png")).mask_image(openai_gpt_image_1::mask_image!("https://example.com/image.png"));
-    /// assert_eq!(request.mask_image, Some(openai_gpt_image_1::mask_image!("https://example.com/image.png")));
-    /// ```
-    #[must_use]
-    pub fn mask_image(mut self, mask_image: MaskImage) -> Self {
-        self.mask_image = Some(mask_image);
-        self
-    }
-    /// Sets `size`: The size of the generated media in pixels (width*height).
-    ///
-    /// Allowed: one of auto, 1024\*1024, 1024\*1536, 1536\*1024. Default: `auto` (applied by the server when the parameter is left out).
-    ///
-    /// ```
-    /// use imagegen_wavespeed::openai_gpt_image_1::{self, Request, Size};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light", openai_gpt_image_1::image!("https://example.com/image.png")).size(Size::Auto);
-    /// assert_eq!(request.size, Some(Size::Auto));
-    /// ```
-    #[must_use]
-    pub fn size(mut self, size: Size) -> Self {
-        self.size = Some(size);
-        self
-    }
-    /// Sets `enable_sync_mode`: If set to true, the function will wait for the result to be generated and uploaded before returning the response. It allows you to get the result directly in the response. This property is only available through the API.
-    ///
-    /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
-    ///
-    /// ```
-    /// use imagegen_wavespeed::openai_gpt_image_1::{self, Request};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light", openai_gpt_image_1::image!("https://example.com/image.png")).enable_sync_mode(false);
-    /// assert_eq!(request.enable_sync_mode, Some(false));
-    /// ```
-    #[must_use]
-    pub fn enable_sync_mode(mut self, enable_sync_mode: bool) -> Self {
-        self.enable_sync_mode = Some(enable_sync_mode);
-        self
-    }
-    /// Sets `enable_base64_output`: If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.
-    ///
-    /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
-    ///
-    /// ```
-    /// use imagegen_wavespeed::openai_gpt_image_1::{self, Request};
-    ///
-    /// let request = Request::new("A beautiful sunset over mountains with golden light", openai_gpt_image_1::image!("https://example.com/image.png")).enable_base64_output(false);
-    /// assert_eq!(request.enable_base64_output, Some(false));
-    /// ```
-    #[must_use]
-    pub fn enable_base64_output(mut self, enable_base64_output: bool) -> Self {
-        self.enable_base64_output = Some(enable_base64_output);
-        self
-    }
 }
+rt::__setters!(
+    Request { quality(Quality), mask_image(MaskImage), size(Size),
+    enable_sync_mode(bool), enable_base64_output(bool) }
+);
 impl rt::args::FromArgs for Request {
     fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
-        let mut __reader = rt::args::ArgReader::new(args);
-        let prompt = __reader.text_required("prompt", "any text");
-        let image = __reader.parsed_required("image", "an http(s) URL of an image");
-        let quality = __reader.parsed("quality");
-        let mask_image = __reader.parsed("mask_image");
-        let size = __reader.parsed("size");
-        let enable_sync_mode = __reader.boolean("enable_sync_mode", "true or false");
-        let enable_base64_output = __reader
-            .boolean("enable_base64_output", "true or false");
-        let __errors = __reader
-            .finish(
-                &[
-                    "prompt",
-                    "image",
-                    "quality",
-                    "mask_image",
-                    "size",
-                    "enable_sync_mode",
-                    "enable_base64_output",
-                ],
-            );
+        let mut __reader = rt::args::ArgReader::new(args, &MODEL);
+        let prompt = __reader.required("prompt");
+        let image = __reader.required("image");
+        let quality = __reader.optional("quality");
+        let mask_image = __reader.optional("mask_image");
+        let size = __reader.optional("size");
+        let enable_sync_mode = __reader.optional("enable_sync_mode");
+        let enable_base64_output = __reader.optional("enable_base64_output");
+        let __errors = __reader.finish();
         match (prompt, image) {
             (Some(prompt), Some(image)) if __errors.is_empty() => {
                 Ok(Self {
@@ -356,77 +245,19 @@ impl rt::ModelRequest for Request {
 ///
 /// Note: The table types it `string` without saying which form; WaveSpeed's own ComfyUI nodes and its upload API pass input images as URLs, so an http(s) URL is what this type takes.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_wavespeed::openai_gpt_image_1::{self, Image};
-///
-/// let value = openai_gpt_image_1::image!("https://example.com/image.png");
-/// assert_eq!(value.as_str(), "https://example.com/image.png");
-/// assert_eq!(Image::try_new("https://example.com/image.png")?, value);
-/// assert!(Image::try_new("not a URL").is_err());
-/// # Ok::<(), imagegen_wavespeed::ParamError>(())
-/// ```
+/// Make one with [`image!`](crate::openai_gpt_image_1::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Image(std::borrow::Cow<'static, str>);
 impl Image {
-    /// What `image` allows, in words.
-    pub const ALLOWED: &'static str = "an http(s) URL of an image";
-    /// Checks `value` against the documented rules.
-    pub fn try_new(value: impl Into<String>) -> Result<Self, rt::ParamError> {
-        let value = value.into();
-        match Self::__check(&value) {
-            Ok(()) => Ok(Self(std::borrow::Cow::Owned(value))),
-            Err(violation) => {
-                Err(rt::ParamError::new("image", value, violation, Self::ALLOWED))
-            }
-        }
-    }
-    #[doc(hidden)]
-    pub fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        Self::__check(value).map(|()| Self(std::borrow::Cow::Owned(value.to_owned())))
-    }
-    #[doc(hidden)]
-    pub const fn __check(value: &str) -> Result<(), rt::Violation> {
-        rt::rules::check_http_url(value)
-    }
-    /// For the literal macro, after `__check` has passed on `value`.
-    /// Checks again (free in a constant), so it cannot make an invalid value.
-    #[doc(hidden)]
-    pub const fn __from_checked_static(value: &'static str) -> Self {
-        match Self::__check(value) {
-            Ok(()) => Self(std::borrow::Cow::Borrowed(value)),
-            Err(_) => {
-                panic!("a literal that fails its check reached __from_checked_static")
-            }
-        }
-    }
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The text, owned.
-    pub fn into_string(self) -> String {
-        self.0.into_owned()
-    }
+    /// The documented rules.
+    const RULE: rt::rules::TextRule = rt::rules::TextRule::HttpUrl;
 }
-rt::__owned_text_traits!(Image, "image");
+rt::__image_url!(Image, "image", "an http(s) URL of an image");
 /// `quality`: The quality of the generated image.
 ///
 /// Allowed: one of high, medium, low. Default: `medium` (applied by the server when the parameter is left out).
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_wavespeed::openai_gpt_image_1::Quality;
-///
-/// let value: Quality = "medium".parse()?;
-/// assert_eq!(value, Quality::Medium);
-/// assert_eq!(value.to_string(), "medium");
-/// let error = "MEDIUM".parse::<Quality>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("medium"));
-/// # Ok::<(), imagegen_wavespeed::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Quality {
     /// `high`
@@ -436,117 +267,33 @@ pub enum Quality {
     /// `low`
     Low,
 }
+rt::__choice!(
+    Quality, "quality", "one of high, medium, low", [High = "high", Medium = "medium",
+    Low = "low"]
+);
 impl Quality {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 3] = [Self::High, Self::Medium, Self::Low];
-    const WIRE: [&'static str; 3] = ["high", "medium", "low"];
     /// The documented default, `medium`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::Medium;
-    /// What `quality` allows, in words.
-    pub const ALLOWED: &'static str = "one of high, medium, low";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::High => "high",
-            Self::Medium => "medium",
-            Self::Low => "low",
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
 }
-impl std::fmt::Display for Quality {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(Quality, "quality", suggest);
 /// `mask_image`: An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where image should be edited. If there are multiple images provided, the mask will be applied on the first image. Must be a valid PNG file
 ///
 /// Allowed: an http(s) URL of a PNG image. The documentation gives no default. Documented type: `string`.
 ///
 /// Note: Typed `string` in the table; passed as an http(s) URL, as `image` is.
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_wavespeed::openai_gpt_image_1::{self, MaskImage};
-///
-/// let value = openai_gpt_image_1::mask_image!("https://example.com/image.png");
-/// assert_eq!(value.as_str(), "https://example.com/image.png");
-/// assert_eq!(MaskImage::try_new("https://example.com/image.png")?, value);
-/// assert!(MaskImage::try_new("not a URL").is_err());
-/// # Ok::<(), imagegen_wavespeed::ParamError>(())
-/// ```
+/// Make one with [`mask_image!`](crate::openai_gpt_image_1::mask_image) (checked when the crate compiles), [`MaskImage::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MaskImage(std::borrow::Cow<'static, str>);
 impl MaskImage {
-    /// What `mask_image` allows, in words.
-    pub const ALLOWED: &'static str = "an http(s) URL of a PNG image";
-    /// Checks `value` against the documented rules.
-    pub fn try_new(value: impl Into<String>) -> Result<Self, rt::ParamError> {
-        let value = value.into();
-        match Self::__check(&value) {
-            Ok(()) => Ok(Self(std::borrow::Cow::Owned(value))),
-            Err(violation) => {
-                Err(rt::ParamError::new("mask_image", value, violation, Self::ALLOWED))
-            }
-        }
-    }
-    #[doc(hidden)]
-    pub fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        Self::__check(value).map(|()| Self(std::borrow::Cow::Owned(value.to_owned())))
-    }
-    #[doc(hidden)]
-    pub const fn __check(value: &str) -> Result<(), rt::Violation> {
-        rt::rules::check_http_url(value)
-    }
-    /// For the literal macro, after `__check` has passed on `value`.
-    /// Checks again (free in a constant), so it cannot make an invalid value.
-    #[doc(hidden)]
-    pub const fn __from_checked_static(value: &'static str) -> Self {
-        match Self::__check(value) {
-            Ok(()) => Self(std::borrow::Cow::Borrowed(value)),
-            Err(_) => {
-                panic!("a literal that fails its check reached __from_checked_static")
-            }
-        }
-    }
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The text, owned.
-    pub fn into_string(self) -> String {
-        self.0.into_owned()
-    }
+    /// The documented rules.
+    const RULE: rt::rules::TextRule = rt::rules::TextRule::HttpUrl;
 }
-rt::__owned_text_traits!(MaskImage, "mask_image");
+rt::__image_url!(MaskImage, "mask_image", "an http(s) URL of a PNG image");
 /// `size`: The size of the generated media in pixels (width*height).
 ///
 /// Allowed: one of auto, 1024\*1024, 1024\*1536, 1536\*1024. Default: `auto` (applied by the server when the parameter is left out).
 ///
-/// # Example
-///
-/// ```
-/// use imagegen_wavespeed::openai_gpt_image_1::Size;
-///
-/// let value: Size = "auto".parse()?;
-/// assert_eq!(value, Size::Auto);
-/// assert_eq!(value.to_string(), "auto");
-/// let error = "AUTO".parse::<Size>().unwrap_err();
-/// assert_eq!(error.suggestion(), Some("auto"));
-/// # Ok::<(), imagegen_wavespeed::ParamError>(())
-/// ```
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Size {
     /// `auto`, the documented default
@@ -558,94 +305,15 @@ pub enum Size {
     /// `1536*1024`
     S1536x1024,
 }
+rt::__size!(
+    Size, "size", "one of auto, 1024*1024, 1024*1536, 1536*1024", '*', [Auto = "auto",
+    S1024x1024 = "1024*1024", S1024x1536 = "1024*1536", S1536x1024 = "1536*1024"]
+);
 impl Size {
-    /// Every allowed value, in documented order.
-    pub const ALL: [Self; 4] = [
-        Self::Auto,
-        Self::S1024x1024,
-        Self::S1024x1536,
-        Self::S1536x1024,
-    ];
-    const WIRE: [&'static str; 4] = ["auto", "1024*1024", "1024*1536", "1536*1024"];
     /// The documented default, `auto`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::Auto;
-    /// What `size` allows, in words.
-    pub const ALLOWED: &'static str = "one of auto, 1024*1024, 1024*1536, 1536*1024";
-    /// The value as sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::S1024x1024 => "1024*1024",
-            Self::S1024x1536 => "1024*1536",
-            Self::S1536x1024 => "1536*1024",
-        }
-    }
-    /// Width and height in pixels; `None` for a keyword such as `auto`.
-    pub const fn dimensions(self) -> Option<(u32, u32)> {
-        match self {
-            Self::Auto => None,
-            Self::S1024x1024 => Some((1024, 1024)),
-            Self::S1024x1536 => Some((1024, 1536)),
-            Self::S1536x1024 => Some((1536, 1024)),
-        }
-    }
-    #[doc(hidden)]
-    pub const fn __from_wire(value: &str) -> Result<Self, rt::Violation> {
-        let mut index = 0;
-        while index < Self::WIRE.len() {
-            if rt::rules::str_eq(value, Self::WIRE[index]) {
-                return Ok(Self::ALL[index]);
-            }
-            index += 1;
-        }
-        Err(rt::Violation::NotAllowed)
-    }
 }
-impl std::fmt::Display for Size {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-rt::__text_traits!(Size, "size", suggest);
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __wavespeed_openai_gpt_image_1_image {
-    ($value:literal) => {
-        $crate::__core::__const_param!($crate::openai_gpt_image_1::Image, $value, check
-        $crate::openai_gpt_image_1::Image::__check($value), build
-        $crate::openai_gpt_image_1::Image::__from_checked_static($value), "image",
-        "an http(s) URL of an image")
-    };
-}
-/// A [`Image`] from a literal, checked against the documentation when the crate compiles (by `cargo check` too): a literal outside the rules is a compile error naming the parameter, the literal and what is allowed.
-///
-/// Allowed: an http(s) URL of an image.
-///
-/// ```
-/// use imagegen_wavespeed::openai_gpt_image_1;
-///
-/// let value = openai_gpt_image_1::image!("https://example.com/image.png");
-/// ```
-#[doc(inline)]
-pub use __wavespeed_openai_gpt_image_1_image as image;
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __wavespeed_openai_gpt_image_1_mask_image {
-    ($value:literal) => {
-        $crate::__core::__const_param!($crate::openai_gpt_image_1::MaskImage, $value,
-        check $crate::openai_gpt_image_1::MaskImage::__check($value), build
-        $crate::openai_gpt_image_1::MaskImage::__from_checked_static($value),
-        "mask_image", "an http(s) URL of a PNG image")
-    };
-}
-/// A [`MaskImage`] from a literal, checked against the documentation when the crate compiles (by `cargo check` too): a literal outside the rules is a compile error naming the parameter, the literal and what is allowed.
-///
-/// Allowed: an http(s) URL of a PNG image.
-///
-/// ```
-/// use imagegen_wavespeed::openai_gpt_image_1;
-///
-/// let value = openai_gpt_image_1::mask_image!("https://example.com/image.png");
-/// ```
-#[doc(inline)]
-pub use __wavespeed_openai_gpt_image_1_mask_image as mask_image;
+rt::__literal_macros!(
+    $crate openai_gpt_image_1[image(Image) = __wavespeed_openai_gpt_image_1_image,
+    mask_image(MaskImage) = __wavespeed_openai_gpt_image_1_mask_image]
+);

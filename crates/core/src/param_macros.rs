@@ -1,0 +1,472 @@
+//! The bodies of the generated parameter types, written once.
+//!
+//! A generated type is its definition (doc comment, derives, variants or
+//! field) followed by one invocation of the macro for its kind, which gives
+//! it the inherent items and trait impls every type of that kind has:
+//!
+//! | macro | type | inherent items |
+//! |---|---|---|
+//! | [`__choice!`](crate::__choice) | enum of wire values | `ALL`, `ALLOWED`, `as_str` |
+//! | [`__size!`](crate::__size) | enum of size presets (and `Custom`) | `ALL`, `ALLOWED`, `as_str` or `preset_str`, `dimensions` |
+//! | [`__custom_size!`](crate::__custom_size) | a custom width × height | `try_new`, `width`, `height` |
+//! | [`__integer!`](crate::__integer) | `struct T(i64)` | `ALLOWED`, `try_new`, `get` |
+//! | [`__decimal!`](crate::__decimal) | `struct T(i64)` counting steps of a decimal | `ALLOWED`, `try_new`, `get` |
+//! | [`__float!`](crate::__float) | `struct T(f64)` | `ALLOWED`, `try_new`, `get` |
+//! | [`__text!`](crate::__text) | `struct T(Cow<'static, str>)` | `ALLOWED`, `try_new`, `as_str`, `into_string` |
+//!
+//! Every kind implements [`ParamType`](crate::ParamType), `Display`,
+//! `FromStr`, `TryFrom` and serde (see `param_traits`), and the hidden
+//! `const fn`s the runtime and [`__literal!`](crate::__literal) call
+//! (`__from_wire`, `__literal_check`, `__literal`). The spec's numbers arrive
+//! as a [`rules`](crate::rules) value in the type's `RULE` constant, written
+//! by the generator next to the type, so the checks are the rules' `const fn`s:
+//! the same code at compile time and at run time.
+//!
+//! Rust's orphan rules keep the trait impls from being generic over the
+//! generated types; expanding one macro per type is the thin alternative.
+
+/// An enumerated parameter: `[Variant = "wire", …]` in documented order.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __choice {
+    ($ty:ident, $name:literal, $allowed:literal, [$($variant:ident = $wire:literal),+ $(,)?]) => {
+        impl $ty {
+            $crate::__choice!(@tables $name, $allowed, [$($variant = $wire),+]);
+            /// The value as sent on the wire.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $wire,)+
+                }
+            }
+            #[doc(hidden)]
+            pub const fn __from_wire(value: &str) -> ::core::result::Result<Self, $crate::Violation> {
+                match $crate::rules::position(value, &Self::WIRE) {
+                    ::core::option::Option::Some(index) => ::core::result::Result::Ok(Self::ALL[index]),
+                    ::core::option::Option::None => ::core::result::Result::Err($crate::Violation::NotAllowed),
+                }
+            }
+        }
+        impl $crate::ParamType for $ty {
+            const NAME: &'static str = $name;
+            const ALLOWED: &'static str = $allowed;
+            const KIND: $crate::info::ParamKind = $crate::info::ParamKind::Choice;
+            const CHOICES: &'static [&'static str] = &Self::WIRE;
+        }
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        $crate::__text_traits!($ty, $name, suggest);
+    };
+    (@tables $name:literal, $allowed:literal, [$($variant:ident = $wire:literal),+]) => {
+        /// Every documented value, in documented order.
+        pub const ALL: [Self; [$($wire),+].len()] = [$(Self::$variant),+];
+        #[doc(hidden)]
+        pub const WIRE: [&'static str; [$($wire),+].len()] = [$($wire),+];
+        #[doc = ::core::concat!("What `", $name, "` allows, in words.")]
+        pub const ALLOWED: &'static str = $allowed;
+    };
+}
+
+/// An image size: its presets `[Variant = "WxH", …]` (keywords such as
+/// `auto` included), the separator between width and height, and with
+/// `custom Type` a `Custom(Type)` variant for sizes checked by that type's
+/// rules.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __size {
+    ($ty:ident, $name:literal, $allowed:literal, $separator:literal, [$($variant:ident = $wire:literal),+ $(,)?]) => {
+        $crate::__choice!($ty, $name, $allowed, [$($variant = $wire),+]);
+        impl $ty {
+            /// Width and height in pixels; `None` for a keyword such as `auto`.
+            pub const fn dimensions(self) -> ::core::option::Option<(u32, u32)> {
+                $crate::rules::parse_dimensions(self.as_str(), $separator as u8)
+            }
+        }
+    };
+    ($ty:ident, $name:literal, $allowed:literal, $separator:literal, custom $custom:ident, [$($variant:ident = $wire:literal),+ $(,)?]) => {
+        impl $ty {
+            $crate::__choice!(@tables $name, $allowed, [$($variant = $wire),+]);
+            /// The documented spelling of a preset; `None` for a custom size.
+            pub const fn preset_str(self) -> ::core::option::Option<&'static str> {
+                ::core::option::Option::Some(match self {
+                    $(Self::$variant => $wire,)+
+                    Self::Custom(_) => return ::core::option::Option::None,
+                })
+            }
+            /// Width and height in pixels; `None` for a keyword such as `auto`.
+            pub const fn dimensions(self) -> ::core::option::Option<(u32, u32)> {
+                match self {
+                    Self::Custom(size) => ::core::option::Option::Some((size.width(), size.height())),
+                    $(Self::$variant => $crate::rules::parse_dimensions($wire, $separator as u8),)+
+                }
+            }
+            #[doc(hidden)]
+            pub const fn __from_wire(value: &str) -> ::core::result::Result<Self, $crate::Violation> {
+                if let ::core::option::Option::Some(index) = $crate::rules::position(value, &Self::WIRE) {
+                    return ::core::result::Result::Ok(Self::ALL[index]);
+                }
+                match $crate::rules::parse_dimensions(value, $separator as u8) {
+                    ::core::option::Option::Some((width, height)) => match $custom::__from_dimensions(width, height) {
+                        ::core::result::Result::Ok(size) => ::core::result::Result::Ok(Self::Custom(size)),
+                        ::core::result::Result::Err(violation) => ::core::result::Result::Err(violation),
+                    },
+                    ::core::option::Option::None => ::core::result::Result::Err($crate::Violation::Malformed),
+                }
+            }
+            #[doc(hidden)]
+            pub const fn __literal_check(value: &str) -> ::core::result::Result<(), $crate::Violation> {
+                match Self::__from_wire(value) {
+                    ::core::result::Result::Ok(_) => ::core::result::Result::Ok(()),
+                    ::core::result::Result::Err(violation) => ::core::result::Result::Err(violation),
+                }
+            }
+            #[doc(hidden)]
+            pub const fn __literal(value: &str) -> Self {
+                match Self::__from_wire(value) {
+                    ::core::result::Result::Ok(size) => size,
+                    ::core::result::Result::Err(_) => ::core::panic!("a literal that fails its check reached __literal"),
+                }
+            }
+        }
+        impl $crate::ParamType for $ty {
+            const NAME: &'static str = $name;
+            const ALLOWED: &'static str = $allowed;
+            const KIND: $crate::info::ParamKind = $crate::info::ParamKind::ImageSize;
+            const CHOICES: &'static [&'static str] = &Self::WIRE;
+            const SIZE_SEPARATOR: ::core::option::Option<char> = ::core::option::Option::Some($separator);
+        }
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                match self {
+                    Self::Custom(size) => ::core::fmt::Display::fmt(size, f),
+                    preset => f.write_str(preset.preset_str().unwrap_or_default()),
+                }
+            }
+        }
+        $crate::__text_traits!($ty, $name, suggest);
+    };
+}
+
+/// The custom sizes of size type `$size`: `struct $ty { width: u32, height: u32 }`
+/// checked by a [`CustomSizeRule`](crate::rules::CustomSizeRule). A custom
+/// size equal to a preset is refused, so equal sizes always compare equal.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __custom_size {
+    ($ty:ident, $size:ident, $separator:literal) => {
+        impl $ty {
+            /// Checks `width` × `height` against the documented rules.
+            pub fn try_new(width: u32, height: u32) -> ::core::result::Result<Self, $crate::ParamError> {
+                Self::__from_dimensions(width, height).map_err(|violation| {
+                    $crate::ParamError::new(
+                        <$size as $crate::ParamType>::NAME,
+                        ::std::format!("{}{}{}", width, $separator, height),
+                        violation,
+                        <$size as $crate::ParamType>::ALLOWED,
+                    )
+                })
+            }
+            #[doc(hidden)]
+            pub const fn __from_dimensions(width: u32, height: u32) -> ::core::result::Result<Self, $crate::Violation> {
+                if let ::core::result::Result::Err(violation) = Self::RULE.check(width, height) {
+                    return ::core::result::Result::Err(violation);
+                }
+                let mut index = 0;
+                while index < $size::ALL.len() {
+                    if let ::core::option::Option::Some((w, h)) = $size::ALL[index].dimensions() {
+                        if w == width && h == height {
+                            return ::core::result::Result::Err($crate::Violation::PresetSize);
+                        }
+                    }
+                    index += 1;
+                }
+                ::core::result::Result::Ok(Self { width, height })
+            }
+            /// Width in pixels.
+            pub const fn width(self) -> u32 {
+                self.width
+            }
+            /// Height in pixels.
+            pub const fn height(self) -> u32 {
+                self.height
+            }
+        }
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::write!(f, "{}{}{}", self.width, $separator, self.height)
+            }
+        }
+    };
+}
+
+/// The parts every numeric kind shares, given how a raw value becomes the
+/// stored one (`$from_raw`, a `const fn` of the type returning
+/// `Result<Self, Violation>`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __numeric {
+    ($ty:ident, $name:literal, $allowed:literal, $kind:ident, $raw:ty, $from_raw:ident) => {
+        impl $ty {
+            #[doc = ::core::concat!("What `", $name, "` allows, in words.")]
+            pub const ALLOWED: &'static str = $allowed;
+            /// Checks `value` against the documented rules.
+            pub fn try_new(value: $raw) -> ::core::result::Result<Self, $crate::ParamError> {
+                Self::$from_raw(value).map_err(|violation| {
+                    $crate::ParamError::new($name, ::std::string::ToString::to_string(&value), violation, Self::ALLOWED)
+                })
+            }
+            #[doc(hidden)]
+            pub const fn __literal_check(value: $raw) -> ::core::result::Result<(), $crate::Violation> {
+                match Self::$from_raw(value) {
+                    ::core::result::Result::Ok(_) => ::core::result::Result::Ok(()),
+                    ::core::result::Result::Err(violation) => ::core::result::Result::Err(violation),
+                }
+            }
+            #[doc(hidden)]
+            pub const fn __literal(value: $raw) -> Self {
+                match Self::$from_raw(value) {
+                    ::core::result::Result::Ok(value) => value,
+                    ::core::result::Result::Err(_) => ::core::panic!("a literal that fails its check reached __literal"),
+                }
+            }
+        }
+        impl $crate::ParamType for $ty {
+            const NAME: &'static str = $name;
+            const ALLOWED: &'static str = $allowed;
+            const KIND: $crate::info::ParamKind = $crate::info::ParamKind::$kind;
+        }
+        $crate::__number_traits!($ty, $raw, $from_raw, $name);
+    };
+}
+
+/// A whole number, `struct $ty(i64)`, checked by an
+/// [`IntegerRule`](crate::rules::IntegerRule).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __integer {
+    ($ty:ident, $name:literal, $allowed:literal) => {
+        impl $ty {
+            #[doc(hidden)]
+            pub const fn __from_i64(value: i64) -> ::core::result::Result<Self, $crate::Violation> {
+                match Self::RULE.check(value) {
+                    ::core::result::Result::Ok(value) => ::core::result::Result::Ok(Self(value)),
+                    ::core::result::Result::Err(violation) => ::core::result::Result::Err(violation),
+                }
+            }
+            /// The value, as sent on the wire.
+            pub const fn get(self) -> i64 {
+                self.0
+            }
+        }
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.0, f)
+            }
+        }
+        $crate::__numeric!($ty, $name, $allowed, Integer, i64, __from_i64);
+    };
+}
+
+/// A stepped decimal (`0` to `1` in steps of `0.1`), `struct $ty(i64)`
+/// holding a whole number of its smallest decimal place, so equality and
+/// hashing are exact; checked by a [`DecimalRule`](crate::rules::DecimalRule).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __decimal {
+    ($ty:ident, $name:literal, $allowed:literal) => {
+        impl $ty {
+            #[doc(hidden)]
+            pub const fn __from_f64(value: f64) -> ::core::result::Result<Self, $crate::Violation> {
+                match Self::RULE.units_from_f64(value) {
+                    ::core::result::Result::Ok(units) => ::core::result::Result::Ok(Self(units)),
+                    ::core::result::Result::Err(violation) => ::core::result::Result::Err(violation),
+                }
+            }
+            /// The value, as sent on the wire: the double nearest the exact decimal.
+            pub const fn get(self) -> f64 {
+                Self::RULE.to_f64(self.0)
+            }
+        }
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(&Self::RULE.format(self.0))
+            }
+        }
+        $crate::__numeric!($ty, $name, $allowed, Number, f64, __from_f64);
+    };
+}
+
+/// A number without a step, `struct $ty(f64)`, checked by a
+/// [`FloatRule`](crate::rules::FloatRule).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __float {
+    ($ty:ident, $name:literal, $allowed:literal) => {
+        impl $ty {
+            #[doc(hidden)]
+            pub const fn __from_f64(value: f64) -> ::core::result::Result<Self, $crate::Violation> {
+                match Self::RULE.check(value) {
+                    ::core::result::Result::Ok(value) => ::core::result::Result::Ok(Self(value)),
+                    ::core::result::Result::Err(violation) => ::core::result::Result::Err(violation),
+                }
+            }
+            /// The value, as sent on the wire.
+            pub const fn get(self) -> f64 {
+                self.0
+            }
+        }
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.0, f)
+            }
+        }
+        $crate::__numeric!($ty, $name, $allowed, Number, f64, __from_f64);
+    };
+}
+
+/// Text, `struct $ty(Cow<'static, str>)` (a literal checked at compile time
+/// is stored without allocating), checked by a
+/// [`TextRule`](crate::rules::TextRule).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __text {
+    ($ty:ident, $name:literal, $allowed:literal) => {
+        $crate::__text!(@kind $ty, $name, $allowed, Text);
+    };
+    (@kind $ty:ident, $name:literal, $allowed:literal, $kind:ident) => {
+        impl $ty {
+            #[doc = ::core::concat!("What `", $name, "` allows, in words.")]
+            pub const ALLOWED: &'static str = $allowed;
+            /// Checks `value` against the documented rules.
+            pub fn try_new(value: impl ::core::convert::Into<::std::string::String>) -> ::core::result::Result<Self, $crate::ParamError> {
+                let value = value.into();
+                match Self::RULE.check(&value) {
+                    ::core::result::Result::Ok(()) => ::core::result::Result::Ok(Self(::std::borrow::Cow::Owned(value))),
+                    ::core::result::Result::Err(violation) => ::core::result::Result::Err($crate::ParamError::new($name, value, violation, Self::ALLOWED)),
+                }
+            }
+            /// The text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+            /// The text, owned.
+            pub fn into_string(self) -> ::std::string::String {
+                self.0.into_owned()
+            }
+            #[doc(hidden)]
+            pub fn __from_wire(value: &str) -> ::core::result::Result<Self, $crate::Violation> {
+                Self::RULE.check(value).map(|()| Self(::std::borrow::Cow::Owned(value.to_owned())))
+            }
+            #[doc(hidden)]
+            pub const fn __literal_check(value: &str) -> ::core::result::Result<(), $crate::Violation> {
+                Self::RULE.check(value)
+            }
+            /// For the literal macro, after `__literal_check` has passed.
+            /// Checks again (free in a constant), so it cannot make an invalid value.
+            #[doc(hidden)]
+            pub const fn __literal(value: &'static str) -> Self {
+                match Self::RULE.check(value) {
+                    ::core::result::Result::Ok(()) => Self(::std::borrow::Cow::Borrowed(value)),
+                    ::core::result::Result::Err(_) => ::core::panic!("a literal that fails its check reached __literal"),
+                }
+            }
+        }
+        impl $crate::ParamType for $ty {
+            const NAME: &'static str = $name;
+            const ALLOWED: &'static str = $allowed;
+            const KIND: $crate::info::ParamKind = $crate::info::ParamKind::$kind;
+        }
+        $crate::__owned_text_traits!($ty, $name);
+    };
+}
+
+/// An image URL parameter: [`__text!`](crate::__text) of kind `ImageUrl`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __image_url {
+    ($ty:ident, $name:literal, $allowed:literal) => {
+        $crate::__text!(@kind $ty, $name, $allowed, ImageUrl);
+    };
+}
+
+/// The builder methods of a request's optional parameters, each
+/// `setter(Type)` (the field has the setter's name) or
+/// `setter(Type) => field`.
+/// Each takes `impl Into<Type>`, so a `&str` sets a `String` and a typed
+/// value sets its own type.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __setters {
+    ($request:ident { $($setter:ident($ty:ty) $(=> $field:ident)?),* $(,)? }) => {
+        impl $request {
+            $($crate::__setters!(@one $setter($ty) $(=> $field)?);)*
+        }
+    };
+    (@one $setter:ident($ty:ty)) => {
+        $crate::__setters!(@one $setter($ty) => $setter);
+    };
+    (@one $setter:ident($ty:ty) => $field:ident) => {
+        #[doc = ::core::concat!("Sets [`", ::core::stringify!($field), "`](#structfield.", ::core::stringify!($field), ").")]
+        #[must_use]
+        pub fn $setter(mut self, $field: impl ::core::convert::Into<$ty>) -> Self {
+            self.$field = ::core::option::Option::Some($field.into());
+            self
+        }
+    };
+}
+
+/// A model's literal macros: for each `local(Type) = exported`, a
+/// `#[macro_export]` macro under the crate-unique hidden name `exported`,
+/// re-exported in the model's module as `local`, expanding to
+/// [`__literal!`](crate::__literal) for `Type` (`local(Type, number)` for
+/// numbers, whose literal may be an integer).
+///
+/// Called as `__literal_macros!($ crate module [...])`: the `$` and `crate`
+/// tokens come from the provider crate, so the macros it defines use `$` as
+/// their own and `$crate` names the provider crate, not this one.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __literal_macros {
+    ($d:tt $krate:tt $module:ident [$($local:ident($ty:ident $(, $number:ident)?) = $exported:ident),* $(,)?]) => {
+        $(
+            #[doc(hidden)]
+            #[macro_export]
+            macro_rules! $exported {
+                ($d value:literal) => {
+                    $d $krate::__core::__literal!($($number)? $d $krate::$module::$ty, $d value)
+                };
+            }
+            #[doc = ::core::concat!(
+                "A [`", ::core::stringify!($ty), "`] from a literal, checked when the crate compiles ",
+                "(by `cargo check` too): a literal outside the rules is a compile error naming the ",
+                "parameter, the literal and what is allowed."
+            )]
+            #[doc(inline)]
+            pub use $exported as $local;
+        )*
+    };
+}
+
+/// A parameter the model fixes: a private unit type that always serialises
+/// to `$value` and deserialises only from it.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __fixed {
+    ($ty:ident, $name:literal, $value:literal) => {
+        #[doc = ::core::concat!("Always `", $value, "`: the `", $name, "` every request of this type sends.")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        struct $ty;
+        impl $crate::__private::serde::Serialize for $ty {
+            fn serialize<S: $crate::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str($value)
+            }
+        }
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                $crate::serde_support::expect_fixed(deserializer, $name, $value).map(|()| Self)
+            }
+        }
+    };
+}

@@ -211,7 +211,7 @@ fn text_and_urls() {
         "invalid `mask_image`: `ftp://example.com/mask.png` is not well-formed; allowed: an http(s) URL of a PNG image",
     );
     // The macros' hidden constructor re-checks, so it cannot make an invalid value.
-    let bypass = std::panic::catch_unwind(|| gpt_image_2::Prompt::__from_checked_static(""));
+    let bypass = std::panic::catch_unwind(|| gpt_image_2::Prompt::__literal(""));
     assert!(bypass.is_err());
     let image: z_image_turbo::Image = "https://example.com/a.webp".parse().unwrap();
     assert_eq!(image.as_str(), "https://example.com/a.webp");

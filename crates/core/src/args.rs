@@ -309,10 +309,13 @@ impl FromArg for bool {
         match text {
             "true" => Ok(true),
             "false" => Ok(false),
-            _ => Err(
-                ParamError::new(param.name, text, crate::Violation::NotAllowed, param.allowed)
-                    .with_suggestion(suggest(text, &["true", "false"])),
-            ),
+            _ => Err(ParamError::new(
+                param.name,
+                text,
+                crate::Violation::NotAllowed,
+                param.allowed,
+            )
+            .with_suggestion(suggest(text, &["true", "false"]))),
         }
     }
 }
@@ -348,7 +351,10 @@ impl ArgReader {
     }
 
     fn param(&self, name: &'static str) -> &'static ParamInfo {
-        debug_assert!(self.model.parameter(name).is_some(), "`{name}` is not in the table");
+        debug_assert!(
+            self.model.parameter(name).is_some(),
+            "`{name}` is not in the table"
+        );
         const UNDOCUMENTED: ParamInfo =
             ParamInfo::new("", crate::info::ParamKind::Text, "any text");
         // Generated code names only parameters of its own table.
@@ -416,9 +422,7 @@ impl ArgReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::info::{
-        AuthInfo, Endpoint, HttpMethod, ParamKind, Protocol, ProviderInfo,
-    };
+    use crate::info::{AuthInfo, Endpoint, HttpMethod, ParamKind, Protocol, ProviderInfo};
 
     static PROVIDER: ProviderInfo = ProviderInfo {
         name: "test",
@@ -488,7 +492,10 @@ mod tests {
 
     #[test]
     fn giving_a_fixed_parameter_its_own_value_is_harmless() {
-        let args = Args::new().with("prompt", "x").with("seed", "1").with("model", "m");
+        let args = Args::new()
+            .with("prompt", "x")
+            .with("seed", "1")
+            .with("model", "m");
         let mut reader = ArgReader::new(args, &MODEL);
         assert_eq!(reader.required::<String>("prompt").as_deref(), Some("x"));
         assert_eq!(reader.required::<i64>("seed"), Some(1));

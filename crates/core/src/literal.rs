@@ -115,8 +115,10 @@ macro_rules! __literal {
         $crate::__literal!(@check $ty, $literal, $literal)
     };
     (@check $ty:ty, $literal:literal, $raw:expr) => {{
-        const VALUE: $ty = match <$ty>::__literal_check($raw) {
-            ::core::result::Result::Ok(()) => <$ty>::__literal($raw),
+        // Typed once, so a literal of the wrong type is one error, here.
+        const RAW: <$ty as $crate::ParamType>::Literal = $raw;
+        const VALUE: $ty = match <$ty>::__literal_check(RAW) {
+            ::core::result::Result::Ok(()) => <$ty>::__literal(RAW),
             ::core::result::Result::Err(violation) => {
                 let message = $crate::__private::LiteralMessage::new(
                     <$ty as $crate::ParamType>::NAME,

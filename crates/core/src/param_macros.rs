@@ -30,6 +30,9 @@
 #[macro_export]
 macro_rules! __choice {
     ($ty:ident, $name:literal, $allowed:literal, [$($variant:ident = $wire:literal),+ $(,)?]) => {
+        $crate::__choice!(@enum $ty, $name, $allowed, Choice, ::core::option::Option::None, [$($variant = $wire),+]);
+    };
+    (@enum $ty:ident, $name:literal, $allowed:literal, $kind:ident, $separator:expr, [$($variant:ident = $wire:literal),+]) => {
         impl $ty {
             $crate::__choice!(@tables $name, $allowed, [$($variant = $wire),+]);
             /// The value as sent on the wire.
@@ -47,10 +50,12 @@ macro_rules! __choice {
             }
         }
         impl $crate::ParamType for $ty {
+            type Literal = &'static str;
             const NAME: &'static str = $name;
             const ALLOWED: &'static str = $allowed;
-            const KIND: $crate::info::ParamKind = $crate::info::ParamKind::Choice;
+            const KIND: $crate::info::ParamKind = $crate::info::ParamKind::$kind;
             const CHOICES: &'static [&'static str] = &Self::WIRE;
+            const SIZE_SEPARATOR: ::core::option::Option<char> = $separator;
         }
         impl ::core::fmt::Display for $ty {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -77,7 +82,7 @@ macro_rules! __choice {
 #[macro_export]
 macro_rules! __size {
     ($ty:ident, $name:literal, $allowed:literal, $separator:literal, [$($variant:ident = $wire:literal),+ $(,)?]) => {
-        $crate::__choice!($ty, $name, $allowed, [$($variant = $wire),+]);
+        $crate::__choice!(@enum $ty, $name, $allowed, ImageSize, ::core::option::Option::Some($separator), [$($variant = $wire),+]);
         impl $ty {
             /// Width and height in pixels; `None` for a keyword such as `auto`.
             pub const fn dimensions(self) -> ::core::option::Option<(u32, u32)> {
@@ -131,6 +136,7 @@ macro_rules! __size {
             }
         }
         impl $crate::ParamType for $ty {
+            type Literal = &'static str;
             const NAME: &'static str = $name;
             const ALLOWED: &'static str = $allowed;
             const KIND: $crate::info::ParamKind = $crate::info::ParamKind::ImageSize;
@@ -158,7 +164,10 @@ macro_rules! __custom_size {
     ($ty:ident, $size:ident, $separator:literal) => {
         impl $ty {
             /// Checks `width` × `height` against the documented rules.
-            pub fn try_new(width: u32, height: u32) -> ::core::result::Result<Self, $crate::ParamError> {
+            pub fn try_new(
+                width: u32,
+                height: u32,
+            ) -> ::core::result::Result<Self, $crate::ParamError> {
                 Self::__from_dimensions(width, height).map_err(|violation| {
                     $crate::ParamError::new(
                         <$size as $crate::ParamType>::NAME,
@@ -169,7 +178,10 @@ macro_rules! __custom_size {
                 })
             }
             #[doc(hidden)]
-            pub const fn __from_dimensions(width: u32, height: u32) -> ::core::result::Result<Self, $crate::Violation> {
+            pub const fn __from_dimensions(
+                width: u32,
+                height: u32,
+            ) -> ::core::result::Result<Self, $crate::Violation> {
                 if let ::core::result::Result::Err(violation) = Self::RULE.check(width, height) {
                     return ::core::result::Result::Err(violation);
                 }
@@ -214,25 +226,37 @@ macro_rules! __numeric {
             /// Checks `value` against the documented rules.
             pub fn try_new(value: $raw) -> ::core::result::Result<Self, $crate::ParamError> {
                 Self::$from_raw(value).map_err(|violation| {
-                    $crate::ParamError::new($name, ::std::string::ToString::to_string(&value), violation, Self::ALLOWED)
+                    $crate::ParamError::new(
+                        $name,
+                        ::std::string::ToString::to_string(&value),
+                        violation,
+                        Self::ALLOWED,
+                    )
                 })
             }
             #[doc(hidden)]
-            pub const fn __literal_check(value: $raw) -> ::core::result::Result<(), $crate::Violation> {
+            pub const fn __literal_check(
+                value: $raw,
+            ) -> ::core::result::Result<(), $crate::Violation> {
                 match Self::$from_raw(value) {
                     ::core::result::Result::Ok(_) => ::core::result::Result::Ok(()),
-                    ::core::result::Result::Err(violation) => ::core::result::Result::Err(violation),
+                    ::core::result::Result::Err(violation) => {
+                        ::core::result::Result::Err(violation)
+                    }
                 }
             }
             #[doc(hidden)]
             pub const fn __literal(value: $raw) -> Self {
                 match Self::$from_raw(value) {
                     ::core::result::Result::Ok(value) => value,
-                    ::core::result::Result::Err(_) => ::core::panic!("a literal that fails its check reached __literal"),
+                    ::core::result::Result::Err(_) => {
+                        ::core::panic!("a literal that fails its check reached __literal")
+                    }
                 }
             }
         }
         impl $crate::ParamType for $ty {
+            type Literal = $raw;
             const NAME: &'static str = $name;
             const ALLOWED: &'static str = $allowed;
             const KIND: $crate::info::ParamKind = $crate::info::ParamKind::$kind;
@@ -252,7 +276,9 @@ macro_rules! __integer {
             pub const fn __from_i64(value: i64) -> ::core::result::Result<Self, $crate::Violation> {
                 match Self::RULE.check(value) {
                     ::core::result::Result::Ok(value) => ::core::result::Result::Ok(Self(value)),
-                    ::core::result::Result::Err(violation) => ::core::result::Result::Err(violation),
+                    ::core::result::Result::Err(violation) => {
+                        ::core::result::Result::Err(violation)
+                    }
                 }
             }
             /// The value, as sent on the wire.
@@ -281,7 +307,9 @@ macro_rules! __decimal {
             pub const fn __from_f64(value: f64) -> ::core::result::Result<Self, $crate::Violation> {
                 match Self::RULE.units_from_f64(value) {
                     ::core::result::Result::Ok(units) => ::core::result::Result::Ok(Self(units)),
-                    ::core::result::Result::Err(violation) => ::core::result::Result::Err(violation),
+                    ::core::result::Result::Err(violation) => {
+                        ::core::result::Result::Err(violation)
+                    }
                 }
             }
             /// The value, as sent on the wire: the double nearest the exact decimal.
@@ -309,7 +337,9 @@ macro_rules! __float {
             pub const fn __from_f64(value: f64) -> ::core::result::Result<Self, $crate::Violation> {
                 match Self::RULE.check(value) {
                     ::core::result::Result::Ok(value) => ::core::result::Result::Ok(Self(value)),
-                    ::core::result::Result::Err(violation) => ::core::result::Result::Err(violation),
+                    ::core::result::Result::Err(violation) => {
+                        ::core::result::Result::Err(violation)
+                    }
                 }
             }
             /// The value, as sent on the wire.
@@ -374,6 +404,7 @@ macro_rules! __text {
             }
         }
         impl $crate::ParamType for $ty {
+            type Literal = &'static str;
             const NAME: &'static str = $name;
             const ALLOWED: &'static str = $allowed;
             const KIND: $crate::info::ParamKind = $crate::info::ParamKind::$kind;
@@ -393,25 +424,32 @@ macro_rules! __image_url {
 
 /// The builder methods of a request's optional parameters, each
 /// `setter(Type)` (the field has the setter's name) or
-/// `setter(Type) => field`.
-/// Each takes `impl Into<Type>`, so a `&str` sets a `String` and a typed
-/// value sets its own type.
+/// `setter(Type) => field`, where `Type` may be `impl Into<String>` for
+/// plain text, so a `&str` sets it.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __setters {
-    ($request:ident { $($setter:ident($ty:ty) $(=> $field:ident)?),* $(,)? }) => {
+    ($request:ident { $($setter:ident($($arg:tt)+) $(=> $field:ident)?),* $(,)? }) => {
         impl $request {
-            $($crate::__setters!(@one $setter($ty) $(=> $field)?);)*
+            $($crate::__setters!(@one $setter($($arg)+) $(=> $field)?);)*
         }
     };
-    (@one $setter:ident($ty:ty)) => {
-        $crate::__setters!(@one $setter($ty) => $setter);
+    (@one $setter:ident($($arg:tt)+)) => {
+        $crate::__setters!(@one $setter($($arg)+) => $setter);
     };
-    (@one $setter:ident($ty:ty) => $field:ident) => {
+    (@one $setter:ident(impl Into<$ty:ty>) => $field:ident) => {
         #[doc = ::core::concat!("Sets [`", ::core::stringify!($field), "`](#structfield.", ::core::stringify!($field), ").")]
         #[must_use]
         pub fn $setter(mut self, $field: impl ::core::convert::Into<$ty>) -> Self {
             self.$field = ::core::option::Option::Some($field.into());
+            self
+        }
+    };
+    (@one $setter:ident($ty:ty) => $field:ident) => {
+        #[doc = ::core::concat!("Sets [`", ::core::stringify!($field), "`](#structfield.", ::core::stringify!($field), ").")]
+        #[must_use]
+        pub fn $setter(mut self, $field: $ty) -> Self {
+            self.$field = ::core::option::Option::Some($field);
             self
         }
     };

@@ -40,6 +40,8 @@ pub trait ModelRequest: Serialize + Send + Sync {
 /// ([`ParamInfo::of`](crate::info::ParamInfo::of)) are made of, written once
 /// on the type by its `imagegen_core` macro.
 pub trait ParamType {
+    /// What its literal macro takes (`i64`, `f64`, `&'static str`).
+    type Literal;
     /// The parameter's wire name (`seed`).
     const NAME: &'static str;
     /// What is allowed, in words.

@@ -10,8 +10,8 @@ use quote::quote;
 use imagegen_spec::decimal::Decimal;
 use imagegen_spec::ir::{Choice, CustomSize, Param, ParamKind, SizePreset, Value};
 
-use super::{Ctx, has_literal_macro};
 use super::examples::{example_value, float_literal, rejected_input, value_source};
+use super::{Ctx, has_literal_macro};
 use crate::docs;
 use crate::names::{float, ident, int, option, uint};
 
@@ -290,7 +290,13 @@ fn decimal_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
         Value::Number(number) => number,
         _ => Decimal::from_i64(0),
     };
-    numeric_example(ctx, param, &example.to_string(), &float_literal(&example), true)
+    numeric_example(
+        ctx,
+        param,
+        &example.to_string(),
+        &float_literal(&example),
+        true,
+    )
 }
 
 fn float_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
@@ -710,4 +716,3 @@ fn numeric_consts(param: &Param, minimum: Option<Value>, maximum: Option<Value>)
     }
     tokens
 }
-

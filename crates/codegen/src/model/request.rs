@@ -237,7 +237,16 @@ fn setters(ctx: &Ctx<'_>) -> TokenStream {
         .map(|param| {
             let setter = ident(&ctx.setter_name(param));
             let field = ident(&param.field);
-            let ty = value_type(param);
+            let plain_text = !param.has_own_type()
+                && matches!(
+                    param.kind,
+                    ParamKind::Text { .. } | ParamKind::ImageUrl { .. }
+                );
+            let ty = if plain_text {
+                quote!(impl Into<String>)
+            } else {
+                value_type(param)
+            };
             if ctx.setter_name(param) == param.field {
                 quote!(#setter(#ty))
             } else {

@@ -270,14 +270,19 @@ fn numeric_example(
     exact_text: bool,
 ) -> (Vec<String>, String) {
     let name = &param.type_name;
-    let value = param.field.trim_start_matches("r#");
     let mut code = format!(
-        "let {value} = {}::{}!({literal});\nassert_eq!({name}::try_new({value_literal})?, {value});\nassert_eq!({value}.get(), {value_literal});\n",
+        "assert_eq!({}::{}!({literal}), {name}::try_new({value_literal})?);\n",
         ctx.model.module,
         ctx.macro_name(param),
     );
     if exact_text {
-        code.push_str(&format!("assert_eq!({value}.to_string(), {literal:?});\n"));
+        code.push_str(&format!(
+            "assert_eq!({name}::try_new({value_literal})?.to_string(), {literal:?});\n"
+        ));
+    } else {
+        code.push_str(&format!(
+            "assert_eq!({name}::try_new({value_literal})?.get(), {value_literal});\n"
+        ));
     }
     if let Some(rejected) = rejected_input(param) {
         code.push_str(&format!("assert!({name}::try_new({rejected}).is_err());\n"));
@@ -319,9 +324,8 @@ fn text_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
     let example = example_value(param).to_wire_text();
     let literal = value_source(ctx, param, &Value::Text(example.clone()));
     let name = &param.type_name;
-    let value = param.field.trim_start_matches("r#");
     let mut code = format!(
-        "let {value} = {literal};\nassert_eq!({name}::try_new({example:?})?, {value});\nassert_eq!({value}.as_str(), {example:?});\n"
+        "assert_eq!({literal}, {name}::try_new({example:?})?);\n"
     );
     if let Some(rejected) = rejected_input(param) {
         code.push_str(&format!("assert!({name}::try_new({rejected}).is_err());\n"));

@@ -88,9 +88,7 @@
 //! ```
 //! use imagegen_aimlapi::openai_gpt_image_1::{self, Prompt, Background, Moderation, N, OutputCompression, OutputFormat, Quality, Size, ResponseFormat};
 //!
-//! let prompt = openai_gpt_image_1::prompt!("A beautiful sunset over mountains with golden light");
-//! assert_eq!(Prompt::try_new("A beautiful sunset over mountains with golden light")?, prompt);
-//! assert_eq!(prompt.as_str(), "A beautiful sunset over mountains with golden light");
+//! assert_eq!(openai_gpt_image_1::prompt!("A beautiful sunset over mountains with golden light"), Prompt::try_new("A beautiful sunset over mountains with golden light")?);
 //! assert!(Prompt::try_new("x".repeat(32001)).is_err());
 //! assert_eq!("auto".parse::<Background>()?, Background::Auto);
 //! assert_eq!(Background::Auto.to_string(), "auto");
@@ -98,15 +96,11 @@
 //! assert_eq!("auto".parse::<Moderation>()?, Moderation::Auto);
 //! assert_eq!(Moderation::Auto.to_string(), "auto");
 //! assert_eq!("AUTO".parse::<Moderation>().unwrap_err().suggestion(), Some("auto"));
-//! let n = openai_gpt_image_1::n!(1);
-//! assert_eq!(N::try_new(1)?, n);
-//! assert_eq!(n.get(), 1);
-//! assert_eq!(n.to_string(), "1");
+//! assert_eq!(openai_gpt_image_1::n!(1), N::try_new(1)?);
+//! assert_eq!(N::try_new(1)?.to_string(), "1");
 //! assert!(N::try_new(11).is_err());
-//! let output_compression = openai_gpt_image_1::output_compression!(100);
-//! assert_eq!(OutputCompression::try_new(100)?, output_compression);
-//! assert_eq!(output_compression.get(), 100);
-//! assert_eq!(output_compression.to_string(), "100");
+//! assert_eq!(openai_gpt_image_1::output_compression!(100), OutputCompression::try_new(100)?);
+//! assert_eq!(OutputCompression::try_new(100)?.to_string(), "100");
 //! assert!(OutputCompression::try_new(101).is_err());
 //! assert_eq!("png".parse::<OutputFormat>()?, OutputFormat::Png);
 //! assert_eq!(OutputFormat::Png.to_string(), "png");

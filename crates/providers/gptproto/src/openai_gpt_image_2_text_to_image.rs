@@ -59,14 +59,10 @@
 //! ```
 //! use imagegen_gptproto::openai_gpt_image_2_text_to_image::{self, Prompt, N, Size, CustomSize, Quality, ResponseFormat};
 //!
-//! let prompt = openai_gpt_image_2_text_to_image::prompt!("A beautiful sunset over mountains with golden light");
-//! assert_eq!(Prompt::try_new("A beautiful sunset over mountains with golden light")?, prompt);
-//! assert_eq!(prompt.as_str(), "A beautiful sunset over mountains with golden light");
+//! assert_eq!(openai_gpt_image_2_text_to_image::prompt!("A beautiful sunset over mountains with golden light"), Prompt::try_new("A beautiful sunset over mountains with golden light")?);
 //! assert!(Prompt::try_new("x".repeat(32001)).is_err());
-//! let n = openai_gpt_image_2_text_to_image::n!(1);
-//! assert_eq!(N::try_new(1)?, n);
-//! assert_eq!(n.get(), 1);
-//! assert_eq!(n.to_string(), "1");
+//! assert_eq!(openai_gpt_image_2_text_to_image::n!(1), N::try_new(1)?);
+//! assert_eq!(N::try_new(1)?.to_string(), "1");
 //! assert!(N::try_new(11).is_err());
 //! assert_eq!("1024x1024".parse::<Size>()?, Size::S1024x1024);
 //! assert_eq!(Size::S1024x1024.to_string(), "1024x1024");

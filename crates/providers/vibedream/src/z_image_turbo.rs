@@ -57,22 +57,16 @@
 //! ```
 //! use imagegen_vibedream::z_image_turbo::{self, Image, Size, Strength, Seed, OutputFormat};
 //!
-//! let image = z_image_turbo::image!("https://example.com/image.jpg");
-//! assert_eq!(Image::try_new("https://example.com/image.jpg")?, image);
-//! assert_eq!(image.as_str(), "https://example.com/image.jpg");
+//! assert_eq!(z_image_turbo::image!("https://example.com/image.jpg"), Image::try_new("https://example.com/image.jpg")?);
 //! assert!(Image::try_new("not a URL").is_err());
 //! assert_eq!("1024*1024".parse::<Size>()?, Size::S1024x1024);
 //! assert_eq!(Size::S1024x1024.to_string(), "1024*1024");
 //! assert_eq!("1024x1024".parse::<Size>().unwrap_err().suggestion(), Some("1024*1024"));
-//! let strength = z_image_turbo::strength!(0.6);
-//! assert_eq!(Strength::try_new(0.6)?, strength);
-//! assert_eq!(strength.get(), 0.6);
-//! assert_eq!(strength.to_string(), "0.6");
+//! assert_eq!(z_image_turbo::strength!(0.6), Strength::try_new(0.6)?);
+//! assert_eq!(Strength::try_new(0.6)?.to_string(), "0.6");
 //! assert!(Strength::try_new(1.1).is_err());
-//! let seed = z_image_turbo::seed!(-1);
-//! assert_eq!(Seed::try_new(-1)?, seed);
-//! assert_eq!(seed.get(), -1);
-//! assert_eq!(seed.to_string(), "-1");
+//! assert_eq!(z_image_turbo::seed!(-1), Seed::try_new(-1)?);
+//! assert_eq!(Seed::try_new(-1)?.to_string(), "-1");
 //! assert!(Seed::try_new(2147483648).is_err());
 //! assert_eq!("jpeg".parse::<OutputFormat>()?, OutputFormat::Jpeg);
 //! assert_eq!(OutputFormat::Jpeg.to_string(), "jpeg");

@@ -60,16 +60,12 @@
 //! ```
 //! use imagegen_wavespeed::openai_gpt_image_1::{self, Image, Quality, MaskImage, Size};
 //!
-//! let image = openai_gpt_image_1::image!("https://example.com/image.png");
-//! assert_eq!(Image::try_new("https://example.com/image.png")?, image);
-//! assert_eq!(image.as_str(), "https://example.com/image.png");
+//! assert_eq!(openai_gpt_image_1::image!("https://example.com/image.png"), Image::try_new("https://example.com/image.png")?);
 //! assert!(Image::try_new("not a URL").is_err());
 //! assert_eq!("medium".parse::<Quality>()?, Quality::Medium);
 //! assert_eq!(Quality::Medium.to_string(), "medium");
 //! assert_eq!("MEDIUM".parse::<Quality>().unwrap_err().suggestion(), Some("medium"));
-//! let mask_image = openai_gpt_image_1::mask_image!("https://example.com/image.png");
-//! assert_eq!(MaskImage::try_new("https://example.com/image.png")?, mask_image);
-//! assert_eq!(mask_image.as_str(), "https://example.com/image.png");
+//! assert_eq!(openai_gpt_image_1::mask_image!("https://example.com/image.png"), MaskImage::try_new("https://example.com/image.png")?);
 //! assert!(MaskImage::try_new("not a URL").is_err());
 //! assert_eq!("auto".parse::<Size>()?, Size::Auto);
 //! assert_eq!(Size::Auto.to_string(), "auto");

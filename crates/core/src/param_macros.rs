@@ -12,7 +12,12 @@
 //! | [`__integer!`](crate::__integer) | `struct T(i64)` | `ALLOWED`, `try_new`, `get` |
 //! | [`__decimal!`](crate::__decimal) | `struct T(i64)` counting steps of a decimal | `ALLOWED`, `try_new`, `get` |
 //! | [`__float!`](crate::__float) | `struct T(f64)` | `ALLOWED`, `try_new`, `get` |
-//! | [`__text!`](crate::__text) | `struct T(Cow<'static, str>)` | `ALLOWED`, `try_new`, `as_str`, `into_string` |
+//! | [`__text!`](crate::__text), [`__image_url!`](crate::__image_url) | `struct T(Cow<'static, str>)` | `ALLOWED`, `try_new`, `as_str`, `into_string` |
+//!
+//! A model's request gets its builder methods from
+//! [`__setters!`](crate::__setters), its literal macros from
+//! [`__literal_macros!`](crate::__literal_macros) and its fixed parameters'
+//! types from [`__fixed!`](crate::__fixed).
 //!
 //! Every kind implements [`ParamType`](crate::ParamType), `Display`,
 //! `FromStr`, `TryFrom` and serde (see `param_traits`), and the hidden
@@ -488,7 +493,8 @@ macro_rules! __literal_macros {
 }
 
 /// A parameter the model fixes: a private unit type that always serialises
-/// to `$value` and deserialises only from it.
+/// to `$value` (reading a request checks the value against the model's
+/// table).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __fixed {
@@ -499,11 +505,6 @@ macro_rules! __fixed {
         impl $crate::__private::serde::Serialize for $ty {
             fn serialize<S: $crate::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str($value)
-            }
-        }
-        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                $crate::serde_support::expect_fixed(deserializer, $name, $value).map(|()| Self)
             }
         }
     };

@@ -18,26 +18,6 @@ where
     make(raw).map_err(D::Error::custom)
 }
 
-/// Accepts only `expected` for a parameter whose value is fixed by the model
-/// (aimlapi's `model`).
-pub fn expect_fixed<'de, D>(
-    deserializer: D,
-    parameter: &'static str,
-    expected: &'static str,
-) -> Result<(), D::Error>
-where
-    D: Deserializer<'de>,
-{
-    let value = String::deserialize(deserializer)?;
-    if value == expected {
-        Ok(())
-    } else {
-        Err(D::Error::custom(format!(
-            "invalid `{parameter}`: `{value}` is not this model; allowed: {expected}"
-        )))
-    }
-}
-
 /// For optional response fields: a value of an undocumented type reads as
 /// absent instead of failing the whole response. A completed prediction
 /// whose `timings.inference` arrives as `12.5` must still yield its id and
@@ -49,4 +29,98 @@ where
 {
     let value = serde_json::Value::deserialize(deserializer)?;
     Ok(T::deserialize(value).ok())
+}
+
+/// A generated request read from JSON: the object's values are checked
+/// against the model's table (JSON type per parameter kind, fixed values,
+/// unknown and missing names, with serde's usual wording for the last two)
+/// and then parsed by the request's [`FromArgs`](crate::args::FromArgs),
+/// the same rules as every other way of building one. One generic function
+/// instead of a derived visitor per model keeps the generated crates quick
+/// to compile.
+pub fn deserialize_request<'de, D, R>(deserializer: D) -> Result<R, D::Error>
+where
+    D: Deserializer<'de>,
+    R: crate::args::FromArgs + crate::ModelRequest,
+{
+    use serde_json::Value;
+
+    let object = serde_json::Map::<String, Value>::deserialize(deserializer)?;
+    let params = R::MODEL.parameters;
+    let mut present = serde_json::Map::new();
+    for (name, value) in object {
+        let Some(param) = R::MODEL.parameter(&name) else {
+            return Err(D::Error::custom(unknown_field(&name, params)));
+        };
+        if value.is_null() && !param.required {
+            continue; // as serde reads `null` for an `Option`: not set
+        }
+        if let Some(fixed) = param.fixed {
+            if value.as_str() != Some(fixed) {
+                let given = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned);
+                return Err(D::Error::custom(format!(
+                    "invalid `{name}`: `{given}` is not this model; allowed: {fixed}"
+                )));
+            }
+            continue;
+        }
+        if let Some(expected) = json_type_mismatch(param.kind, &value) {
+            return Err(D::Error::custom(format!(
+                "invalid type for `{name}`: {}, expected {expected}",
+                json_type(&value)
+            )));
+        }
+        present.insert(name, value);
+    }
+    if let Some(missing) = params
+        .iter()
+        .find(|p| p.required && p.fixed.is_none() && !present.contains_key(p.name))
+    {
+        return Err(D::Error::missing_field(missing.name));
+    }
+    let args = crate::args::Args::from_json(&present).map_err(D::Error::custom)?;
+    R::from_args(args).map_err(D::Error::custom)
+}
+
+/// serde's wording: "unknown field `x`, expected one of `a`, `b`".
+fn unknown_field(name: &str, params: &[crate::info::ParamInfo]) -> String {
+    let names: Vec<String> = params.iter().map(|p| format!("`{}`", p.name)).collect();
+    match names.as_slice() {
+        [] => format!("unknown field `{name}`, there are no fields"),
+        [one] => format!("unknown field `{name}`, expected {one}"),
+        all => format!("unknown field `{name}`, expected one of {}", all.join(", ")),
+    }
+}
+
+/// What JSON type a parameter of `kind` needs, if `value` is not one.
+fn json_type_mismatch(
+    kind: crate::info::ParamKind,
+    value: &serde_json::Value,
+) -> Option<&'static str> {
+    use crate::info::ParamKind;
+    let fits = match kind {
+        ParamKind::Boolean => value.is_boolean(),
+        ParamKind::Integer => value.is_i64() || value.is_u64(),
+        ParamKind::Number => value.is_number(),
+        _ => value.is_string(),
+    };
+    (!fits).then_some(match kind {
+        ParamKind::Boolean => "a boolean",
+        ParamKind::Integer => "an integer",
+        ParamKind::Number => "a number",
+        _ => "a string",
+    })
+}
+
+fn json_type(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "null".to_owned(),
+        serde_json::Value::Bool(flag) => format!("boolean `{flag}`"),
+        serde_json::Value::Number(number) => format!("number `{number}`"),
+        serde_json::Value::String(text) => format!("string {text:?}"),
+        serde_json::Value::Array(_) => "an array".to_owned(),
+        serde_json::Value::Object(_) => "an object".to_owned(),
+    }
 }

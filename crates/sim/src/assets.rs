@@ -111,11 +111,18 @@ async fn serve(state: &Arc<State>, method: &Method, path: &str, headers: &Header
     let faults = state.take_modifiers(&site, |fault| {
         matches!(
             fault,
-            Fault::DropConnection | Fault::SlowBody { .. } | Fault::TruncatedBody
+            Fault::DropConnection | Fault::SlowBody { .. } | Fault::TruncatedBody | Fault::Redirect
         )
     });
     if faults.contains(&Fault::DropConnection) {
         return Reply::dropped();
+    }
+    if faults.contains(&Fault::Redirect) {
+        // Relative, so it stays on this origin; the query marks the hop.
+        return Reply::text(302, "").header(
+            "location",
+            &format!("/outputs/{id}/{index}.{ext}?redirected=1"),
+        );
     }
     let key = ImageKey::new(plan, &prediction.prompt, index);
     match state.images.get(&key).await {

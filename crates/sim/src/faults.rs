@@ -146,6 +146,13 @@ pub enum Fault {
     ForeignStatusUrl,
     /// Base64 outputs are sent as `data:image/...;base64,` URIs.
     DataUriBase64,
+    /// The answer to a submission or status check is `200 OK` with an HTML
+    /// page instead of JSON, as from a proxy or captive portal in the way. A
+    /// submission answered so has still created its prediction.
+    InvalidJson,
+    /// An output download is answered `302 Found`, pointing at the same
+    /// output on the assets origin (as a CDN hands off to a mirror).
+    Redirect,
 }
 
 /// Chunks a [`Fault::SlowBody`] body is cut into.
@@ -169,6 +176,8 @@ impl Fault {
             Fault::SyncTimeout => "sync_timeout",
             Fault::ForeignStatusUrl => "foreign_status_url",
             Fault::DataUriBase64 => "data_uri_base64",
+            Fault::InvalidJson => "invalid_json",
+            Fault::Redirect => "redirect",
         }
     }
 
@@ -385,6 +394,8 @@ mod wire {
         SyncTimeout,
         ForeignStatusUrl,
         DataUriBase64,
+        InvalidJson,
+        Redirect,
     }
 
     impl From<Fault> for super::Fault {
@@ -403,6 +414,8 @@ mod wire {
                 Fault::SyncTimeout => Self::SyncTimeout,
                 Fault::ForeignStatusUrl => Self::ForeignStatusUrl,
                 Fault::DataUriBase64 => Self::DataUriBase64,
+                Fault::InvalidJson => Self::InvalidJson,
+                Fault::Redirect => Self::Redirect,
             }
         }
     }
@@ -423,6 +436,8 @@ mod wire {
                 super::Fault::SyncTimeout => Self::SyncTimeout,
                 super::Fault::ForeignStatusUrl => Self::ForeignStatusUrl,
                 super::Fault::DataUriBase64 => Self::DataUriBase64,
+                super::Fault::InvalidJson => Self::InvalidJson,
+                super::Fault::Redirect => Self::Redirect,
             }
         }
     }

@@ -90,13 +90,17 @@ async fn answer(
 fn can_act(api: &ProviderApi, prediction: &Prediction, phase: &Phase, fault: &Fault) -> bool {
     let result_has = |role: Role| api.result_type().is_some_and(|t| api.has_role(t, role));
     match fault {
-        Fault::DropConnection | Fault::SlowBody { .. } | Fault::TruncatedBody => true,
+        Fault::DropConnection
+        | Fault::SlowBody { .. }
+        | Fault::TruncatedBody
+        | Fault::InvalidJson => true,
         // Only a running prediction not already failing can be moderated.
         Fault::Moderation => *phase == Phase::Running && prediction.ending == Ending::Success,
         Fault::UnknownStatus(_) => result_has(Role::Status),
         Fault::ForeignStatusUrl => result_has(Role::StatusUrl),
         Fault::DataUriBase64 => prediction.plan.base64 && *phase == Phase::Succeeded,
         Fault::SyncTimeout
+        | Fault::Redirect
         | Fault::RateLimit { .. }
         | Fault::ServerError { .. }
         | Fault::EnvelopeError { .. } => false,

@@ -216,6 +216,7 @@ fn can_act(api: &ProviderApi, plan: &OutputPlan, fault: &Fault) -> bool {
         Fault::DropConnection
         | Fault::SlowBody { .. }
         | Fault::TruncatedBody
+        | Fault::InvalidJson
         | Fault::Moderation => true,
         Fault::UnknownStatus(_) => answer_has(Role::Status),
         Fault::SyncTimeout => api.is_queue() && plan.sync,
@@ -223,7 +224,10 @@ fn can_act(api: &ProviderApi, plan: &OutputPlan, fault: &Fault) -> bool {
         Fault::DataUriBase64 => {
             plan.base64 && held && (!api.is_queue() || api.spec.sync_mode_returns_outputs)
         }
-        Fault::RateLimit { .. } | Fault::ServerError { .. } | Fault::EnvelopeError { .. } => false,
+        Fault::Redirect
+        | Fault::RateLimit { .. }
+        | Fault::ServerError { .. }
+        | Fault::EnvelopeError { .. } => false,
     }
 }
 

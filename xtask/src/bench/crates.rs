@@ -49,6 +49,10 @@ fn run(root: &Path) -> Result<String, String> {
     let large = generate(root, &scratch, "large", LARGE)?;
     let small = generate(root, &scratch, "small", 1)?;
     write_workspace(root, &scratch, &[&large, &small])?;
+    // To profile the generated crates by hand: generate, say where, stop.
+    if std::env::var_os("IMAGEGEN_BENCH_GENERATE_ONLY").is_some() {
+        return Ok(format!("generated in {}\n", scratch.display()));
+    }
 
     eprintln!("building the dependencies once ...");
     for mode in ["check", "build"] {
@@ -225,6 +229,10 @@ fn cargo(
         ])
         .args(["--no-default-features", "--features", &features.join(",")])
         .env("CARGO_TARGET_DIR", scratch.join("target"))
+        // A provider crate reaches its users as a dependency, which cargo
+        // compiles without incremental caches; measuring with them would
+        // time cache reuse and cache writing instead.
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let printed = String::from_utf8_lossy(&output.stdout);

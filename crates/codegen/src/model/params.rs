@@ -324,9 +324,7 @@ fn text_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
     let example = example_value(param).to_wire_text();
     let literal = value_source(ctx, param, &Value::Text(example.clone()));
     let name = &param.type_name;
-    let mut code = format!(
-        "assert_eq!({literal}, {name}::try_new({example:?})?);\n"
-    );
+    let mut code = format!("assert_eq!({literal}, {name}::try_new({example:?})?);\n");
     if let Some(rejected) = rejected_input(param) {
         code.push_str(&format!("assert!({name}::try_new({rejected}).is_err());\n"));
     }

@@ -41,11 +41,18 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
     let from_args = from_args(ctx);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[non_exhaustive]
         pub struct Request {
             #(#fields)*
+        }
+        /// Read from JSON by the same rules as [`FromArgs`](rt::args::FromArgs):
+        /// unknown names, values of the wrong type or outside the rules, and
+        /// missing required parameters are errors.
+        impl<'de> serde::Deserialize<'de> for Request {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::serde_support::deserialize_request(deserializer)
+            }
         }
         impl Request {
             #constructor
@@ -153,7 +160,6 @@ fn field(param: &Param) -> TokenStream {
         let ty = fixed_type_name(param);
         return quote! {
             #rename
-            #[serde(default)]
             #name: #ty,
         };
     }
@@ -173,7 +179,7 @@ fn field(param: &Param) -> TokenStream {
         quote! {
             #doc
             #rename
-            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[serde(skip_serializing_if = "Option::is_none")]
             pub #name: Option<#ty>,
         }
     }

@@ -184,11 +184,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
 /// A request to GPT Image 1 (`openai/gpt-image-1`), sent as `POST /v1/images/generations`.
 ///
 /// Build it with [`Request::new`], which takes the required parameters, and set optional ones with the builder methods; a parameter not set is left out of the JSON, so the server applies its documented default. Every value is typed by the documentation's rules, so a built request is always one the provider documents as valid. See the [module docs](self) for an example.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Request {
-    #[serde(default)]
     model: FixedModel,
     /// The text prompt describing the content, style, or composition of the image to be generated.
     ///
@@ -199,57 +197,67 @@ pub struct Request {
     /// Allowed: one of transparent, opaque, auto. Default: `auto` (applied by the server when the parameter is left out).
     ///
     /// Note: The seed lost the values and this description; both are from aimlapi's OpenAPI schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<Background>,
     /// Control the content-moderation level for images.
     ///
     /// Allowed: one of low, auto. Default: `auto` (applied by the server when the parameter is left out).
     ///
     /// Note: The seed lost the values and this description; both are from aimlapi's OpenAPI schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation: Option<Moderation>,
     /// The number of images to generate.
     ///
     /// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out). Documented type: `number`.
     ///
     /// Note: Documented as `number`; it counts images, and its range and default are whole numbers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub n: Option<N>,
     /// The compression level (0-100%) for the generated images.
     ///
     /// Allowed: an integer from 0 to 100. Default: `100` (applied by the server when the parameter is left out).
     ///
     /// Note: The seed shows only `max: 100` (GitBook does not print a minimum of 0); aimlapi's OpenAPI schema gives minimum 0 and this description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_compression: Option<OutputCompression>,
     /// The format of the generated image.
     ///
     /// Allowed: one of png, jpeg, webp. Default: `png` (applied by the server when the parameter is left out).
     ///
     /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<OutputFormat>,
     /// The quality of the image that will be generated.
     ///
     /// Allowed: one of low, medium, high. Default: `medium` (applied by the server when the parameter is left out).
     ///
     /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<Quality>,
     /// The size of the generated image.
     ///
     /// Allowed: one of 1024x1024, 1024x1536, 1536x1024. Default: `1024x1024` (applied by the server when the parameter is left out).
     ///
     /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// The format in which the generated images are returned.
     ///
     /// Allowed: one of url, b64\_json. Default: `url` (applied by the server when the parameter is left out).
     ///
     /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_format: Option<ResponseFormat>,
+}
+/// Read from JSON by the same rules as [`FromArgs`](rt::args::FromArgs):
+/// unknown names, values of the wrong type or outside the rules, and
+/// missing required parameters are errors.
+impl<'de> serde::Deserialize<'de> for Request {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::serde_support::deserialize_request(deserializer)
+    }
 }
 impl Request {
     /// A request with its required parameters, `prompt`; every optional parameter starts unset and is left out of the JSON.

@@ -136,8 +136,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
 /// A request to GPT Image 2 Text to Image (`openai/gpt-image-2/text-to-image`), sent as `POST /api/v3/openai/gpt-image-2/text-to-image`.
 ///
 /// Build it with [`Request::new`], which takes the required parameters, and set optional ones with the builder methods; a parameter not set is left out of the JSON, so the server applies its documented default. Every value is typed by the documentation's rules, so a built request is always one the provider documents as valid. See the [module docs](self) for an example.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Request {
     /// A text description of the desired image(s). The maximum length is 32000 characters.
@@ -147,28 +146,38 @@ pub struct Request {
     /// The number of images to generate. Must be between 1 and 10.
     ///
     /// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub n: Option<N>,
     /// The size of the generated images. For gpt-image-1: one of 1024x1024, 1536x1024, or 1024x1536. For gpt-image-2: supports arbitrary resolutions (max edge ≤ 3840px, both sides must be multiples of 16px, aspect ratio ≤ 3:1, total pixels between 655,360 and 8,294,400).
     ///
     /// Allowed: one of 1024x1024, 1536x1024, 1024x1536, 2048x2048, 2048x1152, 3840x2160, 2160x3840, or a custom WxH size with both sides multiples of 16, longest side at most 3840, aspect ratio at most 3:1, 655360 to 8294400 pixels in total. Default: `1024x1024` (applied by the server when the parameter is left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// The quality of the generated images. One of auto, low, medium, or high. Defaults to auto. Not supported by -plus suffixed models.
     ///
     /// Allowed: one of auto, high, medium, low. Default: `auto` (applied by the server when the parameter is left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<Quality>,
     /// Whether to enable synchronous mode for image generation. When enabled, the API will wait until the image is fully generated before returning the response.
     ///
     /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sync_mode: Option<bool>,
     /// The format in which the generated images are returned. url returns a temporary URL, b64_json returns base64-encoded JSON.
     ///
     /// Allowed: one of url, b64\_json. Default: `url` (applied by the server when the parameter is left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_format: Option<ResponseFormat>,
+}
+/// Read from JSON by the same rules as [`FromArgs`](rt::args::FromArgs):
+/// unknown names, values of the wrong type or outside the rules, and
+/// missing required parameters are errors.
+impl<'de> serde::Deserialize<'de> for Request {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::serde_support::deserialize_request(deserializer)
+    }
 }
 impl Request {
     /// A request with its required parameters, `prompt`; every optional parameter starts unset and is left out of the JSON.

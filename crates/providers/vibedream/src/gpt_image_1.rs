@@ -112,8 +112,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
 /// A request to OpenAI GPT Image 1 (`gpt-image-1`), sent as `POST /api/v1/models/gpt-image-1/generate`.
 ///
 /// Build it with [`Request::new`], which takes the required parameters, and set optional ones with the builder methods; a parameter not set is left out of the JSON, so the server applies its documented default. Every value is typed by the documentation's rules, so a built request is always one the provider documents as valid. See the [module docs](self) for an example.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Request {
     /// Required text description of the desired image.
@@ -123,23 +122,33 @@ pub struct Request {
     /// Select the dimensions of the image.
     ///
     /// Allowed: one of 1024\*1024, 1024\*1536, 1536\*1024. The documentation gives no default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// Choose the desired quality of the image output.
     ///
     /// Allowed: one of low, medium, high. The documentation gives no default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<Quality>,
     /// If set to true, the function will wait for the result to be generated and uploaded before returning the response.
     ///
     /// Allowed: true or false. The documentation gives no default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sync_mode: Option<bool>,
     /// If enabled, the output will be encoded into a BASE64 string instead of a URL.
     ///
     /// Allowed: true or false. The documentation gives no default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_base64_output: Option<bool>,
+}
+/// Read from JSON by the same rules as [`FromArgs`](rt::args::FromArgs):
+/// unknown names, values of the wrong type or outside the rules, and
+/// missing required parameters are errors.
+impl<'de> serde::Deserialize<'de> for Request {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::serde_support::deserialize_request(deserializer)
+    }
 }
 impl Request {
     /// A request with its required parameters, `prompt`; every optional parameter starts unset and is left out of the JSON.

@@ -118,8 +118,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
 /// A request to Z-Image Turbo (`z-image-turbo`), sent as `POST /api/v1/models/z-image-turbo/generate`.
 ///
 /// Build it with [`Request::new`], which takes the required parameters, and set optional ones with the builder methods; a parameter not set is left out of the JSON, so the server applies its documented default. Every value is typed by the documentation's rules, so a built request is always one the provider documents as valid. See the [module docs](self) for an example.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Request {
     /// The positive prompt for the generation
@@ -129,30 +128,40 @@ pub struct Request {
     /// Optional reference image to guide the generation (for image-to-image). Pass a public image URL. Accepted: JPEG, PNG, GIF, WebP.
     ///
     /// Allowed: an http(s) URL of a JPEG, PNG, GIF or WebP image. The documentation gives no default. Documented type: `string`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     /// The size of the generated image in pixels
     ///
     /// Allowed: one of 512\*512, 768\*768, 1024\*1024, 1024\*768, 768\*1024, 1280\*720, 720\*1280. Default: `1024*1024` (applied by the server when the parameter is left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// Controls the strength of the transformation when using a reference image (0 to 1)
     ///
     /// Allowed: a number from 0 to 1 in steps of 0.1. Default: `0.6` (applied by the server when the parameter is left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub strength: Option<Strength>,
     /// Random seed for reproducibility (-1 for random)
     ///
     /// Allowed: an integer from -1 to 2147483647 (-1 = a random seed). Default: `-1` (applied by the server when the parameter is left out). Documented type: `number`.
     ///
     /// Note: Documented as `number`; its range and its -1 sentinel are whole numbers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<Seed>,
     /// The format of the output image
     ///
     /// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<OutputFormat>,
+}
+/// Read from JSON by the same rules as [`FromArgs`](rt::args::FromArgs):
+/// unknown names, values of the wrong type or outside the rules, and
+/// missing required parameters are errors.
+impl<'de> serde::Deserialize<'de> for Request {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::serde_support::deserialize_request(deserializer)
+    }
 }
 impl Request {
     /// A request with its required parameters, `prompt`; every optional parameter starts unset and is left out of the JSON.

@@ -132,8 +132,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
 /// A request to OpenAI GPT Image 1 (`openai/gpt-image-1`), sent as `POST /api/v3/openai/gpt-image-1`.
 ///
 /// Build it with [`Request::new`], which takes the required parameters, and set optional ones with the builder methods; a parameter not set is left out of the JSON, so the server applies its documented default. Every value is typed by the documentation's rules, so a built request is always one the provider documents as valid. See the [module docs](self) for an example.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Request {
     /// The positive prompt for the generation.
@@ -149,30 +148,40 @@ pub struct Request {
     /// The quality of the generated image.
     ///
     /// Allowed: one of high, medium, low. Default: `medium` (applied by the server when the parameter is left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<Quality>,
     /// An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where image should be edited. If there are multiple images provided, the mask will be applied on the first image. Must be a valid PNG file
     ///
     /// Allowed: an http(s) URL of a PNG image. The documentation gives no default. Documented type: `string`.
     ///
     /// Note: Typed `string` in the table; passed as an http(s) URL, as `image` is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mask_image: Option<MaskImage>,
     /// The size of the generated media in pixels (width*height).
     ///
     /// Allowed: one of auto, 1024\*1024, 1024\*1536, 1536\*1024. Default: `auto` (applied by the server when the parameter is left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// If set to true, the function will wait for the result to be generated and uploaded before returning the response. It allows you to get the result directly in the response. This property is only available through the API.
     ///
     /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sync_mode: Option<bool>,
     /// If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.
     ///
     /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_base64_output: Option<bool>,
+}
+/// Read from JSON by the same rules as [`FromArgs`](rt::args::FromArgs):
+/// unknown names, values of the wrong type or outside the rules, and
+/// missing required parameters are errors.
+impl<'de> serde::Deserialize<'de> for Request {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::serde_support::deserialize_request(deserializer)
+    }
 }
 impl Request {
     /// A request with its required parameters, `prompt`, `image`; every optional parameter starts unset and is left out of the JSON.

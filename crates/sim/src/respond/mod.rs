@@ -102,6 +102,14 @@ impl Reply {
                 Fault::DropConnection => self.delivery.drop = true,
                 Fault::SlowBody { chunk_delay } => self.delivery.chunk_delay = Some(*chunk_delay),
                 Fault::TruncatedBody => self.delivery.truncate = true,
+                Fault::InvalidJson => {
+                    self.status = StatusCode::OK;
+                    self.headers.insert(
+                        CONTENT_TYPE,
+                        HeaderValue::from_static("text/html; charset=utf-8"),
+                    );
+                    self.body = Bytes::from_static(PROXY_PAGE.as_bytes());
+                }
                 _ => {}
             }
         }
@@ -146,6 +154,10 @@ impl Reply {
         Ok(response)
     }
 }
+
+/// What a [`Fault::InvalidJson`] answer says: a proxy's page.
+const PROXY_PAGE: &str = "<!DOCTYPE html><html><head><title>One moment…</title></head>\
+<body><h1>Checking your connection</h1><p>This page refreshes by itself.</p></body></html>";
 
 /// `bytes` in `pieces` nearly equal chunks (fewer if it is shorter).
 fn split(bytes: Bytes, pieces: usize) -> Vec<Bytes> {

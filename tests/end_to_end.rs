@@ -15,7 +15,8 @@ use imagegen::runtime::ClientBuilder;
 use imagegen_runtime::{Client, ModelRequest, Output, Provider};
 use imagegen_sim::Sim;
 
-use emulated::{Expected, assert_image, client, spec_values, start_sim};
+use emulated::{Expected, assert_image, client, start_sim};
+use imagegen_chaos::spec_values;
 
 /// How a case must finish besides its images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -146,6 +146,28 @@ async fn server_errors_on_polls_are_retried() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proxy_page_instead_of_json_is_retried_twice_then_reported_with_the_id() {
+    let sim = start_sim().await;
+    sim.inject(FaultRule::new(Fault::InvalidJson).on(Target::Poll).times(2));
+    sim.inject(FaultRule::new(Fault::Redirect).on(Target::Download));
+    generate_and_save(&client(&sim), "behind a proxy").await;
+    assert_eq!(sim.log().faults_fired().len(), 3);
+
+    let sim = start_sim().await;
+    sim.inject(FaultRule::new(Fault::InvalidJson).on(Target::Poll).times(3));
+    let client = client::<VibeDream>(&sim);
+    let error = client
+        .generate(&request("proxy for good"))
+        .await
+        .unwrap_err();
+    let id = submissions(&sim)[0].prediction_id.clone().unwrap();
+    assert!(matches!(error, Error::Undecodable { .. }), "{error:?}");
+    assert_eq!(error.prediction_id(), Some(id.as_str()));
+    assert!(error.to_string().contains("<!DOCTYPE html>"), "{error}");
+    assert_eq!(submissions(&sim).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_poll_failures_longer_than_any_attempt_budget_is_outlasted() {
     // Twelve 503s in a row: three times the four attempts the client once
     // gave a status check, well inside the deadline.

@@ -3,8 +3,6 @@
 
 #![allow(dead_code)] // Each suite uses its own part of this.
 
-pub mod spec_values;
-
 use std::path::Path;
 use std::time::Duration;
 

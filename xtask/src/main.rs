@@ -24,7 +24,9 @@ usage: cargo xtask <task>
                    on each protocol shape) against the emulator in its own process;
                    --quick: 2,000 and 200, in a few minutes
   bench crates     cargo check/build time and memory of a generated provider crate with
-                   1, 100 and 500 models enabled; generated lines per model and parameter";
+                   1, 100 and 500 models enabled; generated lines per model and parameter
+  chaos            the fault matrix: 1,000 generations per fault class over every model,
+                   against the emulator (release build); --quick: 100 per class";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => Mode::Check,
         ["bench", rest @ ..] => return bench::bench(&project_root(), rest),
         ["__measure", ..] => return bench::measure_child(&args[1..]),
+        ["chaos", rest @ ..] => return chaos(&project_root(), rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -48,6 +51,33 @@ fn main() -> ExitCode {
         }
     };
     codegen(&project_root(), mode)
+}
+
+/// `cargo run --release -p imagegen-chaos`: the matrix is its own crate, so
+/// this one (and `cargo xtask codegen`) never builds the transport.
+fn chaos(root: &Path, args: &[&str]) -> ExitCode {
+    let per_class = match args {
+        [] => "1000",
+        ["--quick"] => "100",
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args(["run", "--quiet", "--release", "-p", "imagegen-chaos", "--"])
+        .args(["--per-class", per_class])
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("error: cannot run cargo: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// The workspace root: this crate lives in `<root>/xtask`.

@@ -34,9 +34,9 @@ use crate::traits::{ModelRequest, Provider};
 use crate::transport::{Call, Failure, Transport, decode};
 use crate::waiter::{Check, TokioClock, WaitError, wait_for};
 
-/// How many answers in a row to one status check may be undecodable (a
-/// proxy's HTML page, a cut-off body) before the wait ends with the last.
-const UNDECODABLE_POLL_ATTEMPTS: u32 = 3;
+/// The undecodable answer (a proxy's HTML page) to one status check that
+/// ends the wait: the ones before it are retried like a 5xx.
+const UNDECODABLE_POLL_ANSWERS: u32 = 3;
 
 /// A client for one provider. Cheap to clone (the connection pool and
 /// settings are shared) and safe to use from many tasks at once: one client
@@ -499,19 +499,23 @@ impl<P: Provider> Client<P> {
         };
         let url = self.status_url(prediction, id)?;
         tracing::debug!(poll, %url, "checking status");
+        let undecodable = std::sync::atomic::AtomicU32::new(0);
         let (answer, state) = transport
-            .with_retries(&call, &url, true, |attempt| {
+            .with_retries(&call, &url, true, |_attempt| {
                 let sent = transport.attempt(Method::GET, &url, None, transport.timeouts.request);
                 let call = &call;
+                let undecodable = &undecodable;
                 async move {
                     let answer = sent.await?;
                     // A status check is safe to repeat, and an answer that is
                     // not the documented JSON is most often a proxy's page in
-                    // the way for a moment; a third in a row ends the wait,
-                    // quoting it, rather than waiting out the deadline on an
-                    // API that changed.
+                    // the way for a moment; the third such answer ends the
+                    // wait, quoting it, rather than waiting out the deadline
+                    // on an API that changed.
                     let response: P::ResultResponse = decode(call, &answer).map_err(|error| {
-                        if attempt < UNDECODABLE_POLL_ATTEMPTS {
+                        let seen =
+                            1 + undecodable.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if seen < UNDECODABLE_POLL_ANSWERS {
                             Failure::Transient(error)
                         } else {
                             Failure::Fatal(error)

@@ -727,3 +727,21 @@ async fn a_server_echoing_the_key_does_not_get_it_printed() {
         assert!(!format!("{event:?}").contains(key), "{event:?}");
     }
 }
+
+/// Found by `tests/fuzz.rs`: an id recovered from an unreadable answer is
+/// server text too, and was shown unmasked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_id_echoing_the_key_in_an_unreadable_answer_is_masked() {
+    let key = "sk-echoed-in-an-id-0123456789";
+    let body = format!(r#"{{"id": "Incorrect API key provided: {key}"}}"#);
+    let client = Client::<VibeDream>::builder()
+        .api_key(key)
+        .base_url(answering(200, body).await)
+        .retry_policy(emulated::fast_retries().max_attempts(1))
+        .build()
+        .unwrap();
+    let error = client.submit(&request("echo")).await.unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains(key), "{shown}");
+    assert!(shown.contains("[redacted]"), "{shown}");
+}

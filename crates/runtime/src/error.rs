@@ -417,7 +417,34 @@ impl Error {
             | Error::Transport { .. }
             | Error::Io { url: None, .. } => {}
         }
+        // An id is server text too: one read from an unreadable answer
+        // (`{"id": "Incorrect API key provided: sk-…"}`) may hold the key.
+        if let Some(id) = self.prediction_id_mut() {
+            mask(id);
+        }
         self
+    }
+
+    fn prediction_id_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Error::Unauthorized { prediction_id, .. }
+            | Error::Forbidden { prediction_id, .. }
+            | Error::RateLimited { prediction_id, .. }
+            | Error::BadRequest { prediction_id, .. }
+            | Error::ContentPolicy { prediction_id, .. }
+            | Error::Server { prediction_id, .. }
+            | Error::PredictionFailed { prediction_id, .. }
+            | Error::Timeout { prediction_id, .. }
+            | Error::Transport { prediction_id, .. }
+            | Error::Undecodable { prediction_id, .. }
+            | Error::Output { prediction_id, .. }
+            | Error::Io { prediction_id, .. } => prediction_id.as_mut(),
+            Error::UnknownStatus { .. }
+            | Error::NotSent { .. }
+            | Error::InvalidParameter(_)
+            | Error::MissingApiKey { .. }
+            | Error::InvalidConfig { .. } => None,
+        }
     }
 
     /// Attaches the prediction id to an error raised by a step that did not

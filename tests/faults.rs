@@ -745,3 +745,77 @@ async fn an_id_echoing_the_key_in_an_unreadable_answer_is_masked() {
     assert!(!shown.contains(key), "{shown}");
     assert!(shown.contains("[redacted]"), "{shown}");
 }
+
+/// Every span and event the runtime emits, at every level, as text.
+#[derive(Default, Clone)]
+struct Capture(std::sync::Arc<std::sync::Mutex<String>>);
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={value:?}", field.name()));
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::TRACE)
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut text = self.0.lock().unwrap();
+        text.push_str(&format!("\nspan {}", span.metadata().name()));
+        span.record(&mut Fields(&mut text));
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        values.record(&mut Fields(&mut self.0.lock().unwrap()));
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut text = self.0.lock().unwrap();
+        text.push_str(&format!(
+            "\n{} {}",
+            event.metadata().level(),
+            event.metadata().target()
+        ));
+        event.record(&mut Fields(&mut text));
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn nothing_traced_at_any_level_carries_an_echoed_key() {
+    let key = "sk-traced-echo-0123456789";
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    for (status, body) in [
+        (
+            401,
+            format!(r#"{{"error": {{"message": "Incorrect API key provided: {key}"}}}}"#),
+        ),
+        (503, format!("upstream: Authorization: Bearer {key}")),
+        (
+            200,
+            format!(r#"{{"id": "Incorrect API key provided: {key}"}}"#),
+        ),
+    ] {
+        let client = Client::<VibeDream>::builder()
+            .api_key(key)
+            .base_url(answering(status, body).await)
+            .retry_policy(emulated::fast_retries().max_attempts(2))
+            .overall_timeout(Duration::from_secs(3))
+            .build()
+            .unwrap();
+        let _ = client.generate(&request("echo")).await;
+        let _ = client.wait(&client.prediction("p-1")).await;
+        assert!(!format!("{client:?}").contains(key), "{client:?}");
+    }
+    let traced = capture.0.lock().unwrap().clone();
+    assert!(traced.len() > 100, "nothing was traced: {traced}");
+    assert!(!traced.contains(key), "{traced}");
+}

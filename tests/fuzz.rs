@@ -517,3 +517,58 @@ fn every_step_of_every_stepped_number_is_sent_without_float_noise() {
     }
     assert!(checked > 0, "the specs have no stepped number");
 }
+
+/// The literal macros' check (`__literal_check`, evaluated in a constant)
+/// and the run-time constructors accept exactly the same values: a sample
+/// of each kind of type (stepped decimal, integer with a sentinel, bounded
+/// text, URL, size with custom rules).
+#[test]
+fn compile_time_and_run_time_checks_accept_the_same_values() {
+    use imagegen_gptproto::openai_gpt_image_2_text_to_image as gpt_image_2;
+    use imagegen_vibedream::z_image_turbo;
+
+    let mut runner = runner();
+    runner
+        .run(&(any::<f64>(), -3.0..3.0_f64), |(wild, near)| {
+            for value in [wild, near, (near * 10.0).round() / 10.0] {
+                prop_assert_eq!(
+                    z_image_turbo::Strength::__literal_check(value).is_ok(),
+                    z_image_turbo::Strength::try_new(value).is_ok()
+                );
+            }
+            Ok(())
+        })
+        .unwrap();
+    runner
+        .run(&prop_oneof![any::<i64>(), -3..3_i64], |value| {
+            prop_assert_eq!(
+                z_image_turbo::Seed::__literal_check(value).is_ok(),
+                z_image_turbo::Seed::try_new(value).is_ok()
+            );
+            Ok(())
+        })
+        .unwrap();
+    runner
+        .run(&".{0,40}", |text| {
+            prop_assert_eq!(
+                z_image_turbo::Image::__literal_check(&text).is_ok(),
+                z_image_turbo::Image::try_new(text.as_str()).is_ok()
+            );
+            prop_assert_eq!(
+                gpt_image_2::Prompt::__literal_check(&text).is_ok(),
+                gpt_image_2::Prompt::try_new(text.as_str()).is_ok()
+            );
+            Ok(())
+        })
+        .unwrap();
+    runner
+        .run(&(0..5000_u32, 0..5000_u32), |(width, height)| {
+            let text = format!("{width}x{height}");
+            prop_assert_eq!(
+                gpt_image_2::Size::__literal_check(&text).is_ok(),
+                text.parse::<gpt_image_2::Size>().is_ok()
+            );
+            Ok(())
+        })
+        .unwrap();
+}

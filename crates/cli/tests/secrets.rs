@@ -76,40 +76,20 @@ fn no_mode_prints_or_records_an_echoed_key() {
         let what = format!("{status} {body}");
         let dir = tempfile::tempdir().unwrap();
         let model = "vibedream/z-image-turbo";
-        for extra in [&[][..], &["--json"][..]] {
-            let output = imagegen()
-                .env(env_var("vibedream"), KEY)
-                .args([
-                    "generate",
-                    model,
-                    "--prompt",
-                    "echo",
-                    "--base-url",
-                    &base_url,
-                ])
-                .args(["--timeout", "3", "--out"])
-                .arg(dir.path())
-                .args(extra)
-                .output()
-                .unwrap();
-            assert_ne!(output.status.code(), Some(0), "{what}");
-            assert_clean(&format!("generate {extra:?}: {what}"), &output, None);
-            let output = imagegen()
-                .env(env_var("vibedream"), KEY)
-                .args([
-                    "generate",
-                    model,
-                    "--resume",
-                    "p-1",
-                    "--base-url",
-                    &base_url,
-                ])
-                .args(["--timeout", "3", "--out"])
-                .arg(dir.path())
-                .args(extra)
-                .output()
-                .unwrap();
-            assert_clean(&format!("resume {extra:?}: {what}"), &output, None);
+        // A new generation, and a resumed one, each as text and as JSON.
+        for (first, second) in [("--prompt", "echo"), ("--resume", "p-1")] {
+            for extra in [&[][..], &["--json"][..]] {
+                let output = imagegen()
+                    .env(env_var("vibedream"), KEY)
+                    .args(["generate", model, first, second, "--base-url", &base_url])
+                    .args(["--timeout", "3", "--out"])
+                    .arg(dir.path())
+                    .args(extra)
+                    .output()
+                    .unwrap();
+                assert_ne!(output.status.code(), Some(0), "{what}");
+                assert_clean(&format!("{first} {extra:?}: {what}"), &output, None);
+            }
         }
         let prompts = dir.path().join("prompts.txt");
         std::fs::write(&prompts, "one\ntwo\n").unwrap();

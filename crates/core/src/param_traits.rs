@@ -1,11 +1,9 @@
 //! The conversions every generated parameter type has, written once.
 //!
-//! Rust's orphan rules forbid the runtime from implementing `FromStr` or
-//! serde's traits for the generated types generically, so each generated type
-//! invokes one of these macros instead of spelling the impls out: the
-//! generated files keep the parts that differ (rules, constants, docs) and the
-//! runtime owns the parts that do not. Each macro relies on the inherent
-//! items the generator always emits for that kind of type, named below.
+//! Rust's orphan rules forbid this crate from implementing `FromStr` or
+//! serde's traits for the generated types generically, so the per-kind
+//! macros of `param_macros` expand to these for each type. Each relies on
+//! the inherent items its caller gives the type, named below.
 
 /// For numeric types with `ALLOWED`, `try_new(raw)`, `get()` and a `const fn`
 /// named by `$from_raw` returning `Result<Self, Violation>`: `TryFrom<raw>`,

@@ -419,13 +419,19 @@ impl Error {
         }
         // An id is server text too: one read from an unreadable answer
         // (`{"id": "Incorrect API key provided: sk-…"}`) may hold the key.
-        if let Some(id) = self.prediction_id_mut() {
-            mask(id);
+        match &mut self {
+            Error::UnknownStatus { prediction_id, .. } => mask(prediction_id),
+            other => {
+                if let Some(Some(id)) = other.prediction_id_slot() {
+                    mask(id);
+                }
+            }
         }
         self
     }
 
-    fn prediction_id_mut(&mut self) -> Option<&mut String> {
+    /// Where a variant that may lack a prediction id keeps it.
+    fn prediction_id_slot(&mut self) -> Option<&mut Option<String>> {
         match self {
             Error::Unauthorized { prediction_id, .. }
             | Error::Forbidden { prediction_id, .. }
@@ -438,7 +444,7 @@ impl Error {
             | Error::Transport { prediction_id, .. }
             | Error::Undecodable { prediction_id, .. }
             | Error::Output { prediction_id, .. }
-            | Error::Io { prediction_id, .. } => prediction_id.as_mut(),
+            | Error::Io { prediction_id, .. } => Some(prediction_id),
             Error::UnknownStatus { .. }
             | Error::NotSent { .. }
             | Error::InvalidParameter(_)
@@ -450,26 +456,8 @@ impl Error {
     /// Attaches the prediction id to an error raised by a step that did not
     /// know it.
     pub(crate) fn with_prediction_id(mut self, id: Option<&str>) -> Self {
-        if let (Some(id), None) = (id, self.prediction_id()) {
-            match &mut self {
-                Error::Unauthorized { prediction_id, .. }
-                | Error::Forbidden { prediction_id, .. }
-                | Error::RateLimited { prediction_id, .. }
-                | Error::BadRequest { prediction_id, .. }
-                | Error::ContentPolicy { prediction_id, .. }
-                | Error::Server { prediction_id, .. }
-                | Error::PredictionFailed { prediction_id, .. }
-                | Error::Timeout { prediction_id, .. }
-                | Error::Transport { prediction_id, .. }
-                | Error::Undecodable { prediction_id, .. }
-                | Error::Output { prediction_id, .. }
-                | Error::Io { prediction_id, .. } => *prediction_id = Some(id.to_owned()),
-                Error::UnknownStatus { .. }
-                | Error::NotSent { .. }
-                | Error::InvalidParameter(_)
-                | Error::MissingApiKey { .. }
-                | Error::InvalidConfig { .. } => {}
-            }
+        if let (Some(id), Some(slot @ None)) = (id, self.prediction_id_slot()) {
+            *slot = Some(id.to_owned());
         }
         self
     }

@@ -285,3 +285,33 @@ fn seed_copies_match_shared() {
         );
     }
 }
+
+#[test]
+fn requests_read_from_json_refuse_repeats_and_say_where() {
+    let repeated = r#"{"prompt": "x", "seed": 5, "seed": 1}"#;
+    let error = serde_json::from_str::<z_image_turbo::Request>(repeated).unwrap_err();
+    assert!(
+        error.to_string().contains("duplicate field `seed`"),
+        "{error}"
+    );
+    assert!(error.line() == 1 && error.column() > 0, "{error}");
+
+    let typed = r#"{"prompt": "x", "seed": "one", "zzz": 1}"#;
+    let error = serde_json::from_str::<z_image_turbo::Request>(typed).unwrap_err();
+    assert!(
+        error.to_string().contains("invalid type for `seed`"),
+        "the first problem in the document: {error}"
+    );
+
+    let invalid = r#"{"prompt": "x", "seed": -5}"#;
+    let error = serde_json::from_str::<z_image_turbo::Request>(invalid).unwrap_err();
+    assert!(
+        error.to_string().contains("`-5` is below the minimum"),
+        "{error}"
+    );
+    assert!(error.column() > 0, "{error}");
+
+    let null_model = r#"{"model": null, "prompt": "x"}"#;
+    let error = serde_json::from_str::<aimlapi_gpt_image_1::Request>(null_model).unwrap_err();
+    assert!(error.to_string().contains("is not this model"), "{error}");
+}

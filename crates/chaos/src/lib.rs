@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use imagegen::runtime::{ClientBuilder, PollPolicy, RetryPolicy};
 use imagegen::{AnyClient, Error, ModelEntry};
-use imagegen_sim::{Sim, SimConfig};
+use imagegen_sim::{Sim, SimConfig, SubmitOutcome};
 use imagegen_spec::ir::{Meaning, Model, ParamKind};
 
 use classes::{Class, Expect};
@@ -218,7 +218,8 @@ pub async fn run_class(
     let mut jobs = Vec::new();
     for index in 0..config.per_class {
         let model = models[index % models.len()];
-        let tag = format!("chaos-{}-{index:06}", class.name);
+        // Closed by a dot, so no tag is a prefix of another.
+        let tag = format!("chaos-{}-{index:06}.", class.name);
         for rule in class.rules(&tag, index as u64) {
             sim.inject(rule);
         }
@@ -297,9 +298,16 @@ pub async fn run_class(
             }
             Ending::SubmitFailed(error) => {
                 *row.errors.entry(kind(error)).or_default() += 1;
+                // The emulator answered with an id: the error must carry it.
+                let answered = submissions
+                    .iter()
+                    .any(|s| matches!(s.outcome, SubmitOutcome::Accepted { .. }));
+                if answered && error.prediction_id().is_none() {
+                    row.errors_without_id += 1;
+                }
                 match class.expect {
                     Expect::Complete => false,
-                    Expect::TypedError => true,
+                    Expect::TypedError => is_refusal(error),
                     // Said to be uncertain, never "not sent".
                     Expect::Ambiguous => !error.was_not_sent(),
                 }
@@ -310,7 +318,7 @@ pub async fn run_class(
                 if *had_id && error.prediction_id().is_none() {
                     row.errors_without_id += 1;
                 }
-                class.expect == Expect::TypedError
+                class.expect == Expect::TypedError && is_refusal(error)
             }
         };
         if !expected {
@@ -343,6 +351,16 @@ async fn generate(client: &AnyClient, request: &imagegen::AnyRequest, dir: &Path
         Ok(_) => Ending::NoFiles,
         Err(error) => Ending::Failed(error, had_id),
     }
+}
+
+/// Whether the error is the service refusing the content: content policy,
+/// a failed prediction, or (synchronous APIs) a refused request; not a
+/// timeout or an unreadable answer standing in for one.
+fn is_refusal(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::ContentPolicy { .. } | Error::PredictionFailed { .. } | Error::BadRequest { .. }
+    )
 }
 
 /// The error's variant name (`RateLimited`), from its `Debug`.

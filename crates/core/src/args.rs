@@ -408,6 +408,8 @@ impl ArgReader {
         }
         let known: Vec<&'static str> = self.model.parameters.iter().map(|p| p.name).collect();
         let mut errors = self.errors;
+        // In parameter order, as read (fixed ones were checked last).
+        errors.sort_by_key(|error| known.iter().position(|name| *name == error.parameter()));
         for (name, _) in self.args.values {
             errors.push(ArgError::Unknown {
                 suggestion: suggest(&name, &known),

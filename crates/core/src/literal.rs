@@ -149,10 +149,17 @@ mod tests {
 
     #[test]
     fn a_message_too_long_is_cut_at_a_character_boundary() {
-        let allowed = "日".repeat(CAPACITY);
-        let message = LiteralMessage::new("size", "\"1x1\"", Violation::NotAllowed, &allowed);
-        let text = message.as_str();
-        assert!(text.ends_with("日…"), "{}", &text[text.len() - 20..]);
-        assert!(text.len() <= CAPACITY);
+        // Every offset of the cut inside a 3-byte and a 4-byte character.
+        for (filler, width) in [("日", 3), ("😀", 4)] {
+            for pad in 0..width {
+                let allowed = format!("{}{}", "a".repeat(pad), filler.repeat(CAPACITY));
+                let message =
+                    LiteralMessage::new("size", "\"1x1\"", Violation::NotAllowed, &allowed);
+                let text = message.as_str();
+                assert_ne!(text, "invalid literal", "pad {pad}");
+                assert!(text.len() <= CAPACITY, "pad {pad}");
+                assert!(text.ends_with(&format!("{filler}…")), "pad {pad}");
+            }
+        }
     }
 }

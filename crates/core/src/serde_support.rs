@@ -31,57 +31,99 @@ where
     Ok(T::deserialize(value).ok())
 }
 
-/// A generated request read from JSON: the object's values are checked
-/// against the model's table (JSON type per parameter kind, fixed values,
-/// unknown and missing names, with serde's usual wording for the last two)
-/// and then parsed by the request's [`FromArgs`](crate::args::FromArgs),
-/// the same rules as every other way of building one. One generic function
-/// instead of a derived visitor per model keeps the generated crates quick
-/// to compile.
+/// A generated request read from JSON: each entry, in document order, is
+/// checked against the model's table (a known name, given once, of the JSON
+/// type its kind needs, a fixed value unchanged), so serde reports the
+/// first problem where it is; then the whole is parsed by the request's
+/// [`FromArgs`](crate::args::FromArgs), the same rules as every other way
+/// of building one, and missing required parameters are reported with
+/// serde's usual wording. One generic function instead of a derived visitor
+/// per model keeps the generated crates quick to compile.
 pub fn deserialize_request<'de, D, R>(deserializer: D) -> Result<R, D::Error>
 where
     D: Deserializer<'de>,
     R: crate::args::FromArgs + crate::ModelRequest,
 {
-    use serde_json::Value;
+    deserializer.deserialize_map(RequestVisitor(std::marker::PhantomData))
+}
 
-    let object = serde_json::Map::<String, Value>::deserialize(deserializer)?;
-    let params = R::MODEL.parameters;
-    let mut present = serde_json::Map::new();
-    for (name, value) in object {
-        let Some(param) = R::MODEL.parameter(&name) else {
-            return Err(D::Error::custom(unknown_field(&name, params)));
-        };
-        if value.is_null() && !param.required {
-            continue; // as serde reads `null` for an `Option`: not set
-        }
-        if let Some(fixed) = param.fixed {
-            if value.as_str() != Some(fixed) {
-                let given = value
-                    .as_str()
-                    .map_or_else(|| value.to_string(), str::to_owned);
-                return Err(D::Error::custom(format!(
-                    "invalid `{name}`: `{given}` is not this model; allowed: {fixed}"
+struct RequestVisitor<R>(std::marker::PhantomData<R>);
+
+impl<'de, R> serde::de::Visitor<'de> for RequestVisitor<R>
+where
+    R: crate::args::FromArgs + crate::ModelRequest,
+{
+    type Value = R;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a {} request object", R::MODEL.id)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<R, A::Error> {
+        use serde::de::Error as _;
+        use serde_json::Value;
+
+        let params = R::MODEL.parameters;
+        let mut seen: Vec<&'static str> = Vec::new();
+        let mut present = serde_json::Map::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let Some(param) = R::MODEL.parameter(&name) else {
+                return Err(A::Error::custom(unknown_field(&name, params)));
+            };
+            if seen.contains(&param.name) {
+                return Err(A::Error::duplicate_field(param.name));
+            }
+            seen.push(param.name);
+            let value: Value = map.next_value()?;
+            if let Some(fixed) = param.fixed {
+                if value.as_str() != Some(fixed) {
+                    let given = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_owned);
+                    return Err(A::Error::custom(format!(
+                        "invalid `{name}`: `{given}` is not this model; allowed: {fixed}"
+                    )));
+                }
+                continue;
+            }
+            if value.is_null() && !param.required {
+                continue; // as serde reads `null` for an `Option`: not set
+            }
+            if let Some(expected) = json_type_mismatch(param.kind, &value) {
+                return Err(A::Error::custom(format!(
+                    "invalid type for `{name}`: {}, expected {expected}",
+                    json_type(&value)
                 )));
             }
-            continue;
+            // Checked now, so the error is placed at this entry.
+            let args = crate::args::Args::from_json(&serde_json::Map::from_iter([(
+                name.clone(),
+                value.clone(),
+            )]))
+            .map_err(A::Error::custom)?;
+            if let Some(error) = R::from_args(args).err().and_then(|errors| {
+                errors
+                    .errors()
+                    .iter()
+                    .find(|e| {
+                        matches!(e, crate::args::ArgError::Invalid(_))
+                            && e.parameter() == param.name
+                    })
+                    .map(ToString::to_string)
+            }) {
+                return Err(A::Error::custom(error));
+            }
+            present.insert(name, value);
         }
-        if let Some(expected) = json_type_mismatch(param.kind, &value) {
-            return Err(D::Error::custom(format!(
-                "invalid type for `{name}`: {}, expected {expected}",
-                json_type(&value)
-            )));
+        if let Some(missing) = params
+            .iter()
+            .find(|p| p.required && p.fixed.is_none() && !present.contains_key(p.name))
+        {
+            return Err(A::Error::missing_field(missing.name));
         }
-        present.insert(name, value);
+        let args = crate::args::Args::from_json(&present).map_err(A::Error::custom)?;
+        R::from_args(args).map_err(A::Error::custom)
     }
-    if let Some(missing) = params
-        .iter()
-        .find(|p| p.required && p.fixed.is_none() && !present.contains_key(p.name))
-    {
-        return Err(D::Error::missing_field(missing.name));
-    }
-    let args = crate::args::Args::from_json(&present).map_err(D::Error::custom)?;
-    R::from_args(args).map_err(D::Error::custom)
 }
 
 /// serde's wording: "unknown field `x`, expected one of `a`, `b`".

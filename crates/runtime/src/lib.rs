@@ -19,6 +19,7 @@ mod deadline;
 mod download;
 mod error;
 mod events;
+mod learned;
 mod limits;
 mod origin;
 mod prediction;

@@ -1,11 +1,17 @@
 //! When to poll a prediction, given what the provider estimates.
 //!
-//! A model documented at `1-3s` is polled first at 1 s, then densely until
-//! 3 s (where most predictions finish), then with a jittered, growing
-//! interval up to a cap, so a late prediction costs few requests and a
-//! prompt one is noticed within a fraction of its window. The schedule is a
-//! pure function of elapsed time and a random number, so it is tested by
-//! simulation, without sleeping.
+//! Inside the estimated window the checks are evenly spaced, starting one
+//! spacing after the window opens (a check at the very start finds nothing
+//! to see), and as many of them that on average a prediction is checked as
+//! often as by a poller checking every second (at least `polls_per_window`
+//! checks). For a completion uniform over the window, that is
+//! the fewest checks for the delay, and half the delay of the one-second
+//! poller for the same checks: `1-3s` is checked at 1.5, 2, 2.5 and 3 s
+//! (2.5 checks and 250 ms median delay on average, against 2.5 and 500 ms).
+//! Past the window the interval grows, jittered, up to a cap, so a late
+//! prediction costs few requests. The schedule is a pure function of elapsed
+//! time and a random number, so it is tested by simulation, without
+//! sleeping.
 
 use std::time::Duration;
 
@@ -22,7 +28,8 @@ pub struct PollPolicy {
     pub min_interval: Duration,
     /// The longest interval between two polls (the backoff cap).
     pub max_interval: Duration,
-    /// How many polls to spread over the estimated window.
+    /// The fewest polls spread over the estimated window (more for a window
+    /// far from submission, to match a one-second poller's average count).
     pub polls_per_window: u32,
     /// Growth of the interval per poll once past the window.
     pub backoff_factor: f64,
@@ -32,6 +39,10 @@ pub struct PollPolicy {
     /// Polls in a row that may report an undocumented status before the wait
     /// gives up with an error instead of looping on it.
     pub max_unknown_status_polls: u32,
+    /// Whether a client schedules a model's checks from the completion
+    /// times it has seen for that model (once it has seen a few), instead
+    /// of the documented or server's estimate.
+    pub learn_from_completions: bool,
 }
 
 impl Default for PollPolicy {
@@ -44,6 +55,7 @@ impl Default for PollPolicy {
             backoff_factor: 1.5,
             jitter: 0.2,
             max_unknown_status_polls: 5,
+            learn_from_completions: true,
         }
     }
 }
@@ -74,6 +86,13 @@ impl PollPolicy {
     #[must_use]
     pub fn jitter(mut self, jitter: f64) -> Self {
         self.jitter = jitter.clamp(0.0, 1.0);
+        self
+    }
+
+    /// Sets whether checks follow the completion times seen (on by default).
+    #[must_use]
+    pub fn learn_from_completions(mut self, learn: bool) -> Self {
+        self.learn_from_completions = learn;
         self
     }
 
@@ -121,13 +140,17 @@ impl PollSchedule {
                 .max(policy.min_interval.min(interval))
         };
         match self.window {
-            // Before the window opens nothing is expected: wait for its start,
-            // but never longer than the cap, so an overestimate (a server
-            // saying `900s`) cannot hide a prediction that finished early.
-            Some((start, _)) if elapsed < start => (start - elapsed).min(policy.max_interval),
-            // Inside the window: dense, evenly spread polls.
+            // Before the first check of the window nothing is expected: wait
+            // for it, but never longer than the cap, so an overestimate (a
+            // server saying `900s`) cannot hide a prediction that finished
+            // early.
+            Some((start, end)) if elapsed < start + self.spacing(start, end).min(end - start) => {
+                let first = start + self.spacing(start, end).min(end - start);
+                (first - elapsed).min(policy.max_interval)
+            }
+            // Inside the window: evenly spread checks, the last at its end.
             Some((start, end)) if elapsed < end => {
-                let interval = self.window_interval(start, end);
+                let interval = self.spacing(start, end);
                 jittered(interval.min(end - elapsed).max(policy.min_interval))
             }
             _ => {
@@ -141,7 +164,7 @@ impl PollSchedule {
                         Duration::try_from_secs_f64(last.as_secs_f64() * factor)
                             .unwrap_or(policy.max_interval)
                     }
-                    (None, Some((start, end))) => self.window_interval(start, end),
+                    (None, Some((start, end))) => self.spacing(start, end).max(end / 10),
                     (None, None) if elapsed < policy.first_poll => {
                         self.last_interval = Some(policy.first_poll);
                         return (policy.first_poll - elapsed).min(policy.max_interval);
@@ -157,13 +180,19 @@ impl PollSchedule {
         }
     }
 
-    /// The spacing of polls inside the window, and the first step after it:
-    /// a quarter of the window (by default), or a tenth of its end for a
-    /// point estimate (`26s`), within the policy's bounds.
-    fn window_interval(&self, start: Duration, end: Duration) -> Duration {
-        let spread = (end - start) / self.policy.polls_per_window.max(1);
-        spread
-            .max(end / 10)
+    /// The spacing of checks inside the window: the window divided into as
+    /// many checks as make their average count a one-second poller's
+    /// (start + end in seconds, at least `polls_per_window`), within the
+    /// policy's bounds. Zero-width windows (a point estimate, `26s`)
+    /// get none: their one check is at the estimate.
+    fn spacing(&self, start: Duration, end: Duration) -> Duration {
+        // A one-second poller checks about (start + end) / 2 + 1/2 times on
+        // average for a completion uniform over the window; n evenly spaced
+        // checks, (n + 1) / 2 times.
+        let checks = ((start + end).as_secs_f64().round() as u32)
+            .max(self.policy.polls_per_window)
+            .max(1);
+        ((end - start) / checks)
             .min(self.policy.max_interval)
             .max(self.policy.min_interval.min(self.policy.max_interval))
     }
@@ -231,20 +260,68 @@ mod tests {
     }
 
     #[test]
-    fn first_poll_at_the_lower_bound_then_dense_inside_the_window() {
+    fn checks_are_evenly_spread_over_the_window_from_one_spacing_in() {
+        let polls = instants(
+            Some(EstimatedTime {
+                min_ms: 1000,
+                max_ms: 3000,
+            }),
+            0.0,
+            5,
+        );
+        assert_eq!(&polls[..4], &[1500, 2000, 2500, 3000], "{polls:?}");
+        // Past the window the interval starts from a tenth of its end.
         let polls = instants(
             Some(EstimatedTime {
                 min_ms: 5000,
                 max_ms: 15000,
             }),
             0.0,
-            6,
+            21,
         );
-        assert_eq!(polls[0], 5000, "{polls:?}");
-        // A quarter of the 10 s window.
-        assert_eq!(&polls[1..5], &[7500, 10000, 12500, 15000], "{polls:?}");
-        // Past the window the interval starts from the window's spacing.
-        assert_eq!(polls[5], 15000 + 2500, "{polls:?}");
+        // 20 checks, as many on average as a one-second poller's.
+        let expected: Vec<u64> = (1..=20).map(|k| 5000 + 500 * k).collect();
+        assert_eq!(&polls[..20], expected.as_slice(), "{polls:?}");
+        assert_eq!(polls[20], 15000 + 1500, "{polls:?}");
+    }
+
+    /// Mean checks and median delay (ms) of checks at `polls` for
+    /// completions at every millisecond of `[min, max]`.
+    fn checks_and_delay(polls: &[u64], min: u64, max: u64) -> (f64, u64) {
+        let mut checks = Vec::new();
+        let mut delays = Vec::new();
+        for k in 0..=(max - min) {
+            let done = min + k;
+            let first = polls.iter().position(|&at| at >= done).unwrap();
+            checks.push(first as f64 + 1.0);
+            delays.push(polls[first] - done);
+        }
+        delays.sort_unstable();
+        (
+            checks.iter().sum::<f64>() / checks.len() as f64,
+            delays[delays.len() / 2],
+        )
+    }
+
+    #[test]
+    fn as_many_checks_as_a_one_second_poller_for_half_its_delay() {
+        for (min, max) in [(1000, 3000), (5000, 15000), (2000, 6000)] {
+            let estimate = Some(EstimatedTime {
+                min_ms: min,
+                max_ms: max,
+            });
+            let ours = checks_and_delay(&instants(estimate, 0.0, 200), min, max);
+            let every_second: Vec<u64> = (1..400).map(|k| k * 1000).collect();
+            let fixed = checks_and_delay(&every_second, min, max);
+            assert!(
+                ours.0 <= fixed.0 + 0.01,
+                "{min}-{max}: {ours:?} vs {fixed:?}"
+            );
+            assert!(
+                2 * ours.1 <= fixed.1 + 1,
+                "{min}-{max}: {ours:?} vs {fixed:?}"
+            );
+        }
     }
 
     #[test]
@@ -347,6 +424,6 @@ mod tests {
                 max_ms: 15000,
             }),
         );
-        assert_eq!(schedule.next_delay(ms(20_000), 0.0), ms(2500));
+        assert_eq!(schedule.next_delay(ms(20_000), 0.0), ms(1500));
     }
 }

@@ -144,6 +144,8 @@ pub(crate) struct Transport {
     pub gates: Gates,
     /// Masks the key in server-provided text.
     pub redactor: Redactor,
+    /// Completion times seen, by model, for the next predictions' checks.
+    pub learned: crate::learned::Learned,
 }
 
 impl Transport {

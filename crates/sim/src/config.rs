@@ -107,6 +107,9 @@ pub enum Completion {
     WithinEstimate,
     /// Every prediction takes exactly this long.
     After(Duration),
+    /// Each prediction takes a time drawn uniformly from this range, whatever
+    /// its model documents: a service slower or faster than its estimate.
+    Between(Duration, Duration),
 }
 
 /// The window used by [`Completion::WithinEstimate`] for models whose spec

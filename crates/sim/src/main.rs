@@ -27,10 +27,11 @@ struct Args {
     /// The API key every provider accepts.
     #[arg(long, default_value = DEFAULT_API_KEY)]
     key: String,
-    /// Every prediction finishes after this many milliseconds (default: a
-    /// time within the model's documented estimate).
-    #[arg(long, value_name = "MS")]
-    completion_ms: Option<u64>,
+    /// Every prediction finishes after this many milliseconds, or after a
+    /// time drawn from `LOW-HIGH` milliseconds (default: a time within the
+    /// model's documented estimate).
+    #[arg(long, value_name = "MS|LOW-HIGH", value_parser = parse_completion)]
+    completion_ms: Option<Completion>,
     /// Load the specs from this directory instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     specs_dir: Option<PathBuf>,
@@ -39,14 +40,32 @@ struct Args {
     data_uri_base64: bool,
 }
 
+/// `5000` or `1000-3000` (milliseconds).
+fn parse_completion(text: &str) -> Result<Completion, String> {
+    let ms = |part: &str| {
+        part.trim()
+            .parse::<u64>()
+            .map(Duration::from_millis)
+            .map_err(|_| format!("`{part}` is not a number of milliseconds"))
+    };
+    match text.split_once('-') {
+        Some((low, high)) => {
+            let (low, high) = (ms(low)?, ms(high)?);
+            if low > high {
+                return Err(format!("`{text}`: the low end is above the high end"));
+            }
+            Ok(Completion::Between(low, high))
+        }
+        None => Ok(Completion::After(ms(text)?)),
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
     let config = SimConfig {
         api_key: args.key,
-        completion: args.completion_ms.map_or(Completion::WithinEstimate, |ms| {
-            Completion::After(Duration::from_millis(ms))
-        }),
+        completion: args.completion_ms.unwrap_or(Completion::WithinEstimate),
         api_port: args.port,
         assets_port: args.assets_port,
         specs_dir: args.specs_dir,

@@ -63,6 +63,10 @@ impl State {
     pub(crate) fn run_time(&self, model: &Model) -> Duration {
         match self.config.completion {
             Completion::After(duration) => duration,
+            Completion::Between(low, high) => {
+                let (low, high) = (low.as_millis() as u64, high.as_millis() as u64);
+                Duration::from_millis(fastrand::u64(low..=high.max(low)))
+            }
             Completion::WithinEstimate => {
                 let (min, max) = model
                     .estimated_time

@@ -39,6 +39,7 @@ pub(crate) async fn handle(
         body: Value::Null,
         at: state.elapsed(),
         outcome: SubmitOutcome::Dropped,
+        completes_at: None,
     };
     let reply = submit(state, api, models, headers, body, &mut entry).await;
     entry.outcome = if reply.is_dropped() {
@@ -144,6 +145,7 @@ async fn submit(
     };
     state.predictions.insert(prediction.clone());
     entry.prediction_id = Some(id);
+    entry.completes_at = Some(state.elapsed() + prediction.run_time());
     if faults.contains(&Fault::DropConnection) {
         return Reply::dropped();
     }

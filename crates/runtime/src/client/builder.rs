@@ -237,6 +237,7 @@ impl<P: Provider> ClientBuilder<P> {
                 events,
                 gates: Gates::new(self.limits),
                 redactor: Redactor::new(api_key),
+                learned: Default::default(),
             }),
             provider: PhantomData,
         })

@@ -386,8 +386,16 @@ impl<P: Provider> Client<P> {
             prediction_id = prediction.id().unwrap_or_default(),
             polls = tracing::field::Empty,
         );
-        let schedule = PollSchedule::new(transport.poll, prediction.estimated_time());
+        // What this client has seen of the model beats any estimate; the
+        // server's own estimate for this prediction beats the documented one.
+        let learned = model
+            .filter(|_| transport.poll.learn_from_completions)
+            .and_then(|model| transport.learned.window(model));
+        let schedule = PollSchedule::new(transport.poll, learned.or(prediction.estimated_time()));
         let unknown_in_a_row = AtomicU32::new(0);
+        // When the last check that found the prediction running was sent,
+        // in ms after submission (`u64::MAX`: none yet).
+        let last_running = AtomicU64::new(u64::MAX);
         let waited = wait_for(
             &TokioClock,
             schedule,
@@ -399,13 +407,26 @@ impl<P: Provider> Client<P> {
                 tracing::Span::current().record("polls", poll);
                 let unknown_in_a_row = &unknown_in_a_row;
                 let call = &call;
+                let last_running = &last_running;
                 async move {
+                    let sent = started.elapsed();
                     let polled = self.check(prediction, budget, poll).await?;
                     let pause = match polled {
                         Polled::Done(status, outputs) => {
+                            if let (Some(model), Some(_)) = (model, prediction.submitted_at()) {
+                                let before = match last_running.load(Ordering::Relaxed) {
+                                    u64::MAX => None,
+                                    ms => Some(Duration::from_millis(ms)),
+                                };
+                                transport.learned.record(model, before, sent);
+                            }
                             return Ok(Check::Done((status, outputs)));
                         }
                         Polled::Running(status, pause) => {
+                            last_running.store(
+                                u64::try_from(sent.as_millis()).unwrap_or(u64::MAX - 1),
+                                Ordering::Relaxed,
+                            );
                             unknown_in_a_row.store(0, Ordering::Relaxed);
                             transport.emit(call, || EventKind::Processing {
                                 status,

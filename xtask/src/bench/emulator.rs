@@ -18,9 +18,13 @@ pub(crate) struct Emulator {
 impl Emulator {
     /// Starts `binary` with predictions finishing after `completion`.
     pub(crate) fn start(binary: &Path, completion: Duration) -> Result<Self, String> {
+        Self::start_with(binary, &completion.as_millis().to_string())
+    }
+
+    /// Starts `binary` with `--completion-ms completion` (`5000`, `1000-3000`).
+    pub(crate) fn start_with(binary: &Path, completion: &str) -> Result<Self, String> {
         let mut child = Command::new(binary)
-            .args(["--port", "0", "--completion-ms"])
-            .arg(completion.as_millis().to_string())
+            .args(["--port", "0", "--completion-ms", completion])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

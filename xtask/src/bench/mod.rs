@@ -6,12 +6,15 @@
 //!   predictions against the emulator in a process of its own.
 //! - `crates`: compile time and memory of a generated provider crate with
 //!   1, 100 and 500 models enabled; generated lines per model and parameter.
+//! - `waits [--quick]`: delay in noticing a finished prediction and status
+//!   checks per prediction, imagegen against fixed-interval pollers.
 
 mod codegen;
 mod crates;
 mod emulator;
 mod measure;
 mod scale;
+mod waits;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -24,8 +27,12 @@ pub(crate) fn bench(root: &Path, args: &[&str]) -> ExitCode {
         ["scale"] => scale::bench(root, scale::Size::Full),
         ["scale", "--quick"] => scale::bench(root, scale::Size::Quick),
         ["crates"] => crates::bench(root),
+        ["waits"] => waits::bench(root, false),
+        ["waits", "--quick"] => waits::bench(root, true),
         _ => {
-            eprintln!("usage: cargo xtask bench [codegen | scale [--quick] | crates]");
+            eprintln!(
+                "usage: cargo xtask bench [codegen | scale [--quick] | crates | waits [--quick]]"
+            );
             ExitCode::from(2)
         }
     }

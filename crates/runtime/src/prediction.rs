@@ -102,8 +102,8 @@ impl Prediction {
         self.cost_cents
     }
 
-    /// When it was submitted, if this process (or the one that serialised it)
-    /// submitted it.
+    /// When the server answered its submission (so it existed by then), if
+    /// this process (or the one that serialised it) submitted it.
     pub fn submitted_at(&self) -> Option<SystemTime> {
         self.submitted_at
     }

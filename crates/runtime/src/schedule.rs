@@ -111,6 +111,9 @@ pub struct PollSchedule {
     window: Option<(Duration, Duration)>,
     /// The un-jittered interval of the previous backoff step.
     last_interval: Option<Duration>,
+    /// Where in the spacing this prediction's window checks fall (0 to the
+    /// jitter fraction), drawn at its first delay.
+    phase: Option<f64>,
 }
 
 impl PollSchedule {
@@ -125,59 +128,79 @@ impl PollSchedule {
             policy,
             window,
             last_interval: None,
+            phase: None,
         }
     }
 
     /// The delay from now, `elapsed` after submission, to the next poll.
     /// `random` is uniform in `[0, 1)`.
     pub fn next_delay(&mut self, elapsed: Duration, random: f64) -> Duration {
-        let policy = &self.policy;
-        let jitter = crate::retry::unit(policy.jitter);
+        let jitter = crate::retry::unit(self.policy.jitter);
         let random = crate::retry::unit(random);
+        if let Some((start, end)) = self.window
+            && let Some(at) = self.next_in_window(start, end, elapsed, jitter * random)
+        {
+            // Before the window's first check nothing is expected: wait for
+            // it, but never longer than the cap, so an overestimate (a
+            // server saying `900s`) cannot hide a prediction that finished
+            // early.
+            return (at - elapsed).min(self.policy.max_interval);
+        }
+        let policy = &self.policy;
         let jittered = |interval: Duration| {
             interval
                 .mul_f64(1.0 - jitter * random)
                 .max(policy.min_interval.min(interval))
         };
-        match self.window {
-            // Before the first check of the window nothing is expected: wait
-            // for it, but never longer than the cap, so an overestimate (a
-            // server saying `900s`) cannot hide a prediction that finished
-            // early.
-            Some((start, end)) if elapsed < start + self.spacing(start, end).min(end - start) => {
-                let first = start + self.spacing(start, end).min(end - start);
-                (first - elapsed).min(policy.max_interval)
-            }
-            // Inside the window: evenly spread checks, the last at its end.
-            Some((start, end)) if elapsed < end => {
-                let interval = self.spacing(start, end);
-                jittered(interval.min(end - elapsed).max(policy.min_interval))
-            }
-            _ => {
-                let interval = match (self.last_interval, self.window) {
-                    (Some(last), _) => {
-                        let factor = if policy.backoff_factor.is_finite() {
-                            policy.backoff_factor.max(1.0)
-                        } else {
-                            1.0
-                        };
-                        Duration::try_from_secs_f64(last.as_secs_f64() * factor)
-                            .unwrap_or(policy.max_interval)
-                    }
-                    (None, Some((start, end))) => self.spacing(start, end).max(end / 10),
-                    (None, None) if elapsed < policy.first_poll => {
-                        self.last_interval = Some(policy.first_poll);
-                        return (policy.first_poll - elapsed).min(policy.max_interval);
-                    }
-                    (None, None) => policy.first_poll,
+        let interval = match (self.last_interval, self.window) {
+            (Some(last), _) => {
+                let factor = if policy.backoff_factor.is_finite() {
+                    policy.backoff_factor.max(1.0)
+                } else {
+                    1.0
                 };
-                let interval = interval
-                    .min(policy.max_interval)
-                    .max(policy.min_interval.min(policy.max_interval));
-                self.last_interval = Some(interval);
-                jittered(interval)
+                Duration::try_from_secs_f64(last.as_secs_f64() * factor)
+                    .unwrap_or(policy.max_interval)
             }
+            (None, Some((start, end))) => self.spacing(start, end).max(end / 10),
+            (None, None) if elapsed < policy.first_poll => {
+                self.last_interval = Some(policy.first_poll);
+                return (policy.first_poll - elapsed).min(policy.max_interval);
+            }
+            (None, None) => policy.first_poll,
+        };
+        let interval = interval
+            .min(policy.max_interval)
+            .max(policy.min_interval.min(policy.max_interval));
+        self.last_interval = Some(interval);
+        jittered(interval)
+    }
+
+    /// The window's next check after `elapsed`, if one is left: checks at
+    /// `start + spacing × (k − phase)` for k = 1, 2, … up to the window's
+    /// end (a point estimate: at it). The phase, drawn once per prediction
+    /// from the jitter, keeps predictions submitted together from checking
+    /// in lockstep without making the spacing, and so the number of checks,
+    /// any different.
+    fn next_in_window(
+        &mut self,
+        start: Duration,
+        end: Duration,
+        elapsed: Duration,
+        phase: f64,
+    ) -> Option<Duration> {
+        let phase = *self.phase.get_or_insert(phase);
+        if end == start {
+            return (elapsed < start).then_some(start);
         }
+        let spacing = self.spacing(start, end);
+        let first = start + spacing.mul_f64(1.0 - phase);
+        if elapsed < first {
+            return Some(first.min(end));
+        }
+        let steps = ((elapsed - first).as_secs_f64() / spacing.as_secs_f64()).floor() + 1.0;
+        let at = first + spacing.mul_f64(steps);
+        (at <= end).then_some(at)
     }
 
     /// The spacing of checks inside the window: the window divided into as

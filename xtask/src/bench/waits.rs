@@ -45,7 +45,7 @@ struct Row {
 const KEY: &str = "sim-key";
 
 fn scenarios(quick: bool) -> Vec<Scenario> {
-    let n = if quick { 40 } else { 80 };
+    let n = if quick { 40 } else { 200 };
     vec![
         Scenario {
             name: "1-3s documented, 1-3 s real",
@@ -69,7 +69,7 @@ fn scenarios(quick: bool) -> Vec<Scenario> {
             size: "512*512",
             completion: "6000-9000",
             predictions: 2 * n,
-            concurrency: 16,
+            concurrency: n / 5,
         },
     ]
 }

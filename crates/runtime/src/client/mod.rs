@@ -192,10 +192,13 @@ impl<P: Provider> Client<P> {
             prediction_id = tracing::field::Empty,
         );
         let submitted = async {
-            let submitted_at = SystemTime::now();
             let answer = transport
                 .fetch(&call, Method::POST, &url, Some(Bytes::from(body)), timeout)
                 .await?;
+            // The prediction existed by the time its answer arrived (not
+            // before the request waited for a connection or a 429 passed):
+            // the status checks are scheduled from here.
+            let submitted_at = SystemTime::now();
             let response: P::SubmitResponse = decode(&call, &answer)?;
             let snapshot = Snapshot::of(&response);
             if let Some(id) = &snapshot.id {

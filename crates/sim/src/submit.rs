@@ -164,7 +164,10 @@ async fn answer(
     faults: &[Fault],
 ) -> Result<Reply, ApiError> {
     let data_uri = state.config.base64_data_uri || faults.contains(&Fault::DataUriBase64);
-    let holds = !api.is_queue() || prediction.plan.sync;
+    // A provider whose sync mode does not answer with the outputs (GPTProto:
+    // "you still need to query the result by id") answers at once, as one
+    // that does not honour sync mode: still running, to be polled.
+    let holds = !api.is_queue() || (prediction.plan.sync && api.spec.sync_mode_returns_outputs);
     let (phase, stage) = if faults.contains(&Fault::SyncTimeout) {
         tokio::time::sleep(SYNC_TIMEOUT_WAIT).await;
         (Phase::Running, Stage::Later)

@@ -21,16 +21,7 @@ use super::measure::Cost;
 const LARGE: usize = 500;
 
 pub(crate) fn bench(root: &Path) -> ExitCode {
-    match run(root) {
-        Ok(table) => {
-            print!("{table}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    super::report(run(root))
 }
 
 /// One generated provider crate in the scratch workspace.

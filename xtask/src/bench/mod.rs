@@ -21,6 +21,43 @@ use std::process::ExitCode;
 
 pub(crate) use measure::measure_child;
 
+/// Prints a benchmark's table, or its error.
+fn report(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(table) => {
+            print!("{table}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds `imagegen` and `imagegen-sim` in release; returns `target/release`.
+fn release_binaries(root: &Path) -> Result<std::path::PathBuf, String> {
+    eprintln!("building imagegen and imagegen-sim in release ...");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let built = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "imagegen-cli",
+            "-p",
+            "imagegen-sim",
+        ])
+        .status()
+        .map_err(|error| format!("cannot run cargo: {error}"))?;
+    if !built.success() {
+        return Err("the release build failed".to_owned());
+    }
+    Ok(root.join("target").join("release"))
+}
+
 pub(crate) fn bench(root: &Path, args: &[&str]) -> ExitCode {
     match args {
         [] | ["codegen"] => codegen::bench(root),

@@ -96,24 +96,7 @@ pub(crate) fn bench(root: &Path, size: Size) -> ExitCode {
 }
 
 fn run(root: &Path, size: Size) -> Result<bool, String> {
-    eprintln!("building imagegen and imagegen-sim in release ...");
-    let built = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .current_dir(root)
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "imagegen-cli",
-            "-p",
-            "imagegen-sim",
-        ])
-        .status()
-        .map_err(|error| format!("cannot run cargo: {error}"))?;
-    if !built.success() {
-        return Err("the release build failed".to_owned());
-    }
-    let release = root.join("target").join("release");
+    let release = super::release_binaries(root)?;
     let specs = load(&root.join("specs")).map_err(|diagnostics| diagnostics.to_string())?;
     let emulator = Emulator::start(&release.join("imagegen-sim"), COMPLETION)?;
     let scratch = std::env::temp_dir().join(format!("imagegen-bench-scale-{}", std::process::id()));

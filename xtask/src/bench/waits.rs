@@ -75,38 +75,11 @@ fn scenarios(quick: bool) -> Vec<Scenario> {
 }
 
 pub(crate) fn bench(root: &Path, quick: bool) -> ExitCode {
-    match run(root, quick) {
-        Ok(table) => {
-            print!("{table}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    super::report(run(root, quick))
 }
 
 fn run(root: &Path, quick: bool) -> Result<String, String> {
-    eprintln!("building imagegen and imagegen-sim in release ...");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let built = Command::new(cargo)
-        .current_dir(root)
-        .args([
-            "build",
-            "--quiet",
-            "--release",
-            "-p",
-            "imagegen-cli",
-            "-p",
-            "imagegen-sim",
-        ])
-        .status()
-        .map_err(|error| format!("cannot run cargo: {error}"))?;
-    if !built.success() {
-        return Err("the release build failed".to_owned());
-    }
-    let release = root.join("target/release");
+    let release = super::release_binaries(root)?;
     let poller = root.join("xtask/bench/fixed_poller.py");
     let scratch = std::env::temp_dir().join(format!("imagegen-bench-waits-{}", std::process::id()));
     let mut rows = Vec::new();

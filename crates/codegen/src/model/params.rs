@@ -331,14 +331,17 @@ fn text_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
     (vec![name.clone()], code.trim_end().to_owned())
 }
 
-/// A numeric or text newtype: its definition, its `RULE` and named values
-/// in an `impl` block, and the core macro for its kind (`__integer`, …),
-/// which reads `Self::RULE`.
+/// A numeric or text newtype: `struct T(field)` with `derives`, its `RULE`
+/// (of `rule_type`, valued `rule`) and named values in an `impl` block, and
+/// the core macro for its kind (`__integer`, …), which reads `Self::RULE`.
+#[allow(clippy::too_many_arguments)] // each is one visible part of the type
 fn newtype(
     ctx: &Ctx<'_>,
     param: &Param,
     macro_name: &str,
-    definition: TokenStream,
+    field: TokenStream,
+    derives: TokenStream,
+    rule_type: TokenStream,
     rule: TokenStream,
     consts: TokenStream,
 ) -> TokenStream {
@@ -349,14 +352,22 @@ fn newtype(
     let macro_name = ident(macro_name);
     quote! {
         #doc
-        #definition
+        #[derive(#derives)]
+        pub struct #name(#field);
         impl #name {
             /// The documented rules.
-            const RULE: #rule;
+            const RULE: #rule_type = #rule;
             #consts
         }
         rt::#macro_name!(#name, #wire_name, #allowed);
     }
+}
+
+/// The derives of a type whose values compare exactly (whole numbers, units
+/// of a decimal, text); `Copy` where the value is.
+fn exact_derives(copy: bool) -> TokenStream {
+    let copy = copy.then(|| quote!(Copy,));
+    quote!(Debug, Clone, #copy PartialEq, Eq, Hash, PartialOrd, Ord)
 }
 
 fn decimal_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
@@ -377,16 +388,14 @@ fn decimal_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
         option(units(maximum), int),
         option(units(step), int),
     );
-    let name = ident(&param.type_name);
     newtype(
         ctx,
         param,
         "__decimal",
-        quote! {
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-            pub struct #name(i64);
-        },
-        quote!(rt::rules::DecimalRule = rt::rules::DecimalRule { scale: #scale, min: #min, max: #max, step: #step, step_origin: #origin }),
+        quote!(i64),
+        exact_derives(true),
+        quote!(rt::rules::DecimalRule),
+        quote!(rt::rules::DecimalRule { scale: #scale, min: #min, max: #max, step: #step, step_origin: #origin }),
         numeric_consts(
             param,
             minimum.map(Value::Number),
@@ -404,16 +413,14 @@ fn float_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
     };
     let bound = |value: &Option<Decimal>| option(value.map(|v| decimal_to_f64(&v)), float);
     let (min, max) = (bound(minimum), bound(maximum));
-    let name = ident(&param.type_name);
     newtype(
         ctx,
         param,
         "__float",
-        quote! {
-            #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
-            pub struct #name(f64);
-        },
-        quote!(rt::rules::FloatRule = rt::rules::FloatRule { min: #min, max: #max }),
+        quote!(f64),
+        quote!(Debug, Clone, Copy, PartialEq, PartialOrd),
+        quote!(rt::rules::FloatRule),
+        quote!(rt::rules::FloatRule { min: #min, max: #max }),
         numeric_consts(
             param,
             minimum.map(Value::Number),
@@ -437,16 +444,14 @@ fn integer_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
         option(*step, int),
     );
     let origin = int(minimum.unwrap_or(0));
-    let name = ident(&param.type_name);
     newtype(
         ctx,
         param,
         "__integer",
-        quote! {
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-            pub struct #name(i64);
-        },
-        quote!(rt::rules::IntegerRule = rt::rules::IntegerRule { min: #min, max: #max, step: #step_tokens, step_origin: #origin }),
+        quote!(i64),
+        exact_derives(true),
+        quote!(rt::rules::IntegerRule),
+        quote!(rt::rules::IntegerRule { min: #min, max: #max, step: #step_tokens, step_origin: #origin }),
         numeric_consts(
             param,
             minimum.map(Value::Integer),
@@ -474,7 +479,6 @@ fn text_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
         }
         _ => quote!(rt::rules::TextRule::HttpUrl),
     };
-    let name = ident(&param.type_name);
     newtype(
         ctx,
         param,
@@ -482,11 +486,10 @@ fn text_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
             ParamKind::ImageUrl { .. } => "__image_url",
             _ => "__text",
         },
-        quote! {
-            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-            pub struct #name(std::borrow::Cow<'static, str>);
-        },
-        quote!(rt::rules::TextRule = #rule),
+        quote!(std::borrow::Cow<'static, str>),
+        exact_derives(false),
+        quote!(rt::rules::TextRule),
+        rule,
         default_const(param),
     )
 }

@@ -144,7 +144,7 @@ impl PollSchedule {
             // it, but never longer than the cap, so an overestimate (a
             // server saying `900s`) cannot hide a prediction that finished
             // early.
-            return (at - elapsed).min(self.policy.max_interval);
+            return at.saturating_sub(elapsed).min(self.policy.max_interval);
         }
         let policy = &self.policy;
         let jittered = |interval: Duration| {
@@ -194,9 +194,15 @@ impl PollSchedule {
             return (elapsed < start).then_some(start);
         }
         let spacing = self.spacing(start, end);
-        let first = start + spacing.mul_f64(1.0 - phase);
+        // A window narrower than the smallest spacing (a learned one whose
+        // completions were all seen by the same check) has its first check
+        // past its end: it is checked once, at its end.
+        let first = (start + spacing.mul_f64(1.0 - phase)).min(end);
         if elapsed < first {
-            return Some(first.min(end));
+            return Some(first);
+        }
+        if first == end {
+            return None;
         }
         let steps = ((elapsed - first).as_secs_f64() / spacing.as_secs_f64()).floor() + 1.0;
         let at = first + spacing.mul_f64(steps);
@@ -434,6 +440,51 @@ mod tests {
             let delay = schedule.next_delay(now, f64::NAN);
             assert!(delay <= Duration::from_secs(10));
             now += delay;
+        }
+    }
+
+    #[test]
+    fn a_window_narrower_than_the_smallest_spacing_is_checked_once_at_its_end() {
+        // Learned from completions that one check saw together: 1000-1020 ms
+        // with a 250 ms minimum spacing. Every instant around it, every
+        // phase: no panic, one check at the end, then backoff.
+        let window = Some(EstimatedTime {
+            min_ms: 1000,
+            max_ms: 1020,
+        });
+        for random in [0.0, 0.5, 0.999] {
+            assert_eq!(instants(window, random, 2)[0], 1020);
+            for now in (0..3000).step_by(5) {
+                let mut schedule = PollSchedule::new(PollPolicy::default(), window);
+                let delay = schedule.next_delay(ms(now), random);
+                assert!(delay <= ms(10_000), "{now} ms: {delay:?}");
+                if now < 1020 {
+                    assert_eq!(delay, ms(1020 - now), "{now} ms, random {random}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_window_and_instant_gives_a_delay_above_zero_and_within_the_cap() {
+        let cap = PollPolicy::default().max_interval;
+        for start in (0..4000).step_by(250) {
+            for width in (0..700).step_by(7) {
+                let window = Some(EstimatedTime {
+                    min_ms: start,
+                    max_ms: start + width,
+                });
+                for now in (0..start + width + 1500).step_by(13) {
+                    for random in [0.0, 0.37, 0.999] {
+                        let mut schedule = PollSchedule::new(PollPolicy::default(), window);
+                        let delay = schedule.next_delay(ms(now), random);
+                        assert!(
+                            delay > Duration::ZERO && delay <= cap,
+                            "window {window:?}, {now} ms, random {random}: {delay:?}"
+                        );
+                    }
+                }
+            }
         }
     }
 

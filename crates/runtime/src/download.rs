@@ -1,19 +1,17 @@
 //! Saving outputs to disk: streamed, capped, named by what the bytes are.
 //!
 //! A URL output is fetched without credentials (asset hosts never see the
-//! key), retried like a status check, and written to a `.part` file of its
-//! own that is linked to its final name only once complete (never replacing
-//! a file), so a crash or a cut connection never leaves a half image under a
-//! final name.
+//! key) and retried like a status check; its bytes reach disk through a
+//! [`PartFile`], which gives them their final name only once complete and
+//! never replaces a file.
 
 use std::path::{Path, PathBuf};
-
-use tokio::io::AsyncWriteExt as _;
 
 use crate::ImageFormat;
 use crate::error::Error;
 use crate::events::EventKind;
 use crate::origin::{fetchable_url, is_loopback};
+use crate::part_file::PartFile;
 use crate::prediction::Output;
 use crate::transport::{Call, Failure, Transport};
 
@@ -36,11 +34,7 @@ pub(crate) async fn save_all(
 /// Saves output `index` into `dir` (created if missing) as
 /// `<stem>-<index>.<ext>`, or, if a file of that name exists already,
 /// `<stem>-<index>.<n>.<ext>` with the first free `n` from 2: an existing
-/// file is never replaced.
-///
-/// The bytes go to a `.part` file that this call creates (under a random
-/// name, so no other download can share it), and it becomes the final name
-/// only once complete, with a hard link that fails rather than replace.
+/// file is never replaced (see [`PartFile`]).
 pub(crate) async fn save_one(
     transport: &Transport,
     call: &Call<'_>,
@@ -49,107 +43,26 @@ pub(crate) async fn save_one(
     dir: &Path,
     stem: &str,
 ) -> Result<PathBuf, Error> {
-    let io = |path: &Path, source| io_error(call, Some((index, output)), path, source);
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(|source| io(dir, source))?;
+    // The slot bounds open files and, as each save buffers up to
+    // `part_file::SPILL` bytes, the memory downloads hold.
     let Ok(_slot) = tokio::time::timeout_at(call.deadline.into(), transport.gates.file()).await
     else {
         return Err(call.timeout());
     };
-    let part = PartFile(dir.join(format!(".{stem}-{index}.{:016x}.part", fastrand::u64(..))));
-    let part = &part.0;
-    tokio::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(part)
-        .await
-        .map_err(|source| io(part, source))?;
-    let saved = match output {
-        Output::Url(url) => download(transport, call, (index, output), url, part).await,
-        Output::Base64(_) => write_inline(transport, call, index, output, part).await,
+    let (format, part) = match output {
+        Output::Url(url) => download(transport, call, (index, output), url, dir, stem).await?,
+        Output::Base64(_) => decode_inline(transport, call, index, output, dir, stem)?,
     };
-    let (format, bytes) = saved?;
-    let path = publish(part, dir, &format!("{stem}-{index}"), format)
+    let bytes = part.len();
+    let path = part
+        .publish(format!("{stem}-{index}"), format)
         .await
-        .map_err(|(path, source)| io(&path, source))?;
+        .map_err(|(path, source)| io_error(call, Some((index, output)), &path, source))?;
     transport.emit(call, || EventKind::Saved {
         path: path.clone(),
         bytes,
     });
     Ok(path)
-}
-
-/// A `.part` file this save created: removed when the save ends, however it
-/// ends (done, failed, or its future dropped), so none is left behind.
-struct PartFile(PathBuf);
-
-impl Drop for PartFile {
-    fn drop(&mut self) {
-        // Synchronous, but a single unlink; an async removal could not be
-        // awaited from a dropped future.
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-/// Gives the complete `.part` file its final name without replacing any
-/// file: a hard link fails if the name is taken, and then the next name is
-/// tried. Where hard links are not supported, the bytes are copied into a
-/// file created with create-new semantics instead.
-async fn publish(
-    part: &Path,
-    dir: &Path,
-    name: &str,
-    format: ImageFormat,
-) -> Result<PathBuf, (PathBuf, std::io::Error)> {
-    const NAMES_TRIED: u32 = 10_000;
-    let extension = format.extension();
-    let mut last = dir.join(format!("{name}.{extension}"));
-    for n in 1..=NAMES_TRIED {
-        let path = if n == 1 {
-            dir.join(format!("{name}.{extension}"))
-        } else {
-            dir.join(format!("{name}.{n}.{extension}"))
-        };
-        match link_or_copy(part, &path).await {
-            Ok(()) => return Ok(path),
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => last = path,
-            Err(error) => return Err((path, error)),
-        }
-    }
-    Err((
-        last,
-        std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            format!("{NAMES_TRIED} files of this name exist already"),
-        ),
-    ))
-}
-
-async fn link_or_copy(part: &Path, path: &Path) -> std::io::Result<()> {
-    match tokio::fs::hard_link(part, path).await {
-        Err(error)
-            if error.kind() != std::io::ErrorKind::AlreadyExists
-                && error.kind() != std::io::ErrorKind::NotFound =>
-        {
-            let mut target = tokio::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(path)
-                .await?;
-            let mut source = tokio::fs::File::open(part).await?;
-            let copied = async {
-                tokio::io::copy(&mut source, &mut target).await?;
-                target.sync_all().await
-            }
-            .await;
-            if copied.is_err() {
-                let _ = tokio::fs::remove_file(path).await;
-            }
-            copied
-        }
-        linked => linked,
-    }
 }
 
 fn output_error(call: &Call<'_>, index: usize, reason: String) -> Error {
@@ -199,13 +112,14 @@ fn not_an_image(start: &[u8]) -> String {
     )
 }
 
-async fn write_inline(
+fn decode_inline(
     transport: &Transport,
     call: &Call<'_>,
     index: usize,
     output: &Output,
-    part: &Path,
-) -> Result<(ImageFormat, u64), Error> {
+    dir: &Path,
+    stem: &str,
+) -> Result<(ImageFormat, PartFile), Error> {
     // Three bytes per four characters: refuse before decoding a giant.
     if let Output::Base64(text) = output
         && text.len() as u64 / 4 * 3 > transport.max_output_bytes + 3
@@ -223,19 +137,7 @@ async fn write_inline(
     }
     let format = ImageFormat::sniff(&bytes)
         .ok_or_else(|| output_error(call, index, not_an_image(&bytes)))?;
-    let written = async {
-        let mut file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .truncate(true)
-            .open(part)
-            .await?;
-        file.write_all(&bytes).await?;
-        file.sync_all().await
-    };
-    written
-        .await
-        .map_err(|source| io_error(call, Some((index, output)), part, source))?;
-    Ok((format, bytes.len() as u64))
+    Ok((format, PartFile::with_bytes(dir, stem, index, bytes)))
 }
 
 async fn download(
@@ -243,8 +145,9 @@ async fn download(
     call: &Call<'_>,
     (index, output): (usize, &Output),
     url: &str,
-    part: &Path,
-) -> Result<(ImageFormat, u64), Error> {
+    dir: &Path,
+    stem: &str,
+) -> Result<(ImageFormat, PartFile), Error> {
     let url = fetchable_url(url).map_err(|reason| output_error(call, index, reason))?;
     // Plain http is for a local emulator: a remote API naming a loopback
     // address would make this client probe local services.
@@ -306,7 +209,9 @@ async fn download(
                 {
                     return Err(Failure::Fatal(too_large(call, index, limit)));
                 }
-                stream_to_file(call, (index, output), &mut response, part, limit).await
+                // A fresh part per attempt: a retry starts from nothing.
+                let part = PartFile::new(dir, stem, index);
+                receive(call, (index, output), &mut response, part, limit).await
             }
         })
         .await
@@ -344,40 +249,26 @@ fn asset_error(error: Error, index: usize) -> Error {
     }
 }
 
-/// Streams an answer into the `.part` file this download created, from its
-/// start (a retry rewrites it).
-async fn stream_to_file(
+/// Receives an answer's body into `part`, up to `limit` bytes.
+async fn receive(
     call: &Call<'_>,
     (index, output): (usize, &Output),
     response: &mut reqwest::Response,
-    part: &Path,
+    mut part: PartFile,
     limit: u64,
-) -> Result<(ImageFormat, u64), Failure> {
-    let io = |source| Failure::Fatal(io_error(call, Some((index, output)), part, source));
-    let mut file = tokio::fs::OpenOptions::new()
-        .write(true)
-        .truncate(true)
-        .open(part)
-        .await
-        .map_err(io)?;
-    let mut written: u64 = 0;
-    let mut head = Vec::with_capacity(ImageFormat::SNIFF_LEN);
+) -> Result<(ImageFormat, PartFile), Failure> {
     while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
-        written += chunk.len() as u64;
-        if written > limit {
+        if part.len() + chunk.len() as u64 > limit {
             return Err(Failure::Fatal(too_large(call, index, limit)));
         }
-        if head.len() < ImageFormat::SNIFF_LEN {
-            let take = (ImageFormat::SNIFF_LEN - head.len()).min(chunk.len());
-            head.extend_from_slice(&chunk[..take]);
-        }
-        file.write_all(&chunk).await.map_err(io)?;
+        part = part.push(chunk).await.map_err(|(path, source)| {
+            Failure::Fatal(io_error(call, Some((index, output)), &path, source))
+        })?;
     }
-    file.flush().await.map_err(io)?;
-    file.sync_all().await.map_err(io)?;
-    let format = ImageFormat::sniff(&head)
-        .ok_or_else(|| Failure::Fatal(output_error(call, index, not_an_image(&head))))?;
-    Ok((format, written))
+    let format = part
+        .format()
+        .ok_or_else(|| Failure::Fatal(output_error(call, index, not_an_image(part.head()))))?;
+    Ok((format, part))
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ mod events;
 mod learned;
 mod limits;
 mod origin;
+mod part_file;
 mod prediction;
 mod reading;
 mod redact;

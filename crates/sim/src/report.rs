@@ -41,6 +41,8 @@ impl Report {
             ),
             ended: self.ended,
             http_status,
+            held: true,
+            envelope: None,
         }
     }
 }

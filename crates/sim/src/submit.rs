@@ -168,7 +168,8 @@ async fn answer(
     // "you still need to query the result by id") answers at once, as one
     // that does not honour sync mode: still running, to be polled.
     let holds = !api.is_queue() || (prediction.plan.sync && api.spec.sync_mode_returns_outputs);
-    let (phase, stage) = if faults.contains(&Fault::SyncTimeout) {
+    let timed_out = faults.contains(&Fault::SyncTimeout);
+    let (phase, stage) = if timed_out {
         tokio::time::sleep(SYNC_TIMEOUT_WAIT).await;
         (Phase::Running, Stage::Later)
     } else if holds {
@@ -178,7 +179,7 @@ async fn answer(
         (Phase::Running, Stage::Accepted)
     };
     let with_outputs = !api.is_queue() || api.spec.sync_mode_returns_outputs;
-    let report = report(
+    let mut report = report(
         state,
         api,
         prediction,
@@ -188,8 +189,16 @@ async fn answer(
         data_uri,
     )
     .await?;
+    // The service's own words for giving up on a sync-mode wait (WaveSpeed:
+    // code 5004, "Sync mode timed out"), where its spec records them.
+    let gave_up = api.spec.sync_timeout_answer.as_ref().filter(|_| timed_out);
+    if let Some(answer) = gave_up {
+        report.error = Some(answer.message.clone());
+    }
     let status = api.submit_success();
-    let view = report.view(state, api, model, prediction, faults, status);
+    let mut view = report.view(state, api, model, prediction, faults, status);
+    view.held = holds || timed_out;
+    view.envelope = gave_up.and_then(|answer| Some((answer.envelope_code?, answer.message.clone())));
     let Some(submit_type) = api.submit_type() else {
         return Err(ApiError::new(
             500,

@@ -411,7 +411,12 @@ async fn a_sync_request_can_come_back_still_processing() {
     let mut body = wavespeed("sync");
     body["enable_sync_mode"] = true.into();
     let envelope = post(&sim, "wavespeed", WAVESPEED_EDIT, &body).await.json();
+    // As WaveSpeed answers it (its SDK keys on the code or the message):
+    // code 5004, "Sync mode timed out", the prediction still processing.
+    assert_eq!(envelope["code"], 5004);
+    assert_eq!(envelope["message"], "Sync mode timed out");
     assert_eq!(envelope["data"]["status"], "processing");
+    assert_eq!(envelope["data"]["error"], "Sync mode timed out");
     assert_eq!(envelope["data"]["outputs"], json!([]));
     let (result, _) = poll_until(
         &sim,

@@ -37,6 +37,18 @@ async fn vibedream_submit_poll_download() {
     assert_eq!(submitted["estimatedTime"], "1-3s");
     assert_eq!(submitted["costCents"], 1);
     assert!(submitted["createdAt"].as_str().unwrap().ends_with('Z'));
+    // `outputs` and `error` are the sync-mode answer's (the finished
+    // prediction), absent from one returned at once, as the example shows.
+    let keys: Vec<&str> = submitted
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        ["costCents", "createdAt", "estimatedTime", "id", "status", "statusUrl"]
+    );
     let status_url = submitted["statusUrl"].as_str().unwrap();
     assert_eq!(
         status_url,
@@ -157,6 +169,8 @@ async fn wavespeed_envelope_submit_poll_download() {
     assert_eq!(data["model"], "openai/gpt-image-1");
     assert_eq!(data["outputs"], json!([]));
     assert_eq!(data["error"], "");
+    // The documented table's `data.timings`, before anything has run.
+    assert_eq!(data["timings"], json!({"inference": 0}));
     let get_url = data["urls"]["get"].as_str().unwrap();
     assert_eq!(
         get_url,

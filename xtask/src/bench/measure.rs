@@ -13,6 +13,8 @@ use nix::sys::resource::{Resource, UsageWho, getrlimit, getrusage, setrlimit};
 pub(crate) struct Cost {
     pub wall_s: f64,
     pub cpu_s: f64,
+    /// The user-space part of `cpu_s`.
+    pub user_s: f64,
     pub peak_rss_mib: f64,
     pub exit_code: i32,
 }
@@ -20,8 +22,8 @@ pub(crate) struct Cost {
 impl Cost {
     fn line(&self) -> String {
         format!(
-            "cost wall_s={} cpu_s={} peak_rss_mib={} exit_code={}",
-            self.wall_s, self.cpu_s, self.peak_rss_mib, self.exit_code
+            "cost wall_s={} cpu_s={} user_s={} peak_rss_mib={} exit_code={}",
+            self.wall_s, self.cpu_s, self.user_s, self.peak_rss_mib, self.exit_code
         )
     }
 
@@ -34,6 +36,7 @@ impl Cost {
             match key {
                 "wall_s" => cost.wall_s = value.parse().ok()?,
                 "cpu_s" => cost.cpu_s = value.parse().ok()?,
+                "user_s" => cost.user_s = value.parse().ok()?,
                 "peak_rss_mib" => cost.peak_rss_mib = value.parse().ok()?,
                 "exit_code" => cost.exit_code = value.parse().ok()?,
                 _ => {}
@@ -81,10 +84,50 @@ pub(crate) fn measure_child(args: &[String]) -> ExitCode {
     let cost = Cost {
         wall_s,
         cpu_s: seconds(usage.user_time()) + seconds(usage.system_time()),
+        user_s: seconds(usage.user_time()),
         // Linux reports kibibytes.
         peak_rss_mib: usage.max_rss() as f64 / 1024.0,
         exit_code: status.code().unwrap_or(-1),
     };
     println!("{}", cost.line());
     ExitCode::SUCCESS
+}
+
+/// Runs `command` (its program, arguments and environment) under
+/// `xtask __measure`, with its output discarded, and returns what it cost;
+/// an error quotes what it printed if it failed.
+pub(crate) fn cost_of(command: &Command) -> Result<Cost, String> {
+    let measurer = std::env::current_exe().map_err(|error| format!("no xtask binary: {error}"))?;
+    let mut measured = Command::new(measurer);
+    measured
+        .arg("__measure")
+        .arg("-")
+        .arg(command.get_program())
+        .args(command.get_args());
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => measured.env(key, value),
+            None => measured.env_remove(key),
+        };
+    }
+    let output = measured
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|error| format!("cannot run the measurer: {error}"))?;
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let cost = Cost::parse(&printed);
+    match cost {
+        Some(cost) if cost.exit_code == 0 => Ok(cost),
+        _ => Err(format!(
+            "{} failed:\n{}\n{}",
+            command.get_program().to_string_lossy(),
+            last_lines(&printed, 5),
+            last_lines(&String::from_utf8_lossy(&output.stderr), 10),
+        )),
+    }
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
 }

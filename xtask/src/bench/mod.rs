@@ -8,11 +8,15 @@
 //!   1, 100 and 500 models enabled; generated lines per model and parameter.
 //! - `waits [--quick]`: delay in noticing a finished prediction and status
 //!   checks per prediction, imagegen against fixed-interval pollers.
+//! - `peers [--quick]`: client CPU per generation, delay and checks,
+//!   imagegen against WaveSpeed's and OpenAI's Python SDKs.
 
 mod codegen;
 mod crates;
+mod delays;
 mod emulator;
 mod measure;
+mod peers;
 mod scale;
 mod waits;
 
@@ -66,9 +70,11 @@ pub(crate) fn bench(root: &Path, args: &[&str]) -> ExitCode {
         ["crates"] => crates::bench(root),
         ["waits"] => waits::bench(root, false),
         ["waits", "--quick"] => waits::bench(root, true),
+        ["peers"] => peers::bench(root, false),
+        ["peers", "--quick"] => peers::bench(root, true),
         _ => {
             eprintln!(
-                "usage: cargo xtask bench [codegen | scale [--quick] | crates | waits [--quick]]"
+                "usage: cargo xtask bench [codegen | scale [--quick] | crates | waits [--quick] | peers [--quick]]"
             );
             ExitCode::from(2)
         }

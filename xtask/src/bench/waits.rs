@@ -9,10 +9,10 @@
 //! output. Delay = first download − completion; it includes the download
 //! request's own latency, the same for every client.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
+use super::delays;
 use super::emulator::Emulator;
 
 /// One workload: a model, what it documents, and how long its predictions
@@ -136,61 +136,22 @@ fn run(root: &Path, quick: bool) -> Result<String, String> {
     Ok(table(&rows, quick))
 }
 
-/// Delays and checks per prediction, from the emulator's log, in
-/// submission order.
+/// A client's figures on one scenario, from the emulator's log.
 fn row(scenario: &Scenario, client: String, log: &serde_json::Value) -> Row {
-    let mut first_download: BTreeMap<String, u64> = BTreeMap::new();
-    for download in log["downloads"].as_array().into_iter().flatten() {
-        let (Some(path), Some(at)) = (download["path"].as_str(), download["at_ms"].as_u64()) else {
-            continue;
-        };
-        if let Some(id) = path
-            .strip_prefix("/outputs/")
-            .and_then(|rest| rest.split('/').next())
-        {
-            let entry = first_download.entry(id.to_owned()).or_insert(at);
-            *entry = (*entry).min(at);
-        }
-    }
-    let mut measured: Vec<(u64, u64)> = Vec::new();
-    for submission in log["submissions"].as_array().into_iter().flatten() {
-        let (Some(id), Some(done)) = (
-            submission["prediction_id"].as_str(),
-            submission["completes_at_ms"].as_u64(),
-        ) else {
-            continue;
-        };
-        let Some(seen) = first_download.get(id) else {
-            continue;
-        };
-        let checks = log["polls"][id].as_u64().unwrap_or(0);
-        measured.push((seen.saturating_sub(done), checks));
-    }
-    let summary = |part: &[(u64, u64)]| {
-        let mut delays: Vec<u64> = part.iter().map(|(delay, _)| *delay).collect();
-        delays.sort_unstable();
-        let at = |q: f64| {
-            delays
-                .get(((delays.len() as f64 - 1.0) * q).round() as usize)
-                .copied()
-                .unwrap_or(0)
-        };
-        let checks = part.iter().map(|(_, c)| *c as f64).sum::<f64>() / part.len().max(1) as f64;
-        (at(0.5), at(0.95), checks)
-    };
-    let (median_ms, p95_ms, checks) = summary(&measured);
+    let measured = delays::per_prediction(log);
+    let all = delays::summary(&measured);
     let first = scenario.concurrency.min(measured.len());
     let later = (scenario.concurrency < scenario.predictions && client == "imagegen").then(|| {
-        let (median, p95, checks) = summary(&measured[first..]);
-        (first, median, p95, checks)
+        let later = delays::summary(&measured[first..]);
+        (first, later.median_ms, later.p95_ms, later.checks)
     });
     Row {
         scenario: scenario.name,
         client,
         predictions: measured.len(),
-        median_ms,
-        p95_ms,
-        checks,
+        median_ms: all.median_ms,
+        p95_ms: all.p95_ms,
+        checks: all.checks,
         later,
     }
 }

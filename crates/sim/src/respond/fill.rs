@@ -53,12 +53,18 @@ pub(crate) struct View<'a> {
     pub(crate) ended: bool,
     /// The HTTP status of the answer, for an envelope's code.
     pub(crate) http_status: u16,
+    /// Whether the answer waited for the prediction to end (sync mode; any
+    /// poll): fields documented as sync-mode only are left out otherwise.
+    pub(crate) held: bool,
+    /// The envelope's code and message when they are not the HTTP status
+    /// and "success" (a sync-mode wait the service gave up on).
+    pub(crate) envelope: Option<(u16, String)>,
 }
 
 /// The body of `object` for `view`.
 pub(crate) fn object(view: &View<'_>, object: &ObjectType) -> Map<String, Value> {
     let mut map = Map::new();
-    for field in &object.fields {
+    for field in object.fields.iter().filter(|f| view.held || !f.sync_mode_only) {
         if let Some(value) = field_value(view, field) {
             map.insert(field.name.clone(), value);
         }
@@ -110,8 +116,13 @@ fn role_value(view: &View<'_>, field: &Field, role: Role) -> Option<Value> {
             .as_ref()
             .map(|t| Value::from(t.text.clone())),
         Role::CostCents => model.cost_cents.map(Value::from),
-        Role::EnvelopeCode => Some(view.http_status.into()),
-        Role::EnvelopeMessage => Some("success".into()),
+        Role::EnvelopeCode => Some(view.envelope.as_ref().map_or(view.http_status, |e| e.0).into()),
+        Role::EnvelopeMessage => Some(
+            view.envelope
+                .as_ref()
+                .map_or("success", |e| e.1.as_str())
+                .into(),
+        ),
         Role::Error => Some(match &view.error {
             Some(message) => message.clone().into(),
             None if field.nullable => Value::Null,
@@ -166,7 +177,7 @@ fn outputs_value(view: &View<'_>, field: &Field) -> Value {
 /// | `model`, `modelId` | the model id |
 /// | `modelName` | the model's display name |
 /// | `hasNsfwContents` | `false` for each output |
-/// | `inference` | run time in milliseconds, once ended |
+/// | `inference` | run time in milliseconds once ended; 0 before (`null` where nullable) |
 /// | `textTokens`, `imageTokens`, `inputTokens`, `outputTokens`, `totalTokens` | an estimate: a token per 4 prompt characters, one per 1024 output pixels |
 fn well_known(view: &View<'_>, field: &Field) -> Option<Option<Value>> {
     let key: String = field
@@ -197,9 +208,11 @@ fn well_known(view: &View<'_>, field: &Field) -> Option<Option<Value>> {
             let count = view.outputs.as_ref().map_or(0, Vec::len);
             Some(Value::Array(vec![Value::Bool(false); count]))
         }
-        "inference" => view
-            .ended
-            .then(|| Value::from(prediction.run_time().as_millis() as u64)),
+        "inference" => Some(match (view.ended, field.nullable) {
+            (true, _) => Value::from(prediction.run_time().as_millis() as u64),
+            (false, true) => Value::Null,
+            (false, false) => Value::from(0),
+        }),
         "texttokens" => Some(text_tokens.into()),
         "imagetokens" => Some(0.into()),
         "inputtokens" => Some(text_tokens.into()),

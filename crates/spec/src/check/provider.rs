@@ -7,7 +7,9 @@ use super::response::{check_examples, check_responses};
 use super::{Reporter, at, is_env_var, is_lower_name, is_type_name, item, parse_yaml};
 use crate::diagnostic::Diagnostic;
 use crate::file::provider::{EndpointFile, ProviderFile};
-use crate::ir::{Auth, Endpoint, ErrorCode, Method, Outcome, Protocol, Provider, Status};
+use crate::ir::{
+    Auth, Endpoint, ErrorCode, Method, Outcome, Protocol, Provider, Status, SyncTimeoutAnswer,
+};
 use crate::naming;
 
 /// Names the generated crate root defines besides the response types, and the
@@ -165,6 +167,10 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
         content_policy_messages: raw.content_policy_messages.clone(),
         examples: Vec::new(),
         sync_mode_returns_outputs: raw.sync_mode_returns_outputs,
+        sync_timeout_answer: raw.sync_timeout_answer.as_ref().map(|answer| SyncTimeoutAnswer {
+            envelope_code: answer.envelope_code,
+            message: answer.message.clone(),
+        }),
         notes: raw.notes.clone(),
         models: Vec::new(),
     };

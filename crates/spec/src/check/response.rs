@@ -136,6 +136,7 @@ fn build_object(
             nullable: raw_field.nullable,
             role: raw_field.role,
             description: raw_field.description.clone(),
+            sync_mode_only: raw_field.sync_mode_only,
         });
     }
     let object = ObjectType {

@@ -52,6 +52,10 @@ pub struct ProviderFile {
     /// documentation says the result must still be queried by id (GPTProto).
     #[serde(default = "answers_with_outputs")]
     pub sync_mode_returns_outputs: bool,
+    /// How the service answers a sync-mode request it stopped waiting for
+    /// (the prediction still running), where documented.
+    #[serde(default)]
+    pub sync_timeout_answer: Option<SyncTimeoutAnswerFile>,
     /// Anything else the documentation says that a user should know.
     #[serde(default)]
     pub notes: Vec<String>,
@@ -59,6 +63,20 @@ pub struct ProviderFile {
 
 fn answers_with_outputs() -> bool {
     true
+}
+
+/// The answer to a sync-mode request the service stopped waiting for:
+/// still running, with this code and message, to be polled.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SyncTimeoutAnswerFile {
+    /// The envelope's `code` (WaveSpeed: 5004), if the answer has one.
+    #[serde(default)]
+    pub envelope_code: Option<u16>,
+    /// The message, in the envelope's message and the prediction's error.
+    pub message: String,
+    /// Where this is documented.
+    pub source: String,
 }
 
 /// How the API key is sent.
@@ -207,6 +225,10 @@ pub struct FieldFile {
     /// For `object` and `object[]`: the nested fields.
     #[serde(default)]
     pub fields: Option<Vec<FieldFile>>,
+    /// Present only in an answer that waited for the prediction to end
+    /// (sync mode), absent from one returned at once.
+    #[serde(default)]
+    pub sync_mode_only: bool,
 }
 
 /// The JSON type of a response field.

@@ -49,6 +49,8 @@ pub struct Provider {
     pub examples: Vec<ResponseExample>,
     /// Whether sync mode answers with the outputs, or they must still be queried.
     pub sync_mode_returns_outputs: bool,
+    /// How a sync-mode request the service stopped waiting for is answered.
+    pub sync_timeout_answer: Option<SyncTimeoutAnswer>,
     /// Other documented facts.
     pub notes: Vec<String>,
     /// Models, sorted by id.
@@ -154,6 +156,18 @@ pub struct Field {
     pub role: Option<Role>,
     /// Documented description.
     pub description: Option<String>,
+    /// Present only in an answer that waited for the prediction to end.
+    pub sync_mode_only: bool,
+}
+
+/// The answer to a sync-mode request the service stopped waiting for: the
+/// prediction still running, with this code and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncTimeoutAnswer {
+    /// The envelope's `code`, if the answer has one.
+    pub envelope_code: Option<u16>,
+    /// The envelope's message and the prediction's error.
+    pub message: String,
 }
 
 /// The type of a response field.

@@ -67,7 +67,7 @@ macro_rules! __choice {
                 f.write_str(self.as_str())
             }
         }
-        $crate::__text_traits!($ty, $name, suggest);
+        $crate::__text_traits!($ty, $name, suggest, as_str);
     };
     (@tables $name:literal, $allowed:literal, [$($variant:ident = $wire:literal),+]) => {
         /// Every documented value, in documented order.

@@ -117,7 +117,8 @@ impl PartFile {
         blocking(path, move || {
             self.spill()?;
             if let Some(file) = self.file.take() {
-                file.sync_all().map_err(|error| (self.path.clone(), error))?;
+                file.sync_all()
+                    .map_err(|error| (self.path.clone(), error))?;
             }
             self.link(&name, format.extension())
         })
@@ -216,7 +217,8 @@ fn link_or_copy(part: &Path, path: &Path) -> io::Result<()> {
                 && error.kind() != io::ErrorKind::NotFound =>
         {
             let mut target = OpenOptions::new().write(true).create_new(true).open(path)?;
-            let copied = io::copy(&mut File::open(part)?, &mut target).and_then(|_| target.sync_all());
+            let copied =
+                io::copy(&mut File::open(part)?, &mut target).and_then(|_| target.sync_all());
             if copied.is_err() {
                 let _ = std::fs::remove_file(path);
             }
@@ -287,7 +289,10 @@ mod tests {
         let path = part.publish("id-0".into(), ImageFormat::Png).await.unwrap();
         assert_eq!(path, dir.path().join("id-0.2.png"));
         assert_eq!(std::fs::read(&path).unwrap(), bytes);
-        assert_eq!(std::fs::read(dir.path().join("id-0.png")).unwrap(), b"theirs");
+        assert_eq!(
+            std::fs::read(dir.path().join("id-0.png")).unwrap(),
+            b"theirs"
+        );
         assert_eq!(files(dir.path()), ["id-0.2.png", "id-0.png"]);
     }
 
@@ -307,7 +312,10 @@ mod tests {
         let blocker = dir.path().join("a-file");
         std::fs::write(&blocker, b"").unwrap();
         let part = PartFile::with_bytes(&blocker.join("out"), "id", 0, PNG.to_vec());
-        let (path, _) = part.publish("id-0".into(), ImageFormat::Png).await.unwrap_err();
+        let (path, _) = part
+            .publish("id-0".into(), ImageFormat::Png)
+            .await
+            .unwrap_err();
         assert_eq!(path, blocker.join("out"));
     }
 }

@@ -198,7 +198,8 @@ async fn answer(
     let status = api.submit_success();
     let mut view = report.view(state, api, model, prediction, faults, status);
     view.held = holds || timed_out;
-    view.envelope = gave_up.and_then(|answer| Some((answer.envelope_code?, answer.message.clone())));
+    view.envelope =
+        gave_up.and_then(|answer| Some((answer.envelope_code?, answer.message.clone())));
     let Some(submit_type) = api.submit_type() else {
         return Err(ApiError::new(
             500,

@@ -47,7 +47,14 @@ async fn vibedream_submit_poll_download() {
         .collect();
     assert_eq!(
         keys,
-        ["costCents", "createdAt", "estimatedTime", "id", "status", "statusUrl"]
+        [
+            "costCents",
+            "createdAt",
+            "estimatedTime",
+            "id",
+            "status",
+            "statusUrl"
+        ]
     );
     let status_url = submitted["statusUrl"].as_str().unwrap();
     assert_eq!(

@@ -10,6 +10,8 @@
 //!   checks per prediction, imagegen against fixed-interval pollers.
 //! - `peers [--quick]`: client CPU per generation, delay and checks,
 //!   imagegen against WaveSpeed's and OpenAI's Python SDKs.
+//! - `requests`: building, validating and serialising a request, imagegen
+//!   against async-openai (criterion).
 
 mod codegen;
 mod crates;
@@ -17,6 +19,7 @@ mod delays;
 mod emulator;
 mod measure;
 mod peers;
+mod requests;
 mod scale;
 mod waits;
 
@@ -72,9 +75,10 @@ pub(crate) fn bench(root: &Path, args: &[&str]) -> ExitCode {
         ["waits", "--quick"] => waits::bench(root, true),
         ["peers"] => peers::bench(root, false),
         ["peers", "--quick"] => peers::bench(root, true),
+        ["requests"] => requests::bench(root),
         _ => {
             eprintln!(
-                "usage: cargo xtask bench [codegen | scale [--quick] | crates | waits [--quick] | peers [--quick]]"
+                "usage: cargo xtask bench [codegen | scale [--quick] | crates | waits [--quick] | peers [--quick] | requests]"
             );
             ExitCode::from(2)
         }

@@ -201,7 +201,11 @@ fn run(root: &Path, quick: bool) -> Result<String, String> {
     let scratch = std::env::temp_dir().join(format!("imagegen-bench-peers-{}", std::process::id()));
     let mut rows = Vec::new();
     for (n, peer) in PEERS.into_iter().enumerate() {
-        eprintln!("{}: {} ({count} generations) ...", peer.api().label(), peer.label());
+        eprintln!(
+            "{}: {} ({count} generations) ...",
+            peer.api().label(),
+            peer.label()
+        );
         // The start-up run first, then the measured one; their own
         // directories, never reused (a just-emptied directory makes the
         // file system slower to create files in).
@@ -260,10 +264,20 @@ fn venv(root: &Path) -> Result<PathBuf, String> {
             "create the virtualenv (python3 -m venv; on Debian: apt-get install python3-venv)",
         )?;
     }
-    eprintln!("installing the Python peers ({}) ...", requirements.display());
+    eprintln!(
+        "installing the Python peers ({}) ...",
+        requirements.display()
+    );
     run(
         Command::new(&python)
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
             .arg(&requirements),
         "install the Python peers with pip",
     )?;
@@ -295,13 +309,11 @@ fn table(rows: &[Row], quick: bool, versions: &str) -> String {
         rows.first().map_or(0, |row| row.generations),
     );
     for row in rows {
-        let reference = rows
-            .iter()
-            .find(|r| {
-                r.peer.is_imagegen()
-                    && r.peer.api() == row.peer.api()
-                    && r.peer.waits_in_one_request() == row.peer.waits_in_one_request()
-            });
+        let reference = rows.iter().find(|r| {
+            r.peer.is_imagegen()
+                && r.peer.api() == row.peer.api()
+                && r.peer.waits_in_one_request() == row.peer.waits_in_one_request()
+        });
         let ratio = reference.map_or(String::new(), |r| {
             format!(
                 "{:.1}x",

@@ -15,6 +15,20 @@ pub struct LengthRule {
 impl LengthRule {
     /// Checks the length of `text`.
     pub const fn check(&self, text: &str) -> Result<(), Violation> {
+        // A character is 1 to 4 bytes, so the byte length alone settles
+        // most texts (a prompt far under its 32000) without counting.
+        let bytes = text.len();
+        let long_enough = match self.min_chars {
+            None => true,
+            Some(min) => bytes.div_ceil(4) >= min,
+        };
+        let short_enough = match self.max_chars {
+            None => true,
+            Some(max) => bytes <= max,
+        };
+        if long_enough && short_enough {
+            return Ok(());
+        }
         let chars = char_count(text);
         if let Some(min) = self.min_chars
             && chars < min
@@ -115,6 +129,40 @@ mod tests {
         assert_eq!(rule.check("a"), Ok(()));
         assert_eq!(rule.check("日没🌅"), Ok(()));
         assert_eq!(rule.check("abcd"), Err(Violation::TooLong));
+    }
+
+    #[test]
+    fn the_byte_length_shortcut_agrees_with_counting_characters() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "日",
+            "日没",
+            "🌅🌅",
+            "aé日🌅",
+            "abcdefgh",
+            "日没日没日没",
+        ];
+        for min in [None, Some(0), Some(1), Some(2), Some(3), Some(5)] {
+            for max in [None, Some(0), Some(1), Some(2), Some(4), Some(8)] {
+                let rule = LengthRule {
+                    min_chars: min,
+                    max_chars: max,
+                };
+                for text in texts {
+                    let chars = text.chars().count();
+                    let expected = if min.is_some_and(|min| chars < min) {
+                        Err(Violation::TooShort)
+                    } else if max.is_some_and(|max| chars > max) {
+                        Err(Violation::TooLong)
+                    } else {
+                        Ok(())
+                    };
+                    assert_eq!(rule.check(text), expected, "{text:?} in {min:?}..{max:?}");
+                }
+            }
+        }
     }
 
     #[test]

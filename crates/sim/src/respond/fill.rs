@@ -64,7 +64,11 @@ pub(crate) struct View<'a> {
 /// The body of `object` for `view`.
 pub(crate) fn object(view: &View<'_>, object: &ObjectType) -> Map<String, Value> {
     let mut map = Map::new();
-    for field in object.fields.iter().filter(|f| view.held || !f.sync_mode_only) {
+    for field in object
+        .fields
+        .iter()
+        .filter(|f| view.held || !f.sync_mode_only)
+    {
         if let Some(value) = field_value(view, field) {
             map.insert(field.name.clone(), value);
         }
@@ -116,7 +120,12 @@ fn role_value(view: &View<'_>, field: &Field, role: Role) -> Option<Value> {
             .as_ref()
             .map(|t| Value::from(t.text.clone())),
         Role::CostCents => model.cost_cents.map(Value::from),
-        Role::EnvelopeCode => Some(view.envelope.as_ref().map_or(view.http_status, |e| e.0).into()),
+        Role::EnvelopeCode => Some(
+            view.envelope
+                .as_ref()
+                .map_or(view.http_status, |e| e.0)
+                .into(),
+        ),
         Role::EnvelopeMessage => Some(
             view.envelope
                 .as_ref()

@@ -167,10 +167,13 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
         content_policy_messages: raw.content_policy_messages.clone(),
         examples: Vec::new(),
         sync_mode_returns_outputs: raw.sync_mode_returns_outputs,
-        sync_timeout_answer: raw.sync_timeout_answer.as_ref().map(|answer| SyncTimeoutAnswer {
-            envelope_code: answer.envelope_code,
-            message: answer.message.clone(),
-        }),
+        sync_timeout_answer: raw
+            .sync_timeout_answer
+            .as_ref()
+            .map(|answer| SyncTimeoutAnswer {
+                envelope_code: answer.envelope_code,
+                message: answer.message.clone(),
+            }),
         notes: raw.notes.clone(),
         models: Vec::new(),
     };

@@ -1,8 +1,11 @@
 """The baseline the provider docs advise: submit, then poll at a fixed
 interval until done, then download the output. Python standard library
-only, one thread per prediction, against vibedream's documented endpoints.
+only, one thread per prediction, against one provider's documented
+endpoints: vibedream's flat API (`flat`) or WaveSpeed's `{code, message,
+data}` envelope (`envelope`).
 
-usage: fixed_poller.py BASE_URL KEY MODEL_ID SIZE COUNT INTERVAL_SECONDS PROMPT_PREFIX
+usage: fixed_poller.py API BASE_URL KEY MODEL_ID INPUT_JSON COUNT INTERVAL_SECONDS PROMPT_PREFIX
+(INPUT_JSON: the input besides the prompt, e.g. '{"size": "512*512"}')
 """
 
 import json
@@ -22,16 +25,25 @@ def call(url, key, body=None):
         return answer.read()
 
 
-def one(base, key, model, size, interval, prompt, failures):
+# Where each API submits and polls, and where its answers keep the prediction.
+APIS = {
+    "flat": ("{base}/api/v1/models/{model}/generate", "{base}/api/v1/predictions/{id}", None),
+    "envelope": ("{base}/api/v3/{model}", "{base}/api/v3/predictions/{id}/result", "data"),
+}
+
+
+def one(api, base, key, model, extra, interval, prompt, failures):
+    submit, result, inside = APIS[api]
+    unwrap = (lambda answer: answer[inside]) if inside else (lambda answer: answer)
     try:
-        submitted = json.loads(
-            call(f"{base}/api/v1/models/{model}/generate", key, {"prompt": prompt, "size": size})
+        submitted = unwrap(
+            json.loads(call(submit.format(base=base, model=model), key, {"prompt": prompt, **extra}))
         )
         prediction = submitted["id"]
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             time.sleep(interval)
-            state = json.loads(call(f"{base}/api/v1/predictions/{prediction}", key))
+            state = unwrap(json.loads(call(result.format(base=base, id=prediction), key)))
             if state["status"] == "completed":
                 with urllib.request.urlopen(state["outputs"][0], timeout=30) as image:
                     image.read()
@@ -45,12 +57,13 @@ def one(base, key, model, size, interval, prompt, failures):
 
 
 def main():
-    base, key, model, size, count, interval, prefix = sys.argv[1:8]
+    api, base, key, model, extra, count, interval, prefix = sys.argv[1:9]
+    extra = json.loads(extra)
     failures = []
     threads = [
         threading.Thread(
             target=one,
-            args=(base, key, model, size, float(interval), f"{prefix} {n}", failures),
+            args=(api, base, key, model, extra, float(interval), f"{prefix} {n}", failures),
         )
         for n in range(int(count))
     ]

@@ -67,10 +67,7 @@ macro_rules! __number_traits {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __text_traits {
-    ($ty:ident, $name:literal $(, $as_str:ident)?) => {
-        $crate::__text_traits!(@impls $ty, $name, |violation, value| ::core::option::Option::None $(, $as_str)?);
-    };
-    ($ty:ident, $name:literal, suggest $(, $as_str:ident)?) => {
+    ($ty:ident, $name:literal, suggest $(, $as_str:tt)?) => {
         $crate::__text_traits!(@impls $ty, $name, |violation, value| match violation {
             $crate::Violation::NotAllowed | $crate::Violation::Malformed => {
                 $crate::rules::suggest(value, &Self::WIRE)
@@ -78,13 +75,16 @@ macro_rules! __text_traits {
             _ => ::core::option::Option::None,
         } $(, $as_str)?);
     };
+    ($ty:ident, $name:literal $(, $as_str:tt)?) => {
+        $crate::__text_traits!(@impls $ty, $name, |violation, value| ::core::option::Option::None $(, $as_str)?);
+    };
     (@serialize $this:ident, $serializer:ident) => {
         $serializer.collect_str($this)
     };
     (@serialize $this:ident, $serializer:ident, as_str) => {
         $serializer.serialize_str($this.as_str())
     };
-    (@impls $ty:ident, $name:literal, |$violation:ident, $value:ident| $suggestion:expr $(, $as_str:ident)?) => {
+    (@impls $ty:ident, $name:literal, |$violation:ident, $value:ident| $suggestion:expr $(, $as_str:tt)?) => {
         impl ::core::str::FromStr for $ty {
             type Err = $crate::ParamError;
             fn from_str($value: &str) -> ::core::result::Result<Self, Self::Err> {

@@ -27,12 +27,15 @@ pub(crate) async fn handle(
     headers: &HeaderMap,
 ) -> Reply {
     let is_output = path.starts_with("/outputs/");
+    // When the request arrived, not when its image was drawn: benchmarks
+    // read a client's delay in noticing a prediction's end from it.
+    let arrived = state.elapsed();
     let reply = serve(state, method, path, headers).await;
     if is_output {
         let download = Download {
             path: path.to_owned(),
             status: (!reply.is_dropped()).then_some(reply.status.as_u16()),
-            at: state.elapsed(),
+            at: arrived,
         };
         state.record(|log| log.downloads.push(download));
     }

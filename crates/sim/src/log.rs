@@ -102,7 +102,7 @@ pub struct Download {
     pub path: String,
     /// The HTTP status answered; `None` when the connection was dropped.
     pub status: Option<u16>,
-    /// When, since the emulator started.
+    /// When the request arrived, since the emulator started.
     #[serde(rename = "at_ms", with = "millis")]
     pub at: Duration,
 }

@@ -228,7 +228,10 @@ fn row(scenario: &Scenario, client: String, log: &serde_json::Value) -> Row {
     let measured = delays::per_prediction(log);
     let all = delays::summary(&measured);
     let first = scenario.concurrency.min(measured.len());
-    let later = (scenario.concurrency < scenario.predictions && client == "imagegen").then(|| {
+    // What the first predictions taught shows in the later ones' waits;
+    // sync mode does not wait by polling.
+    let learns = !scenario.pollers.is_empty() && scenario.concurrency < scenario.predictions;
+    let later = (learns && client == "imagegen").then(|| {
         let later = delays::summary(&measured[first..]);
         (first, later.median_ms, later.p95_ms, later.checks)
     });

@@ -120,6 +120,12 @@ impl Peer {
                 if sync {
                     command.args(["--enable-sync-mode", "true"]);
                 }
+                // A request that waits for the images holds its connection
+                // throughout: as many as the peers open, or the default
+                // per-origin cap (64) would hold imagegen under 100 at once.
+                if self.waits_in_one_request() {
+                    command.args(["--connections", &CONCURRENCY.to_string()]);
+                }
                 command
             }
             Peer::WaveSpeedSdk { sync } => {

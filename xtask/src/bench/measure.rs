@@ -93,15 +93,22 @@ pub(crate) fn measure_child(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// What a measured command cost, and the end of what it printed to stderr.
+pub(crate) struct Measured {
+    pub cost: Cost,
+    pub stderr_tail: String,
+}
+
 /// Runs `command` (its program, arguments and environment) under
-/// `xtask __measure`, with its output discarded, and returns what it cost;
-/// an error quotes what it printed if it failed.
-pub(crate) fn cost_of(command: &Command) -> Result<Cost, String> {
+/// `xtask __measure`, with its stdout discarded, under `open_files` if
+/// given; an error only if no cost came back (the command's own exit code
+/// is in the cost).
+pub(crate) fn measure(command: &Command, open_files: Option<u64>) -> Result<Measured, String> {
     let measurer = std::env::current_exe().map_err(|error| format!("no xtask binary: {error}"))?;
     let mut measured = Command::new(measurer);
     measured
         .arg("__measure")
-        .arg("-")
+        .arg(open_files.map_or_else(|| "-".to_owned(), |n| n.to_string()))
         .arg(command.get_program())
         .args(command.get_args());
     for (key, value) in command.get_envs() {
@@ -115,16 +122,28 @@ pub(crate) fn cost_of(command: &Command) -> Result<Cost, String> {
         .output()
         .map_err(|error| format!("cannot run the measurer: {error}"))?;
     let printed = String::from_utf8_lossy(&output.stdout);
-    let cost = Cost::parse(&printed);
-    match cost {
-        Some(cost) if cost.exit_code == 0 => Ok(cost),
-        _ => Err(format!(
-            "{} failed:\n{}\n{}",
+    let stderr_tail = last_lines(&String::from_utf8_lossy(&output.stderr), 10);
+    match Cost::parse(&printed) {
+        Some(cost) => Ok(Measured { cost, stderr_tail }),
+        None => Err(format!(
+            "the measurer printed no cost for {}:\n{}\n{stderr_tail}",
             command.get_program().to_string_lossy(),
             last_lines(&printed, 5),
-            last_lines(&String::from_utf8_lossy(&output.stderr), 10),
         )),
     }
+}
+
+/// [`measure`] without an open-file limit, for a command that must succeed.
+pub(crate) fn cost_of(command: &Command) -> Result<Cost, String> {
+    let Measured { cost, stderr_tail } = measure(command, None)?;
+    if cost.exit_code != 0 {
+        return Err(format!(
+            "{} exited {}:\n{stderr_tail}",
+            command.get_program().to_string_lossy(),
+            cost.exit_code
+        ));
+    }
+    Ok(cost)
 }
 
 fn last_lines(text: &str, n: usize) -> String {

@@ -42,6 +42,18 @@ fn report(result: Result<String, String>) -> ExitCode {
     }
 }
 
+/// Writes a prompts file for `imagegen batch`: `count` lines, `<prefix> 1`
+/// to `<prefix> <count>` (distinct, so each draws its own image), creating
+/// its directory.
+fn write_prompts(path: &Path, prefix: &str, count: usize) -> Result<(), String> {
+    let failed = |error: std::io::Error| format!("{}: {error}", path.display());
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    let text: String = (1..=count).map(|n| format!("{prefix} {n}\n")).collect();
+    std::fs::write(path, text).map_err(failed)
+}
+
 /// Builds `imagegen` and `imagegen-sim` in release; returns `target/release`.
 fn release_binaries(root: &Path) -> Result<std::path::PathBuf, String> {
     eprintln!("building imagegen and imagegen-sim in release ...");

@@ -88,8 +88,15 @@ impl Peer {
         }
     }
 
-    /// The command making `count` generations into `out`.
-    fn command(self, tools: &Tools, emulator: &Emulator, count: usize, out: &Path) -> Command {
+    /// The command making `count` generations into `out` (for imagegen,
+    /// with its prompts file written beside `out`).
+    fn command(
+        self,
+        tools: &Tools,
+        emulator: &Emulator,
+        count: usize,
+        out: &Path,
+    ) -> Result<Command, String> {
         let image = "https://example.com/photo.png";
         let prefix = format!("peers {}", self.label());
         match self {
@@ -99,11 +106,7 @@ impl Peer {
                     Api::OpenAi => ("aimlapi", "openai/gpt-image-1", "1024x1024"),
                 };
                 let prompts = out.with_extension("prompts.txt");
-                let text: String = (0..count).map(|n| format!("{prefix} {n}\n")).collect();
-                // Written before the command runs; a failure shows as the
-                // batch's own error about the missing file.
-                let _ = std::fs::create_dir_all(out.parent().unwrap_or(out));
-                let _ = std::fs::write(&prompts, text);
+                super::write_prompts(&prompts, &prefix, count)?;
                 let mut command = Command::new(tools.release.join("imagegen"));
                 command
                     .args(["batch", &format!("{provider}/{model}"), "--prompts"])
@@ -126,7 +129,7 @@ impl Peer {
                 if self.waits_in_one_request() {
                     command.args(["--connections", &CONCURRENCY.to_string()]);
                 }
-                command
+                Ok(command)
             }
             Peer::WaveSpeedSdk { sync } => {
                 let mut command = Command::new(&tools.python);
@@ -139,7 +142,7 @@ impl Peer {
                     .arg(out)
                     .arg(&prefix)
                     .arg(if sync { "sync" } else { "poll" });
-                command
+                Ok(command)
             }
             Peer::OpenAiSdk => {
                 let mut command = Command::new(&tools.python);
@@ -150,7 +153,7 @@ impl Peer {
                     .args([count.to_string(), CONCURRENCY.to_string()])
                     .arg(out)
                     .arg(&prefix);
-                command
+                Ok(command)
             }
         }
     }
@@ -216,10 +219,11 @@ fn run(root: &Path, quick: bool) -> Result<String, String> {
         // directories, never reused (a just-emptied directory makes the
         // file system slower to create files in).
         emulator.reset()?;
-        let one = cost_of(&peer.command(&tools, &emulator, 1, &scratch.join(format!("{n}-one"))))?;
+        let one =
+            cost_of(&peer.command(&tools, &emulator, 1, &scratch.join(format!("{n}-one")))?)?;
         emulator.reset()?;
         let out = scratch.join(format!("{n}-all"));
-        let cost = cost_of(&peer.command(&tools, &emulator, count, &out))?;
+        let cost = cost_of(&peer.command(&tools, &emulator, count, &out)?)?;
         let log = emulator.log()?;
         let measured = delays::per_prediction(&log);
         let files = std::fs::read_dir(&out)

@@ -23,7 +23,7 @@ use imagegen_spec::ir::{Meaning, Model, ParamKind, Protocol, Provider};
 use imagegen_spec::load;
 
 use super::emulator::Emulator;
-use super::measure::Cost;
+use super::measure::{Cost, Measured, measure};
 
 /// How long every emulated prediction takes: long enough that all of a
 /// workload's predictions are in flight together.
@@ -198,22 +198,11 @@ fn run_workload(
     workload: Workload,
     dir: &Path,
 ) -> Result<Row, String> {
-    let io = |error: std::io::Error| format!("{}: {error}", dir.display());
-    std::fs::create_dir_all(dir).map_err(io)?;
     let prompts = dir.join("prompts.txt");
-    let text: String = (1..=workload.lines)
-        .map(|n| format!("bench prompt {n}\n"))
-        .collect();
-    std::fs::write(&prompts, text).map_err(io)?;
+    super::write_prompts(&prompts, "bench prompt", workload.lines)?;
     let out = dir.join("out");
-    let measurer = std::env::current_exe().map_err(|error| format!("no xtask binary: {error}"))?;
-    let limit = workload
-        .open_files
-        .map_or_else(|| "-".to_owned(), |n| n.to_string());
-    let output = Command::new(measurer)
-        .arg("__measure")
-        .arg(&limit)
-        .arg(imagegen)
+    let mut batch = Command::new(imagegen);
+    batch
         .args([
             "batch",
             &format!("{}/{}", provider.name, model.id),
@@ -225,16 +214,8 @@ fn run_workload(
         .args(["--concurrency", &workload.concurrency.to_string()])
         .args(["--base-url", &emulator.base_url(&provider.name)])
         .args(cheap_flags(model))
-        .env(&provider.auth.env_var, "sim-key")
-        .output()
-        .map_err(|error| format!("cannot run the measurer: {error}"))?;
-    let printed = String::from_utf8_lossy(&output.stdout);
-    let cost = Cost::parse(&printed).ok_or_else(|| {
-        format!(
-            "the measurer printed no cost:\n{printed}\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })?;
+        .env(&provider.auth.env_var, "sim-key");
+    let Measured { cost, stderr_tail } = measure(&batch, workload.open_files)?;
     let mut row = Row {
         label: format!(
             "{}/{} ({})",
@@ -251,8 +232,7 @@ fn run_workload(
         ..Row::default()
     };
     if cost.exit_code != 0 {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
+        let tail: Vec<&str> = stderr_tail.lines().rev().take(5).collect();
         row.failures
             .push(format!("exit {}: {}", cost.exit_code, tail.join(" | ")));
     }

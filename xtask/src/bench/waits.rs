@@ -20,10 +20,10 @@ use super::emulator::Emulator;
 struct Scenario {
     name: &'static str,
     api: Api,
-    /// imagegen's flags besides the prompts (`--size 512*512`), and the
-    /// same input as the fixed poller's JSON.
-    flags: &'static [&'static str],
-    input: &'static str,
+    /// The request's parameters besides the prompt, as wire names and
+    /// text: imagegen's flags (`--size 512*512`) and the fixed poller's
+    /// JSON input are both made from them.
+    params: &'static [(&'static str, &'static str)],
     /// `LOW-HIGH` ms, the emulator's completion range.
     completion: &'static str,
     predictions: usize,
@@ -89,19 +89,15 @@ const KEY: &str = "sim-key";
 
 fn scenarios(quick: bool) -> Vec<Scenario> {
     let n = if quick { 40 } else { 200 };
-    let wavespeed_flags: &[&str] = &[
-        "--size",
-        "1024*1024",
-        "--image",
-        "https://example.com/photo.png",
+    const WAVESPEED_EDIT: &[(&str, &str)] = &[
+        ("size", "1024*1024"),
+        ("image", "https://example.com/photo.png"),
     ];
-    let wavespeed_input = r#"{"size": "1024*1024", "image": "https://example.com/photo.png"}"#;
     vec![
         Scenario {
             name: "1-3s documented, 1-3 s real",
             api: Api::Vibedream("z-image-turbo"),
-            flags: &["--size", "512*512"],
-            input: r#"{"size": "512*512"}"#,
+            params: &[("size", "512*512")],
             completion: "1000-3000",
             predictions: n,
             concurrency: n,
@@ -110,8 +106,7 @@ fn scenarios(quick: bool) -> Vec<Scenario> {
         Scenario {
             name: "5-15s documented, 5-15 s real",
             api: Api::Vibedream("gpt-image-1"),
-            flags: &["--size", "1024*1024"],
-            input: r#"{"size": "1024*1024"}"#,
+            params: &[("size", "1024*1024")],
             completion: "5000-15000",
             predictions: n,
             concurrency: n,
@@ -120,8 +115,7 @@ fn scenarios(quick: bool) -> Vec<Scenario> {
         Scenario {
             name: "1-3s documented, 6-9 s real (learning)",
             api: Api::Vibedream("z-image-turbo"),
-            flags: &["--size", "512*512"],
-            input: r#"{"size": "512*512"}"#,
+            params: &[("size", "512*512")],
             completion: "6000-9000",
             predictions: 2 * n,
             concurrency: n / 5,
@@ -132,8 +126,7 @@ fn scenarios(quick: bool) -> Vec<Scenario> {
         Scenario {
             name: "no estimate, 20-150 s real (learning)",
             api: Api::WaveSpeed,
-            flags: wavespeed_flags,
-            input: wavespeed_input,
+            params: WAVESPEED_EDIT,
             completion: "20000-150000",
             predictions: if quick { 60 } else { 120 },
             concurrency: if quick { 30 } else { 40 },
@@ -142,21 +135,39 @@ fn scenarios(quick: bool) -> Vec<Scenario> {
         Scenario {
             name: "sync mode, 1-3 s real",
             api: Api::WaveSpeed,
-            flags: &[
-                "--size",
-                "1024*1024",
-                "--image",
-                "https://example.com/photo.png",
-                "--enable-sync-mode",
-                "true",
+            params: &[
+                ("size", "1024*1024"),
+                ("image", "https://example.com/photo.png"),
+                ("enable_sync_mode", "true"),
             ],
-            input: "",
             completion: "1000-3000",
             predictions: n,
             concurrency: 10,
             pollers: &[],
         },
     ]
+}
+
+impl Scenario {
+    /// imagegen's flags for the parameters: `--size 512*512`.
+    fn flags(&self) -> Vec<String> {
+        self.params
+            .iter()
+            .flat_map(|(name, value)| {
+                [format!("--{}", name.replace('_', "-")), (*value).to_owned()]
+            })
+            .collect()
+    }
+
+    /// The fixed poller's input for them: `{"size": "512*512"}`.
+    fn input(&self) -> String {
+        let object: serde_json::Map<String, serde_json::Value> = self
+            .params
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).into()))
+            .collect();
+        serde_json::Value::Object(object).to_string()
+    }
 }
 
 pub(crate) fn bench(root: &Path, quick: bool) -> ExitCode {
@@ -174,12 +185,8 @@ fn run(root: &Path, quick: bool) -> Result<String, String> {
         let base = emulator.base_url(api.provider());
         eprintln!("{}: imagegen ...", scenario.name);
         let dir = scratch.join(scenario.name.replace(' ', "_"));
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let prompts = dir.join("prompts.txt");
-        let text: String = (0..scenario.predictions)
-            .map(|n| format!("waits {n}\n"))
-            .collect();
-        std::fs::write(&prompts, text).map_err(|e| e.to_string())?;
+        super::write_prompts(&prompts, "waits", scenario.predictions)?;
         let status = Command::new(release.join("imagegen"))
             .args([
                 "batch",
@@ -190,7 +197,7 @@ fn run(root: &Path, quick: bool) -> Result<String, String> {
             .arg("--out")
             .arg(dir.join("out"))
             .args(["--base-url", &base])
-            .args(scenario.flags)
+            .args(scenario.flags())
             .args(["--concurrency", &scenario.concurrency.to_string()])
             .env(format!("{}_API_KEY", api.provider().to_uppercase()), KEY)
             .stdout(std::process::Stdio::null())
@@ -205,7 +212,13 @@ fn run(root: &Path, quick: bool) -> Result<String, String> {
             eprintln!("{}: fixed {interval} s ...", scenario.name);
             let status = Command::new("python3")
                 .arg(&poller)
-                .args([api.poller_shape(), &base, KEY, api.model(), scenario.input])
+                .args([
+                    api.poller_shape(),
+                    &base,
+                    KEY,
+                    api.model(),
+                    &scenario.input(),
+                ])
                 .args([scenario.predictions.to_string().as_str(), interval, "waits"])
                 .status()
                 .map_err(|e| format!("cannot run python3: {e}"))?;
@@ -281,4 +294,30 @@ fn table(rows: &[Row], quick: bool) -> String {
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_become_imagegen_flags_and_the_pollers_json() {
+        let sync = scenarios(true)
+            .into_iter()
+            .find(|s| s.name.starts_with("sync"))
+            .unwrap();
+        assert_eq!(
+            sync.flags(),
+            [
+                "--size",
+                "1024*1024",
+                "--image",
+                "https://example.com/photo.png",
+                "--enable-sync-mode",
+                "true"
+            ]
+        );
+        let first = &scenarios(true)[0];
+        assert_eq!(first.input(), r#"{"size":"512*512"}"#);
+    }
 }

@@ -214,7 +214,52 @@ fn text_and_urls() {
     let bypass = std::panic::catch_unwind(|| gpt_image_2::Prompt::__literal(""));
     assert!(bypass.is_err());
     let image: z_image_turbo::Image = "https://example.com/a.webp".parse().unwrap();
-    assert_eq!(image.as_str(), "https://example.com/a.webp");
+    assert_eq!(image.as_url(), Some("https://example.com/a.webp"));
+}
+
+#[test]
+fn image_text_without_a_scheme_is_a_local_file() {
+    use imagegen_runtime::image::ImageSource;
+    // Text with a scheme is a URL, checked as one; text without is a path,
+    // checked (and uploaded) when the request is sent.
+    for path in [
+        "./photo.png",
+        "photo.png",
+        "/tmp/a:b.png",
+        "C:\\photos\\cat.jpg",
+        "not a URL",
+    ] {
+        let image: wavespeed::Image = path.parse().unwrap();
+        assert_eq!(image.source(), &ImageSource::Path(path.into()), "{path}");
+        assert_eq!(image.as_url(), None);
+        // Its JSON (what a batch manifest records) is the path as given.
+        assert_eq!(
+            serde_json::to_value(&image).unwrap(),
+            serde_json::json!(path)
+        );
+    }
+    for url in [
+        "ftp://example.com/a.png",
+        "file:///etc/passwd",
+        "data:image/png;base64,AA",
+    ] {
+        let error = url.parse::<wavespeed::Image>().unwrap_err();
+        assert_eq!(error.parameter(), "image", "{url}");
+    }
+    assert!("".parse::<wavespeed::Image>().is_err());
+    // Bytes have no text form: writing them as JSON is an error, never a
+    // silent placeholder.
+    let bytes = wavespeed::Image::bytes(vec![0x89, b'P', b'N', b'G']);
+    assert!(bytes.source().is_local());
+    let error = serde_json::to_value(&bytes).unwrap_err().to_string();
+    assert!(error.contains("4 bytes in memory"), "{error}");
+    assert_eq!(format!("{:?}", bytes.source()), "Bytes(4 bytes)");
+    // The typed constructors say which is meant.
+    assert!(wavespeed::Image::url("./photo.png").is_err());
+    assert_eq!(
+        wavespeed::Image::path("https://example.com/a.png").source(),
+        &ImageSource::Path("https://example.com/a.png".into())
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use clap::ArgMatches;
 use imagegen::ModelEntry;
-use imagegen::info::{ModelInfo, ParamInfo, ParamKind};
+use imagegen::info::{LocalImages, ModelInfo, ParamInfo, ParamKind};
 
 use crate::failure::Failure;
 use crate::list::{table, unknown_model};
@@ -152,11 +152,76 @@ fn parameters(info: &ModelInfo) -> String {
     for (param, row) in info.parameters.iter().zip(lines) {
         text.push_str(&format!("  {row}\n"));
         text.push_str(&wrap(&format!("allowed: {}", param.allowed), DETAIL, WRAP));
+        if let Some(local) = local_files(info, param) {
+            text.push_str(&wrap(&local, DETAIL, WRAP));
+        }
         if !param.description.is_empty() {
             text.push_str(&wrap(param.description, DETAIL, WRAP));
         }
     }
     text
+}
+
+/// For an image parameter: whether a local file can be given, and how it
+/// reaches the provider.
+fn local_files(info: &ModelInfo, param: &ParamInfo) -> Option<String> {
+    let image = param.image?;
+    let mut text = match info.local_images(param)? {
+        LocalImages::Uploaded(upload) => format!(
+            "local files: yes; a path (--{} ./photo.png) is checked, then uploaded to {} \
+             (up to {}{}) and its URL sent",
+            flag_of(info, param.name),
+            info.provider.name,
+            size_text(upload.max_bytes),
+            upload
+                .retention_days
+                .map_or_else(String::new, |days| format!(", kept {days} days"))
+        ),
+        LocalImages::DataUri => {
+            "local files: yes; a path is checked, then sent inline as a data: URI".to_owned()
+        }
+        LocalImages::Refused => {
+            let mut text = format!(
+                "local files: no; {} takes only public http(s) URLs here",
+                info.provider.name
+            );
+            if !param.local_alternatives.is_empty() {
+                text.push_str(&format!(
+                    " (models that take a local file: {})",
+                    param.local_alternatives.join(", ")
+                ));
+            }
+            return Some(text);
+        }
+    };
+    let formats: Vec<&str> = image
+        .accepted_formats()
+        .iter()
+        .map(|format| format.label())
+        .collect();
+    text.push_str(&format!("; it must be a {} file", formats.join(", ")));
+    if let Some(target) = image.mask_for {
+        text.push_str(&format!(
+            " with an alpha channel, of the same width and height as `{target}` when that is a file too"
+        ));
+    }
+    Some(text)
+}
+
+/// `20 MB` for a whole number of megabytes, else the bytes.
+fn size_text(bytes: u64) -> String {
+    if bytes.is_multiple_of(1_000_000) {
+        format!("{} MB", bytes / 1_000_000)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+fn flag_of(info: &ModelInfo, name: &str) -> String {
+    flag_names(info)
+        .into_iter()
+        .find(|(param, _)| param.name == name)
+        .map_or_else(|| name.to_owned(), |(_, flag)| flag)
 }
 
 fn required(param: &ParamInfo) -> &'static str {

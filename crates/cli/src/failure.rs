@@ -53,8 +53,12 @@ impl Failure {
     /// shown when the prediction may still finish. Every runtime error
     /// raised after submission names its prediction id already.
     pub fn from_error(error: &Error, resume: impl FnOnce(&str) -> Option<String>) -> Self {
+        // A value nothing can send (a bad local image, one the provider
+        // cannot take) is invalid input, found before anything was sent.
         let exit = match error {
-            Error::InvalidParameter(_) => USAGE,
+            Error::InvalidParameter(_)
+            | Error::InvalidImage { .. }
+            | Error::LocalImageRefused { .. } => USAGE,
             _ => FAILED,
         };
         let mut message = match error {

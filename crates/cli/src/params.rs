@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use clap::{Arg, ArgMatches};
 use heck::ToKebabCase;
 use imagegen::args::Args;
-use imagegen::info::{ModelInfo, ParamInfo, ParamKind};
+use imagegen::info::{LocalImages, ModelInfo, ParamInfo, ParamKind};
 
 /// Flags of the command line itself. A spec parameter spelled the same is
 /// given as `--param-<name>` instead, so neither shadows the other.
@@ -62,8 +62,8 @@ pub fn flags(model: &ModelInfo) -> Vec<Arg> {
         .map(|(param, flag)| {
             Arg::new(param.name)
                 .long(flag)
-                .value_name(value_name(param))
-                .help(help(param))
+                .value_name(value_name(model, param))
+                .help(help(model, param))
                 .help_heading("Model parameters")
                 // `--seed -1` is a documented value, not a flag; whether a
                 // negative number is allowed is the model's rules' to say.
@@ -75,7 +75,10 @@ pub fn flags(model: &ModelInfo) -> Vec<Arg> {
         .collect()
 }
 
-fn value_name(param: &ParamInfo) -> &'static str {
+fn value_name(model: &ModelInfo, param: &ParamInfo) -> &'static str {
+    if takes_files(model, param) {
+        return "URL|FILE";
+    }
     match param.kind {
         ParamKind::Boolean => "true|false",
         ParamKind::Text => "TEXT",
@@ -88,10 +91,27 @@ fn value_name(param: &ParamInfo) -> &'static str {
     }
 }
 
+/// Whether a local file can be given for `param` (uploaded, or inlined).
+fn takes_files(model: &ModelInfo, param: &ParamInfo) -> bool {
+    matches!(
+        model.local_images(param),
+        Some(LocalImages::Uploaded(_) | LocalImages::DataUri)
+    )
+}
+
 /// The description, then what is allowed and the default, as the docs say.
-pub fn help(param: &ParamInfo) -> String {
+pub fn help(model: &ModelInfo, param: &ParamInfo) -> String {
     let mut text = param.description.trim_end_matches('.').to_owned();
     text.push_str(&format!(". Allowed: {}", param.allowed));
+    match model.local_images(param) {
+        Some(LocalImages::Uploaded(_)) => {
+            text.push_str(", or a local file (checked, then uploaded)")
+        }
+        Some(LocalImages::DataUri) => {
+            text.push_str(", or a local file (checked, then sent inline)")
+        }
+        _ => {}
+    }
     match param.default {
         Some(default) => text.push_str(&format!(". Default: {default} (applied by the server)")),
         None if param.required => text.push_str(". Required"),

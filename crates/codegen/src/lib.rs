@@ -50,7 +50,7 @@ pub struct GeneratedFile {
 pub fn generate(set: &SpecSet, root: &Path) -> Result<Vec<GeneratedFile>, RenderError> {
     let mut files = schema::schema_files();
     for provider in &set.providers {
-        files.extend(provider::crate_files(provider, root)?);
+        files.extend(provider::crate_files(&set.providers, provider, root)?);
     }
     files.extend(umbrella::umbrella_files(&set.providers)?);
     Ok(files)

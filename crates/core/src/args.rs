@@ -443,6 +443,7 @@ mod tests {
         errors: &[],
         content_policy_messages: &[],
         sync_mode_returns_outputs: true,
+        upload: None,
     };
 
     static MODEL: ModelInfo = ModelInfo {

@@ -59,6 +59,16 @@ impl ImageFormat {
         }
     }
 
+    /// Its name for people (`JPEG`, `WebP`).
+    pub fn label(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "PNG",
+            ImageFormat::Jpeg => "JPEG",
+            ImageFormat::WebP => "WebP",
+            ImageFormat::Gif => "GIF",
+        }
+    }
+
     /// The usual file extension.
     pub fn extension(self) -> &'static str {
         match self {

@@ -168,6 +168,67 @@ pub struct ProviderInfo {
     /// Whether a request in sync mode is answered with its outputs; where not
     /// (GPTProto), the result must still be fetched from the result endpoint.
     pub sync_mode_returns_outputs: bool,
+    /// Where local images are uploaded to get a URL, if the provider
+    /// documents an upload endpoint.
+    pub upload: Option<UploadInfo>,
+}
+
+/// A provider's upload endpoint: a file in as `multipart/form-data`, a URL
+/// to pass to image parameters out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UploadInfo {
+    /// Where files are sent, below the base URL (the API origin, so the key
+    /// goes with them).
+    pub endpoint: Endpoint,
+    /// The multipart field carrying the file (`file`).
+    pub field: &'static str,
+    /// The largest image taken, in bytes.
+    pub max_bytes: u64,
+    /// Days an upload stays available, where documented.
+    pub retention_days: Option<u32>,
+    /// Whether an upload is billed: then it is sent again only when the
+    /// failure proves it never arrived. An unbilled upload is retried like
+    /// a status check (a repeat at worst stores a second copy).
+    pub billed: bool,
+}
+
+/// How a local image reaches a provider for one parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LocalImages {
+    /// Uploaded through the provider's upload endpoint; its URL is sent.
+    Uploaded(&'static UploadInfo),
+    /// Sent inline in the request as a `data:` URI.
+    DataUri,
+    /// Not at all: the provider takes only public URLs for it.
+    Refused,
+}
+
+/// What an image parameter takes, from its spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ImageParam {
+    /// The documented formats; empty where none are documented (then any
+    /// of JPEG, PNG, GIF and WebP).
+    pub formats: &'static [crate::ImageFormat],
+    /// Whether the provider takes the image inline, as a `data:` URI.
+    pub data_uri: bool,
+    /// For a mask: the image parameter it masks.
+    pub mask_for: Option<&'static str>,
+}
+
+impl ImageParam {
+    /// The formats a local image may be in.
+    pub const fn accepted_formats(&self) -> &'static [crate::ImageFormat] {
+        if self.formats.is_empty() {
+            &[
+                crate::ImageFormat::Jpeg,
+                crate::ImageFormat::Png,
+                crate::ImageFormat::Gif,
+                crate::ImageFormat::WebP,
+            ]
+        } else {
+            self.formats
+        }
+    }
 }
 
 impl ProviderInfo {
@@ -228,7 +289,8 @@ pub enum ParamKind {
     Integer,
     /// A number, possibly stepped.
     Number,
-    /// An http(s) URL of an image.
+    /// An image: an http(s) URL, or where the provider can take one, a
+    /// local file.
     ImageUrl,
     /// An image size: presets, and custom `WxH` where allowed.
     ImageSize,
@@ -259,6 +321,12 @@ pub struct ParamInfo {
     pub choices: &'static [&'static str],
     /// For sizes: the character between width and height (`*` or `x`).
     pub size_separator: Option<char>,
+    /// For images: the formats, whether a `data:` URI is taken, the image
+    /// a mask masks.
+    pub image: Option<ImageParam>,
+    /// For an image parameter that cannot take a local file: models of
+    /// other providers (`provider/model`) whose same parameter can.
+    pub local_alternatives: &'static [&'static str],
 }
 
 impl ParamInfo {
@@ -278,6 +346,8 @@ impl ParamInfo {
             meaning: None,
             choices: &[],
             size_separator: None,
+            image: None,
+            local_alternatives: &[],
         }
     }
 
@@ -288,6 +358,7 @@ impl ParamInfo {
         Self {
             choices: T::CHOICES,
             size_separator: T::SIZE_SEPARATOR,
+            image: T::IMAGE,
             ..Self::new(T::NAME, T::KIND, T::ALLOWED)
         }
     }
@@ -320,6 +391,13 @@ impl ParamInfo {
     /// own (a fixed one).
     pub const fn with_choices(mut self, choices: &'static [&'static str]) -> Self {
         self.choices = choices;
+        self
+    }
+
+    /// Records the models of other providers that take a local file for
+    /// this image parameter.
+    pub const fn with_local_alternatives(mut self, models: &'static [&'static str]) -> Self {
+        self.local_alternatives = models;
         self
     }
 
@@ -419,5 +497,18 @@ impl ModelInfo {
     /// The parameter with this wire name.
     pub fn parameter(&self, name: &str) -> Option<&'static ParamInfo> {
         self.parameters.iter().find(|param| param.name == name)
+    }
+
+    /// How a local image given for `param` reaches the provider: uploaded
+    /// where the provider has an upload endpoint, else inline where the
+    /// parameter takes `data:` URIs, else not at all. `None` for a
+    /// parameter that is not an image.
+    pub fn local_images(&self, param: &ParamInfo) -> Option<LocalImages> {
+        let image = param.image?;
+        Some(match &self.provider.upload {
+            Some(upload) => LocalImages::Uploaded(upload),
+            None if image.data_uri => LocalImages::DataUri,
+            None => LocalImages::Refused,
+        })
     }
 }

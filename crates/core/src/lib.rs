@@ -14,6 +14,7 @@
 //! its validated types on top of this crate and serde alone.
 
 pub mod args;
+pub mod image;
 pub mod info;
 pub mod rules;
 pub mod traits;
@@ -30,7 +31,7 @@ pub mod serde_support;
 
 pub use format::ImageFormat;
 pub use param_error::{Excerpt, ParamError};
-pub use traits::{ModelRequest, OutputRef, ParamType, Provider, ResponseFields};
+pub use traits::{ModelRequest, NoUpload, OutputRef, ParamType, Provider, ResponseFields};
 pub use violation::Violation;
 
 /// What the macros name from their expansion site.

@@ -418,12 +418,171 @@ macro_rules! __text {
     };
 }
 
-/// An image URL parameter: [`__text!`](crate::__text) of kind `ImageUrl`.
+/// An image parameter, `struct $ty(ImageSource)`: a URL checked by its
+/// [`TextRule`](crate::rules::TextRule) (`Self::RULE`), a local file or
+/// bytes (checked and uploaded when the request is sent), with the
+/// parameter's [`ImageParam`](crate::info::ImageParam) as `Self::IMAGE_PARAM`.
+/// Text with a URL scheme parses as a URL, any other text as a path.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __image_url {
     ($ty:ident, $name:literal, $allowed:literal) => {
-        $crate::__text!(@kind $ty, $name, $allowed, ImageUrl);
+        impl $ty {
+            #[doc = ::core::concat!("What `", $name, "` allows, in words.")]
+            pub const ALLOWED: &'static str = $allowed;
+            /// A URL the provider fetches, checked against the documented rules.
+            pub fn url(
+                value: impl ::core::convert::Into<::std::string::String>,
+            ) -> ::core::result::Result<Self, $crate::ParamError> {
+                let value = value.into();
+                match Self::RULE.check(&value) {
+                    ::core::result::Result::Ok(()) => ::core::result::Result::Ok(Self(
+                        $crate::image::ImageSource::Url(::std::borrow::Cow::Owned(value)),
+                    )),
+                    ::core::result::Result::Err(violation) => ::core::result::Result::Err(
+                        $crate::ParamError::new($name, value, violation, Self::ALLOWED),
+                    ),
+                }
+            }
+            /// A URL, as [`url`](Self::url) (the constructor every parameter type has).
+            pub fn try_new(
+                value: impl ::core::convert::Into<::std::string::String>,
+            ) -> ::core::result::Result<Self, $crate::ParamError> {
+                Self::url(value)
+            }
+            /// A local file. It is read and checked (a JPEG, PNG, GIF or WebP in
+            /// an accepted format, under the provider's size limit; a mask a PNG
+            /// with alpha the size of its image) when the request is sent, then
+            /// uploaded where the provider can take it; a provider that takes
+            /// only URLs refuses it before anything is sent.
+            pub fn path(path: impl ::core::convert::Into<::std::path::PathBuf>) -> Self {
+                Self($crate::image::ImageSource::Path(path.into()))
+            }
+            /// An image in memory, checked and sent as [`path`](Self::path) is.
+            pub fn bytes(bytes: impl ::core::convert::Into<::std::vec::Vec<u8>>) -> Self {
+                Self($crate::image::ImageSource::Bytes(bytes.into().into()))
+            }
+            /// Where the image is.
+            pub fn source(&self) -> &$crate::image::ImageSource {
+                &self.0
+            }
+            /// The URL, unless the image is local.
+            pub fn as_url(&self) -> ::core::option::Option<&str> {
+                self.0.as_url()
+            }
+            #[doc(hidden)]
+            pub fn __source_mut(&mut self) -> &mut $crate::image::ImageSource {
+                &mut self.0
+            }
+            #[doc(hidden)]
+            pub fn __from_wire(value: &str) -> ::core::result::Result<Self, $crate::Violation> {
+                if value.is_empty() {
+                    return ::core::result::Result::Err($crate::Violation::Malformed);
+                }
+                if $crate::image::has_scheme(value) {
+                    Self::RULE.check(value).map(|()| {
+                        Self($crate::image::ImageSource::Url(::std::borrow::Cow::Owned(
+                            value.to_owned(),
+                        )))
+                    })
+                } else {
+                    ::core::result::Result::Ok(Self::path(value))
+                }
+            }
+            #[doc(hidden)]
+            pub const fn __literal_check(
+                value: &str,
+            ) -> ::core::result::Result<(), $crate::Violation> {
+                Self::RULE.check(value)
+            }
+            /// For the literal macro, after `__literal_check` has passed.
+            #[doc(hidden)]
+            pub const fn __literal(value: &'static str) -> Self {
+                match Self::RULE.check(value) {
+                    ::core::result::Result::Ok(()) => Self($crate::image::ImageSource::Url(
+                        ::std::borrow::Cow::Borrowed(value),
+                    )),
+                    ::core::result::Result::Err(_) => {
+                        ::core::panic!("a literal that fails its check reached __literal")
+                    }
+                }
+            }
+        }
+        impl $crate::ParamType for $ty {
+            type Literal = &'static str;
+            const NAME: &'static str = $name;
+            const ALLOWED: &'static str = $allowed;
+            const KIND: $crate::info::ParamKind = $crate::info::ParamKind::ImageUrl;
+            const IMAGE: ::core::option::Option<$crate::info::ImageParam> =
+                ::core::option::Option::Some(Self::IMAGE_PARAM);
+        }
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.0, f)
+            }
+        }
+        impl ::core::str::FromStr for $ty {
+            type Err = $crate::ParamError;
+            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+                Self::__from_wire(value).map_err(|violation| {
+                    $crate::ParamError::new($name, value, violation, Self::ALLOWED)
+                })
+            }
+        }
+        impl ::core::convert::TryFrom<&str> for $ty {
+            type Error = $crate::ParamError;
+            fn try_from(value: &str) -> ::core::result::Result<Self, Self::Error> {
+                value.parse()
+            }
+        }
+        impl $crate::__private::serde::Serialize for $ty {
+            /// A URL as itself; a local file as its path, as it was given (for
+            /// records such as a batch manifest: the client sends the uploaded
+            /// URL instead); bytes have no text form and are an error.
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::image::serialize_source($name, &self.0, serializer)
+            }
+        }
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::serde_support::deserialize_with(
+                    deserializer,
+                    |value: ::std::string::String| value.parse(),
+                )
+            }
+        }
+    };
+}
+
+/// A request's image fields, for [`ModelRequest::images`](crate::ModelRequest::images)
+/// and `images_mut`: `required [field = "wire", ...] optional [...]`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __image_fields {
+    (required [$($required:ident = $required_wire:literal),*] optional [$($optional:ident = $optional_wire:literal),*]) => {
+        fn images(&self) -> ::std::vec::Vec<(&'static str, &$crate::image::ImageSource)> {
+            #[allow(unused_mut)]
+            let mut images = ::std::vec::Vec::new();
+            $(images.push(($required_wire, self.$required.source()));)*
+            $(if let ::core::option::Option::Some(image) = &self.$optional {
+                images.push(($optional_wire, image.source()));
+            })*
+            images
+        }
+        fn images_mut(&mut self) -> ::std::vec::Vec<(&'static str, &mut $crate::image::ImageSource)> {
+            #[allow(unused_mut)]
+            let mut images = ::std::vec::Vec::new();
+            $(images.push(($required_wire, self.$required.__source_mut()));)*
+            $(if let ::core::option::Option::Some(image) = &mut self.$optional {
+                images.push(($optional_wire, image.__source_mut()));
+            })*
+            images
+        }
     };
 }
 

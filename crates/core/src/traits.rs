@@ -8,6 +8,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::image::ImageSource;
 use crate::info::{ModelInfo, ParamKind, ProviderInfo};
 
 /// A provider, as a zero-sized marker type in its generated crate.
@@ -19,10 +20,13 @@ pub trait Provider: Send + Sync + 'static {
     /// The body answering a status check (the submit body for synchronous
     /// providers, which have no status checks).
     type ResultResponse: DeserializeOwned + ResponseFields + Send + 'static;
+    /// The body answering an upload ([`NoUpload`] for a provider without
+    /// an upload endpoint).
+    type UploadResponse: DeserializeOwned + ResponseFields + Send + 'static;
 }
 
 /// A validated request for one model: the JSON body and where it goes.
-pub trait ModelRequest: Serialize + Send + Sync {
+pub trait ModelRequest: Serialize + Clone + Send + Sync {
     /// The provider serving the model.
     type Provider: Provider;
     /// The model, its endpoint and its parameter table.
@@ -33,6 +37,17 @@ pub trait ModelRequest: Serialize + Send + Sync {
 
     /// Whether this request asks for base64 outputs instead of URLs.
     fn base64_output_requested(&self) -> bool;
+
+    /// The image parameters that are set, by wire name, in table order.
+    fn images(&self) -> Vec<(&'static str, &ImageSource)> {
+        Vec::new()
+    }
+
+    /// The same, to replace local images by the URLs they were uploaded to
+    /// (the client does this on a copy, just before sending).
+    fn images_mut(&mut self) -> Vec<(&'static str, &mut ImageSource)> {
+        Vec::new()
+    }
 }
 
 /// What a generated parameter type says about itself: the facts its
@@ -53,6 +68,8 @@ pub trait ParamType {
     const CHOICES: &'static [&'static str] = &[];
     /// For sizes: the character between width and height.
     const SIZE_SEPARATOR: Option<char> = None;
+    /// For images: what the parameter takes.
+    const IMAGE: Option<crate::info::ImageParam> = None;
 }
 
 /// One output of a prediction as the server sent it.
@@ -125,7 +142,18 @@ pub trait ResponseFields {
     fn envelope_message(&self) -> Option<&str> {
         None
     }
+    /// In an upload's answer: the uploaded file's URL.
+    fn upload_url(&self) -> Option<&str> {
+        None
+    }
 }
+
+/// The upload answer of a provider without an upload endpoint: it has no
+/// values, so it is never read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub enum NoUpload {}
+
+impl ResponseFields for NoUpload {}
 
 #[cfg(test)]
 mod tests {

@@ -18,11 +18,15 @@ use futures_util::future::BoxFuture;
 use tokio::sync::broadcast;
 
 use crate::args::{ArgErrors, Args, FromArgs};
-use crate::client::{Body, Client, ClientBuilder, Generation};
+use crate::client::{
+    Body, Client, ClientBuilder, Generation, Replacements, body_with, check_request,
+};
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::events::Event;
+use crate::image::ImageSource;
 use crate::info::{ModelInfo, ProviderInfo};
+use crate::local_images::Checked;
 use crate::prediction::Prediction;
 use crate::traits::{ModelRequest, Provider};
 
@@ -142,7 +146,9 @@ fn parse<R: ModelRequest + FromArgs + Clone + fmt::Debug + 'static>(
 trait ErasedRequest: Send + Sync + fmt::Debug {
     fn model(&self) -> &'static ModelInfo;
     fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
-    fn body(&self) -> Result<Body, Error>;
+    fn body_with(&self, urls: &Replacements) -> Result<Body, Error>;
+    fn images(&self) -> Vec<(&'static str, ImageSource)>;
+    fn check_local_images(&self) -> BoxFuture<'_, Result<Option<Vec<Checked>>, Error>>;
     fn sync_mode_requested(&self) -> bool;
     fn base64_output_requested(&self) -> bool;
     fn clone_box(&self) -> Box<dyn ErasedRequest>;
@@ -156,8 +162,17 @@ impl<R: ModelRequest + Clone + fmt::Debug + 'static> ErasedRequest for R {
     fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
         serde_json::to_value(self)
     }
-    fn body(&self) -> Result<Body, Error> {
-        Body::of(self)
+    fn body_with(&self, urls: &Replacements) -> Result<Body, Error> {
+        body_with(self, urls)
+    }
+    fn images(&self) -> Vec<(&'static str, ImageSource)> {
+        ModelRequest::images(self)
+            .into_iter()
+            .map(|(name, source)| (name, source.clone()))
+            .collect()
+    }
+    fn check_local_images(&self) -> BoxFuture<'_, Result<Option<Vec<Checked>>, Error>> {
+        Box::pin(check_request(self))
     }
     fn sync_mode_requested(&self) -> bool {
         ModelRequest::sync_mode_requested(self)
@@ -210,6 +225,20 @@ impl AnyRequest {
         self.0.base64_output_requested()
     }
 
+    /// Its image parameters that are set, by wire name: URLs, files, bytes.
+    pub fn images(&self) -> Vec<(&'static str, ImageSource)> {
+        self.0.images()
+    }
+
+    /// Reads and checks its local images (files, bytes) as sending it
+    /// would: readable, a JPEG, PNG, GIF or WebP in a format the parameter
+    /// takes, within the provider's size limit, a mask fitting its image,
+    /// and a provider that can take a local file there. Nothing is sent;
+    /// batch runs call this for every line before submitting any.
+    pub async fn check_local_images(&self) -> Result<(), Error> {
+        self.0.check_local_images().await.map(|_| ())
+    }
+
     /// The typed request, if it is an `R`.
     pub fn downcast_ref<R: 'static>(&self) -> Option<&R> {
         self.0.as_any().downcast_ref()
@@ -240,8 +269,9 @@ trait ErasedClient: Send + Sync + fmt::Debug {
 }
 
 impl<P: Provider> Client<P> {
-    /// The body of an [`AnyRequest`], once it is known to be for this provider.
-    fn any_body(&self, request: &AnyRequest) -> Result<Body, Error> {
+    /// The body of an [`AnyRequest`], once it is known to be for this
+    /// provider, with its local images sent first.
+    async fn any_body(&self, request: &AnyRequest, deadline: Deadline) -> Result<Body, Error> {
         let model = request.model();
         if model.provider.name != P::INFO.name {
             return Err(Error::InvalidConfig {
@@ -252,7 +282,11 @@ impl<P: Provider> Client<P> {
                 ),
             });
         }
-        request.0.body()
+        let urls = match request.0.check_local_images().await? {
+            Some(checked) => self.send_checked(model, &checked, deadline).await?,
+            None => Vec::new(),
+        };
+        request.0.body_with(&urls)
     }
 }
 
@@ -280,10 +314,18 @@ impl<P: Provider> ErasedClient for Client<P> {
         request: &'a AnyRequest,
         deadline: Deadline,
     ) -> BoxFuture<'a, Result<Prediction, Error>> {
-        Box::pin(async move { self.submit_body(self.any_body(request)?, deadline).await })
+        Box::pin(async move {
+            let body = self.any_body(request, deadline).await?;
+            self.submit_body(body, deadline).await
+        })
     }
     fn generate<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Generation, Error>> {
-        Box::pin(async move { self.generate_body(self.any_body(request)?).await })
+        Box::pin(async move {
+            let deadline = Client::deadline(self);
+            let body = self.any_body(request, deadline).await?;
+            let prediction = self.submit_body(body, deadline).await?;
+            self.wait_within(&prediction, deadline).await
+        })
     }
     fn wait<'a>(
         &'a self,

@@ -22,6 +22,8 @@ pub enum Phase {
     Poll,
     /// Fetching or decoding an output.
     Download,
+    /// Uploading a local image, before the submission.
+    Upload,
 }
 
 impl std::fmt::Display for Phase {
@@ -30,7 +32,24 @@ impl std::fmt::Display for Phase {
             Phase::Submit => "submit",
             Phase::Poll => "poll",
             Phase::Download => "download",
+            Phase::Upload => "upload",
         })
+    }
+}
+
+/// Renders `", or use a model that uploads local files: a, b"`.
+struct Alternatives<'a>(&'a [&'a str]);
+
+impl std::fmt::Display for Alternatives<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        write!(
+            f,
+            ", or use a model that uploads local files: {}",
+            self.0.join(", ")
+        )
     }
 }
 
@@ -54,6 +73,52 @@ pub enum Error {
     /// A parameter value breaks the documented rules; nothing was sent.
     #[error(transparent)]
     InvalidParameter(#[from] ParamError),
+
+    /// A local image cannot be sent as it is (unreadable, not an image, a
+    /// format or size the provider does not take, a mask that does not fit
+    /// its image); nothing was sent.
+    #[error("`{parameter}` ({image}) {problem}; nothing was sent")]
+    InvalidImage {
+        /// The image parameter.
+        parameter: String,
+        /// The file (or `<N bytes in memory>`).
+        image: String,
+        /// What is wrong.
+        problem: crate::image::ImageProblem,
+    },
+
+    /// A local image for a parameter the provider takes only as a public
+    /// URL (it documents no upload endpoint and no `data:` URIs); nothing
+    /// was sent.
+    #[error(
+        "`{parameter}` is a local file ({image}), and {provider} takes only public http(s) URLs for it: host the file and pass its URL{}; nothing was sent",
+        Alternatives(.alternatives)
+    )]
+    LocalImageRefused {
+        /// The image parameter.
+        parameter: String,
+        /// The file (or `<N bytes in memory>`).
+        image: String,
+        /// The provider.
+        provider: &'static str,
+        /// Models of other providers that take a local file there.
+        alternatives: &'static [&'static str],
+    },
+
+    /// Uploading a local image failed, so the request was not submitted:
+    /// nothing was created or paid for, and trying again is safe.
+    #[error(
+        "uploading `{parameter}` ({image}) failed: {source}; the request was not submitted, so nothing was paid for"
+    )]
+    Upload {
+        /// The image parameter.
+        parameter: String,
+        /// The file (or `<N bytes in memory>`).
+        image: String,
+        /// Why the upload failed.
+        #[source]
+        source: Box<Error>,
+    },
 
     /// No API key was given and the documented environment variable is unset.
     #[error("no API key: set {env_var} (or pass a key to the client builder)")]
@@ -294,6 +359,9 @@ impl Error {
         match self {
             Error::UnknownStatus { prediction_id, .. } => Some(prediction_id),
             Error::InvalidParameter(_)
+            | Error::InvalidImage { .. }
+            | Error::LocalImageRefused { .. }
+            | Error::Upload { .. }
             | Error::MissingApiKey { .. }
             | Error::InvalidConfig { .. }
             | Error::NotSent { .. } => None,
@@ -317,6 +385,9 @@ impl Error {
     /// submission creates (and pays for) a new prediction; when
     /// [`prediction_id`](Self::prediction_id) is set, resume that one instead.
     pub fn is_retryable(&self) -> bool {
+        if let Error::Upload { source, .. } = self {
+            return source.is_retryable();
+        }
         matches!(
             self,
             Error::RateLimited { .. }
@@ -334,7 +405,12 @@ impl Error {
     /// created (no connection could be made, or rate limited).
     pub fn was_not_sent(&self) -> bool {
         match self {
-            Error::NotSent { .. } => true,
+            // Nothing was submitted: the submission waited for a slot to the
+            // end, or a local image was refused or failed to upload first.
+            Error::NotSent { .. }
+            | Error::Upload { .. }
+            | Error::InvalidImage { .. }
+            | Error::LocalImageRefused { .. } => true,
             Error::Transport {
                 prediction_id: None,
                 source,
@@ -365,6 +441,9 @@ impl Error {
             | Error::Output { .. }
             | Error::Io { .. } => true,
             Error::InvalidParameter(_)
+            | Error::InvalidImage { .. }
+            | Error::LocalImageRefused { .. }
+            | Error::Upload { .. }
             | Error::MissingApiKey { .. }
             | Error::InvalidConfig { .. }
             | Error::NotSent { .. }
@@ -411,7 +490,18 @@ impl Error {
             Error::Output { reason, .. } => mask(reason),
             Error::Io { url: Some(url), .. } => mask(url),
             Error::InvalidConfig { reason } | Error::NotSent { reason, .. } => mask(reason),
+            Error::Upload { source, .. } => {
+                let inner = std::mem::replace(
+                    source.as_mut(),
+                    Error::InvalidConfig {
+                        reason: String::new(),
+                    },
+                );
+                **source = inner.redacted(redactor);
+            }
             Error::InvalidParameter(_)
+            | Error::InvalidImage { .. }
+            | Error::LocalImageRefused { .. }
             | Error::MissingApiKey { .. }
             | Error::Timeout { .. }
             | Error::Transport { .. }
@@ -447,6 +537,9 @@ impl Error {
             | Error::Io { prediction_id, .. } => Some(prediction_id),
             Error::UnknownStatus { .. }
             | Error::NotSent { .. }
+            | Error::InvalidImage { .. }
+            | Error::LocalImageRefused { .. }
+            | Error::Upload { .. }
             | Error::InvalidParameter(_)
             | Error::MissingApiKey { .. }
             | Error::InvalidConfig { .. } => None,

@@ -21,6 +21,7 @@ mod error;
 mod events;
 mod learned;
 mod limits;
+mod local_images;
 mod origin;
 mod part_file;
 mod prediction;
@@ -46,6 +47,6 @@ pub use transport::Timeouts;
 #[doc(hidden)]
 pub use imagegen_core::{__private, serde_support};
 pub use imagegen_core::{
-    ImageFormat, JsonValue, ModelRequest, OutputRef, ParamError, Provider, ResponseFields,
-    Violation, args, info, rules, traits,
+    ImageFormat, JsonValue, ModelRequest, NoUpload, OutputRef, ParamError, Provider,
+    ResponseFields, Violation, args, image, info, rules, traits,
 };

@@ -188,6 +188,15 @@ pub(crate) fn failed_prediction(
     }
 }
 
+/// The error for an answer whose envelope code (inside a 2xx) says it
+/// failed, as the provider's error table classifies it.
+pub(crate) fn envelope_error(provider: &ProviderInfo, code: i64, message: Option<&str>) -> Error {
+    let message = message.map_or_else(|| format!("envelope code {code}"), str::to_owned);
+    let code = u16::try_from(code).unwrap_or(500);
+    let kind = provider.error_for_code(code).map(|error| error.kind);
+    classify_failure(provider, code, kind, message, None, None)
+}
+
 /// The error for a response with a failure HTTP status.
 pub(crate) fn http_error(
     provider: &ProviderInfo,
@@ -394,6 +403,7 @@ mod tests {
         }],
         content_policy_messages: &[],
         sync_mode_returns_outputs: false,
+        upload: None,
     };
 
     #[test]

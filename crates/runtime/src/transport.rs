@@ -146,6 +146,9 @@ pub(crate) struct Transport {
     pub redactor: Redactor,
     /// Completion times seen, by model, for the next predictions' checks.
     pub learned: crate::learned::Learned,
+    /// Local files already uploaded, so a batch sending one photo with
+    /// every prompt uploads it once.
+    pub uploads: crate::local_images::UploadCache,
 }
 
 impl Transport {
@@ -208,14 +211,27 @@ impl Transport {
         body: Option<Bytes>,
         request_timeout: Duration,
     ) -> impl Future<Output = Result<Answer, Failure>> + Send + 'static {
+        let body = body.map(|body| (body, HeaderValue::from_static("application/json")));
+        self.attempt_as(method, url, body, request_timeout)
+    }
+
+    /// [`attempt`](Self::attempt) with a body of any type (an upload's
+    /// `multipart/form-data`).
+    pub(crate) fn attempt_as(
+        &self,
+        method: Method,
+        url: &Url,
+        body: Option<(Bytes, HeaderValue)>,
+        request_timeout: Duration,
+    ) -> impl Future<Output = Result<Answer, Failure>> + Send + 'static {
         let mut request = self
             .http
             .request(method, url.clone())
             .timeout(request_timeout)
             .header(reqwest::header::ACCEPT, "application/json");
-        if let Some(body) = body {
+        if let Some((body, content_type)) = body {
             request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header(reqwest::header::CONTENT_TYPE, content_type)
                 .body(body);
         }
         let request = self.authorise(request, url);

@@ -1,8 +1,9 @@
-//! The assets origin: serves outputs at `/outputs/<id>/<index>.<ext>`, on its
-//! own port so it is a different origin from the API, as the providers'
-//! asset hosts are. It refuses (403) and records every request carrying
-//! credentials: a client must never send the API key there, nor to any URL a
-//! response names on another origin ([`ForeignStatusUrl`]).
+//! The assets origin: serves outputs at `/outputs/<id>/<index>.<ext>` and
+//! uploaded files at `/uploads/<id>/<name>`, on its own port so it is a
+//! different origin from the API, as the providers' asset hosts are. It
+//! refuses (403) and records every request carrying credentials: a client
+//! must never send the API key there, nor to any URL a response names on
+//! another origin ([`ForeignStatusUrl`]).
 //!
 //! [`ForeignStatusUrl`]: crate::Fault::ForeignStatusUrl
 
@@ -61,10 +62,14 @@ async fn serve(state: &Arc<State>, method: &Method, path: &str, headers: &Header
             ),
         );
     }
+    if let Some((id, name)) = upload_path(path) {
+        return uploaded_file(state, method, id, name);
+    }
     let Some((id, index, ext)) = output_path(path) else {
         return Reply::text(
             404,
-            "not found: the assets origin serves only /outputs/<prediction id>/<index>.<ext>",
+            "not found: the assets origin serves only /outputs/<prediction id>/<index>.<ext> \
+             and /uploads/<upload id>/<name>",
         );
     };
     if method != Method::GET && method != Method::HEAD {
@@ -136,6 +141,29 @@ async fn serve(state: &Arc<State>, method: &Method, path: &str, headers: &Header
     }
 }
 
+/// An uploaded file, as uploaded. Faults do not apply: the client uploads,
+/// the provider downloads.
+fn uploaded_file(state: &State, method: &Method, id: &str, name: &str) -> Reply {
+    if method != Method::GET && method != Method::HEAD {
+        return Reply::text(405, "uploads are downloaded with GET").header("allow", "GET, HEAD");
+    }
+    match state.uploads.get(id) {
+        Some(file) if file.name == name => Reply::bytes(200, file.mime_type(), file.bytes.clone())
+            .header("cache-control", "private, max-age=3600"),
+        Some(file) => Reply::text(
+            404,
+            format!("upload `{id}` is served as `/uploads/{id}/{}`", file.name),
+        ),
+        None => Reply::text(404, format!("no upload `{id}`")),
+    }
+}
+
+/// `/uploads/<id>/<name>` → (id, name).
+pub(crate) fn upload_path(path: &str) -> Option<(&str, &str)> {
+    let (id, name) = path.strip_prefix("/uploads/")?.split_once('/')?;
+    (!id.is_empty() && !name.is_empty() && !name.contains('/')).then_some((id, name))
+}
+
 /// `/outputs/<id>/<index>.<ext>` → (id, index, ext).
 fn output_path(path: &str) -> Option<(&str, u32, &str)> {
     let rest = path.strip_prefix("/outputs/")?;
@@ -162,5 +190,17 @@ mod tests {
         assert_eq!(output_path("/outputs//0.png"), None);
         assert_eq!(output_path("/outputs/abc/0/1.png"), None);
         assert_eq!(output_path("/other/abc/0.png"), None);
+    }
+
+    #[test]
+    fn upload_paths() {
+        assert_eq!(
+            upload_path("/uploads/abc/cat.png"),
+            Some(("abc", "cat.png"))
+        );
+        assert_eq!(upload_path("/uploads/abc/"), None);
+        assert_eq!(upload_path("/uploads//cat.png"), None);
+        assert_eq!(upload_path("/uploads/abc/x/cat.png"), None);
+        assert_eq!(upload_path("/outputs/abc/0.png"), None);
     }
 }

@@ -142,6 +142,29 @@ impl ProviderApi {
         Some(format!("{before}{id}{after}"))
     }
 
+    /// Whether `path` (below the provider prefix) is the upload endpoint's,
+    /// whatever the method.
+    pub(crate) fn is_upload_path(&self, path: &str) -> bool {
+        self.spec
+            .upload
+            .as_ref()
+            .is_some_and(|upload| upload.endpoint.path == path)
+    }
+
+    /// Whether `method` is the upload endpoint's.
+    pub(crate) fn is_upload_method(&self, method: &http::Method) -> bool {
+        self.spec
+            .upload
+            .as_ref()
+            .is_some_and(|upload| method_is(method, upload.endpoint.method))
+    }
+
+    /// The type answering an upload.
+    pub(crate) fn upload_type(&self) -> Option<&ObjectType> {
+        let upload = self.spec.upload.as_ref()?;
+        self.spec.object_type(&upload.response)
+    }
+
     /// The HTTP status of a successful submission (`201` on aimlapi).
     pub(crate) fn submit_success(&self) -> u16 {
         self.spec.submit.success_status.unwrap_or(200)

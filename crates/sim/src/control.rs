@@ -8,7 +8,7 @@
 //! | `GET /__sim/faults` | the rules not yet spent |
 //! | `DELETE /__sim/faults` | removes every rule |
 //! | `GET /__sim/log` | the [`SimLog`](crate::SimLog) as JSON |
-//! | `POST /__sim/reset` | forgets predictions, rules and the log |
+//! | `POST /__sim/reset` | forgets predictions, uploads, rules and the log |
 
 use http::Method;
 use serde_json::{Value, json};

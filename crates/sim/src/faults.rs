@@ -2,7 +2,7 @@
 //!
 //! A [`FaultRule`] is injected with [`Sim::inject`](crate::Sim::inject) or
 //! `POST /__sim/faults`. Each request the emulator handles is a [`Target`]
-//! (a submission, a poll, a download); the first `times` requests that the
+//! (a submission, a poll, a download, an upload); the first `times` requests that the
 //! rule's target and scope match, and on which its fault can act, fire it.
 //! Then the rule is spent.
 //!
@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 pub struct FaultRule {
     /// What goes wrong.
     pub fault: Fault,
-    /// Which requests: submissions, polls, downloads, or any.
+    /// Which requests: submissions, polls, downloads, uploads, or any.
     #[serde(default)]
     pub target: Target,
     /// Which predictions: all, one by id, or those whose prompt contains a text.
@@ -224,6 +224,9 @@ pub enum Target {
     Poll,
     /// Output downloads from the assets origin.
     Download,
+    /// File uploads to a provider's upload endpoint (scopes other than
+    /// `global` never match one: an upload has no prediction or prompt).
+    Upload,
     /// All of them.
     #[default]
     Any,
@@ -243,9 +246,10 @@ pub enum Scope {
     #[default]
     Global,
     /// Requests about this prediction id (polls and downloads; a submission's
-    /// id is not known before it is created).
+    /// id is not known before it is created, and an upload has none).
     Prediction(String),
-    /// Requests about a prediction whose `prompt` contains this text.
+    /// Requests about a prediction whose `prompt` contains this text (not
+    /// uploads, which have no prompt).
     Prompt(String),
 }
 
@@ -545,6 +549,39 @@ mod tests {
             [Fault::DropConnection]
         );
         assert_eq!(book.take_modifiers(&poll, |_| true), [Fault::TruncatedBody]);
+    }
+
+    #[test]
+    fn upload_rules_fire_on_uploads_only() {
+        let rule: FaultRule = serde_json::from_value(json!({
+            "fault": {"type": "server_error", "status": 502},
+            "target": "upload",
+            "times": 2
+        }))
+        .unwrap();
+        assert_eq!(
+            rule,
+            FaultRule::new(Fault::ServerError { status: 502 })
+                .on(Target::Upload)
+                .times(2)
+        );
+        let mut book = FaultBook::default();
+        book.add(rule);
+        book.add(
+            FaultRule::new(Fault::DropConnection)
+                .on(Target::Upload)
+                .for_prompt("x"),
+        );
+        let upload = site(Target::Upload, None, None);
+        assert_eq!(
+            book.take_answer(&site(Target::Submit, None, Some("x"))),
+            None
+        );
+        assert!(book.take_answer(&upload).is_some());
+        assert!(book.take_answer(&upload).is_some());
+        assert_eq!(book.take_answer(&upload), None);
+        // A prompt scope never matches an upload.
+        assert!(book.take_modifiers(&upload, |_| true).is_empty());
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! An image is a diagonal two-colour gradient with stripes, its colours and
 //! stripe width drawn from a hash of the prompt, the seed and the output
 //! index: the same request gives the same bytes, different outputs differ,
-//! and gradients compress well, so encoding a megapixel stays cheap. Encoded
+//! and gradients compress well, so encoding a megapixel stays cheap. An
+//! output derived from an uploaded input image is instead filled with the
+//! input's mean colour, so a test can tell the upload was used. Encoded
 //! images are cached (bounded by size), and encoding runs on tokio's blocking
 //! pool so it never stalls request handling.
 
@@ -30,6 +32,8 @@ pub(crate) struct ImageKey {
     pub(crate) format: ImageFormat,
     /// Hash of prompt, seed and index.
     pub(crate) pattern: u64,
+    /// A solid colour instead of the pattern (an edit of an uploaded image).
+    pub(crate) fill: Option<[u8; 3]>,
 }
 
 impl ImageKey {
@@ -44,7 +48,13 @@ impl ImageKey {
             width: plan.width,
             height: plan.height,
             format: plan.format,
-            pattern: hash.finish(),
+            // A filled image is the same whatever the prompt: one cache entry.
+            pattern: if plan.fill.is_some() {
+                0
+            } else {
+                hash.finish()
+            },
+            fill: plan.fill,
         }
     }
 }
@@ -140,9 +150,13 @@ pub(crate) fn encode(key: &ImageKey) -> Result<Bytes, String> {
     Ok(Bytes::from(out))
 }
 
-/// RGB pixels: a diagonal gradient between two colours, with stripes.
+/// RGB pixels: a diagonal gradient between two colours, with stripes; or
+/// the key's fill colour everywhere.
 fn draw(key: &ImageKey) -> Vec<u8> {
     let (w, h) = (key.width as usize, key.height as usize);
+    if let Some(fill) = key.fill {
+        return fill.repeat(w * h);
+    }
     let p = key.pattern;
     let from = [
         (p & 0xff) as u32,
@@ -211,7 +225,21 @@ mod tests {
             height,
             format,
             pattern,
+            fill: None,
         }
+    }
+
+    #[test]
+    fn filled_images_are_one_colour() {
+        let filled = ImageKey {
+            fill: Some([12, 34, 56]),
+            ..key(8, 4, ImageFormat::Png, 0)
+        };
+        let decoded = image::load_from_memory(&encode(&filled).unwrap())
+            .unwrap()
+            .into_rgb8();
+        assert_eq!((decoded.width(), decoded.height()), (8, 4));
+        assert!(decoded.pixels().all(|p| p.0 == [12, 34, 56]));
     }
 
     #[test]

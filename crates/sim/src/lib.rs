@@ -21,6 +21,10 @@
 //! - **Outputs**: real PNG, JPEG or WebP images of the requested size and
 //!   format, `n` of them, as URLs on the assets origin or base64. The assets
 //!   origin refuses (403) and records requests carrying credentials.
+//! - **Uploads**: where a spec documents an upload endpoint, files posted
+//!   there as `multipart/form-data` are kept and served from the assets
+//!   origin; a request whose reference image is one gets outputs filled
+//!   with its mean colour (and its size, where the size is a keyword).
 //! - **Faults** on demand: [`Sim::inject`] a [`FaultRule`], or
 //!   `POST /__sim/faults`. Everything is recorded in the [`SimLog`].
 //!
@@ -46,11 +50,14 @@ mod control;
 mod error;
 mod faults;
 mod images;
+mod inputs;
 mod log;
+mod multipart;
 mod plan;
 mod poll;
 mod predictions;
 mod report;
+mod request_body;
 mod respond;
 mod routes;
 mod server;
@@ -59,6 +66,8 @@ mod specs;
 mod state;
 mod submit;
 mod time;
+mod upload;
+mod uploads;
 
 pub use config::{Completion, DEFAULT_API_KEY, DEFAULT_ESTIMATE_MS, SimConfig};
 pub use error::SimError;
@@ -67,5 +76,6 @@ pub use faults::{
 };
 pub use log::{
     ConnectionCounts, CredentialLeak, Download, FiredFault, SimLog, Submission, SubmitOutcome,
+    Upload,
 };
 pub use sim::{Sim, shell_word};

@@ -1,6 +1,6 @@
 //! What happened, for tests to assert on: every submission and its outcome,
-//! polls per prediction, downloads, credentials sent where they must not go,
-//! and the faults that fired.
+//! polls per prediction, downloads, uploads, credentials sent where they
+//! must not go, and the faults that fired.
 //!
 //! [`Sim::log`](crate::Sim::log) hands out a snapshot; `GET /__sim/log`
 //! answers the same as JSON.
@@ -22,6 +22,9 @@ pub struct SimLog {
     pub polls: BTreeMap<String, u32>,
     /// Every request to the assets origin's `/outputs/`.
     pub downloads: Vec<Download>,
+    /// Every request to a provider's upload endpoint, stored or not.
+    #[serde(default)]
+    pub uploads: Vec<Upload>,
     /// Every request that carried credentials to an origin that is not the API.
     pub credential_leaks: Vec<CredentialLeak>,
     /// Every fault that fired.
@@ -107,6 +110,29 @@ pub struct Download {
     pub at: Duration,
 }
 
+/// One request to a provider's upload endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Upload {
+    /// The provider (`wavespeed`).
+    pub provider: String,
+    /// The id the file is stored under, if it was stored (answered, or
+    /// stored and then dropped by a [`Fault::DropConnection`]).
+    pub id: Option<String>,
+    /// The name it is served under (made safe from the one sent), if stored.
+    pub filename: Option<String>,
+    /// The file's size in bytes; for a request refused before its file was
+    /// found, the body's size where known (0 otherwise).
+    pub bytes: u64,
+    /// The HTTP status answered; `None` when the connection was dropped.
+    pub status: Option<u16>,
+    /// The error message sent, for a refused upload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// When it arrived, since the emulator started.
+    #[serde(rename = "at_ms", with = "millis")]
+    pub at: Duration,
+}
+
 /// A request that carried credentials to the assets origin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CredentialLeak {
@@ -174,6 +200,16 @@ impl SimLog {
     /// Requests for outputs.
     pub fn downloads(&self) -> &[Download] {
         &self.downloads
+    }
+
+    /// Requests to upload endpoints, stored or not.
+    pub fn uploads(&self) -> &[Upload] {
+        &self.uploads
+    }
+
+    /// Uploads that stored a file (answered `200`, or dropped after storing).
+    pub fn stored_uploads(&self) -> Vec<&Upload> {
+        self.uploads.iter().filter(|u| u.id.is_some()).collect()
     }
 
     /// Requests that carried credentials where they must not go.

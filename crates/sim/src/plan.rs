@@ -1,10 +1,13 @@
 //! What an accepted request asks for, read through the model's spec: the
 //! values in effect (sent, else documented default), the images to make
-//! (size, format, how many), and whether to answer in sync mode or base64.
+//! (size, format, how many, and what of the input image they keep), and
+//! whether to answer in sync mode or base64.
 
 use image::ImageFormat;
 use imagegen_spec::ir::{Model, ParamKind};
 use serde_json::{Map, Value};
+
+use crate::uploads::InputImage;
 
 /// Width and height when the request names no size, or a keyword such as `auto`.
 pub(crate) const DEFAULT_SIZE: (u32, u32) = (1024, 1024);
@@ -24,6 +27,9 @@ pub(crate) struct OutputPlan {
     pub(crate) count: u32,
     /// What makes the images differ, besides the prompt and the index.
     pub(crate) seed: String,
+    /// The colour every output is filled with: the mean colour of the
+    /// uploaded reference image, when the request has one.
+    pub(crate) fill: Option<[u8; 3]>,
     /// Outputs are base64 instead of URLs.
     pub(crate) base64: bool,
     /// The submission waits for the prediction to end.
@@ -46,9 +52,14 @@ pub(crate) fn effective(model: &Model, body: &Map<String, Value>) -> Map<String,
         .collect()
 }
 
-/// The plan for a request whose effective values are `values`.
-pub(crate) fn plan(model: &Model, values: &Map<String, Value>) -> OutputPlan {
-    let (width, height) = size(model, values);
+/// The plan for a request whose effective values are `values`, derived
+/// from `input` (its uploaded reference image) where it has one.
+pub(crate) fn plan(
+    model: &Model,
+    values: &Map<String, Value>,
+    input: Option<InputImage>,
+) -> OutputPlan {
+    let (width, height) = size(model, values, input);
     let count = values
         .get(COUNT_PARAMETER)
         .and_then(Value::as_u64)
@@ -72,30 +83,37 @@ pub(crate) fn plan(model: &Model, values: &Map<String, Value>) -> OutputPlan {
             .get(SEED_PARAMETER)
             .map(Value::to_string)
             .unwrap_or_default(),
+        fill: input.map(|input| input.mean),
         base64,
         sync,
     }
 }
 
 /// The size parameter's value as pixels: a preset's dimensions, a custom
-/// `W<sep>H`, or [`DEFAULT_SIZE`] for a keyword (`auto`) or no size at all.
-fn size(model: &Model, values: &Map<String, Value>) -> (u32, u32) {
-    model
-        .parameters
-        .iter()
-        .find_map(|param| match &param.kind {
+/// `W<sep>H`, or for a keyword (`auto`: the service decides) the input
+/// image's size, else [`DEFAULT_SIZE`]. No size in effect counts as the
+/// keyword where the model has one, else as [`DEFAULT_SIZE`].
+fn size(model: &Model, values: &Map<String, Value>, input: Option<InputImage>) -> (u32, u32) {
+    let chosen = input.map(|input| (input.width, input.height));
+    let Some((param, presets, separator)) =
+        model.parameters.iter().find_map(|param| match &param.kind {
             ParamKind::ImageSize {
                 separator, presets, ..
-            } => {
-                let text = values.get(&param.name)?.as_str()?;
-                if let Some(preset) = presets.iter().find(|p| p.wire == text) {
-                    return preset.dimensions;
-                }
-                let (w, h) = text.split_once(*separator)?;
-                Some((w.parse().ok()?, h.parse().ok()?))
-            }
+            } => Some((param, presets, *separator)),
             _ => None,
         })
+    else {
+        return DEFAULT_SIZE;
+    };
+    let Some(text) = values.get(&param.name).and_then(Value::as_str) else {
+        let has_keyword = presets.iter().any(|p| p.dimensions.is_none());
+        return chosen.filter(|_| has_keyword).unwrap_or(DEFAULT_SIZE);
+    };
+    if let Some(preset) = presets.iter().find(|p| p.wire == text) {
+        return preset.dimensions.or(chosen).unwrap_or(DEFAULT_SIZE);
+    }
+    text.split_once(separator)
+        .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
         .unwrap_or(DEFAULT_SIZE)
 }
 

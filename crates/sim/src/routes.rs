@@ -1,22 +1,23 @@
 //! The API listener's routing: `/__sim/...` for control, `/<provider>/...`
-//! for each provider, whose documented paths follow the prefix.
+//! for each provider, whose documented paths (submit, result, upload) follow
+//! the prefix.
 
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::{Request, Response};
-use http_body_util::{BodyExt, Limited};
+use http::{HeaderMap, Request, Response};
 use hyper::body::Incoming;
 
 use crate::catalog::ProviderApi;
+use crate::request_body::{self, BodyError};
 use crate::respond::errors::ApiError;
 use crate::respond::{Dropped, Reply, WireBody};
 use crate::state::State;
-use crate::{assets, control, poll, submit};
+use crate::{assets, control, poll, submit, upload};
 
-/// Largest request body read (prompts are at most tens of kilobytes; input
-/// images are URLs).
-const MAX_BODY: usize = 8 * 1024 * 1024;
+/// Largest request body read, uploads aside (prompts are at most tens of
+/// kilobytes; input images are URLs).
+const MAX_BODY: u64 = 8 * 1024 * 1024;
 
 /// A request to the API listener.
 pub(crate) async fn api(
@@ -34,7 +35,7 @@ pub(crate) async fn assets(
     let (parts, body) = request.into_parts();
     // Read the whole request before answering, so that closing the connection
     // afterwards never resets it under an unread body.
-    let _ = read_body(body).await;
+    let _ = read_body(body, &parts.headers).await;
     assets::handle(&state, &parts.method, parts.uri.path(), &parts.headers)
         .await
         .into_response()
@@ -43,15 +44,25 @@ pub(crate) async fn assets(
 async fn route(state: &Arc<State>, request: Request<Incoming>) -> Reply {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
-    let body = read_body(body).await;
+
+    let trimmed = path.trim_start_matches('/');
+    let (name, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
+    let rest = format!("/{rest}");
+    let api = state.catalog.provider(name);
+    // An upload reads its own body, with the file's limit rather than
+    // [`MAX_BODY`].
+    if let Some(api) = api
+        && api.is_upload_path(&rest)
+        && api.is_upload_method(&parts.method)
+    {
+        return upload::handle(state, api, &parts.headers, body).await;
+    }
+    let body = read_body(body, &parts.headers).await;
 
     if let Some(rest) = path.strip_prefix("/__sim/") {
         return control::handle(state, &parts.method, rest, body.map_err(|e| e.message));
     }
-    let trimmed = path.trim_start_matches('/');
-    let (name, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
-    let rest = format!("/{rest}");
-    let Some(api) = state.catalog.provider(name) else {
+    let Some(api) = api else {
         let names: Vec<&str> = state.catalog.providers.iter().map(|p| p.name()).collect();
         return ApiError::not_found(format!(
             "no provider at `/{name}`; the emulator serves {}",
@@ -64,6 +75,14 @@ async fn route(state: &Arc<State>, request: Request<Incoming>) -> Reply {
         .reply_plain();
     };
 
+    if api.is_upload_path(&rest) {
+        let allow = api
+            .spec
+            .upload
+            .as_ref()
+            .map_or("POST", |upload| method_name(upload.endpoint.method));
+        return method_not_allowed(api, &parts.method, &rest, allow);
+    }
     let models = api.models_at(&parts.method, &rest);
     if !models.is_empty() {
         return submit::handle(state, api, models, &parts.headers, body).await;
@@ -97,6 +116,13 @@ fn not_found(api: &ProviderApi, method: &http::Method, path: &str) -> Reply {
     if let Some(result) = &api.spec.result {
         endpoints.push(format!("{} {}", method_name(result.method), result.path));
     }
+    if let Some(upload) = &api.spec.upload {
+        endpoints.push(format!(
+            "{} {}",
+            method_name(upload.endpoint.method),
+            upload.endpoint.path
+        ));
+    }
     ApiError::not_found(format!(
         "no endpoint `{method} {path}` on {}; it serves {}",
         api.name(),
@@ -113,17 +139,17 @@ fn method_name(method: imagegen_spec::ir::Method) -> &'static str {
 }
 
 /// The request body, at most [`MAX_BODY`] bytes.
-async fn read_body(body: Incoming) -> Result<Bytes, ApiError> {
-    match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(ApiError::new(
-            413,
-            None,
-            format!("the request body is larger than {MAX_BODY} bytes"),
-        )),
-        Err(error) => Err(ApiError::bad_request(
-            format!("the request body could not be read: {error}"),
-            None,
-        )),
-    }
+async fn read_body(body: Incoming, headers: &HeaderMap) -> Result<Bytes, ApiError> {
+    request_body::read(body, headers, MAX_BODY)
+        .await
+        .map_err(|error| match error {
+            BodyError::TooLarge { limit, .. } => ApiError::new(
+                413,
+                None,
+                format!("the request body is larger than {limit} bytes"),
+            ),
+            BodyError::Unreadable(error) => {
+                ApiError::bad_request(format!("the request body could not be read: {error}"), None)
+            }
+        })
 }

@@ -18,7 +18,8 @@ use crate::state::State;
 use crate::{routes, server, specs};
 
 /// A running emulator: an API listener serving every provider under its own
-/// path prefix, and an assets listener (a second origin) serving outputs.
+/// path prefix, and an assets listener (a second origin) serving outputs and
+/// uploaded files.
 /// Both are on 127.0.0.1 only.
 ///
 /// It stops on [`Sim::shutdown`] or when dropped; either way no task is left
@@ -177,7 +178,7 @@ impl Sim {
         self.state.predictions.len()
     }
 
-    /// Forgets every prediction, fault rule and log entry.
+    /// Forgets every prediction, upload, fault rule and log entry.
     pub fn reset(&self) {
         self.state.reset();
     }

@@ -1,5 +1,5 @@
 //! What both listeners share: configuration, the specs, the predictions, the
-//! fault rules, the log and the image cache.
+//! uploaded files, the fault rules, the log and the image cache.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -13,6 +13,7 @@ use crate::images::ImageCache;
 use crate::log::{FiredFault, SimLog};
 use crate::predictions::Predictions;
 use crate::server::Gauge;
+use crate::uploads::Uploads;
 
 #[derive(Debug)]
 pub(crate) struct State {
@@ -24,6 +25,7 @@ pub(crate) struct State {
     /// `http://127.0.0.1:PORT` of the assets listener.
     pub(crate) assets_origin: String,
     pub(crate) predictions: Predictions,
+    pub(crate) uploads: Uploads,
     pub(crate) images: ImageCache,
     /// Connections of the API and assets listeners.
     pub(crate) api_connections: Arc<Gauge>,
@@ -46,6 +48,7 @@ impl State {
             api_origin,
             assets_origin,
             predictions: Predictions::default(),
+            uploads: Uploads::default(),
             images: ImageCache::default(),
             api_connections: Arc::default(),
             assets_connections: Arc::default(),
@@ -100,10 +103,11 @@ impl State {
         lock(&self.faults).clear();
     }
 
-    /// Everything back to a fresh start: no predictions, faults or log.
+    /// Everything back to a fresh start: no predictions, uploads, faults or log.
     pub(crate) fn reset(&self) {
         self.clear_faults();
         self.predictions.clear();
+        self.uploads.clear();
         self.images.clear();
         *lock(&self.log) = SimLog::default();
         self.api_connections.reset();

@@ -1,5 +1,6 @@
 //! A submission: authenticated, its model found, faults that answer alone
-//! checked, its body validated against the model's spec; then a prediction
+//! checked, its body validated against the model's spec and any upload it
+//! names looked up (its outputs are derived from it); then a prediction
 //! is created and answered as the provider's protocol says: at once (queue),
 //! when it ends (sync mode, or a synchronous API), or not at all
 //! (`DropConnection`).
@@ -12,7 +13,6 @@ use http::HeaderMap;
 use imagegen_spec::ir::{Model, Role};
 use serde_json::Value;
 
-use crate::auth;
 use crate::catalog::ProviderApi;
 use crate::faults::{Fault, SYNC_TIMEOUT_WAIT, Site, Target};
 use crate::log::{Submission, SubmitOutcome};
@@ -23,6 +23,7 @@ use crate::respond::Reply;
 use crate::respond::errors::{self, ApiError};
 use crate::respond::fill;
 use crate::state::State;
+use crate::{auth, inputs};
 
 /// Handles `POST <submit path>` for the models at `models`.
 pub(crate) async fn handle(
@@ -113,8 +114,12 @@ async fn submit(
     }
 
     let body = json.as_object().cloned().unwrap_or_default();
+    let input = match inputs::reference(state, model, &body) {
+        Ok(input) => input,
+        Err(error) => return error.reply(api),
+    };
     let values = plan::effective(model, &body);
-    let plan = plan::plan(model, &values);
+    let plan = plan::plan(model, &values, input);
     let id = new_id();
     let site = Site {
         prediction: Some(&id),

@@ -968,3 +968,134 @@ fn provider_names_the_umbrella_crate_exports_are_taken() {
         "`runtime` is taken: the `imagegen` crate exports each provider under its name",
     );
 }
+
+// ---- local images: the upload endpoint and masks ----
+
+const UPLOAD: &str = r#"upload:
+  method: POST
+  path: /v1/uploads
+  field: file
+  max_bytes: 1000
+  retention_days: 7
+  billed: false
+  source: test
+  response:
+    type_name: Uploaded
+    fields:
+      - name: url
+        type: string
+        role: upload_url
+errors:"#;
+
+const IMAGES: &str = r#"  - name: image
+    type: image_url
+    description: The image.
+  - name: overlay
+    type: image_url
+    formats: [png]
+    mask_for: image
+    description: The mask.
+  - name: strength"#;
+
+#[test]
+fn an_upload_endpoint_is_read_with_its_limit_and_url_role() {
+    let yaml = edit(PROVIDER, "errors:", UPLOAD);
+    let provider =
+        parse_provider(Path::new("acme/provider.yaml"), &yaml).unwrap_or_else(|d| panic!("{d}"));
+    let upload = provider.upload.as_ref().expect("the upload endpoint");
+    assert_eq!(upload.endpoint.path, "/v1/uploads");
+    assert_eq!((upload.field.as_str(), upload.max_bytes), ("file", 1000));
+    assert_eq!((upload.retention_days, upload.billed), (Some(7), false));
+    assert_eq!(upload.response, "Uploaded");
+    assert!(provider.object_type("Uploaded").is_some());
+    // Billed unless the spec says otherwise: never sent twice by default.
+    let billed = edit(&yaml, "  billed: false\n", "");
+    let provider = parse_provider(Path::new("acme/provider.yaml"), &billed).unwrap();
+    assert!(provider.upload.unwrap().billed);
+}
+
+#[test]
+fn an_upload_endpoint_needs_a_url_role_a_field_and_a_limit() {
+    let yaml = edit(PROVIDER, "errors:", UPLOAD);
+    let file = "acme/provider.yaml";
+    let no_role = edit(&yaml, "        role: upload_url\n", "");
+    let error = parse_provider(Path::new(file), &no_role).expect_err("no URL role");
+    // `response:` of the upload, not of the examples further down.
+    assert_diagnostic(
+        error,
+        &nth_position(file, &no_role, "  response:", 0, "response"),
+        "no field has `role: upload_url`",
+    );
+    provider_error(
+        &edit(&yaml, "  field: file", "  field: \"my file\""),
+        "my file",
+        "\"my file\"",
+        "is not a form field name",
+    );
+    provider_error(
+        &edit(&yaml, "max_bytes: 1000", "max_bytes: 0"),
+        "max_bytes",
+        "0",
+        "the limit must be above 0 bytes",
+    );
+    provider_error(
+        &edit(&yaml, "  path: /v1/uploads", "  path: /v1/uploads/{id}"),
+        "/v1/uploads/{id}",
+        "/v1/uploads",
+        "cannot contain `{id}`",
+    );
+    // A prediction's roles have no place in an upload's answer, and the
+    // other way round.
+    provider_error(
+        &edit(
+            &yaml,
+            "        role: upload_url",
+            "        role: upload_url\n      - name: poll\n        type: string\n        role: status_url",
+        ),
+        "role: status_url",
+        "status_url",
+        "does not apply to an upload's answer",
+    );
+}
+
+#[test]
+fn a_mask_names_an_image_of_its_model_and_is_a_png() {
+    let yaml = edit(MODEL, "  - name: strength", IMAGES);
+    let model = parse_model(Path::new("acme/painter.yaml"), &yaml, &base_provider())
+        .unwrap_or_else(|d| panic!("{d}"));
+    assert!(model.parameter("overlay").is_some());
+    model_error(
+        &edit(&yaml, "mask_for: image", "mask_for: picture"),
+        "mask_for",
+        "picture",
+        "no parameter is named `picture`; the model's other image parameters: image",
+    );
+    model_error(
+        &edit(&yaml, "mask_for: image", "mask_for: strength"),
+        "mask_for",
+        "strength",
+        "`strength` is not an `image_url` parameter",
+    );
+    model_error(
+        &edit(&yaml, "mask_for: image", "mask_for: overlay"),
+        "mask_for",
+        "overlay",
+        "a mask cannot mask itself",
+    );
+    model_error(
+        &edit(&yaml, "formats: [png]", "formats: [png, jpeg]"),
+        "formats: [png, jpeg]",
+        "formats",
+        "its `formats` can only be [png]",
+    );
+    model_error(
+        &edit(
+            MODEL,
+            "    step: 0.1\n",
+            "    step: 0.1\n    data_uri: true\n",
+        ),
+        "data_uri",
+        "true",
+        "`data_uri` does not apply to a parameter of type `number`",
+    );
+}

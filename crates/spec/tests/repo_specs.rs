@@ -141,7 +141,9 @@ fn z_image_turbo_matches_004() {
                 ImageFormat::Png,
                 ImageFormat::Gif,
                 ImageFormat::Webp
-            ]
+            ],
+            data_uri: false,
+            mask_for: None,
         }
     );
     let size = param(model, "size");
@@ -224,7 +226,9 @@ fn wavespeed_gpt_image_1_matches_002() {
     assert_eq!(
         param(model, "mask_image").kind,
         ParamKind::ImageUrl {
-            formats: vec![ImageFormat::Png]
+            formats: vec![ImageFormat::Png],
+            data_uri: false,
+            mask_for: Some("image".to_owned()),
         }
     );
     assert_eq!(wires(param(model, "quality")), ["high", "medium", "low"]);

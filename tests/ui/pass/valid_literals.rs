@@ -21,7 +21,7 @@ fn main() {
 
     // Text and URLs.
     assert_eq!(gptproto_gpt_image_1::prompt!("a").as_str(), "a");
-    assert_eq!(z_image_turbo::image!("https://example.com/photo.jpg").as_str(), "https://example.com/photo.jpg");
+    assert_eq!(z_image_turbo::image!("https://example.com/photo.jpg").as_url(), Some("https://example.com/photo.jpg"));
 
     // Each model with its own size, and a full request.
     let _ = gpt_image_1::Request::new("a lighthouse").size(gpt_image_1::Size::S1024x1536);

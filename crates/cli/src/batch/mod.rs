@@ -78,6 +78,35 @@ pub fn model_command(model: &'static ModelEntry) -> Command {
         )
 }
 
+/// Every local image of the lines to run, read and checked before any
+/// line is sent (each distinct set of images once: a thousand prompts with
+/// one photo read it once), so a bad file stops the batch with exit 2 and
+/// nothing paid.
+async fn check_local_images<T>(work: &[(Job, T)]) -> Result<(), Failure> {
+    let mut seen = std::collections::HashSet::new();
+    let mut problems = Vec::new();
+    for (job, _) in work {
+        let images = job.request.images();
+        if !images.iter().any(|(_, source)| source.is_local()) || !seen.insert(images) {
+            continue;
+        }
+        if let Err(error) = job.request.check_local_images().await {
+            problems.push(format!(
+                "line {}: {}",
+                job.line,
+                crate::failure::printable(&error.to_string())
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::usage(format!(
+        "local images that cannot be sent; nothing was sent:\n  {}",
+        problems.join("\n  ")
+    )))
+}
+
 /// What to do with a line, from what the manifest holds.
 enum Plan {
     Run(Start),
@@ -126,6 +155,7 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
             Plan::SkipFailed(error) => tally.skipped_failed.push((job.line, error)),
         }
     }
+    check_local_images(&work).await?;
     if !work.is_empty() {
         let connection = connect::connect(provider, matches).await?;
         let (stop_sender, stop) = watch::channel(false);

@@ -33,7 +33,7 @@ pub(crate) fn example_value(param: &Param) -> Value {
         }
         ParamKind::Choice { values } => Value::Text(values[0].wire.clone()),
         ParamKind::ImageSize { presets, .. } => Value::Text(presets[0].wire.clone()),
-        ParamKind::ImageUrl { formats } => {
+        ParamKind::ImageUrl { formats, .. } => {
             let extension = match formats.first() {
                 Some(ImageFormat::Jpeg) => "jpg",
                 Some(ImageFormat::Gif) => "gif",

@@ -41,7 +41,7 @@ pub(crate) fn model_static(ctx: &Ctx<'_>) -> TokenStream {
         let value = value.to_wire_text();
         quote!(rt::info::Base64Switch { parameter: #parameter, value: #value })
     });
-    let parameters = model.parameters.iter().map(param_row);
+    let parameters = model.parameters.iter().map(|param| param_row(ctx, param));
     quote! {
         #doc
         pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
@@ -63,7 +63,7 @@ pub(crate) fn model_static(ctx: &Ctx<'_>) -> TokenStream {
 /// A parameter's row of the table: from its type where it has one (name,
 /// kind, allowed values and choices are written once, on the type), then
 /// what the row adds.
-fn param_row(param: &Param) -> TokenStream {
+fn param_row(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
     let description = &param.description;
     let mut row = if param.has_own_type() {
         let ty = ident(&param.type_name);
@@ -106,6 +106,11 @@ fn param_row(param: &Param) -> TokenStream {
         // A derived `Debug` of a fieldless enum prints the variant's name.
         let variant = ident(&format!("{meaning:?}"));
         row.extend(quote!(.with_meaning(rt::info::Meaning::#variant)));
+    }
+    let alternatives =
+        super::alternatives::local_alternatives(ctx.providers, ctx.provider, &ctx.model.id, param);
+    if !alternatives.is_empty() {
+        row.extend(quote!(.with_local_alternatives(&[#(#alternatives),*])));
     }
     row
 }

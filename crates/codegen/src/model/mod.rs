@@ -1,6 +1,7 @@
 //! One model's module: its description, its request type, a type per
 //! parameter, and the compile-time literal macros.
 
+mod alternatives;
 mod examples;
 mod info;
 mod literals;
@@ -18,6 +19,9 @@ use crate::readme::{parameter_table, task_name};
 
 /// What every part of a model's module needs to know.
 pub(crate) struct Ctx<'a> {
+    /// Every provider of the spec set, for what is said across them (the
+    /// models that can take a local file where this one cannot).
+    pub(crate) providers: &'a [Provider],
     pub(crate) provider: &'a Provider,
     pub(crate) model: &'a Model,
     /// The crate's library name, for doc examples (`imagegen_vibedream`).
@@ -57,8 +61,13 @@ pub(crate) fn has_literal_macro(param: &Param) -> bool {
         }
 }
 
-pub(crate) fn model_module(provider: &Provider, model: &Model) -> TokenStream {
+pub(crate) fn model_module(
+    providers: &[Provider],
+    provider: &Provider,
+    model: &Model,
+) -> TokenStream {
     let ctx = Ctx {
+        providers,
         provider,
         model,
         lib: provider.lib_name(),

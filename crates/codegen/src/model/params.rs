@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use imagegen_spec::decimal::Decimal;
-use imagegen_spec::ir::{Choice, CustomSize, Param, ParamKind, SizePreset, Value};
+use imagegen_spec::ir::{Choice, CustomSize, ImageFormat, Param, ParamKind, SizePreset, Value};
 
 use super::examples::{example_value, float_literal, rejected_input, value_source};
 use super::{Ctx, has_literal_macro};
@@ -37,7 +37,12 @@ pub(crate) fn param_types(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
         ParamKind::Number { step: Some(_), .. } => decimal_type(ctx, param),
         ParamKind::Number { .. } => float_type(ctx, param),
         ParamKind::Integer { .. } => integer_type(ctx, param),
-        ParamKind::Text { .. } | ParamKind::ImageUrl { .. } => text_type(ctx, param),
+        ParamKind::Text { .. } => text_type(ctx, param),
+        ParamKind::ImageUrl {
+            formats,
+            data_uri,
+            mask_for,
+        } => image_type(ctx, param, formats, *data_uri, mask_for.as_deref()),
         ParamKind::Boolean => TokenStream::new(),
     }
 }
@@ -477,20 +482,58 @@ fn text_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
             let (min, max) = (length(*min_length), length(*max_length));
             quote!(rt::rules::TextRule::Length(rt::rules::LengthRule { min_chars: #min, max_chars: #max }))
         }
-        _ => quote!(rt::rules::TextRule::HttpUrl),
+        _ => return TokenStream::new(),
     };
     newtype(
         ctx,
         param,
-        match &param.kind {
-            ParamKind::ImageUrl { .. } => "__image_url",
-            _ => "__text",
-        },
+        "__text",
         quote!(std::borrow::Cow<'static, str>),
         exact_derives(false),
         quote!(rt::rules::TextRule),
         rule,
         default_const(param),
+    )
+}
+
+/// An image: a URL checked by its rule, or a local file or bytes checked
+/// against `IMAGE_PARAM` when the request is sent.
+fn image_type(
+    ctx: &Ctx<'_>,
+    param: &Param,
+    formats: &[ImageFormat],
+    data_uri: bool,
+    mask_for: Option<&str>,
+) -> TokenStream {
+    let rule = if data_uri {
+        quote!(rt::rules::TextRule::HttpOrDataUrl)
+    } else {
+        quote!(rt::rules::TextRule::HttpUrl)
+    };
+    let formats = formats.iter().map(|format| match format {
+        ImageFormat::Jpeg => quote!(rt::ImageFormat::Jpeg),
+        ImageFormat::Png => quote!(rt::ImageFormat::Png),
+        ImageFormat::Gif => quote!(rt::ImageFormat::Gif),
+        ImageFormat::Webp => quote!(rt::ImageFormat::WebP),
+    });
+    let mask_for = option(mask_for, |name| quote!(#name));
+    let consts = quote! {
+        /// What a local image must be.
+        const IMAGE_PARAM: rt::info::ImageParam = rt::info::ImageParam {
+            formats: &[#(#formats),*],
+            data_uri: #data_uri,
+            mask_for: #mask_for,
+        };
+    };
+    newtype(
+        ctx,
+        param,
+        "__image_url",
+        quote!(rt::image::ImageSource),
+        exact_derives(false),
+        quote!(rt::rules::TextRule),
+        rule,
+        consts,
     )
 }
 

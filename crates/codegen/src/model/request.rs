@@ -39,6 +39,7 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
             .map(|(p, v)| (p.as_str(), v.clone())),
     );
     let from_args = from_args(ctx);
+    let images = image_fields(ctx);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -73,9 +74,33 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
             fn base64_output_requested(&self) -> bool {
                 #base64
             }
+            #images
         }
         #(#fixed_types)*
     }
+}
+
+/// `images`/`images_mut`, for a model with image parameters: the client
+/// finds the local ones through them and sends their uploaded URLs.
+fn image_fields(ctx: &Ctx<'_>) -> TokenStream {
+    let images: Vec<&Param> = ctx
+        .model
+        .parameters
+        .iter()
+        .filter(|p| p.fixed.is_none() && matches!(p.kind, ParamKind::ImageUrl { .. }))
+        .collect();
+    if images.is_empty() {
+        return TokenStream::new();
+    }
+    let list = |required: bool| {
+        let fields = images.iter().filter(|p| p.required == required).map(|p| {
+            let (field, name) = (ident(&p.field), &p.name);
+            quote!(#field = #name)
+        });
+        quote!(#(#fields),*)
+    };
+    let (required, optional) = (list(true), list(false));
+    quote!(rt::__image_fields!(required [#required] optional [#optional]);)
 }
 
 /// `FromArgs`: each parameter parsed from text by the same `FromStr` its

@@ -17,6 +17,13 @@ pub(crate) fn marker(provider: &Provider) -> TokenStream {
             .as_deref()
             .unwrap_or(&provider.submit_response),
     );
+    let upload = match &provider.upload {
+        Some(upload) => {
+            let name = ident(&upload.response);
+            quote!(#name)
+        }
+        None => quote!(rt::NoUpload),
+    };
     let doc = docs::outer(&format!(
         "The {} API, as a type: names the provider to the runtime, which reads\n\
          [`PROVIDER`] and decodes its answers as [`{}`]{}.",
@@ -60,6 +67,7 @@ pub(crate) fn marker(provider: &Provider) -> TokenStream {
             const INFO: &'static rt::info::ProviderInfo = &PROVIDER;
             type SubmitResponse = #submit;
             type ResultResponse = #result;
+            type UploadResponse = #upload;
         }
     }
 }
@@ -120,6 +128,25 @@ pub(crate) fn provider_static(provider: &Provider) -> TokenStream {
     });
     let messages = &provider.content_policy_messages;
     let sync_mode_returns_outputs = provider.sync_mode_returns_outputs;
+    let upload = option(provider.upload.as_ref(), |upload| {
+        let endpoint = endpoint_tokens(upload.endpoint.method, &upload.endpoint.path, None);
+        let field = &upload.field;
+        let max_bytes = uint(upload.max_bytes);
+        let retention_days = option(upload.retention_days, |days| {
+            let days = uint(days);
+            quote!(#days)
+        });
+        let billed = upload.billed;
+        quote! {
+            rt::info::UploadInfo {
+                endpoint: #endpoint,
+                field: #field,
+                max_bytes: #max_bytes,
+                retention_days: #retention_days,
+                billed: #billed,
+            }
+        }
+    });
     quote! {
         #doc
         pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
@@ -139,6 +166,7 @@ pub(crate) fn provider_static(provider: &Provider) -> TokenStream {
             errors: &[#(#errors),*],
             content_policy_messages: &[#(#messages),*],
             sync_mode_returns_outputs: #sync_mode_returns_outputs,
+            upload: #upload,
         };
     }
 }

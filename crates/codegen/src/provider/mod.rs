@@ -19,6 +19,7 @@ use crate::render::{RenderError, rust_file, spec_path};
 use crate::{GeneratedFile, PROVIDERS_DIR, docs, manifest, model, readme};
 
 pub(crate) fn crate_files(
+    providers: &[Provider],
     provider: &Provider,
     root: &Path,
 ) -> Result<Vec<GeneratedFile>, RenderError> {
@@ -49,7 +50,11 @@ pub(crate) fn crate_files(
         let path = format!("{dir}/src/{}.rs", model.module);
         let source = spec_path(&model.file, root);
         Ok(GeneratedFile {
-            contents: rust_file(&path, &source, model::model_module(provider, model))?,
+            contents: rust_file(
+                &path,
+                &source,
+                model::model_module(providers, provider, model),
+            )?,
             path,
         })
     });

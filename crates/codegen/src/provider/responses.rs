@@ -23,6 +23,9 @@ pub(crate) fn response_types(provider: &Provider) -> TokenStream {
     {
         roots.push(result);
     }
+    if let Some(upload) = &provider.upload {
+        roots.push(&upload.response);
+    }
     for root in roots {
         tokens.extend(response_fields_impl(provider, root));
     }
@@ -144,6 +147,7 @@ const OPTION_ROLES: &[(Role, &str)] = &[
     (Role::CostCents, "cost_cents"),
     (Role::EnvelopeCode, "envelope_code"),
     (Role::EnvelopeMessage, "envelope_message"),
+    (Role::UploadUrl, "upload_url"),
 ];
 
 fn response_fields_impl(provider: &Provider, root: &str) -> TokenStream {

@@ -66,6 +66,8 @@ pub enum TextRule {
     Length(LengthRule),
     /// An http(s) URL (of an image).
     HttpUrl,
+    /// An http(s) URL, or a `data:image/...;base64,` URI.
+    HttpOrDataUrl,
 }
 
 impl TextRule {
@@ -74,6 +76,10 @@ impl TextRule {
         match self {
             TextRule::Length(rule) => rule.check(text),
             TextRule::HttpUrl => crate::rules::check_http_url(text),
+            TextRule::HttpOrDataUrl => match crate::rules::check_http_url(text) {
+                Ok(()) => Ok(()),
+                Err(_) => crate::image::check_data_uri(text),
+            },
         }
     }
 }

@@ -17,6 +17,7 @@ impl rt::Provider for AimlApi {
     const INFO: &'static rt::info::ProviderInfo = &PROVIDER;
     type SubmitResponse = ImagesResponse;
     type ResultResponse = ImagesResponse;
+    type UploadResponse = rt::NoUpload;
 }
 /// Where and how to call AI/ML API, and how to read its answers, as documented.
 pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
@@ -36,6 +37,7 @@ pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
     errors: &[],
     content_policy_messages: &[],
     sync_mode_returns_outputs: true,
+    upload: None,
 };
 /// The generated images, returned by the call itself.
 ///

@@ -24,6 +24,7 @@ impl rt::Provider for GptProto {
     const INFO: &'static rt::info::ProviderInfo = &PROVIDER;
     type SubmitResponse = PredictionResponse;
     type ResultResponse = PredictionResponse;
+    type UploadResponse = rt::NoUpload;
 }
 /// Where and how to call GPTProto, and how to read its answers, as documented.
 pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
@@ -108,6 +109,7 @@ pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
     ],
     content_policy_messages: &[],
     sync_mode_returns_outputs: false,
+    upload: None,
 };
 /// A prediction's status on GPTProto.
 ///

@@ -24,6 +24,7 @@ impl rt::Provider for VibeDream {
     const INFO: &'static rt::info::ProviderInfo = &PROVIDER;
     type SubmitResponse = SubmitResponse;
     type ResultResponse = Prediction;
+    type UploadResponse = rt::NoUpload;
 }
 /// Where and how to call VibeDream, and how to read its answers, as documented.
 pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
@@ -56,6 +57,7 @@ pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
     errors: &[],
     content_policy_messages: &["flagged by content moderation"],
     sync_mode_returns_outputs: true,
+    upload: None,
 };
 /// A prediction's status on VibeDream.
 ///

@@ -95,7 +95,8 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             .described(
                 "Optional reference image to guide the generation (for image-to-image). Pass a public image URL. Accepted: JPEG, PNG, GIF, WebP.",
             )
-            .with_meaning(rt::info::Meaning::ReferenceImage),
+            .with_meaning(rt::info::Meaning::ReferenceImage)
+            .with_local_alternatives(&["wavespeed/openai/gpt-image-1"]),
         rt::info::ParamInfo::of::<Size>()
             .described("The size of the generated image in pixels")
             .with_default("1024*1024")
@@ -220,6 +221,7 @@ impl rt::ModelRequest for Request {
     fn base64_output_requested(&self) -> bool {
         false
     }
+    rt::__image_fields!(required[] optional[image = "image"]);
 }
 /// `image`: Optional reference image to guide the generation (for image-to-image). Pass a public image URL. Accepted: JPEG, PNG, GIF, WebP.
 ///
@@ -227,10 +229,21 @@ impl rt::ModelRequest for Request {
 ///
 /// Make one with [`image!`](crate::z_image_turbo::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Image(std::borrow::Cow<'static, str>);
+pub struct Image(rt::image::ImageSource);
 impl Image {
     /// The documented rules.
     const RULE: rt::rules::TextRule = rt::rules::TextRule::HttpUrl;
+    /// What a local image must be.
+    const IMAGE_PARAM: rt::info::ImageParam = rt::info::ImageParam {
+        formats: &[
+            rt::ImageFormat::Jpeg,
+            rt::ImageFormat::Png,
+            rt::ImageFormat::Gif,
+            rt::ImageFormat::WebP,
+        ],
+        data_uri: false,
+        mask_for: None,
+    };
 }
 rt::__image_url!(Image, "image", "an http(s) URL of a JPEG, PNG, GIF or WebP image");
 /// `size`: The size of the generated image in pixels

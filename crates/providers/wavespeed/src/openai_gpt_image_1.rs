@@ -243,6 +243,7 @@ impl rt::ModelRequest for Request {
     fn base64_output_requested(&self) -> bool {
         self.enable_base64_output.unwrap_or(false)
     }
+    rt::__image_fields!(required[image = "image"] optional[mask_image = "mask_image"]);
 }
 /// `image`: The image to edit.
 ///
@@ -252,10 +253,16 @@ impl rt::ModelRequest for Request {
 ///
 /// Make one with [`image!`](crate::openai_gpt_image_1::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Image(std::borrow::Cow<'static, str>);
+pub struct Image(rt::image::ImageSource);
 impl Image {
     /// The documented rules.
     const RULE: rt::rules::TextRule = rt::rules::TextRule::HttpUrl;
+    /// What a local image must be.
+    const IMAGE_PARAM: rt::info::ImageParam = rt::info::ImageParam {
+        formats: &[],
+        data_uri: false,
+        mask_for: None,
+    };
 }
 rt::__image_url!(Image, "image", "an http(s) URL of an image");
 /// `quality`: The quality of the generated image.
@@ -288,10 +295,16 @@ impl Quality {
 ///
 /// Make one with [`mask_image!`](crate::openai_gpt_image_1::mask_image) (checked when the crate compiles), [`MaskImage::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct MaskImage(std::borrow::Cow<'static, str>);
+pub struct MaskImage(rt::image::ImageSource);
 impl MaskImage {
     /// The documented rules.
     const RULE: rt::rules::TextRule = rt::rules::TextRule::HttpUrl;
+    /// What a local image must be.
+    const IMAGE_PARAM: rt::info::ImageParam = rt::info::ImageParam {
+        formats: &[rt::ImageFormat::Png],
+        data_uri: false,
+        mask_for: Some("image"),
+    };
 }
 rt::__image_url!(MaskImage, "mask_image", "an http(s) URL of a PNG image");
 /// `size`: The size of the generated media in pixels (width*height).

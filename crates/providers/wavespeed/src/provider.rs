@@ -17,6 +17,7 @@ impl rt::Provider for WaveSpeed {
     const INFO: &'static rt::info::ProviderInfo = &PROVIDER;
     type SubmitResponse = PredictionResponse;
     type ResultResponse = PredictionResponse;
+    type UploadResponse = UploadResponse;
 }
 /// Where and how to call WaveSpeedAI, and how to read its answers, as documented.
 pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
@@ -65,6 +66,13 @@ pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {
     errors: &[],
     content_policy_messages: &[],
     sync_mode_returns_outputs: true,
+    upload: Some(rt::info::UploadInfo {
+        endpoint: rt::info::Endpoint::post("/api/v3/media/upload/binary"),
+        field: "file",
+        max_bytes: 20000000,
+        retention_days: Some(7),
+        billed: false,
+    }),
 };
 /// A prediction's status on WaveSpeedAI.
 ///
@@ -259,6 +267,65 @@ pub struct Timings {
     )]
     pub inference: Option<i64>,
 }
+/// The `{code, message, data}` envelope around an uploaded file.
+///
+/// Documented in: the Media Upload API's response parameter table.
+///
+/// Fields the documentation does not list are ignored, so a provider adding one does not break decoding.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UploadResponse {
+    /// HTTP status code (e.g., 200 for success, 500 for failure)
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub code: Option<i64>,
+    /// Status message (e.g., “success” or error message)
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub message: Option<String>,
+    /// The uploaded file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<UploadedFile>,
+}
+/// The uploaded file.
+///
+/// Fields the documentation does not list are ignored, so a provider adding one does not break decoding.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UploadedFile {
+    /// Type of the uploaded file (e.g., “image”)
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub r#type: Option<String>,
+    /// URL to download the uploaded file
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub download_url: Option<String>,
+    /// Name of the uploaded file
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub filename: Option<String>,
+    /// Size of the uploaded file in bytes
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_support::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub size: Option<f64>,
+}
 impl rt::ResponseFields for PredictionResponse {
     fn prediction_id(&self) -> Option<&str> {
         let level0 = self.data.as_ref()?;
@@ -291,5 +358,17 @@ impl rt::ResponseFields for PredictionResponse {
             return Vec::new();
         };
         outputs.iter().map(|output| rt::OutputRef::classify(output.as_str())).collect()
+    }
+}
+impl rt::ResponseFields for UploadResponse {
+    fn envelope_code(&self) -> Option<i64> {
+        self.code
+    }
+    fn envelope_message(&self) -> Option<&str> {
+        self.message.as_deref().filter(|text| !text.is_empty())
+    }
+    fn upload_url(&self) -> Option<&str> {
+        let level0 = self.data.as_ref()?;
+        level0.download_url.as_deref().filter(|text| !text.is_empty())
     }
 }

@@ -238,6 +238,7 @@ impl<P: Provider> ClientBuilder<P> {
                 gates: Gates::new(self.limits),
                 redactor: Redactor::new(api_key),
                 learned: Default::default(),
+                uploads: Default::default(),
             }),
             provider: PhantomData,
         })

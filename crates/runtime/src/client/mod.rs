@@ -6,6 +6,7 @@
 
 mod builder;
 mod generation;
+mod local_images;
 
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use url::Url;
 
 pub use builder::ClientBuilder;
 pub use generation::Generation;
+pub(crate) use local_images::{Replacements, body_with, check_request};
 
 use crate::deadline::Deadline;
 use crate::error::{Error, Phase};
@@ -78,6 +80,15 @@ pub(crate) struct Body {
 
 impl Body {
     pub(crate) fn of<R: ModelRequest>(request: &R) -> Result<Self, Error> {
+        // A local image is sent by URL once uploaded (`body_with`); its path
+        // (what its `Serialize` writes, for records) must never go out.
+        if let Some((name, _)) = request.images().into_iter().find(|(_, s)| s.is_local()) {
+            return Err(Error::InvalidConfig {
+                reason: format!(
+                    "`{name}` is a local image that was not uploaded before writing the request"
+                ),
+            });
+        }
         let json = serde_json::to_vec(request).map_err(|error| Error::InvalidConfig {
             reason: format!("the request cannot be written as JSON: {error}"),
         })?;
@@ -147,14 +158,8 @@ impl<P: Provider> Client<P> {
     where
         R: ModelRequest<Provider = P>,
     {
-        self.submit_body(Body::of(request)?, deadline).await
-    }
-
-    /// [`generate`](Self::generate) for a [`Body`], as [`submit_body`](Self::submit_body).
-    pub(crate) async fn generate_body(&self, body: Body) -> Result<Generation, Error> {
-        let deadline = self.deadline();
-        let prediction = self.submit_body(body, deadline).await?;
-        self.wait_within(&prediction, deadline).await
+        let urls = self.send_local_images(request, deadline).await?;
+        self.submit_body(body_with(request, &urls)?, deadline).await
     }
 
     /// [`submit_until`](Self::submit_until) for a request already written as
@@ -279,7 +284,9 @@ impl<P: Provider> Client<P> {
     where
         R: ModelRequest<Provider = P>,
     {
-        self.generate_body(Body::of(request)?).await
+        let deadline = self.deadline();
+        let prediction = self.submit_until(request, deadline).await?;
+        self.wait_within(&prediction, deadline).await
     }
 
     /// Waits for a submitted prediction to finish, polling on a schedule

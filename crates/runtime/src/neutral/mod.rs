@@ -225,11 +225,27 @@ impl Generate {
         self
     }
 
-    /// Bases the images on the image at this http(s) URL.
+    /// Bases the images on this image: an http(s) URL, or (text without a
+    /// URL scheme) a local file, which is checked and uploaded when the
+    /// request is sent, where the model's provider can take one.
     #[must_use]
-    pub fn reference_image(mut self, url: impl Into<String>) -> Self {
-        self.reference_image = Some(url.into());
+    pub fn reference_image(mut self, url_or_path: impl Into<String>) -> Self {
+        self.reference_image = Some(url_or_path.into());
         self
+    }
+
+    /// Bases the images on the local file at `path`, as
+    /// [`reference_image`](Self::reference_image) does for text without a
+    /// scheme (a relative path that looks like one, `ab:c.png`, is read as
+    /// `./ab:c.png`).
+    #[must_use]
+    pub fn reference_image_path(self, path: impl AsRef<std::path::Path>) -> Self {
+        let text = path.as_ref().to_string_lossy().into_owned();
+        if crate::image::has_scheme(&text) {
+            self.reference_image(format!("./{text}"))
+        } else {
+            self.reference_image(text)
+        }
     }
 
     /// Asks for this quality level.

@@ -26,6 +26,7 @@ static PROVIDER: ProviderInfo = ProviderInfo {
     errors: &[],
     content_policy_messages: &[],
     sync_mode_returns_outputs: true,
+    upload: None,
 };
 
 const fn param(
@@ -46,6 +47,8 @@ const fn param(
         meaning,
         choices,
         size_separator,
+        image: None,
+        local_alternatives: &[],
     }
 }
 

@@ -141,6 +141,8 @@ fn role_value(view: &View<'_>, field: &Field, role: Role) -> Option<Value> {
         Role::Outputs => Some(outputs_value(view, field)),
         // Only inside the items of `outputs`, filled there.
         Role::OutputUrl | Role::OutputBase64 => None,
+        // Only in an upload's answer (`respond::uploaded`).
+        Role::UploadUrl => None,
     }
 }
 

@@ -1,10 +1,12 @@
 //! Answers: what handlers return ([`Reply`]), the provider's error bodies,
-//! the provider's response bodies built from its field tables, and how the
-//! transport faults deliver them.
+//! the provider's response bodies built from its field tables (prediction
+//! answers in `fill`, upload answers in `uploaded`), and how the transport
+//! faults deliver them.
 
 mod body;
 pub(crate) mod errors;
 pub(crate) mod fill;
+pub(crate) mod uploaded;
 
 use std::time::Duration;
 

@@ -99,6 +99,7 @@ pub(crate) fn check_model(
     }
     check_unique_names(&mut r, &parameters);
     check_unique_meanings(&mut r, &parameters);
+    check_masks(&mut r, &parameters);
 
     let mut model = Model {
         file: file.to_path_buf(),
@@ -216,6 +217,61 @@ fn parse_estimated_time(text: &str) -> Option<EstimatedTime> {
         min_ms,
         max_ms,
     })
+}
+
+/// A mask names another image parameter of the model, is a PNG (the only
+/// format with the alpha channel a mask is read from), and masks no mask.
+fn check_masks(r: &mut Reporter<'_>, parameters: &[(usize, crate::ir::Param)]) {
+    for (index, param) in parameters {
+        let ParamKind::ImageUrl {
+            formats,
+            mask_for: Some(target),
+            ..
+        } = &param.kind
+        else {
+            continue;
+        };
+        let path = at(&item("parameters", *index), "mask_for");
+        let masked = parameters.iter().find(|(_, other)| &other.name == target);
+        match masked.map(|(_, other)| &other.kind) {
+            _ if target == &param.name => r.error(&path, "a mask cannot mask itself"),
+            Some(ParamKind::ImageUrl { mask_for: None, .. }) => {}
+            Some(ParamKind::ImageUrl { .. }) => r.error(
+                &path,
+                format!("`{target}` is itself a mask: name the image it masks"),
+            ),
+            Some(_) => r.error(&path, format!("`{target}` is not an `image_url` parameter")),
+            None => {
+                let images: Vec<&str> = parameters
+                    .iter()
+                    .filter(|(_, other)| {
+                        matches!(other.kind, ParamKind::ImageUrl { .. }) && other.name != param.name
+                    })
+                    .map(|(_, other)| other.name.as_str())
+                    .collect();
+                r.error(
+                    &path,
+                    format!(
+                        "no parameter is named `{target}`; the model's other image parameters: {}",
+                        if images.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            images.join(", ")
+                        }
+                    ),
+                );
+            }
+        }
+        if formats
+            .iter()
+            .any(|format| *format != crate::ir::ImageFormat::Png)
+        {
+            r.error(
+                &at(&item("parameters", *index), "formats"),
+                "a mask is read from its alpha channel: its `formats` can only be [png]",
+            );
+        }
+    }
 }
 
 /// A neutral option maps onto one parameter, so each meaning appears once.

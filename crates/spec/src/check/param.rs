@@ -201,7 +201,7 @@ fn is_wire_name(name: &str) -> bool {
 /// Rejects attributes that do not apply to the parameter's type.
 fn check_applicable(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) {
     use ParamTypeName::*;
-    let attributes: [(&str, bool, &[ParamTypeName]); 11] = [
+    let attributes: [(&str, bool, &[ParamTypeName]); 13] = [
         ("minimum", raw.minimum.is_some(), &[Integer, Number]),
         ("maximum", raw.maximum.is_some(), &[Integer, Number]),
         ("step", raw.step.is_some(), &[Integer, Number]),
@@ -217,6 +217,8 @@ fn check_applicable(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) {
         ("separator", raw.separator.is_some(), &[ImageSize]),
         ("custom", raw.custom.is_some(), &[ImageSize]),
         ("formats", raw.formats.is_some(), &[ImageUrl]),
+        ("data_uri", raw.data_uri, &[ImageUrl]),
+        ("mask_for", raw.mask_for.is_some(), &[ImageUrl]),
     ];
     for (key, present, types) in attributes {
         if present && !types.contains(&raw.ty) {
@@ -336,7 +338,11 @@ fn check_kind(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<P
                     );
                 }
             }
-            Some(ParamKind::ImageUrl { formats })
+            Some(ParamKind::ImageUrl {
+                formats,
+                data_uri: raw.data_uri,
+                mask_for: raw.mask_for.clone(),
+            })
         }
         ParamTypeName::ImageSize => check_image_size(r, path, raw),
     }

@@ -6,9 +6,10 @@ use std::path::Path;
 use super::response::{check_examples, check_responses};
 use super::{Reporter, at, is_env_var, is_lower_name, is_type_name, item, parse_yaml};
 use crate::diagnostic::Diagnostic;
-use crate::file::provider::{EndpointFile, ProviderFile};
+use crate::file::provider::{EndpointFile, ProviderFile, UploadFile};
 use crate::ir::{
     Auth, Endpoint, ErrorCode, Method, Outcome, Protocol, Provider, Status, SyncTimeoutAnswer,
+    Upload,
 };
 use crate::naming;
 
@@ -133,7 +134,11 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
     };
 
     let statuses = check_statuses(&mut r, &raw, queue);
-    let responses = check_responses(&mut r, &raw, queue, !statuses.is_empty());
+    let mut responses = check_responses(&mut r, &raw, queue, !statuses.is_empty());
+    let upload = raw.upload.as_ref().and_then(|raw_upload| {
+        let types = responses.as_mut().map(|responses| &mut responses.types)?;
+        check_upload(&mut r, raw_upload, !statuses.is_empty(), types)
+    });
     let errors = check_errors(&mut r, &raw);
 
     let mut provider = Provider {
@@ -174,6 +179,7 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
                 envelope_code: answer.envelope_code,
                 message: answer.message.clone(),
             }),
+        upload,
         notes: raw.notes.clone(),
         models: Vec::new(),
     };
@@ -298,6 +304,62 @@ fn check_endpoint(
         method: raw.method,
         path: raw.path.clone(),
         success_status: raw.success_status,
+    })
+}
+
+/// The upload endpoint: a POST with no placeholder, a multipart field name,
+/// a size limit, and an answer naming the URL.
+fn check_upload(
+    r: &mut Reporter<'_>,
+    raw: &UploadFile,
+    has_statuses: bool,
+    types: &mut Vec<crate::ir::ObjectType>,
+) -> Option<Upload> {
+    let errors_before = r.error_count();
+    let endpoint = EndpointFile {
+        method: raw.method,
+        path: raw.path.clone(),
+        success_status: None,
+    };
+    let endpoint = check_endpoint(r, "upload", &endpoint, Method::Post, None);
+    if raw.path.contains('{') {
+        r.error("upload.path", "an upload path takes no placeholder");
+    }
+    let token = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+    if raw.field.is_empty() || !raw.field.bytes().all(token) {
+        r.error(
+            "upload.field",
+            format!(
+                "`{}` is not a form field name: expected letters, digits, `-`, `_` or `.`",
+                raw.field
+            ),
+        );
+    }
+    if raw.max_bytes == 0 {
+        r.error("upload.max_bytes", "the limit must be above 0 bytes");
+    }
+    if raw.retention_days == Some(0) {
+        r.error(
+            "upload.retention_days",
+            "0 days: leave it out if the retention is not documented",
+        );
+    }
+    let response = super::response::check_upload_response(
+        r,
+        "upload.response",
+        &raw.response,
+        has_statuses,
+        types,
+    );
+    (r.error_count() == errors_before).then(|| Upload {
+        endpoint: endpoint.expect("no errors"),
+        field: raw.field.clone(),
+        max_bytes: raw.max_bytes,
+        retention_days: raw.retention_days,
+        billed: raw.billed,
+        response,
+        source: raw.source.clone(),
+        notes: raw.notes.clone(),
     })
 }
 

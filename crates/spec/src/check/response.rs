@@ -78,6 +78,19 @@ pub(super) fn check_responses(
     })
 }
 
+/// The upload answer's type, built into `types`; it must name the URL.
+pub(super) fn check_upload_response(
+    r: &mut Reporter<'_>,
+    path: &str,
+    raw: &ObjectFile,
+    has_statuses: bool,
+    types: &mut Vec<ObjectType>,
+) -> String {
+    let name = build_object(r, path, raw, has_statuses, types);
+    check_roles(r, path, raw, &[Role::UploadUrl]);
+    name
+}
+
 /// Builds the object type at `path` and the types of its object fields into
 /// `types` (parents first), and returns its name.
 fn build_object(
@@ -242,6 +255,29 @@ fn field_type(
 fn check_roles(r: &mut Reporter<'_>, path: &str, root: &ObjectFile, required: &[Role]) {
     let mut found = BTreeMap::new();
     walk_roles(r, path, &root.fields, Context::Top, &mut found);
+    // An upload's answer and a prediction's are read for different things.
+    let upload = required.contains(&Role::UploadUrl);
+    for (role, at_path) in &found {
+        let belongs = match role {
+            Role::UploadUrl => upload,
+            Role::EnvelopeCode | Role::EnvelopeMessage => true,
+            _ => !upload,
+        };
+        if !belongs {
+            r.error(
+                &at(at_path, "role"),
+                format!(
+                    "`role: {}` does not apply to {}",
+                    role_name(*role),
+                    if upload {
+                        "an upload's answer"
+                    } else {
+                        "a prediction's answer"
+                    }
+                ),
+            );
+        }
+    }
     for role in required {
         if !found.contains_key(role) {
             r.error(
@@ -311,7 +347,8 @@ fn check_role(
         | Role::EstimatedTime
         | Role::EnvelopeMessage
         | Role::OutputUrl
-        | Role::OutputBase64 => &[FieldTypeName::String],
+        | Role::OutputBase64
+        | Role::UploadUrl => &[FieldTypeName::String],
         Role::CostCents | Role::EnvelopeCode => &[FieldTypeName::Integer],
         Role::Outputs => &[FieldTypeName::StringArray, FieldTypeName::ObjectArray],
     };
@@ -379,6 +416,7 @@ fn role_name(role: Role) -> &'static str {
         Role::CostCents => "cost_cents",
         Role::EnvelopeCode => "envelope_code",
         Role::EnvelopeMessage => "envelope_message",
+        Role::UploadUrl => "upload_url",
     }
 }
 

@@ -129,6 +129,16 @@ pub struct ParameterFile {
     /// `image_url`: the image formats the URL may serve, as documented.
     #[serde(default)]
     pub formats: Option<Vec<ImageFormatName>>,
+    /// `image_url`: the provider also takes the image inline, as a
+    /// `data:image/...;base64,` URI. Only where a document says so: by
+    /// default a parameter takes URLs only.
+    #[serde(default)]
+    pub data_uri: bool,
+    /// `image_url`: this image is a mask over the image parameter named
+    /// here. A local mask must then be a PNG with an alpha channel, of the
+    /// same width and height as that image.
+    #[serde(default)]
+    pub mask_for: Option<String>,
     /// `integer`, `number`: values with a special meaning (`-1` = random seed).
     #[serde(default)]
     pub sentinels: Vec<SentinelFile>,

@@ -56,9 +56,48 @@ pub struct ProviderFile {
     /// (the prediction still running), where documented.
     #[serde(default)]
     pub sync_timeout_answer: Option<SyncTimeoutAnswerFile>,
+    /// Where a local file is uploaded to get a URL the models accept, where
+    /// the provider documents such an endpoint.
+    #[serde(default)]
+    pub upload: Option<UploadFile>,
     /// Anything else the documentation says that a user should know.
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+/// An endpoint taking a file as `multipart/form-data` and answering with a
+/// URL that image parameters accept.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadFile {
+    /// HTTP method (`POST`).
+    pub method: MethodName,
+    /// Path below the base URL (the API origin: the key is sent).
+    pub path: String,
+    /// The multipart field carrying the file (`file`).
+    pub field: String,
+    /// The largest image the endpoint takes, in bytes (20 MB: `20000000`).
+    pub max_bytes: u64,
+    /// How many days an upload stays available, where documented.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
+    /// Whether an upload is billed. A billed upload is sent again only when
+    /// the failure proves it never arrived, as a submission is; an unbilled
+    /// one is retried like a status check (a repeat at worst stores a
+    /// second copy). Default `true`: free only where documented.
+    #[serde(default = "billed")]
+    pub billed: bool,
+    /// The answer; one field has `role: upload_url`.
+    pub response: ObjectFile,
+    /// Where this is documented.
+    pub source: String,
+    /// Anything else documented about uploads.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+fn billed() -> bool {
+    true
 }
 
 fn answers_with_outputs() -> bool {
@@ -296,6 +335,8 @@ pub enum RoleName {
     EnvelopeCode,
     /// The envelope's message (a string).
     EnvelopeMessage,
+    /// In an upload's answer: the URL of the uploaded file (a string).
+    UploadUrl,
 }
 
 /// One documented error code.

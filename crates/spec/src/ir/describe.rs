@@ -61,12 +61,19 @@ impl Param {
                 maximum.map(|v| v.to_string()),
                 step.map(|v| v.to_string()),
             ),
-            ParamKind::ImageUrl { formats } => {
-                if formats.is_empty() {
-                    "an http(s) URL of an image".to_owned()
+            ParamKind::ImageUrl {
+                formats, data_uri, ..
+            } => {
+                let image = if formats.is_empty() {
+                    "an image".to_owned()
                 } else {
                     let names: Vec<&str> = formats.iter().map(|f| f.display_name()).collect();
-                    format!("an http(s) URL of a {} image", or_list(&names))
+                    format!("a {} image", or_list(&names))
+                };
+                if *data_uri {
+                    format!("an http(s) or data: URL of {image}")
+                } else {
+                    format!("an http(s) URL of {image}")
                 }
             }
             ParamKind::ImageSize {

@@ -17,7 +17,7 @@ pub use model::{
 };
 pub use provider::{
     Auth, Endpoint, ErrorCode, Field, FieldType, ObjectType, Provider, ResponseExample, Status,
-    SyncTimeoutAnswer,
+    SyncTimeoutAnswer, Upload,
 };
 
 /// What a parameter stands for (`means:` in a spec).

@@ -193,6 +193,10 @@ pub enum ParamKind {
     ImageUrl {
         /// Documented formats the URL may serve (empty: not documented).
         formats: Vec<ImageFormat>,
+        /// Also taken inline as a `data:` URI (documented so).
+        data_uri: bool,
+        /// The image parameter this one masks (wire name).
+        mask_for: Option<String>,
     },
     /// An image size.
     ImageSize {

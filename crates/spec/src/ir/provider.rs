@@ -51,6 +51,8 @@ pub struct Provider {
     pub sync_mode_returns_outputs: bool,
     /// How a sync-mode request the service stopped waiting for is answered.
     pub sync_timeout_answer: Option<SyncTimeoutAnswer>,
+    /// Where local files are uploaded, if documented.
+    pub upload: Option<Upload>,
     /// Other documented facts.
     pub notes: Vec<String>,
     /// Models, sorted by id.
@@ -158,6 +160,28 @@ pub struct Field {
     pub description: Option<String>,
     /// Present only in an answer that waited for the prediction to end.
     pub sync_mode_only: bool,
+}
+
+/// The documented upload endpoint: a file in as `multipart/form-data`, a
+/// URL out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// The endpoint below the base URL.
+    pub endpoint: Endpoint,
+    /// The multipart field carrying the file.
+    pub field: String,
+    /// The largest file taken, in bytes.
+    pub max_bytes: u64,
+    /// Days an upload stays available, where documented.
+    pub retention_days: Option<u32>,
+    /// Whether an upload is billed (then it is never sent twice).
+    pub billed: bool,
+    /// Type name of the answer.
+    pub response: String,
+    /// Where it is documented.
+    pub source: String,
+    /// Other documented facts.
+    pub notes: Vec<String>,
 }
 
 /// The answer to a sync-mode request the service stopped waiting for: the

@@ -572,3 +572,56 @@ fn compile_time_and_run_time_checks_accept_the_same_values() {
         })
         .unwrap();
 }
+
+/// Local images: a header reader fed any bytes after any image signature
+/// (and any bytes at all) never panics, and what it reads agrees with the
+/// checks: a mask is accepted only as a PNG with alpha, any image only in
+/// a format its parameter takes.
+#[test]
+fn image_headers_and_checks_survive_arbitrary_bytes() {
+    use imagegen_runtime::ImageFormat;
+    use imagegen_runtime::image::{Colour, ImageHeader, check_image};
+    use imagegen_runtime::info::ImageParam;
+
+    const SIGNATURES: &[&[u8]] = &[
+        b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR",
+        b"\xff\xd8\xff",
+        b"GIF89a",
+        b"RIFF\0\0\0\0WEBPVP8 ",
+        b"RIFF\0\0\0\0WEBPVP8L",
+        b"RIFF\0\0\0\0WEBPVP8X",
+        b"",
+    ];
+    let mask = ImageParam {
+        formats: &[ImageFormat::Png],
+        data_uri: false,
+        mask_for: Some("image"),
+    };
+    let image = ImageParam {
+        formats: &[],
+        data_uri: false,
+        mask_for: None,
+    };
+    let mut runner = runner();
+    runner
+        .run(
+            &(
+                0..SIGNATURES.len(),
+                prop::collection::vec(any::<u8>(), 0..600),
+            ),
+            |(signature, tail)| {
+                let bytes: Vec<u8> = [SIGNATURES[signature], tail.as_slice()].concat();
+                let header = ImageHeader::read(&bytes);
+                if let Some(header) = header {
+                    prop_assert!(header.width > 0 && header.height > 0);
+                }
+                prop_assert_eq!(check_image(&image, &bytes).ok(), header);
+                if let Ok(checked) = check_image(&mask, &bytes) {
+                    prop_assert_eq!(checked.format, ImageFormat::Png);
+                    prop_assert_eq!(checked.colour, Colour::WithAlpha);
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+}

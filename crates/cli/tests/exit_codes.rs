@@ -192,7 +192,7 @@ fn a_missing_required_flag_exits_2_and_sends_nothing() {
         .expect("runs");
     assert_eq!(output.status.code(), Some(2));
     let stderr = text(&output.stderr);
-    assert!(stderr.contains("--image <URL>"), "{stderr}");
+    assert!(stderr.contains("--image <URL|FILE>"), "{stderr}");
     let output = emulator
         .generate("vibedream/z-image-turbo", &[])
         .output()

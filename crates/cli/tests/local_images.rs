@@ -175,7 +175,7 @@ fn every_image_parameter_takes_a_local_file_where_its_provider_can() {
             LocalImages::Refused => {
                 assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
                 assert!(
-                    stderr.contains(&format!("`{}` is a local file", param.name))
+                    stderr.contains(&format!("`{}` is a local image", param.name))
                         && stderr.contains(&format!(
                             "{} takes only public http(s) URLs for it",
                             model.provider.name

@@ -216,9 +216,13 @@ pub struct ImageParam {
 }
 
 impl ImageParam {
-    /// The formats a local image may be in.
+    /// The formats a local image may be in: those documented; PNG for a
+    /// mask (the format a mask's alpha channel is read from); any of the
+    /// four otherwise.
     pub const fn accepted_formats(&self) -> &'static [crate::ImageFormat] {
-        if self.formats.is_empty() {
+        if self.formats.is_empty() && self.mask_for.is_some() {
+            &[crate::ImageFormat::Png]
+        } else if self.formats.is_empty() {
             &[
                 crate::ImageFormat::Jpeg,
                 crate::ImageFormat::Png,

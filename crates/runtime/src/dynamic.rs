@@ -19,14 +19,15 @@ use tokio::sync::broadcast;
 
 use crate::args::{ArgErrors, Args, FromArgs};
 use crate::client::{
-    Body, Client, ClientBuilder, Generation, Replacements, body_with, check_request,
+    Body, Client, ClientBuilder, Generation, Replacements, body_with, check_request, with_urls,
 };
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::events::Event;
 use crate::image::ImageSource;
 use crate::info::{ModelInfo, ProviderInfo};
-use crate::local_images::Checked;
+use crate::limits::Gates;
+use crate::local_images::{Checked, UploadCache};
 use crate::prediction::Prediction;
 use crate::traits::{ModelRequest, Provider};
 
@@ -148,7 +149,12 @@ trait ErasedRequest: Send + Sync + fmt::Debug {
     fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
     fn body_with(&self, urls: &Replacements) -> Result<Body, Error>;
     fn images(&self) -> Vec<(&'static str, ImageSource)>;
-    fn check_local_images(&self) -> BoxFuture<'_, Result<Option<Vec<Checked>>, Error>>;
+    fn check_local_images<'a>(
+        &'a self,
+        cache: &'a UploadCache,
+        gates: &'a Gates,
+    ) -> BoxFuture<'a, Result<Option<Vec<Checked>>, Error>>;
+    fn with_urls(&self, urls: &Replacements) -> Box<dyn ErasedRequest>;
     fn sync_mode_requested(&self) -> bool;
     fn base64_output_requested(&self) -> bool;
     fn clone_box(&self) -> Box<dyn ErasedRequest>;
@@ -171,8 +177,15 @@ impl<R: ModelRequest + Clone + fmt::Debug + 'static> ErasedRequest for R {
             .map(|(name, source)| (name, source.clone()))
             .collect()
     }
-    fn check_local_images(&self) -> BoxFuture<'_, Result<Option<Vec<Checked>>, Error>> {
-        Box::pin(check_request(self))
+    fn check_local_images<'a>(
+        &'a self,
+        cache: &'a UploadCache,
+        gates: &'a Gates,
+    ) -> BoxFuture<'a, Result<Option<Vec<Checked>>, Error>> {
+        Box::pin(check_request(self, cache, gates))
+    }
+    fn with_urls(&self, urls: &Replacements) -> Box<dyn ErasedRequest> {
+        Box::new(with_urls(self, urls))
     }
     fn sync_mode_requested(&self) -> bool {
         ModelRequest::sync_mode_requested(self)
@@ -236,7 +249,8 @@ impl AnyRequest {
     /// and a provider that can take a local file there. Nothing is sent;
     /// batch runs call this for every line before submitting any.
     pub async fn check_local_images(&self) -> Result<(), Error> {
-        self.0.check_local_images().await.map(|_| ())
+        let (cache, gates) = (UploadCache::default(), Gates::new(Default::default()));
+        self.0.check_local_images(&cache, &gates).await.map(|_| ())
     }
 
     /// The typed request, if it is an `R`.
@@ -259,6 +273,11 @@ trait ErasedClient: Send + Sync + fmt::Debug {
         deadline: Deadline,
     ) -> BoxFuture<'a, Result<Prediction, Error>>;
     fn generate<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Generation, Error>>;
+    fn upload_local_images<'a>(
+        &'a self,
+        request: &'a AnyRequest,
+        deadline: Deadline,
+    ) -> BoxFuture<'a, Result<AnyRequest, Error>>;
     fn wait<'a>(
         &'a self,
         prediction: &'a Prediction,
@@ -269,9 +288,13 @@ trait ErasedClient: Send + Sync + fmt::Debug {
 }
 
 impl<P: Provider> Client<P> {
-    /// The body of an [`AnyRequest`], once it is known to be for this
-    /// provider, with its local images sent first.
-    async fn any_body(&self, request: &AnyRequest, deadline: Deadline) -> Result<Body, Error> {
+    /// The URLs of an [`AnyRequest`]'s local images, sent, once it is known
+    /// to be for this provider.
+    async fn any_images(
+        &self,
+        request: &AnyRequest,
+        deadline: Deadline,
+    ) -> Result<Replacements, Error> {
         let model = request.model();
         if model.provider.name != P::INFO.name {
             return Err(Error::InvalidConfig {
@@ -282,10 +305,20 @@ impl<P: Provider> Client<P> {
                 ),
             });
         }
-        let urls = match request.0.check_local_images().await? {
-            Some(checked) => self.send_checked(model, &checked, deadline).await?,
-            None => Vec::new(),
-        };
+        let transport = &*self.transport;
+        match request
+            .0
+            .check_local_images(&transport.uploads, &transport.gates)
+            .await?
+        {
+            Some(checked) => self.send_checked(model, &checked, deadline).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The body of an [`AnyRequest`], with its local images sent first.
+    async fn any_body(&self, request: &AnyRequest, deadline: Deadline) -> Result<Body, Error> {
+        let urls = self.any_images(request, deadline).await?;
         request.0.body_with(&urls)
     }
 }
@@ -325,6 +358,16 @@ impl<P: Provider> ErasedClient for Client<P> {
             let body = self.any_body(request, deadline).await?;
             let prediction = self.submit_body(body, deadline).await?;
             self.wait_within(&prediction, deadline).await
+        })
+    }
+    fn upload_local_images<'a>(
+        &'a self,
+        request: &'a AnyRequest,
+        deadline: Deadline,
+    ) -> BoxFuture<'a, Result<AnyRequest, Error>> {
+        Box::pin(async move {
+            let urls = self.any_images(request, deadline).await?;
+            Ok(AnyRequest(request.0.with_urls(&urls)))
         })
     }
     fn wait<'a>(
@@ -405,6 +448,17 @@ impl AnyClient {
     /// Submits and waits, as [`Client::generate`].
     pub async fn generate(&self, request: &AnyRequest) -> Result<Generation, Error> {
         self.inner.generate(request).await
+    }
+
+    /// Checks and uploads the request's local images, as
+    /// [`Client::upload_local_images`]: the copy it returns sends no image
+    /// again when submitted.
+    pub async fn upload_local_images(
+        &self,
+        request: &AnyRequest,
+        deadline: Deadline,
+    ) -> Result<AnyRequest, Error> {
+        self.inner.upload_local_images(request, deadline).await
     }
 
     /// Waits, as [`Client::wait`].

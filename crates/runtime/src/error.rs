@@ -91,7 +91,7 @@ pub enum Error {
     /// URL (it documents no upload endpoint and no `data:` URIs); nothing
     /// was sent.
     #[error(
-        "`{parameter}` is a local file ({image}), and {provider} takes only public http(s) URLs for it: host the file and pass its URL{}; nothing was sent",
+        "`{parameter}` is a local image ({image}), and {provider} takes only public http(s) URLs for it: host the file and pass its URL{}; nothing was sent",
         Alternatives(.alternatives)
     )]
     LocalImageRefused {

@@ -80,14 +80,27 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
             if *stop.borrow() {
                 return Ok(Outcome::NotStarted);
             }
+            // One deadline over uploading, submitting, waiting and saving:
+            // `--timeout`.
+            let deadline = context.client.deadline();
+            // Local images go first, before the line is recorded as being
+            // submitted: an upload pays for nothing, so a stop or a crash
+            // during one leaves the line for the next run to submit.
+            let request = tokio::select! {
+                biased;
+                _ = stop.wait_for(|stopped| *stopped) => return Ok(Outcome::NotStarted),
+                uploaded = context.client.upload_local_images(&job.request, deadline) => uploaded,
+            };
+            let request = match request {
+                Ok(request) => request,
+                Err(error) => return not_sent(context, job, &error),
+            };
             let mut intent = Record::new(job.line, &context.model, Status::Submitting);
             intent.request = Some(job.body.clone());
             context.manifest.append(&intent)?;
-            // One deadline over submitting, waiting and saving: `--timeout`.
-            let deadline = context.client.deadline();
             // Not cancellable: once sent, the answer (and its id) must be
             // recorded, or a re-run could pay again.
-            match context.client.submit_until(&job.request, deadline).await {
+            match context.client.submit_until(&request, deadline).await {
                 Ok(prediction) => {
                     let mut submitted = Record::new(job.line, &context.model, Status::Submitted);
                     submitted.id = prediction.id().map(str::to_owned);
@@ -96,15 +109,7 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
                     context.manifest.append(&submitted)?;
                     (prediction, deadline)
                 }
-                Err(error) if error.was_not_sent() => {
-                    let message = error.to_string();
-                    let mut unsent = Record::new(job.line, &context.model, Status::NotSent);
-                    unsent.error = Some(message.clone());
-                    context.manifest.append(&unsent)?;
-                    return Ok(Outcome::Unfinished(format!(
-                        "{message}; the next run submits it"
-                    )));
-                }
+                Err(error) if error.was_not_sent() => return not_sent(context, job, &error),
                 Err(error) => return settle(context, job, None, &error),
             }
         }
@@ -190,6 +195,37 @@ fn keep_unsaved(
 }
 /// Records an error: failed if the prediction is over (or never started),
 /// still submitted if it has an id and may yet finish.
+/// Records that the line's request was not submitted (`error` proves it):
+/// the next run submits it.
+fn not_sent(context: &Context, job: &Job, error: &Error) -> Result<Outcome, String> {
+    let message = error.to_string();
+    let mut unsent = Record::new(job.line, &context.model, Status::NotSent);
+    unsent.error = Some(message.clone());
+    context.manifest.append(&unsent)?;
+    if is_fatal(error) {
+        return Ok(Outcome::Failed {
+            message,
+            fatal: true,
+        });
+    }
+    Ok(Outcome::Unfinished(format!(
+        "{message}; the next run submits it"
+    )))
+}
+
+/// Whether every other line would fail the same way: the key is missing or
+/// refused (by the submission, or by an upload before it).
+fn is_fatal(error: &Error) -> bool {
+    let error = match error {
+        Error::Upload { source, .. } => source,
+        error => error,
+    };
+    matches!(
+        error,
+        Error::Unauthorized { .. } | Error::Forbidden { .. } | Error::MissingApiKey { .. }
+    )
+}
+
 fn settle(
     context: &Context,
     job: &Job,
@@ -211,9 +247,6 @@ fn settle(
     context.manifest.append(&failed)?;
     Ok(Outcome::Failed {
         message,
-        fatal: matches!(
-            error,
-            Error::Unauthorized { .. } | Error::Forbidden { .. } | Error::MissingApiKey { .. }
-        ),
+        fatal: is_fatal(error),
     })
 }

@@ -78,14 +78,18 @@ pub fn model_command(model: &'static ModelEntry) -> Command {
         )
 }
 
-/// Every local image of the lines to run, read and checked before any
-/// line is sent (each distinct set of images once: a thousand prompts with
-/// one photo read it once), so a bad file stops the batch with exit 2 and
+/// Every local image of the lines to submit, checked before any line is
+/// sent (each distinct set of images once: a thousand prompts with one
+/// photo check it once), so a bad file stops the batch with exit 2 and
 /// nothing paid.
-async fn check_local_images<T>(work: &[(Job, T)]) -> Result<(), Failure> {
+async fn check_local_images(work: &[(Job, Start)]) -> Result<(), Failure> {
     let mut seen = std::collections::HashSet::new();
     let mut problems = Vec::new();
-    for (job, _) in work {
+    // A line resumed or saved sends no image again: its file may be gone.
+    let to_submit = work
+        .iter()
+        .filter(|(_, start)| matches!(start, Start::Submit));
+    for (job, _) in to_submit {
         let images = job.request.images();
         if !images.iter().any(|(_, source)| source.is_local()) || !seen.insert(images) {
             continue;

@@ -24,6 +24,9 @@ pub fn check_image(param: &ImageParam, bytes: &[u8]) -> Result<ImageHeader, Imag
         return Err(ImageProblem::Empty);
     }
     let Some(format) = ImageFormat::sniff(bytes) else {
+        if let Some(format) = problem::other_format(bytes) {
+            return Err(ImageProblem::UnsupportedFormat { format });
+        }
         return Err(ImageProblem::NotAnImage {
             start: bytes[..bytes.len().min(8)].to_vec(),
         });
@@ -178,6 +181,15 @@ mod tests {
             })
         );
         assert!(check_image(&IMAGE, &png(4, 4, 2)).is_ok());
+        // A phone's photo is named for what it is.
+        assert_eq!(
+            check_image(&IMAGE, b"\0\0\0\x18ftypheic\0\0\0\0"),
+            Err(ImageProblem::UnsupportedFormat { format: "HEIC" })
+        );
+        assert_eq!(
+            check_image(&IMAGE, b"BM\x36\0\0\0"),
+            Err(ImageProblem::UnsupportedFormat { format: "BMP" })
+        );
     }
 
     #[test]

@@ -21,6 +21,12 @@ pub enum ImageProblem {
         /// Its first bytes.
         start: Vec<u8>,
     },
+    /// An image of a format no provider here takes (HEIC, AVIF, BMP, TIFF).
+    #[error("is a {format} image, which is not taken here: convert it to JPEG or PNG")]
+    UnsupportedFormat {
+        /// The format its signature names.
+        format: &'static str,
+    },
     /// An image of a format the parameter does not take.
     #[error("is a {} image, and this parameter takes {}", .found.label(), FormatList(.accepted))]
     FormatNotAccepted {
@@ -43,6 +49,18 @@ pub enum ImageProblem {
         /// The largest size taken.
         limit: u64,
     },
+    /// Larger than the client sends inline (the provider documents no
+    /// limit for `data:` URIs; this is imagegen's own).
+    #[error("is {bytes} bytes, over the {limit} bytes imagegen sends inline as a data: URI")]
+    TooLargeInline {
+        /// Its size.
+        bytes: u64,
+        /// The largest size sent inline.
+        limit: u64,
+    },
+    /// The file changed between its check and its upload.
+    #[error("changed on disk after it was checked; nothing was uploaded from it")]
+    Changed,
     /// A mask without an alpha channel, so nothing marks where to edit.
     #[error(
         "is a mask without an alpha channel ({colour}): a mask must be a PNG with an alpha channel (RGBA or grey with alpha), whose fully transparent pixels mark where to edit"
@@ -61,6 +79,32 @@ pub enum ImageProblem {
         /// The parameter holding the image.
         image_param: &'static str,
     },
+}
+
+/// Image formats recognised only to say what a file is: their signatures.
+pub(super) fn other_format(bytes: &[u8]) -> Option<&'static str> {
+    let brand = bytes.get(4..12);
+    match bytes {
+        _ if brand.is_some_and(|b| {
+            b.starts_with(b"ftyp")
+                && (b.ends_with(b"heic")
+                    || b.ends_with(b"heix")
+                    || b.ends_with(b"mif1")
+                    || b.ends_with(b"hevc"))
+        }) =>
+        {
+            Some("HEIC")
+        }
+        _ if brand.is_some_and(|b| {
+            b.starts_with(b"ftyp") && (b.ends_with(b"avif") || b.ends_with(b"avis"))
+        }) =>
+        {
+            Some("AVIF")
+        }
+        [b'B', b'M', ..] => Some("BMP"),
+        [b'I', b'I', 42, 0, ..] | [b'M', b'M', 0, 42, ..] => Some("TIFF"),
+        _ => None,
+    }
 }
 
 struct Hex<'a>(&'a [u8]);

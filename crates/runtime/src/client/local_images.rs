@@ -2,7 +2,7 @@
 //! once per client while its upload is fresh), then swapped for their URLs
 //! in a copy of the request, just before the submission is written.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use reqwest::Method;
 
@@ -11,14 +11,32 @@ use crate::deadline::Deadline;
 use crate::error::{Error, Phase};
 use crate::image::ImageSource;
 use crate::info::{LocalImages, ModelInfo, UploadInfo};
-use crate::local_images::{self, Checked, any_local, data_uri, form, local_sources};
+use crate::limits::Gates;
+use crate::local_images::{
+    self, Checked, UploadCache, Uploaded, any_local, data_uri, form, local_sources,
+};
 use crate::reading::envelope_error;
 use crate::rules::check_http_url;
 use crate::traits::{ModelRequest, Provider, ResponseFields};
 use crate::transport::{Call, Failure, decode};
 
+/// The slowest upload rate an attempt is given time for, on top of the
+/// request timeout: 20 MB then has 76 s more than a status check.
+const SLOWEST_UPLOAD_BYTES_PER_SECOND: u64 = 256 * 1024;
+
 /// The URL to send for each local image parameter, by wire name.
 pub(crate) type Replacements = Vec<(&'static str, String)>;
+
+/// `request` with each replaced image set to its URL.
+pub(crate) fn with_urls<R: ModelRequest>(request: &R, urls: &Replacements) -> R {
+    let mut resolved = request.clone();
+    for (name, source) in resolved.images_mut() {
+        if let Some((_, url)) = urls.iter().find(|(replaced, _)| *replaced == name) {
+            *source = ImageSource::Url(url.clone().into());
+        }
+    }
+    resolved
+}
 
 /// `request`'s body with each replaced image set to its URL (a copy is made
 /// only when there are replacements). A local image left unreplaced is an
@@ -27,30 +45,42 @@ pub(crate) fn body_with<R: ModelRequest>(request: &R, urls: &Replacements) -> Re
     if urls.is_empty() {
         return Body::of(request);
     }
-    let mut resolved = request.clone();
-    for (name, source) in resolved.images_mut() {
-        if let Some((_, url)) = urls.iter().find(|(replaced, _)| *replaced == name) {
-            *source = ImageSource::Url(url.clone().into());
-        }
-    }
-    Body::of(&resolved)
+    Body::of(&with_urls(request, urls))
 }
 
-/// Reads and checks `request`'s local images; nothing is sent. `Ok(None)`
-/// when it has none.
+/// Checks `request`'s local images; nothing is sent. `Ok(None)` when it
+/// has none.
 pub(crate) async fn check_request<R: ModelRequest>(
     request: &R,
+    cache: &UploadCache,
+    gates: &Gates,
 ) -> Result<Option<Vec<Checked>>, Error> {
     let images = request.images();
     if !any_local(&images) {
         return Ok(None);
     }
-    local_images::check(R::MODEL, local_sources(images))
+    local_images::check(R::MODEL, local_sources(images), cache, gates)
         .await
         .map(Some)
 }
 
 impl<P: Provider> Client<P> {
+    /// Checks and sends `request`'s local images (files, bytes) as
+    /// [`submit`](Self::submit) would, and returns a copy of it with their
+    /// URLs in their place: submitting that sends no image again. For
+    /// callers that record a submission before making it, so a slow upload
+    /// is not mistaken for a submission that may have been taken.
+    ///
+    /// Every local image is checked before the first upload; an upload
+    /// that fails is [`Error::Upload`], and nothing was submitted.
+    pub async fn upload_local_images<R>(&self, request: &R, deadline: Deadline) -> Result<R, Error>
+    where
+        R: ModelRequest<Provider = P>,
+    {
+        let urls = self.send_local_images(request, deadline).await?;
+        Ok(with_urls(request, &urls))
+    }
+
     /// Checks and sends `request`'s local images; the URLs to put in their
     /// place (empty when it has none).
     pub(crate) async fn send_local_images<R: ModelRequest>(
@@ -58,7 +88,9 @@ impl<P: Provider> Client<P> {
         request: &R,
         deadline: Deadline,
     ) -> Result<Replacements, Error> {
-        let Some(checked) = check_request(request).await? else {
+        let transport = &*self.transport;
+        let Some(checked) = check_request(request, &transport.uploads, &transport.gates).await?
+        else {
             return Ok(Vec::new());
         };
         self.send_checked(R::MODEL, &checked, deadline).await
@@ -74,14 +106,20 @@ impl<P: Provider> Client<P> {
         let mut urls = Vec::with_capacity(checked.len());
         for image in checked {
             let url = match image.route {
-                LocalImages::DataUri => data_uri(image),
+                LocalImages::DataUri => {
+                    data_uri(&image.header, &image.bytes(&self.transport.gates).await?)
+                }
                 LocalImages::Uploaded(upload) => self
                     .upload_once(model, upload, image, deadline)
                     .await
-                    .map_err(|error| Error::Upload {
-                        parameter: image.name.to_owned(),
-                        image: image.shown.clone(),
-                        source: Box::new(error.redacted(&self.transport.redactor)),
+                    .map_err(|error| match error {
+                        // The file itself, found wanting when read to send.
+                        Error::InvalidImage { .. } => error,
+                        error => Error::Upload {
+                            parameter: image.name.to_owned(),
+                            image: image.shown.clone(),
+                            source: Box::new(error.redacted(&self.transport.redactor)),
+                        },
                     })?,
                 LocalImages::Refused => {
                     return Err(Error::InvalidConfig {
@@ -95,7 +133,8 @@ impl<P: Provider> Client<P> {
     }
 
     /// Uploads `image`, or hands out the URL of this file's upload if one
-    /// is in progress or was made while it is fresh.
+    /// is in progress (waiting for it, under this request's deadline) or was
+    /// made while it is fresh.
     async fn upload_once(
         &self,
         model: &'static ModelInfo,
@@ -108,37 +147,48 @@ impl<P: Provider> Client<P> {
             .as_ref()
             .filter(|_| local_images::reusable(upload))
         else {
-            return self.upload(model, upload, image, deadline).await;
+            return Ok(self.upload(model, upload, image, deadline).await?.url);
         };
         let cache = &self.transport.uploads;
         // Twice at most: a stale upload is forgotten and made again.
         for _ in 0..2 {
-            let slot = cache.slot(key);
-            let (url, at) = slot
-                .get_or_try_init(|| async {
-                    let url = self.upload(model, upload, image, deadline).await?;
-                    Ok::<_, Error>((url, SystemTime::now()))
-                })
-                .await?
-                .clone();
-            if local_images::still_fresh(upload, at) {
-                return Ok(url);
+            let slot = cache.slot(key, upload);
+            let shared = slot.get_or_try_init(|| self.upload(model, upload, image, deadline));
+            let uploaded = match tokio::time::timeout_at(deadline.at().into(), shared).await {
+                Ok(Ok(uploaded)) => uploaded.clone(),
+                Ok(Err(error)) => {
+                    // The next request for this file tries afresh.
+                    cache.forget(key, &slot);
+                    return Err(error);
+                }
+                Err(_) => {
+                    return Err(Error::Timeout {
+                        phase: Phase::Upload,
+                        prediction_id: None,
+                        elapsed: deadline.started().elapsed(),
+                    });
+                }
+            };
+            if local_images::still_fresh(upload, uploaded.at) {
+                return Ok(uploaded.url);
             }
             cache.forget(key, &slot);
         }
-        self.upload(model, upload, image, deadline).await
+        Ok(self.upload(model, upload, image, deadline).await?.url)
     }
 
-    /// One upload: retried as the provider's billing allows (an unbilled
-    /// upload like a status check, a billed one only when it provably never
-    /// arrived), answered with the URL of the file.
+    /// One upload: the file read now (and only now: concurrent requests
+    /// for it wait rather than each holding a copy), retried as the
+    /// provider's billing allows (an unbilled upload like a status check, a
+    /// billed one only when it provably never arrived), answered with the
+    /// URL of the file.
     async fn upload(
         &self,
         model: &'static ModelInfo,
         upload: &'static UploadInfo,
         image: &Checked,
         deadline: Deadline,
-    ) -> Result<String, Error> {
+    ) -> Result<Uploaded, Error> {
         let transport = &*self.transport;
         let call = Call {
             phase: Phase::Upload,
@@ -148,19 +198,25 @@ impl<P: Provider> Client<P> {
             deadline: deadline.at(),
         };
         let url = transport.api_url(upload.endpoint.path)?;
-        let (body, content_type) = form(
-            upload.field,
-            &image.file_name,
-            image.header.format,
-            &image.bytes,
-        );
-        transport
+        // Waits its turn before reading the file: the memory held by uploads
+        // is bounded by the turns, not by the requests in flight.
+        let turn = tokio::time::timeout_at(deadline.at().into(), transport.uploads.turn())
+            .await
+            .map_err(|_| call.timeout())?;
+        let bytes = image.bytes(&transport.gates).await?;
+        let (body, content_type) =
+            form(upload.field, &image.file_name, image.header.format, &bytes);
+        drop(bytes);
+        // A large file on a slow uplink takes longer than a status check.
+        let timeout = transport.timeouts.request
+            + Duration::from_secs(body.len() as u64 / SLOWEST_UPLOAD_BYTES_PER_SECOND);
+        let link = transport
             .with_retries(&call, &url, !upload.billed, |_| {
                 let sent = transport.attempt_as(
                     Method::POST,
                     &url,
                     Some((body.clone(), content_type.clone())),
-                    transport.timeouts.request,
+                    timeout,
                 );
                 let provider = transport.provider;
                 async move {
@@ -194,6 +250,12 @@ impl<P: Provider> Client<P> {
                     Ok(link.to_owned())
                 }
             })
-            .await
+            .await?;
+        drop(turn);
+        Ok(Uploaded {
+            url: link,
+            at: SystemTime::now(),
+            header: image.header,
+        })
     }
 }

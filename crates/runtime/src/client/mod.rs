@@ -21,7 +21,7 @@ use url::Url;
 
 pub use builder::ClientBuilder;
 pub use generation::Generation;
-pub(crate) use local_images::{Replacements, body_with, check_request};
+pub(crate) use local_images::{Replacements, body_with, check_request, with_urls};
 
 use crate::deadline::Deadline;
 use crate::error::{Error, Phase};
@@ -46,7 +46,7 @@ const UNDECODABLE_POLL_ANSWERS: u32 = 3;
 ///
 /// Dropping any operation's future stops its work: no request is sent after.
 pub struct Client<P> {
-    transport: Arc<Transport>,
+    pub(crate) transport: Arc<Transport>,
     provider: PhantomData<fn() -> P>,
 }
 

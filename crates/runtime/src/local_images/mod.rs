@@ -1,12 +1,17 @@
-//! Local images given for image parameters: read and checked before
-//! anything is sent, then uploaded through the provider's upload endpoint
-//! (or inlined as `data:` URIs where the parameter takes them), so the
-//! request carries URLs only.
+//! Local images given for image parameters: checked before anything is
+//! sent, then uploaded through the provider's upload endpoint (or inlined
+//! as `data:` URIs where the parameter takes them), so the request carries
+//! URLs only.
 //!
 //! Order matters for what a failure costs: every local image of a request
-//! is read and checked first (a bad mask fails before any upload), then each
-//! is uploaded, and only then is the paid submission sent. An upload that
+//! is checked first (a bad mask fails before any upload), then each is
+//! uploaded, and only then is the paid submission sent. An upload that
 //! fails ends the operation with [`Error::Upload`]; nothing was submitted.
+//!
+//! Memory matters too, as thousands of requests may share one photo: a
+//! check reads only a file's first bytes (its header), and the whole file
+//! is read only by the one request that uploads it, for as long as the
+//! upload takes.
 
 mod cache;
 mod multipart;
@@ -17,24 +22,20 @@ use std::time::{Duration, SystemTime};
 use base64::Engine as _;
 use bytes::Bytes;
 
-use cache::FileKey;
-pub(crate) use cache::UploadCache;
+pub(crate) use cache::{UploadCache, Uploaded};
 pub(crate) use multipart::form;
 
 use crate::error::Error;
 use crate::image::{ImageHeader, ImageProblem, ImageSource, check_image, check_mask_fits};
-use crate::info::{LocalImages, ModelInfo, UploadInfo};
-
-/// Whether uploads through `upload` are reused at all.
-pub(crate) fn reusable(upload: &UploadInfo) -> bool {
-    reuse_window(upload).is_some()
-}
+use crate::info::{ImageParam, LocalImages, ModelInfo, UploadInfo};
+use crate::limits::Gates;
+use cache::FileKey;
 
 /// The most a local image sent inline may be, where the provider documents
 /// no limit: it is held in memory and then in the JSON body.
 const INLINE_LIMIT: u64 = 64 * 1024 * 1024;
 
-/// One local image, read and checked, ready to send.
+/// One local image, checked, ready to send.
 #[derive(Debug)]
 pub(crate) struct Checked {
     /// The parameter's wire name.
@@ -43,11 +44,75 @@ pub(crate) struct Checked {
     pub(crate) shown: String,
     /// A name for the uploaded file.
     pub(crate) file_name: String,
-    pub(crate) bytes: Bytes,
+    /// Where its bytes are (a file, or bytes in memory).
+    source: ImageSource,
+    /// What its parameter takes.
+    param: ImageParam,
+    /// The most it may be, and whose limit that is.
+    limit: Limit,
     pub(crate) header: ImageHeader,
     pub(crate) route: LocalImages,
     /// For a file: what identifies this version of it, to reuse an upload.
     pub(crate) key: Option<FileKey>,
+}
+
+/// A size limit on a local image.
+#[derive(Debug, Clone, Copy)]
+struct Limit {
+    bytes: u64,
+    /// The provider's (documented), not the client's own.
+    documented: bool,
+}
+
+impl Limit {
+    fn problem(self, bytes: u64) -> ImageProblem {
+        if self.documented {
+            ImageProblem::TooLarge {
+                bytes,
+                limit: self.bytes,
+            }
+        } else {
+            ImageProblem::TooLargeInline {
+                bytes,
+                limit: self.bytes,
+            }
+        }
+    }
+}
+
+impl Checked {
+    /// The error for a problem with this image.
+    fn invalid(&self, problem: ImageProblem) -> Error {
+        invalid(self.name, &self.shown, problem)
+    }
+
+    /// The whole image, read now (a file may have changed since its check,
+    /// so it is checked again).
+    pub(crate) async fn bytes(&self, gates: &Gates) -> Result<Bytes, Error> {
+        let bytes = read::whole(&self.source, self.limit.bytes, gates)
+            .await
+            .map_err(|problem| self.invalid(self.limit_problem(problem)))?;
+        let header = check_image(&self.param, &bytes).map_err(|problem| self.invalid(problem))?;
+        if header != self.header {
+            return Err(self.invalid(ImageProblem::Changed));
+        }
+        Ok(bytes)
+    }
+
+    fn limit_problem(&self, problem: ImageProblem) -> ImageProblem {
+        match problem {
+            ImageProblem::TooLarge { bytes, .. } => self.limit.problem(bytes),
+            other => other,
+        }
+    }
+}
+
+fn invalid(name: &'static str, shown: &str, problem: ImageProblem) -> Error {
+    Error::InvalidImage {
+        parameter: name.to_owned(),
+        image: shown.to_owned(),
+        problem,
+    }
 }
 
 /// Whether any of a request's images is local (the common case, none, costs
@@ -68,23 +133,21 @@ pub(crate) fn local_sources(
         .collect()
 }
 
-/// Reads and checks every local image (`sources` holds only local ones)
-/// against `model`'s parameter table and its provider's limits; the masks
+/// Checks every local image (`sources` holds only local ones) against
+/// `model`'s parameter table and its provider's limits, and the masks
 /// against the images they mask when those are local too (a mask over a
 /// URL image can only be checked for its own format and alpha: the image
-/// is the provider's to fetch). Nothing is sent.
+/// is the provider's to fetch). A file whose upload `cache` still holds is
+/// not read again. Nothing is sent.
 pub(crate) async fn check(
     model: &'static ModelInfo,
     sources: Vec<(&'static str, ImageSource)>,
+    cache: &UploadCache,
+    gates: &Gates,
 ) -> Result<Vec<Checked>, Error> {
     let mut checked = Vec::with_capacity(sources.len());
     for (name, source) in sources {
         let shown = source.to_string();
-        let invalid = |problem: ImageProblem| Error::InvalidImage {
-            parameter: name.to_owned(),
-            image: shown.clone(),
-            problem,
-        };
         let Some((param, route)) = model
             .parameter(name)
             .and_then(|param| Some((param, model.local_images(param)?)))
@@ -105,50 +168,87 @@ pub(crate) async fn check(
                     alternatives: param.local_alternatives,
                 });
             }
-            LocalImages::Uploaded(upload) => upload.max_bytes,
-            LocalImages::DataUri => INLINE_LIMIT,
+            LocalImages::Uploaded(upload) => Limit {
+                bytes: upload.max_bytes,
+                documented: true,
+            },
+            LocalImages::DataUri => Limit {
+                bytes: INLINE_LIMIT,
+                documented: false,
+            },
         };
-        let loaded = read::load(&source, limit).await.map_err(invalid)?;
-        let image = param.image.expect("an image parameter has its image facts");
-        let header = check_image(&image, &loaded.bytes).map_err(invalid)?;
+        let image = param.image.ok_or_else(|| Error::InvalidConfig {
+            reason: format!("`{name}` has no image rules"),
+        })?;
+        let start = read::start(&source, limit.bytes, gates)
+            .await
+            .map_err(|problem| {
+                let problem = match problem {
+                    ImageProblem::TooLarge { bytes, .. } => limit.problem(bytes),
+                    other => other,
+                };
+                invalid(name, &shown, problem)
+            })?;
+        let known = match (&start.key, route) {
+            (Some(key), LocalImages::Uploaded(upload)) => cache.fresh(key, upload),
+            _ => None,
+        };
+        let header = match known {
+            Some(uploaded) => uploaded.header,
+            None => header_of(&image, &source, &start, limit, gates)
+                .await
+                .map_err(|problem| invalid(name, &shown, problem))?,
+        };
         checked.push(Checked {
             name,
-            file_name: loaded.file_name(header.format),
+            file_name: start.file_name(header.format),
             shown,
-            bytes: loaded.bytes,
+            source,
+            param: image,
+            limit,
             header,
             route,
-            key: loaded.key,
+            key: start.key,
         });
     }
     for mask in &checked {
-        let Some(target) = model
-            .parameter(mask.name)
-            .and_then(|param| param.image?.mask_for)
-        else {
+        let Some(target) = mask.param.mask_for else {
             continue;
         };
         // The image it masks is a URL (the provider's to fetch) or absent:
         // there is nothing here to compare with.
         if let Some(image) = checked.iter().find(|image| image.name == target) {
-            check_mask_fits(&mask.header, &image.header, target).map_err(|problem| {
-                Error::InvalidImage {
-                    parameter: mask.name.to_owned(),
-                    image: mask.shown.clone(),
-                    problem,
-                }
-            })?;
+            check_mask_fits(&mask.header, &image.header, target)
+                .map_err(|problem| mask.invalid(problem))?;
         }
     }
     Ok(checked)
 }
 
-/// The `data:` URI of a checked image.
-pub(crate) fn data_uri(image: &Checked) -> String {
+/// The checked header of an image from its first bytes; from the whole
+/// file only when a JPEG's frame header lies beyond them (large metadata).
+async fn header_of(
+    param: &ImageParam,
+    source: &ImageSource,
+    start: &read::Start,
+    limit: Limit,
+    gates: &Gates,
+) -> Result<ImageHeader, ImageProblem> {
+    match check_image(param, &start.bytes) {
+        Err(ImageProblem::BadHeader { .. }) if !start.complete => {
+            let bytes = read::whole(source, limit.bytes, gates).await?;
+            check_image(param, &bytes)
+        }
+        checked => checked,
+    }
+}
+
+/// The `data:` URI of an image's bytes.
+pub(crate) fn data_uri(header: &ImageHeader, bytes: &[u8]) -> String {
     format!(
         "data:image/{};base64,{}",
-        image.header.format.name(),
-        base64::engine::general_purpose::STANDARD.encode(&image.bytes)
+        header.format.name(),
+        base64::engine::general_purpose::STANDARD.encode(bytes)
     )
 }
 
@@ -159,6 +259,11 @@ fn reuse_window(upload: &UploadInfo) -> Option<Duration> {
     upload
         .retention_days
         .map(|days| Duration::from_secs(u64::from(days) * 86_400 / 2))
+}
+
+/// Whether uploads through `upload` are reused at all.
+pub(crate) fn reusable(upload: &UploadInfo) -> bool {
+    reuse_window(upload).is_some()
 }
 
 /// Whether an upload made at `at` may still be handed out.

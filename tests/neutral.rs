@@ -222,7 +222,9 @@ fn every_problem_is_reported_at_once_in_option_order() {
         .seed(1 << 40)
         .count(4)
         .size(2048, 1152)
-        .reference_image("not a url");
+        // Text without a scheme is a local file; this one is a URL the
+        // parameter refuses.
+        .reference_image("ftp://example.com/sketch.png");
     let error = unsupported::<z_image_turbo::Request>(&request);
     let options: Vec<_> = error.problems().iter().map(|p| p.option()).collect();
     assert_eq!(
@@ -257,7 +259,7 @@ fn every_problem_is_reported_at_once_in_option_order() {
         "output_format gif: vibedream/z-image-turbo cannot honour it: `output_format` allows one of jpeg, png, webp"
     );
     assert!(
-        lines[4].starts_with("reference_image not a url: vibedream/z-image-turbo cannot honour it: `image` = `not a url`"),
+        lines[4].starts_with("reference_image ftp://example.com/sketch.png: vibedream/z-image-turbo cannot honour it: `image` = `ftp://example.com/sketch.png`"),
         "{}",
         lines[4]
     );

@@ -212,8 +212,8 @@ fn reading_a_body_checks_every_value() {
             "did you mean `1024*1024`?",
         ),
         (
-            json!({"prompt": "x", "image": "example.com/a.png"}),
-            "invalid `image`: `example.com/a.png` is not well-formed",
+            json!({"prompt": "x", "image": "ftp://example.com/a.png"}),
+            "invalid `image`: `ftp://example.com/a.png` is not well-formed",
         ),
         (json!({"prompt": "x", "steps": 4}), "unknown field `steps`"),
     ];

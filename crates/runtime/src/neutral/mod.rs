@@ -359,10 +359,10 @@ impl Generate {
     /// #     base_url_env_var: "EXAMPLE_BASE_URL",
     /// #     auth: AuthInfo { header: "Authorization", scheme: Some("Bearer"), env_var: "EXAMPLE_API_KEY", key_url: None },
     /// #     protocol: Protocol::OpenAiSync, result: None, statuses: &[], errors: &[],
-    /// #     content_policy_messages: &[], sync_mode_returns_outputs: true,
+    /// #     content_policy_messages: &[], sync_mode_returns_outputs: true, upload: None,
     /// # };
     /// # const fn param(name: &'static str, kind: ParamKind, meaning: Meaning, choices: &'static [&'static str], size_separator: Option<char>) -> ParamInfo {
-    /// #     ParamInfo { name, kind, required: false, fixed: None, default: None, allowed: "", description: "", meaning: Some(meaning), choices, size_separator }
+    /// #     ParamInfo { name, kind, required: false, fixed: None, default: None, allowed: "", description: "", meaning: Some(meaning), choices, size_separator, image: None, local_alternatives: &[] }
     /// # }
     /// # static MODEL: ModelInfo = ModelInfo {
     /// #     provider: &PROVIDER, id: "painter", display_name: "Painter", summary: "", task: "text-to-image",

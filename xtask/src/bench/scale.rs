@@ -1,6 +1,8 @@
 //! `cargo xtask bench scale [--quick]`: one `imagegen batch` process drives
 //! thousands of predictions against the emulator running as a process of
-//! its own, on each protocol shape, also under `ulimit -n 1024`.
+//! its own, on each protocol shape, also under `ulimit -n 1024`, and with
+//! local images (one photo shared by every line; a photo per line) on a
+//! model whose provider uploads them.
 //!
 //! Builds `imagegen` and `imagegen-sim` in release, picks per protocol shape
 //! the first model (in spec order) that needs nothing but a prompt, with its
@@ -9,6 +11,7 @@
 //! - every line done in the manifest, with exactly one accepted submission
 //!   per prompt in the emulator's log, and as many distinct files as
 //!   outputs, each decoded;
+//! - a shared photo uploaded once, a photo per line once each;
 //! - the client's wall time, CPU time and peak RSS (the operating system's
 //!   figures for that one process), HTTP requests per prediction (from the
 //!   emulator's log), and the most connections the emulator saw open.
@@ -45,6 +48,19 @@ struct Workload {
     concurrency: usize,
     /// The open-file limit the client runs under (`None`: this machine's).
     open_files: Option<u64>,
+    /// Local images as inputs, on a model whose provider uploads them.
+    images: Images,
+}
+
+/// Which local images a workload's lines give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Images {
+    /// None: a prompt only.
+    None,
+    /// One photo shared by every line: uploaded once.
+    Shared,
+    /// A photo of its own per line: uploaded once each.
+    PerLine,
 }
 
 fn workloads(size: Size) -> Vec<Workload> {
@@ -57,6 +73,11 @@ fn workloads(size: Size) -> Vec<Workload> {
         lines,
         concurrency: lines,
         open_files,
+        images: Images::None,
+    };
+    let local = |images, lines| Workload {
+        images,
+        ..run(Protocol::EnvelopePredictionQueue, lines, Some(1024))
     };
     vec![
         run(Protocol::FlatPredictionQueue, many, None),
@@ -64,6 +85,8 @@ fn workloads(size: Size) -> Vec<Workload> {
         run(Protocol::FlatPredictionQueue, each, Some(1024)),
         run(Protocol::EnvelopePredictionQueue, each, Some(1024)),
         run(Protocol::OpenaiSync, each, Some(1024)),
+        local(Images::Shared, many),
+        local(Images::PerLine, each),
     ]
 }
 
@@ -81,6 +104,8 @@ struct Row {
     requests_per_prediction: f64,
     peak_api_connections: u64,
     peak_asset_connections: u64,
+    /// Uploads stored by the emulator (local-image workloads).
+    uploads: Option<usize>,
     failures: Vec<String>,
 }
 
@@ -102,11 +127,12 @@ fn run(root: &Path, size: Size) -> Result<bool, String> {
     let scratch = std::env::temp_dir().join(format!("imagegen-bench-scale-{}", std::process::id()));
     let mut rows = Vec::new();
     for workload in workloads(size) {
-        let Some((provider, model)) = model_for(&specs.providers, workload.protocol) else {
-            eprintln!(
-                "no model needing only a prompt speaks {:?}; skipped",
-                workload.protocol
-            );
+        let chosen = match workload.images {
+            Images::None => model_for(&specs.providers, workload.protocol),
+            Images::Shared | Images::PerLine => local_model_for(&specs.providers),
+        };
+        let Some((provider, model)) = chosen else {
+            eprintln!("no model fits the {workload:?} workload; skipped");
             continue;
         };
         eprintln!(
@@ -145,6 +171,73 @@ fn model_for(providers: &[Provider], protocol: Protocol) -> Option<(&Provider, &
                 .all(|param| param.meaning == Some(Meaning::Prompt))
         })
         .min_by_key(|(_, model)| smallest_preset(model).map_or(u64::MAX, |(pixels, _)| pixels))
+}
+
+/// A model whose provider uploads local images and whose required
+/// parameters are a prompt and the reference image (an edit).
+fn local_model_for(providers: &[Provider]) -> Option<(&Provider, &Model)> {
+    providers
+        .iter()
+        .filter(|provider| provider.upload.is_some())
+        .flat_map(|provider| provider.models.iter().map(move |model| (provider, model)))
+        .find(|(_, model)| {
+            reference_image(model).is_some()
+                && model.required_parameters().all(|param| {
+                    matches!(
+                        param.meaning,
+                        Some(Meaning::Prompt | Meaning::ReferenceImage)
+                    )
+                })
+        })
+}
+
+/// The wire name of a model's reference image parameter.
+fn reference_image(model: &Model) -> Option<&str> {
+    model
+        .parameters
+        .iter()
+        .find(|param| {
+            param.meaning == Some(Meaning::ReferenceImage)
+                && matches!(param.kind, ParamKind::ImageUrl { .. })
+        })
+        .map(|param| param.name.as_str())
+}
+
+/// A JSONL prompts file whose lines give `param` a local photo: one shared,
+/// or one each. Photos are small (64x64, distinct colours): with its size
+/// left to the model, the edit's output is the photo's size, so the
+/// emulator's drawing stays cheap.
+fn write_image_prompts(
+    dir: &Path,
+    param: &str,
+    images: Images,
+    lines: usize,
+) -> Result<PathBuf, String> {
+    let failed = |error: String| format!("{}: {error}", dir.display());
+    std::fs::create_dir_all(dir).map_err(|e| failed(e.to_string()))?;
+    let photo = |n: usize| -> Result<PathBuf, String> {
+        let path = dir.join(format!("photo-{n}.png"));
+        let colour = [(n % 251) as u8, (n / 251 % 251) as u8, 128];
+        image::RgbImage::from_pixel(64, 64, image::Rgb(colour))
+            .save(&path)
+            .map_err(|e| failed(e.to_string()))?;
+        Ok(path)
+    };
+    let shared = photo(0)?;
+    let mut text = String::new();
+    for n in 1..=lines {
+        let path = if images == Images::PerLine {
+            photo(n)?
+        } else {
+            shared.clone()
+        };
+        let line = serde_json::json!({"prompt": format!("bench prompt {n}"), param: path});
+        text.push_str(&line.to_string());
+        text.push('\n');
+    }
+    let prompts = dir.join("prompts.jsonl");
+    std::fs::write(&prompts, text).map_err(|e| failed(e.to_string()))?;
+    Ok(prompts)
 }
 
 /// A model's smallest size preset: its pixels and wire spelling.
@@ -198,8 +291,17 @@ fn run_workload(
     workload: Workload,
     dir: &Path,
 ) -> Result<Row, String> {
-    let prompts = dir.join("prompts.txt");
-    super::write_prompts(&prompts, "bench prompt", workload.lines)?;
+    let (prompts, flags) = match (workload.images, reference_image(model)) {
+        (Images::Shared | Images::PerLine, Some(param)) => (
+            write_image_prompts(&dir.join("photos"), param, workload.images, workload.lines)?,
+            Vec::new(),
+        ),
+        _ => {
+            let prompts = dir.join("prompts.txt");
+            super::write_prompts(&prompts, "bench prompt", workload.lines)?;
+            (prompts, cheap_flags(model))
+        }
+    };
     let out = dir.join("out");
     let mut batch = Command::new(imagegen);
     batch
@@ -213,16 +315,16 @@ fn run_workload(
         .arg(&out)
         .args(["--concurrency", &workload.concurrency.to_string()])
         .args(["--base-url", &emulator.base_url(&provider.name)])
-        .args(cheap_flags(model))
+        .args(flags)
         .env(&provider.auth.env_var, "sim-key");
     let Measured { cost, stderr_tail } = measure(&batch, workload.open_files)?;
+    let label = match workload.images {
+        Images::None => shape(workload.protocol).to_owned(),
+        Images::Shared => "one local photo for every line".to_owned(),
+        Images::PerLine => "a local photo per line".to_owned(),
+    };
     let mut row = Row {
-        label: format!(
-            "{}/{} ({})",
-            provider.name,
-            model.id,
-            shape(workload.protocol)
-        ),
+        label: format!("{}/{} ({label})", provider.name, model.id),
         lines: workload.lines,
         concurrency: workload.concurrency,
         open_files: workload
@@ -237,7 +339,9 @@ fn run_workload(
             .push(format!("exit {}: {}", cost.exit_code, tail.join(" | ")));
     }
     check_outputs(&out, workload.lines, &mut row)?;
-    check_log(&emulator.log()?, workload.lines, &mut row);
+    let log = emulator.log()?;
+    check_log(&log, workload.lines, &mut row);
+    check_uploads(&log, workload, &mut row);
     Ok(row)
 }
 
@@ -327,6 +431,29 @@ fn check_log(log: &serde_json::Value, lines: usize, row: &mut Row) {
     row.peak_asset_connections = log["assets_connections"]["peak_open"].as_u64().unwrap_or(0);
 }
 
+/// A shared photo uploaded once, a photo per line once each, and no upload
+/// where there are no local images.
+fn check_uploads(log: &serde_json::Value, workload: Workload, row: &mut Row) {
+    let uploads = log["uploads"].as_array().map_or(&[][..], Vec::as_slice);
+    let stored = uploads
+        .iter()
+        .filter(|upload| upload["status"] == 200)
+        .count();
+    let expected = match workload.images {
+        Images::None => 0,
+        Images::Shared => 1,
+        Images::PerLine => workload.lines,
+    };
+    if stored != expected || uploads.len() != stored {
+        row.failures.push(format!(
+            "{stored} uploads stored of {} made, {expected} expected",
+            uploads.len()
+        ));
+    }
+    row.requests_per_prediction += uploads.len() as f64 / workload.lines.max(1) as f64;
+    row.uploads = (workload.images != Images::None).then_some(stored);
+}
+
 fn shape(protocol: Protocol) -> &'static str {
     match protocol {
         Protocol::FlatPredictionQueue => "flat queue",
@@ -343,13 +470,13 @@ fn table(rows: &[Row], size: Size) -> String {
         COMPLETION.as_secs()
     );
     text.push_str(
-        "| workload | predictions | concurrency | open-file limit | wall | client CPU | CPU per generation | peak RSS | HTTP requests per prediction | peak connections (API / assets) | files | failures |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
+        "| workload | predictions | concurrency | open-file limit | wall | client CPU | CPU per generation | peak RSS | HTTP requests per prediction | peak connections (API / assets) | files | uploads | failures |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
     );
     for row in rows {
         let _ = writeln!(
             text,
-            "| {} | {} | {} | {} | {:.1} s | {:.2} s | {:.2} ms | {:.0} MiB | {:.2} | {} / {} | {} | {} |",
+            "| {} | {} | {} | {} | {:.1} s | {:.2} s | {:.2} ms | {:.0} MiB | {:.2} | {} / {} | {} | {} | {} |",
             row.label,
             row.lines,
             row.concurrency,
@@ -362,6 +489,8 @@ fn table(rows: &[Row], size: Size) -> String {
             row.peak_api_connections,
             row.peak_asset_connections,
             row.files,
+            row.uploads
+                .map_or_else(|| "-".to_owned(), |n| n.to_string()),
             if row.failures.is_empty() {
                 "none".to_owned()
             } else {

@@ -366,6 +366,43 @@ fn the_edit_is_made_from_the_uploaded_image() {
     assert!(checked > 0, "no model uploads a reference image");
 }
 
+/// Runs `imagegen batch` for `model` on JSONL `lines` (each with a prompt
+/// and `param`), the model's other required parameters as flags.
+fn batch(
+    emulator: &Emulator,
+    model: &ModelInfo,
+    param: &ParamInfo,
+    lines: &[serde_json::Value],
+    dir: &Path,
+) -> std::process::Output {
+    let name = model.qualified_id();
+    let mut flags = flags(model, param, &dir.join("unused.png"), dir);
+    // The image and the prompt come from each line.
+    flags.drain(..2);
+    if let Some(at) = flags.iter().position(|flag| flag == "--prompt") {
+        flags.drain(at..at + 2);
+    }
+    let prompts = dir.join("prompts.jsonl");
+    let text: Vec<String> = lines.iter().map(ToString::to_string).collect();
+    std::fs::write(&prompts, text.join("\n")).unwrap();
+    let provider = model.provider.name;
+    imagegen()
+        .env(cli_support::env_var(provider), emulator.sim.api_key())
+        .args([
+            "batch",
+            &name,
+            "--base-url",
+            &emulator.sim.base_url(provider),
+        ])
+        .arg("--prompts")
+        .arg(&prompts)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .args(&flags)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_batch_uploads_a_shared_photo_once_and_records_its_path() {
     for (name, model, param) in image_parameters() {
@@ -376,41 +413,11 @@ fn a_batch_uploads_a_shared_photo_once_and_records_its_path() {
         let emulator = Emulator::start();
         let dir = tempfile::tempdir().unwrap();
         let file = photo(dir.path(), "photo.png");
-        let mut base = flags(model, param, &file, dir.path());
-        // The image comes from each line; everything else from the flags.
-        base.drain(..2);
-        if let Some(at) = base.iter().position(|f| f == "--prompt") {
-            base.drain(at..at + 2);
-        }
-        let prompts = dir.path().join("prompts.jsonl");
-        let lines: Vec<String> = (0..5)
-            .map(|n| {
-                serde_json::json!({"prompt": format!("snow {n}"), param.name: file.to_string_lossy()})
-                    .to_string()
-            })
+        let path = file.to_string_lossy();
+        let lines: Vec<serde_json::Value> = (0..5)
+            .map(|n| serde_json::json!({"prompt": format!("snow {n}"), param.name: path}))
             .collect();
-        std::fs::write(&prompts, lines.join("\n")).unwrap();
-        let out = dir.path().join("out");
-        let output = imagegen()
-            .env(
-                cli_support::env_var(model.provider.name),
-                emulator.sim.api_key(),
-            )
-            .args([
-                "batch",
-                &name,
-                "--base-url",
-                &emulator.sim.base_url(model.provider.name),
-            ])
-            .args([
-                "--prompts",
-                &prompts.to_string_lossy(),
-                "--out",
-                &out.to_string_lossy(),
-            ])
-            .args(&base)
-            .output()
-            .unwrap();
+        let output = batch(&emulator, model, param, &lines, dir.path());
         assert_eq!(
             output.status.code(),
             Some(0),
@@ -420,6 +427,7 @@ fn a_batch_uploads_a_shared_photo_once_and_records_its_path() {
         let log = emulator.sim.log();
         assert_eq!(log.stored_uploads().len(), 1, "{name}: {:?}", log.uploads());
         assert_eq!(log.submissions_for(&name).len(), 5, "{name}");
+        let out = dir.path().join("out");
         for record in final_records(&out).values() {
             assert_eq!(record["status"], "done", "{record}");
         }
@@ -433,11 +441,7 @@ fn a_batch_uploads_a_shared_photo_once_and_records_its_path() {
             .collect();
         assert_eq!(submitting.len(), 5, "{manifest}");
         for record in submitting {
-            assert_eq!(
-                record["request"][param.name],
-                file.to_string_lossy().as_ref(),
-                "{record}"
-            );
+            assert_eq!(record["request"][param.name], path.as_ref(), "{record}");
         }
     }
 }
@@ -450,37 +454,13 @@ fn a_batch_with_a_bad_local_file_sends_no_line() {
         }
         let emulator = Emulator::start();
         let dir = tempfile::tempdir().unwrap();
-        let good = photo(dir.path(), "photo.png");
         let bad = dir.path().join("notes.txt");
         std::fs::write(&bad, "not an image").unwrap();
-        let mut base = flags(model, param, &good, dir.path());
-        base.drain(..2);
-        if let Some(at) = base.iter().position(|f| f == "--prompt") {
-            base.drain(at..at + 2);
-        }
-        let prompts = dir.path().join("prompts.jsonl");
         let lines = [
             serde_json::json!({"prompt": "fine", param.name: INPUT_IMAGE}),
             serde_json::json!({"prompt": "bad", param.name: bad.to_string_lossy()}),
         ];
-        let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
-        std::fs::write(&prompts, lines.join("\n")).unwrap();
-        let output = imagegen()
-            .env(
-                cli_support::env_var(model.provider.name),
-                emulator.sim.api_key(),
-            )
-            .args([
-                "batch",
-                &name,
-                "--base-url",
-                &emulator.sim.base_url(model.provider.name),
-            ])
-            .args(["--prompts", &prompts.to_string_lossy()])
-            .args(["--out", &dir.path().join("out").to_string_lossy()])
-            .args(&base)
-            .output()
-            .unwrap();
+        let output = batch(&emulator, model, param, &lines, dir.path());
         let stderr = text(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
         assert!(stderr.contains("line 2"), "{name}: {stderr}");
@@ -514,4 +494,36 @@ fn describe_says_which_image_parameters_take_local_files() {
             param.name
         );
     }
+}
+
+#[test]
+fn the_readme_edit_of_a_local_photo_works_offline() {
+    // As README.md shows it: the committed photo copied to ./photo.png,
+    // `--sim`, no key, no network.
+    let dir = tempfile::tempdir().unwrap();
+    let photo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/photo.png");
+    std::fs::copy(&photo, dir.path().join("photo.png")).unwrap();
+    let output = imagegen()
+        .current_dir(dir.path())
+        .args(["generate", "wavespeed/openai/gpt-image-1"])
+        .args([
+            "--prompt",
+            "make it snow",
+            "--image",
+            "./photo.png",
+            "--sim",
+            "--out",
+            "out",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let saved: Vec<PathBuf> = text(&output.stdout).lines().map(PathBuf::from).collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let saved = dir.path().join(&saved[0]);
+    let decoded = image::open(&saved).unwrap();
+    // The edit is made from the photo: its size (the size is `auto`).
+    let original = image::open(&photo).unwrap();
+    assert_eq!(decoded.width(), original.width());
+    assert_eq!(decoded.height(), original.height());
 }

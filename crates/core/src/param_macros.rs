@@ -521,41 +521,10 @@ macro_rules! __image_url {
                 ::core::fmt::Display::fmt(&self.0, f)
             }
         }
-        impl ::core::str::FromStr for $ty {
-            type Err = $crate::ParamError;
-            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-                Self::__from_wire(value).map_err(|violation| {
-                    $crate::ParamError::new($name, value, violation, Self::ALLOWED)
-                })
-            }
-        }
-        impl ::core::convert::TryFrom<&str> for $ty {
-            type Error = $crate::ParamError;
-            fn try_from(value: &str) -> ::core::result::Result<Self, Self::Error> {
-                value.parse()
-            }
-        }
-        impl $crate::__private::serde::Serialize for $ty {
-            /// A URL as itself; a local file as its path, as it was given (for
-            /// records such as a batch manifest: the client sends the uploaded
-            /// URL instead); bytes have no text form and are an error.
-            fn serialize<S: $crate::__private::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
-                $crate::image::serialize_source($name, &self.0, serializer)
-            }
-        }
-        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
-                $crate::serde_support::deserialize_with(
-                    deserializer,
-                    |value: ::std::string::String| value.parse(),
-                )
-            }
-        }
+        // A URL as itself; a local file as its path, as it was given (for
+        // records such as a batch manifest: the client sends the uploaded URL
+        // instead); bytes have no text form and are an error.
+        $crate::__text_traits!($ty, $name, image);
     };
 }
 

@@ -63,7 +63,9 @@ macro_rules! __number_traits {
 /// `WIRE: [&str; N]`, and a near miss of one of them is suggested. With
 /// `as_str`, the type has `as_str()` and is serialised from it, not through
 /// `Display` (serde_json's `collect_str` costs a formatter and an escaping
-/// pass per piece: a tenth of a request's serialisation).
+/// pass per piece: a tenth of a request's serialisation). With `image`, the
+/// type has `source()` and is serialised by
+/// [`serialize_source`](crate::image::serialize_source).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __text_traits {
@@ -83,6 +85,13 @@ macro_rules! __text_traits {
     };
     (@serialize $this:ident, $serializer:ident, as_str) => {
         $serializer.serialize_str($this.as_str())
+    };
+    (@serialize $this:ident, $serializer:ident, image) => {
+        $crate::image::serialize_source(
+            <Self as $crate::ParamType>::NAME,
+            $this.source(),
+            $serializer,
+        )
     };
     (@impls $ty:ident, $name:literal, |$violation:ident, $value:ident| $suggestion:expr $(, $as_str:tt)?) => {
         impl ::core::str::FromStr for $ty {

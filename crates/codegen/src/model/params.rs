@@ -63,11 +63,39 @@ fn type_doc(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
         "Pick a variant, or parse the wire text (a near miss gets a suggestion).".to_owned()
     };
     docs::outer(&format!(
-        "`{}`: {}\n\n{}\n\n{build} See the [module's examples](self#parameter-values).",
+        "`{}`: {}\n\n{}\n\n{build}{} See the [module's examples](self#parameter-values).",
         param.name,
         param.description,
         docs::param_facts(param),
+        local_files_doc(ctx, param),
     ))
+}
+
+/// For an image: what `path` and `bytes` do on this provider.
+fn local_files_doc(ctx: &Ctx<'_>, param: &Param) -> String {
+    let ParamKind::ImageUrl { data_uri, .. } = &param.kind else {
+        return String::new();
+    };
+    let name = &param.type_name;
+    let how = match (&ctx.provider.upload, data_uri) {
+        (Some(upload), _) => format!(
+            "checked when the request is sent, then uploaded to {} (`{} {}`, up to {} bytes) and its URL sent",
+            ctx.provider.display_name,
+            crate::readme::method(upload.endpoint.method),
+            upload.endpoint.path,
+            upload.max_bytes
+        ),
+        (None, true) => {
+            "checked when the request is sent, then sent inline as a `data:` URI".to_owned()
+        }
+        (None, false) => format!(
+            "refused before anything is sent: {} takes only public http(s) URLs here",
+            ctx.provider.display_name
+        ),
+    };
+    format!(
+        " A local file ([`{name}::path`], or text without a URL scheme) or image in memory ([`{name}::bytes`]) is {how}."
+    )
 }
 
 /// The module's "Parameter values" example: for each parameter with a type

@@ -227,7 +227,7 @@ impl rt::ModelRequest for Request {
 ///
 /// Allowed: an http(s) URL of a JPEG, PNG, GIF or WebP image. The documentation gives no default. Documented type: `string`.
 ///
-/// Make one with [`image!`](crate::z_image_turbo::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
+/// Make one with [`image!`](crate::z_image_turbo::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. A local file ([`Image::path`], or text without a URL scheme) or image in memory ([`Image::bytes`]) is refused before anything is sent: VibeDream takes only public http(s) URLs here. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Image(rt::image::ImageSource);
 impl Image {

@@ -251,7 +251,7 @@ impl rt::ModelRequest for Request {
 ///
 /// Note: The table types it `string` without saying which form; WaveSpeed's own ComfyUI nodes and its upload API pass input images as URLs, so an http(s) URL is what this type takes.
 ///
-/// Make one with [`image!`](crate::openai_gpt_image_1::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
+/// Make one with [`image!`](crate::openai_gpt_image_1::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. A local file ([`Image::path`], or text without a URL scheme) or image in memory ([`Image::bytes`]) is checked when the request is sent, then uploaded to WaveSpeedAI (`POST /api/v3/media/upload/binary`, up to 20000000 bytes) and its URL sent. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Image(rt::image::ImageSource);
 impl Image {
@@ -293,7 +293,7 @@ impl Quality {
 ///
 /// Note: Typed `string` in the table; passed as an http(s) URL, as `image` is.
 ///
-/// Make one with [`mask_image!`](crate::openai_gpt_image_1::mask_image) (checked when the crate compiles), [`MaskImage::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
+/// Make one with [`mask_image!`](crate::openai_gpt_image_1::mask_image) (checked when the crate compiles), [`MaskImage::try_new`] or by parsing text. A local file ([`MaskImage::path`], or text without a URL scheme) or image in memory ([`MaskImage::bytes`]) is checked when the request is sent, then uploaded to WaveSpeedAI (`POST /api/v3/media/upload/binary`, up to 20000000 bytes) and its URL sent. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MaskImage(rt::image::ImageSource);
 impl MaskImage {

@@ -323,3 +323,89 @@ async fn a_billed_upload_is_not_sent_again_once_it_may_have_arrived() {
     );
     assert!(log.submissions.is_empty());
 }
+
+/// WaveSpeed's edit model as it would be on a provider with no upload
+/// endpoint whose `image` parameter is documented to take `data:` URIs.
+mod inline {
+    use imagegen_runtime::info::{ImageParam, ModelInfo, ParamInfo, ProviderInfo};
+    use imagegen_runtime::{ModelRequest, Provider};
+    use imagegen_wavespeed::openai_gpt_image_1 as edit;
+
+    pub static PROVIDER: ProviderInfo = ProviderInfo {
+        upload: None,
+        ..imagegen_wavespeed::PROVIDER
+    };
+    static PARAMETERS: [ParamInfo; 1] = [ParamInfo {
+        image: Some(ImageParam {
+            formats: &[],
+            data_uri: true,
+            mask_for: None,
+        }),
+        ..edit::MODEL.parameters[1]
+    }];
+    static MODEL: ModelInfo = ModelInfo {
+        provider: &PROVIDER,
+        parameters: &PARAMETERS,
+        ..edit::MODEL
+    };
+
+    pub struct Inline;
+
+    impl Provider for Inline {
+        const INFO: &'static ProviderInfo = &PROVIDER;
+        type SubmitResponse = imagegen_wavespeed::PredictionResponse;
+        type ResultResponse = imagegen_wavespeed::PredictionResponse;
+        type UploadResponse = imagegen_runtime::NoUpload;
+    }
+
+    /// WaveSpeed's request, sent to [`Inline`].
+    #[derive(Debug, Clone, serde::Serialize)]
+    #[serde(transparent)]
+    pub struct Request(pub edit::Request);
+
+    impl ModelRequest for Request {
+        type Provider = Inline;
+        const MODEL: &'static ModelInfo = &MODEL;
+        fn sync_mode_requested(&self) -> bool {
+            false
+        }
+        fn base64_output_requested(&self) -> bool {
+            false
+        }
+        fn images(&self) -> Vec<(&'static str, &imagegen_runtime::image::ImageSource)> {
+            self.0.images()
+        }
+        fn images_mut(&mut self) -> Vec<(&'static str, &mut imagegen_runtime::image::ImageSource)> {
+            self.0.images_mut()
+        }
+    }
+}
+
+#[tokio::test]
+async fn where_data_uris_are_documented_a_local_image_is_sent_inline() {
+    use base64::Engine as _;
+
+    let sim = start_sim().await;
+    let client = emulated::builder::<inline::Inline>(&sim)
+        .base_url(sim.base_url("wavespeed"))
+        .build()
+        .unwrap();
+    let photo = png(16, 8);
+    let request = inline::Request(Request::new("make it snow", Image::bytes(photo.clone())));
+    let sent = client
+        .upload_local_images(&request, client.deadline())
+        .await
+        .unwrap();
+    let uri = sent.0.image.as_url().unwrap();
+    let data = uri.strip_prefix("data:image/png;base64,").expect(uri);
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .unwrap();
+    assert_eq!(decoded, photo);
+    assert!(sim.log().uploads().is_empty(), "nothing is uploaded");
+    // Not an image: refused before anything is sent, as on every route.
+    let request = inline::Request(Request::new("x", Image::bytes(b"hello".to_vec())));
+    let error = client.submit(&request).await.unwrap_err();
+    assert!(matches!(error, Error::InvalidImage { .. }), "{error}");
+    assert!(sim.log().submissions.is_empty());
+}

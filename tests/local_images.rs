@@ -130,6 +130,7 @@ async fn many_requests_sharing_a_file_upload_it_once() {
     let requests: Vec<Request> = (0..20)
         .map(|n| Request::new(format!("snow {n}"), Image::path(&path)))
         .collect();
+    let mut events = client.subscribe();
     let submitted =
         futures_util::future::join_all(requests.iter().map(|request| client.submit(request))).await;
     assert!(submitted.iter().all(Result::is_ok), "{submitted:?}");
@@ -142,6 +143,22 @@ async fn many_requests_sharing_a_file_upload_it_once() {
         .map(|submission| submission.body["image"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(urls.len(), 1, "{urls:?}");
+    // Each request says how its image went: one upload, 19 reuses of it.
+    let mut reused = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let imagegen_runtime::EventKind::Uploaded {
+            parameter,
+            reused: was_reused,
+            url,
+        } = event.kind
+        {
+            assert_eq!(parameter, "image");
+            assert!(urls.contains(&url), "{url}");
+            reused.push(was_reused);
+        }
+    }
+    assert_eq!(reused.len(), 20, "{reused:?}");
+    assert_eq!(reused.iter().filter(|r| !**r).count(), 1, "{reused:?}");
     // A file rewritten (another size) is another file: uploaded again.
     std::fs::write(&path, png(60, 40)).unwrap();
     client.submit(&requests[0]).await.unwrap();

@@ -118,6 +118,7 @@ pub fn status_text(kind: &EventKind) -> Option<String> {
         },
         EventKind::Saved { path, .. } => format!("saved {}", path.display()),
         EventKind::Failed { .. } => "failed".to_owned(),
+        EventKind::Uploaded { parameter, .. } => format!("uploaded {parameter}"),
         _ => return None,
     };
     Some(shorten(&text))

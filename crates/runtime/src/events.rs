@@ -70,6 +70,16 @@ pub enum EventKind {
         /// The error, as displayed.
         message: String,
     },
+    /// A local image was uploaded (before the submission), or handed the
+    /// URL of an upload of the same file made earlier.
+    Uploaded {
+        /// The image parameter.
+        parameter: &'static str,
+        /// The URL the request sends for it.
+        url: String,
+        /// Whether an earlier upload of the file was reused.
+        reused: bool,
+    },
     /// An output was written to disk.
     Saved {
         /// Where.

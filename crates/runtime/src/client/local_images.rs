@@ -9,6 +9,7 @@ use reqwest::Method;
 use super::{Body, Client};
 use crate::deadline::Deadline;
 use crate::error::{Error, Phase};
+use crate::events::EventKind;
 use crate::image::ImageSource;
 use crate::info::{LocalImages, ModelInfo, UploadInfo};
 use crate::limits::Gates;
@@ -104,11 +105,19 @@ impl<P: Provider> Client<P> {
         deadline: Deadline,
     ) -> Result<Replacements, Error> {
         let mut urls = Vec::with_capacity(checked.len());
+        let call = Call {
+            phase: Phase::Upload,
+            model: Some(model.id),
+            prediction_id: None,
+            started: deadline.started(),
+            deadline: deadline.at(),
+        };
         for image in checked {
-            let url = match image.route {
-                LocalImages::DataUri => {
-                    data_uri(&image.header, &image.bytes(&self.transport.gates).await?)
-                }
+            let (url, reused) = match image.route {
+                LocalImages::DataUri => (
+                    data_uri(&image.header, &image.bytes(&self.transport.gates).await?),
+                    false,
+                ),
                 LocalImages::Uploaded(upload) => self
                     .upload_once(model, upload, image, deadline)
                     .await
@@ -127,6 +136,13 @@ impl<P: Provider> Client<P> {
                     });
                 }
             };
+            if image.route != LocalImages::DataUri {
+                self.transport.emit(&call, || EventKind::Uploaded {
+                    parameter: image.name,
+                    url: url.clone(),
+                    reused,
+                });
+            }
             urls.push((image.name, url));
         }
         Ok(urls)
@@ -134,26 +150,33 @@ impl<P: Provider> Client<P> {
 
     /// Uploads `image`, or hands out the URL of this file's upload if one
     /// is in progress (waiting for it, under this request's deadline) or was
-    /// made while it is fresh.
+    /// made while it is fresh; the URL, and whether it was another's upload.
     async fn upload_once(
         &self,
         model: &'static ModelInfo,
         upload: &'static UploadInfo,
         image: &Checked,
         deadline: Deadline,
-    ) -> Result<String, Error> {
+    ) -> Result<(String, bool), Error> {
         let Some(key) = image
             .key
             .as_ref()
             .filter(|_| local_images::reusable(upload))
         else {
-            return Ok(self.upload(model, upload, image, deadline).await?.url);
+            return Ok((
+                self.upload(model, upload, image, deadline).await?.url,
+                false,
+            ));
         };
         let cache = &self.transport.uploads;
         // Twice at most: a stale upload is forgotten and made again.
         for _ in 0..2 {
             let slot = cache.slot(key, upload);
-            let shared = slot.get_or_try_init(|| self.upload(model, upload, image, deadline));
+            let mut made_here = false;
+            let shared = slot.get_or_try_init(|| {
+                made_here = true;
+                self.upload(model, upload, image, deadline)
+            });
             let uploaded = match tokio::time::timeout_at(deadline.at().into(), shared).await {
                 Ok(Ok(uploaded)) => uploaded.clone(),
                 Ok(Err(error)) => {
@@ -170,11 +193,14 @@ impl<P: Provider> Client<P> {
                 }
             };
             if local_images::still_fresh(upload, uploaded.at) {
-                return Ok(uploaded.url);
+                return Ok((uploaded.url, !made_here));
             }
             cache.forget(key, &slot);
         }
-        Ok(self.upload(model, upload, image, deadline).await?.url)
+        Ok((
+            self.upload(model, upload, image, deadline).await?.url,
+            false,
+        ))
     }
 
     /// One upload: the file read now (and only now: concurrent requests

@@ -69,11 +69,7 @@ impl Failure {
         };
         // An upload is the first request a run with a local image makes:
         // its refusal of the key is the key's problem, said the same way.
-        let cause = match error {
-            Error::Upload { source, .. } => source,
-            error => error,
-        };
-        let hint = match (cause, error.prediction_id()) {
+        let hint = match (error.underlying(), error.prediction_id()) {
             (Error::MissingApiKey { env_var, .. }, _) => Some(format!(
                 "set {env_var} to your API key, or add --sim to try the model offline against the built-in emulator"
             )),

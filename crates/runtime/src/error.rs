@@ -380,16 +380,23 @@ impl Error {
         }
     }
 
+    /// The error behind this one: what a failed upload failed with (a
+    /// refused key, a server error), else this error itself. For deciding
+    /// what to do, which is the same whichever request met it.
+    pub fn underlying(&self) -> &Error {
+        match self {
+            Error::Upload { source, .. } => source.underlying(),
+            error => error,
+        }
+    }
+
     /// Whether trying the same operation again later may succeed: rate limits,
     /// server errors, timeouts and broken connections. A retry of a
     /// submission creates (and pays for) a new prediction; when
     /// [`prediction_id`](Self::prediction_id) is set, resume that one instead.
     pub fn is_retryable(&self) -> bool {
-        if let Error::Upload { source, .. } = self {
-            return source.is_retryable();
-        }
         matches!(
-            self,
+            self.underlying(),
             Error::RateLimited { .. }
                 | Error::Server { .. }
                 | Error::Timeout { .. }

@@ -12,7 +12,7 @@ use image::{ImageEncoder, Rgb, RgbImage};
 use imagegen_sim::{Fault, FaultRule, Sim, SubmitOutcome, Target};
 use serde_json::{Value, json};
 
-use common::{Answer, assert_image, get, get_authed, http, poll_until, post, start};
+use common::{Answer, assert_image, get, get_authed, http, poll_until, post, read, start};
 
 const UPLOAD: &str = "/api/v3/media/upload/binary";
 const EDIT: &str = "/api/v3/openai/gpt-image-1";
@@ -80,17 +80,6 @@ async fn upload_body(sim: &Sim, content_type: &str, body: Vec<u8>) -> Answer {
 
 async fn upload(sim: &Sim, filename: &str, file: &[u8]) -> Answer {
     upload_body(sim, &form_type(), form("file", filename, file)).await
-}
-
-async fn read(response: reqwest::Response) -> Answer {
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.expect("the body arrives").to_vec();
-    Answer {
-        status,
-        headers,
-        body,
-    }
 }
 
 /// Uploads `file` and returns the URL the answer gives.

@@ -216,12 +216,8 @@ fn not_sent(context: &Context, job: &Job, error: &Error) -> Result<Outcome, Stri
 /// Whether every other line would fail the same way: the key is missing or
 /// refused (by the submission, or by an upload before it).
 fn is_fatal(error: &Error) -> bool {
-    let error = match error {
-        Error::Upload { source, .. } => source,
-        error => error,
-    };
     matches!(
-        error,
+        error.underlying(),
         Error::Unauthorized { .. } | Error::Forbidden { .. } | Error::MissingApiKey { .. }
     )
 }

@@ -97,7 +97,9 @@ impl<P: Provider> Client<P> {
         self.send_checked(R::MODEL, &checked, deadline).await
     }
 
-    /// Sends images already checked, in order, stopping at the first failure.
+    /// Sends images already checked, in order, stopping at the first
+    /// failure. One [`Call`] (phase `Upload`) covers them all, as one
+    /// deadline does.
     pub(crate) async fn send_checked(
         &self,
         model: &'static ModelInfo,
@@ -119,7 +121,7 @@ impl<P: Provider> Client<P> {
                     false,
                 ),
                 LocalImages::Uploaded(upload) => self
-                    .upload_once(model, upload, image, deadline)
+                    .upload_once(&call, upload, image, deadline)
                     .await
                     .map_err(|error| match error {
                         // The file itself, found wanting when read to send.
@@ -153,7 +155,7 @@ impl<P: Provider> Client<P> {
     /// made while it is fresh; the URL, and whether it was another's upload.
     async fn upload_once(
         &self,
-        model: &'static ModelInfo,
+        call: &Call<'_>,
         upload: &'static UploadInfo,
         image: &Checked,
         deadline: Deadline,
@@ -163,10 +165,7 @@ impl<P: Provider> Client<P> {
             .as_ref()
             .filter(|_| local_images::reusable(upload))
         else {
-            return Ok((
-                self.upload(model, upload, image, deadline).await?.url,
-                false,
-            ));
+            return Ok((self.upload(call, upload, image, deadline).await?.url, false));
         };
         let cache = &self.transport.uploads;
         // Twice at most: a stale upload is forgotten and made again.
@@ -175,7 +174,7 @@ impl<P: Provider> Client<P> {
             let mut made_here = false;
             let shared = slot.get_or_try_init(|| {
                 made_here = true;
-                self.upload(model, upload, image, deadline)
+                self.upload(call, upload, image, deadline)
             });
             let uploaded = match tokio::time::timeout_at(deadline.at().into(), shared).await {
                 Ok(Ok(uploaded)) => uploaded.clone(),
@@ -197,10 +196,7 @@ impl<P: Provider> Client<P> {
             }
             cache.forget(key, &slot);
         }
-        Ok((
-            self.upload(model, upload, image, deadline).await?.url,
-            false,
-        ))
+        Ok((self.upload(call, upload, image, deadline).await?.url, false))
     }
 
     /// One upload: the file read now (and only now: concurrent requests
@@ -210,19 +206,13 @@ impl<P: Provider> Client<P> {
     /// URL of the file.
     async fn upload(
         &self,
-        model: &'static ModelInfo,
+        call: &Call<'_>,
         upload: &'static UploadInfo,
         image: &Checked,
         deadline: Deadline,
     ) -> Result<Uploaded, Error> {
         let transport = &*self.transport;
-        let call = Call {
-            phase: Phase::Upload,
-            model: Some(model.id),
-            prediction_id: None,
-            started: deadline.started(),
-            deadline: deadline.at(),
-        };
+        let call = *call;
         let url = transport.api_url(upload.endpoint.path)?;
         // Waits its turn before reading the file: the memory held by uploads
         // is bounded by the turns, not by the requests in flight.

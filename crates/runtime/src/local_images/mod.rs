@@ -48,7 +48,7 @@ pub(crate) struct Checked {
     source: ImageSource,
     /// What its parameter takes.
     param: ImageParam,
-    /// The most it may be, and whose limit that is.
+    /// The most it may be, and whose limit that is (from `route`).
     limit: Limit,
     pub(crate) header: ImageHeader,
     pub(crate) route: LocalImages,
@@ -65,17 +65,31 @@ struct Limit {
 }
 
 impl Limit {
-    fn problem(self, bytes: u64) -> ImageProblem {
-        if self.documented {
-            ImageProblem::TooLarge {
-                bytes,
-                limit: self.bytes,
+    /// The limit on images sent this way; `None` for a refused one.
+    fn of(route: LocalImages) -> Option<Self> {
+        match route {
+            LocalImages::Uploaded(upload) => Some(Limit {
+                bytes: upload.max_bytes,
+                documented: true,
+            }),
+            LocalImages::DataUri => Some(Limit {
+                bytes: INLINE_LIMIT,
+                documented: false,
+            }),
+            LocalImages::Refused => None,
+        }
+    }
+
+    /// `problem`, saying whose limit a file over it broke.
+    fn refine(self, problem: ImageProblem) -> ImageProblem {
+        match problem {
+            ImageProblem::TooLarge { bytes, .. } if !self.documented => {
+                ImageProblem::TooLargeInline {
+                    bytes,
+                    limit: self.bytes,
+                }
             }
-        } else {
-            ImageProblem::TooLargeInline {
-                bytes,
-                limit: self.bytes,
-            }
+            other => other,
         }
     }
 }
@@ -91,19 +105,12 @@ impl Checked {
     pub(crate) async fn bytes(&self, gates: &Gates) -> Result<Bytes, Error> {
         let bytes = read::whole(&self.source, self.limit.bytes, gates)
             .await
-            .map_err(|problem| self.invalid(self.limit_problem(problem)))?;
+            .map_err(|problem| self.invalid(self.limit.refine(problem)))?;
         let header = check_image(&self.param, &bytes).map_err(|problem| self.invalid(problem))?;
         if header != self.header {
             return Err(self.invalid(ImageProblem::Changed));
         }
         Ok(bytes)
-    }
-
-    fn limit_problem(&self, problem: ImageProblem) -> ImageProblem {
-        match problem {
-            ImageProblem::TooLarge { bytes, .. } => self.limit.problem(bytes),
-            other => other,
-        }
     }
 }
 
@@ -159,36 +166,20 @@ pub(crate) async fn check(
                 ),
             });
         };
-        let limit = match route {
-            LocalImages::Refused => {
-                return Err(Error::LocalImageRefused {
-                    parameter: name.to_owned(),
-                    image: shown,
-                    provider: model.provider.name,
-                    alternatives: param.local_alternatives,
-                });
-            }
-            LocalImages::Uploaded(upload) => Limit {
-                bytes: upload.max_bytes,
-                documented: true,
-            },
-            LocalImages::DataUri => Limit {
-                bytes: INLINE_LIMIT,
-                documented: false,
-            },
+        let Some(limit) = Limit::of(route) else {
+            return Err(Error::LocalImageRefused {
+                parameter: name.to_owned(),
+                image: shown,
+                provider: model.provider.name,
+                alternatives: param.local_alternatives,
+            });
         };
         let image = param.image.ok_or_else(|| Error::InvalidConfig {
             reason: format!("`{name}` has no image rules"),
         })?;
         let start = read::start(&source, limit.bytes, gates)
             .await
-            .map_err(|problem| {
-                let problem = match problem {
-                    ImageProblem::TooLarge { bytes, .. } => limit.problem(bytes),
-                    other => other,
-                };
-                invalid(name, &shown, problem)
-            })?;
+            .map_err(|problem| invalid(name, &shown, limit.refine(problem)))?;
         let known = match (&start.key, route) {
             (Some(key), LocalImages::Uploaded(upload)) => cache.fresh(key, upload),
             _ => None,
@@ -197,7 +188,7 @@ pub(crate) async fn check(
             Some(uploaded) => uploaded.header,
             None => header_of(&image, &source, &start, limit, gates)
                 .await
-                .map_err(|problem| invalid(name, &shown, problem))?,
+                .map_err(|problem| invalid(name, &shown, limit.refine(problem)))?,
         };
         checked.push(Checked {
             name,

@@ -48,7 +48,8 @@ impl Answer {
     }
 }
 
-async fn read(response: reqwest::Response) -> Answer {
+/// A response, read in full.
+pub async fn read(response: reqwest::Response) -> Answer {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.bytes().await.expect("the body arrives").to_vec();

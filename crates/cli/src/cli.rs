@@ -23,7 +23,7 @@ pub fn command() -> Command {
         .after_help(AFTER_HELP)
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .subcommand(Command::new("list").about("List every provider/model with its task and summary"))
+        .subcommand(list_command())
         .subcommand(
             Command::new("describe")
                 .about("Show a model's parameter table: type, allowed values, default, description")
@@ -166,4 +166,36 @@ fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
             "`{text}`: give a number of seconds from 0.1 to 604800 (a week)"
         ))
     }
+}
+
+/// `imagegen list [--provider P] [--task T] [TEXT]`.
+fn list_command() -> Command {
+    Command::new("list")
+        .about("List the models, with their task, documented price and source page")
+        .long_about(
+            "List the models, with their task, documented price (`unknown` where the provider's \
+             page states none) and the page their spec was written from. Filters combine; \
+             `imagegen describe PROVIDER/MODEL` shows one model in full.",
+        )
+        .arg(
+            Arg::new("provider")
+                .long("provider")
+                .value_name("PROVIDER")
+                .value_parser(clap::builder::PossibleValuesParser::new(
+                    crate::list::provider_names(),
+                ))
+                .help("Only this provider's models"),
+        )
+        .arg(
+            Arg::new("task")
+                .long("task")
+                .value_name("TASK")
+                .value_parser(clap::builder::PossibleValuesParser::new(crate::list::TASKS))
+                .help("Only models of this task"),
+        )
+        .arg(
+            Arg::new("text").value_name("TEXT").help(
+                "Only models whose id, name or summary contains every word of TEXT (any case)",
+            ),
+        )
 }

@@ -48,7 +48,21 @@ pub fn describe(model: &ModelEntry) -> String {
     text
 }
 
-/// Task, endpoint, estimate, cost, sync mode, base64 output, key.
+/// The documented price; else the cost the documentation's example answer
+/// reports; else unknown (never a guess).
+fn price_text(info: &ModelInfo) -> String {
+    match (info.price, info.cost_cents) {
+        (Some(price), _) => format!("{} (the page: \"{}\")", price.describe(), price.source),
+        (None, Some(cents)) => format!(
+            "${}.{:02} per request (as the documentation's example answer reports it)",
+            cents / 100,
+            cents % 100
+        ),
+        (None, None) => "unknown: the source page states no price".to_owned(),
+    }
+}
+
+/// Task, endpoint, estimate, price, source, sync mode, base64 output, key.
 fn facts(info: &ModelInfo) -> String {
     let provider = info.provider;
     let flag_of = |name: &str| {
@@ -89,13 +103,8 @@ fn facts(info: &ModelInfo) -> String {
             info.estimated_time
                 .map_or_else(|| "not documented".to_owned(), estimate_text),
         ],
-        [
-            "Cost".to_owned(),
-            info.cost_cents.map_or_else(
-                || "not documented".to_owned(),
-                |cents| format!("${}.{:02} per request", cents / 100, cents % 100),
-            ),
-        ],
+        ["Price".to_owned(), price_text(info)],
+        ["Source".to_owned(), info.source.to_owned()],
         ["Sync mode".to_owned(), sync],
         ["Base64 output".to_owned(), base64],
         [

@@ -1,25 +1,92 @@
-//! `imagegen list`: every model of every provider, as an aligned table of
-//! id, task and summary; and the message for a model id that is not there.
+//! `imagegen list`: the models of the catalog, filtered by provider, task
+//! and text, as an aligned table of id, task, documented price and source
+//! page; and the message for a model id that is not there.
 
 use std::io::Write;
 use std::sync::OnceLock;
 
+use clap::ArgMatches;
+use imagegen::{ModelEntry, ProviderEntry};
 use imagegen_runtime::rules::suggest;
 
 use crate::failure::Failure;
 
-/// Prints the table on stdout.
-pub fn run() -> Result<(), Failure> {
-    let rows: Vec<[String; 3]> = imagegen::models()
+/// The tasks a model can have, as specs and `--task` spell them.
+pub const TASKS: &[&str] = &["text-to-image", "image-to-image", "image-edit"];
+
+/// What `list` keeps: every filter given must match.
+#[derive(Debug, Default)]
+pub struct Filter {
+    /// The provider's name, exactly.
+    pub provider: Option<String>,
+    /// The task, exactly.
+    pub task: Option<String>,
+    /// Words, each of which must appear (case-insensitively) in the id, the
+    /// display name or the summary.
+    pub text: Option<String>,
+}
+
+impl Filter {
+    /// The filters on the command line.
+    pub fn from_matches(matches: &ArgMatches) -> Self {
+        let get = |name: &str| matches.get_one::<String>(name).cloned();
+        Self {
+            provider: get("provider"),
+            task: get("task"),
+            text: get("text"),
+        }
+    }
+
+    /// Whether the model passes every filter.
+    pub fn keeps(&self, provider: &ProviderEntry, model: &ModelEntry) -> bool {
+        let info = model.info;
+        let haystack = format!(
+            "{} {} {}",
+            model.qualified_id(),
+            info.display_name,
+            info.summary
+        )
+        .to_lowercase();
+        self.provider
+            .as_deref()
+            .is_none_or(|name| provider.info.name == name)
+            && self.task.as_deref().is_none_or(|task| info.task == task)
+            && self.text.as_deref().is_none_or(|text| {
+                text.to_lowercase()
+                    .split_whitespace()
+                    .all(|word| haystack.contains(word))
+            })
+    }
+}
+
+/// Every provider's name, for `--provider`'s allowed values.
+pub fn provider_names() -> Vec<&'static str> {
+    imagegen::PROVIDERS.iter().map(|p| p.info.name).collect()
+}
+
+/// Prints the table of the models the filter keeps on stdout; a filter that
+/// keeps none says so on stderr and exits 1 (a script can tell).
+pub fn run(matches: &ArgMatches) -> Result<(), Failure> {
+    let filter = Filter::from_matches(matches);
+    let rows: Vec<[String; 4]> = imagegen::models()
+        .filter(|(provider, model)| filter.keeps(provider, model))
         .map(|(_, model)| {
+            let info = model.info;
             [
                 model.qualified_id(),
-                model.info.task.to_owned(),
-                model.info.summary.to_owned(),
+                info.task.to_owned(),
+                info.price
+                    .map_or_else(|| "unknown".to_owned(), |price| price.short()),
+                info.source.to_owned(),
             ]
         })
         .collect();
-    let table = table(&["MODEL", "TASK", "SUMMARY"], &rows);
+    if rows.is_empty() {
+        return Err(Failure::other(
+            "no model matches the filters; run `imagegen list` to see every model",
+        ));
+    }
+    let table = table(&["MODEL", "TASK", "PRICE", "SOURCE"], &rows);
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(table.as_bytes())

@@ -45,7 +45,7 @@ fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         match matches.subcommand() {
-            Some(("list", _)) => list::run(),
+            Some(("list", sub)) => list::run(sub),
             Some(("describe", sub)) => describe::run(sub),
             Some(("generate", sub)) => generate::run(sub).await,
             Some(("batch", sub)) => batch::run(sub).await,

@@ -23,7 +23,7 @@ fn stdout_of(args: &[&str]) -> String {
 }
 
 #[test]
-fn list_shows_every_model_with_its_task_and_summary() {
+fn list_shows_every_model_with_its_task_price_and_source() {
     let stdout = stdout_of(&["list"]);
     let mut lines = stdout.lines();
     let header = lines.next().expect("a header");
@@ -32,13 +32,97 @@ fn list_shows_every_model_with_its_task_and_summary() {
     let models: Vec<_> = imagegen::models().collect();
     assert_eq!(rows.len(), models.len(), "{stdout}");
     assert!(!models.is_empty());
-    // The summary column starts at the same place on every row.
-    let column = header.find("SUMMARY").expect("a summary column");
+    // The source column starts at the same place on every row.
+    let column = header.find("SOURCE").expect("a source column");
+    let tasks = imagegen_cli_tasks();
     for ((_, model), row) in models.iter().zip(&rows) {
+        let info = model.info;
         let id = model.qualified_id();
         assert!(row.starts_with(&format!("{id} ")), "{row}");
-        assert!(row.contains(model.info.task), "{row}");
-        assert_eq!(row.get(column..), Some(model.info.summary), "{row}");
+        assert!(row.contains(info.task), "{row}");
+        let price = info
+            .price
+            .map_or_else(|| "unknown".to_owned(), |p| p.short());
+        assert!(row.contains(&format!(" {price} ")), "{row}");
+        assert_eq!(row.get(column..), Some(info.source), "{row}");
+        assert!(
+            tasks.iter().any(|task| task == info.task),
+            "{id}: task {} is not one `--task` accepts",
+            info.task
+        );
+    }
+}
+
+/// What `--task` accepts, read from `list --help` so the test follows the CLI.
+fn imagegen_cli_tasks() -> Vec<String> {
+    let help = stdout_of(&["list", "--help"]);
+    let values = help
+        .split("--task <TASK>")
+        .nth(1)
+        .and_then(|rest| rest.split("[possible values: ").nth(1))
+        .and_then(|rest| rest.split(']').next())
+        .unwrap_or_else(|| panic!("no possible values for --task in {help}"));
+    values.split(", ").map(str::to_owned).collect()
+}
+
+#[test]
+fn list_filters_by_provider_task_and_text() {
+    let every: Vec<_> = imagegen::models().collect();
+    for (provider, _) in &every {
+        let name = provider.info.name;
+        let stdout = stdout_of(&["list", "--provider", name]);
+        let expected = every.iter().filter(|(p, _)| p.info.name == name).count();
+        assert_eq!(stdout.lines().count(), expected + 1, "{stdout}");
+        assert!(
+            stdout
+                .lines()
+                .skip(1)
+                .all(|l| l.starts_with(&format!("{name}/")))
+        );
+    }
+    for task in imagegen_cli_tasks() {
+        let expected = every.iter().filter(|(_, m)| m.info.task == task).count();
+        let output = imagegen()
+            .args(["list", "--task", &task])
+            .output()
+            .expect("runs");
+        if expected == 0 {
+            assert_eq!(output.status.code(), Some(1), "{task}");
+            assert!(text(&output.stderr).contains("no model matches"));
+        } else {
+            assert_eq!(text(&output.stdout).lines().count(), expected + 1, "{task}");
+        }
+    }
+    // A text filter matches the id, name or summary, any case, every word.
+    let (_, first) = every[0];
+    let word = first
+        .info
+        .display_name
+        .split_whitespace()
+        .next()
+        .expect("a name");
+    let stdout = stdout_of(&["list", &word.to_uppercase()]);
+    assert!(stdout.contains(&first.qualified_id()), "{stdout}");
+    let output = imagegen()
+        .args(["list", "no-such-model-anywhere"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    // Unknown providers and tasks are usage errors naming what is allowed.
+    for (flag, value, allowed) in [
+        ("--provider", "nope", every[0].0.info.name),
+        ("--task", "upscale", "text-to-image"),
+    ] {
+        let output = imagegen()
+            .args(["list", flag, value])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2), "{flag}");
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains(value) && stderr.contains(allowed),
+            "{stderr}"
+        );
     }
 }
 
@@ -65,7 +149,8 @@ fn describe_shows_the_parameter_table_and_the_model_facts() {
         "POST https://api.vibedream.ai/api/v1/models/z-image-turbo/generate"
     );
     assert_eq!(fact("Estimated time"), "~1-3s");
-    assert_eq!(fact("Cost"), "$0.01 per request");
+    assert!(fact("Price").starts_with("$0.01 per request"), "{stdout}");
+    assert_eq!(fact("Source"), "004_3dd371909f215d2b.txt");
     assert_eq!(fact("Task"), "text-to-image");
     assert!(fact("API key").contains("VIBEDREAM_API_KEY"));
     assert!(fact("Sync mode").starts_with("not available"));

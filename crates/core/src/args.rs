@@ -454,6 +454,8 @@ mod tests {
         task: "text-to-image",
         estimated_time: None,
         cost_cents: None,
+        price: None,
+        source: "",
         submit: Endpoint {
             method: HttpMethod::Post,
             path: "/generate",

@@ -433,6 +433,11 @@ pub enum Meaning {
     ReferenceImage,
     /// The quality level.
     Quality,
+    /// The output width in pixels, where the model takes width and height
+    /// as separate integers.
+    Width,
+    /// The output height in pixels, with [`Width`](Meaning::Width).
+    Height,
 }
 
 impl Meaning {
@@ -446,6 +451,8 @@ impl Meaning {
             Meaning::OutputFormat => "output_format",
             Meaning::ReferenceImage => "reference_image",
             Meaning::Quality => "quality",
+            Meaning::Width => "width",
+            Meaning::Height => "height",
         }
     }
 }
@@ -471,8 +478,14 @@ pub struct ModelInfo {
     pub task: &'static str,
     /// Documented time estimate, if any.
     pub estimated_time: Option<EstimatedTime>,
-    /// Documented cost of one request in US cents, if any.
+    /// Cost of one request in US cents as the documentation's example
+    /// answer reports it (vibedream's `costCents`), if any.
     pub cost_cents: Option<u32>,
+    /// The documented price, if the provider's page states one; `None`
+    /// means the price is unknown, never that it is free.
+    pub price: Option<crate::price::Price>,
+    /// The page (or document) the spec was written from.
+    pub source: &'static str,
     /// Where requests are submitted.
     pub submit: Endpoint,
     /// The boolean parameter asking the server to answer only when done.

@@ -16,6 +16,7 @@
 pub mod args;
 pub mod image;
 pub mod info;
+pub mod price;
 pub mod rules;
 pub mod traits;
 

@@ -36,6 +36,15 @@ pub struct ParamError {
     violation: Violation,
     allowed: &'static str,
     suggestion: Option<&'static str>,
+    item: Option<ItemPath>,
+}
+
+/// Where inside a list parameter a rejected value is: its index, and for a
+/// list of objects the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ItemPath {
+    index: usize,
+    field: Option<&'static str>,
 }
 
 impl ParamError {
@@ -53,7 +62,28 @@ impl ParamError {
             violation,
             allowed,
             suggestion: None,
+            item: None,
         }
+    }
+
+    /// The same error, placed at item `index` of the list parameter
+    /// `list` (its wire name): an item type's error names the list, so a
+    /// message reads `invalid \`images[1]\`` or, for a field of an object
+    /// item, `invalid \`loras[0].scale\``.
+    #[must_use]
+    pub fn in_item(mut self, list: &'static str, index: usize) -> Self {
+        if self.item.is_none() {
+            let field = (self.parameter != list).then_some(self.parameter);
+            self.item = Some(ItemPath { index, field });
+            self.parameter = list;
+        }
+        self
+    }
+
+    /// For an error inside a list: the item's index and, for an object
+    /// item, the field's wire name.
+    pub fn item(&self) -> Option<(usize, Option<&'static str>)> {
+        self.item.map(|item| (item.index, item.field))
     }
 
     /// Adds the allowed value the user most likely meant.
@@ -129,13 +159,15 @@ impl<'a> Excerpt<'a> {
 impl core::fmt::Display for ParamError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let excerpt = Excerpt::of(&self.value);
-        write!(
-            f,
-            "invalid `{}`: `{}`{}",
-            self.parameter,
-            excerpt.shown,
-            excerpt.length_note()
-        )?;
+        f.write_str("invalid `")?;
+        f.write_str(self.parameter)?;
+        if let Some(item) = self.item {
+            write!(f, "[{}]", item.index)?;
+            if let Some(field) = item.field {
+                write!(f, ".{field}")?;
+            }
+        }
+        write!(f, "`: `{}`{}", excerpt.shown, excerpt.length_note())?;
         write!(f, " {}; allowed: {}", self.violation, self.allowed)?;
         if let Some(suggestion) = self.suggestion {
             write!(f, "; did you mean `{suggestion}`?")?;
@@ -164,6 +196,32 @@ mod tests {
         assert!(message.contains("(32001 characters) is too long"));
         assert!(message.ends_with("allowed: text of 1 to 32000 characters"));
         assert_eq!(error.value().len(), 32_001, "the full value is kept");
+    }
+
+    #[test]
+    fn an_item_error_names_the_list_index_and_field() {
+        let error = ParamError::new(
+            "scale",
+            "5",
+            Violation::AboveMaximum,
+            "a number from 0 to 4",
+        )
+        .in_item("loras", 2);
+        assert_eq!(
+            error.to_string(),
+            "invalid `loras[2].scale`: `5` is above the maximum; allowed: a number from 0 to 4"
+        );
+        assert_eq!(error.parameter(), "loras");
+        assert_eq!(error.item(), Some((2, Some("scale"))));
+        let error = ParamError::new("images", "x", Violation::Malformed, "an http(s) URL")
+            .in_item("images", 0)
+            .in_item("images", 7);
+        assert_eq!(
+            error.item(),
+            Some((0, None)),
+            "placed once, at the innermost list"
+        );
+        assert!(error.to_string().starts_with("invalid `images[0]`"));
     }
 
     #[test]

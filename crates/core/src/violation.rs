@@ -39,6 +39,12 @@ pub enum Violation {
     TooManyPixels,
     /// A custom size equal to a documented preset, which has its own variant.
     PresetSize,
+    /// A list with fewer items than the documented minimum.
+    TooFewItems,
+    /// A list with more items than the documented maximum.
+    TooManyItems,
+    /// An object item missing a field it requires, or naming one it does not have.
+    BadFields,
 }
 
 impl Violation {
@@ -61,6 +67,9 @@ impl Violation {
             Violation::TooFewPixels => "has fewer pixels than allowed",
             Violation::TooManyPixels => "has more pixels than allowed",
             Violation::PresetSize => "is a preset size, not a custom one: use its variant",
+            Violation::TooFewItems => "has fewer items than allowed",
+            Violation::TooManyItems => "has more items than allowed",
+            Violation::BadFields => "does not have the documented fields",
         }
     }
 }

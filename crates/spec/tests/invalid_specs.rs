@@ -72,6 +72,7 @@ display_name: Painter
 summary: Paints.
 task: text-to-image
 estimated_time: 1-3s
+price: unknown
 parameters:
   - name: prompt
     type: string
@@ -852,7 +853,7 @@ fn the_layout_is_checked_and_every_problem_reported_at_once() {
         .to_string()
         .replace(&format!("{}/", specs.display()), "");
     for expected in [
-        "acme/bad.yaml:14:14: parameters[1].default: `7` is above the maximum",
+        "acme/bad.yaml:15:14: parameters[1].default: `7` is above the maximum",
         "acme/old.yml:1:1: spec files use the `.yaml` extension",
         "acme/tools/painter.yaml:1:1: the model id is `painter` but the file is at `tools/painter.yaml`",
         "empty:1:1: a provider directory needs a provider.yaml",
@@ -1098,4 +1099,135 @@ fn a_mask_names_an_image_of_its_model_and_is_a_png() {
         "true",
         "`data_uri` does not apply to a parameter of type `number`",
     );
+}
+
+// ---- prices ----
+
+/// The base with `price: unknown` replaced by `price`.
+fn priced(price: &str) -> String {
+    edit(MODEL, "price: unknown\n", price)
+}
+
+#[test]
+fn a_price_is_required_and_unknown_is_said_so() {
+    let yaml = edit(MODEL, "price: unknown\n", "");
+    let error =
+        parse_model(Path::new("acme/painter.yaml"), &yaml, &base_provider()).expect_err("no price");
+    assert!(
+        error.to_string().contains("missing field `price`"),
+        "{error}"
+    );
+    let model = parse_model(Path::new("acme/painter.yaml"), MODEL, &base_provider())
+        .unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(model.price, None);
+}
+
+#[test]
+fn documented_prices_are_checked() {
+    let ok = priced(
+        "price:\n  currency: USD\n  per: image\n  amount: 0.012\n  source: Per image $0.012\n",
+    );
+    let model = parse_model(Path::new("acme/painter.yaml"), &ok, &base_provider())
+        .unwrap_or_else(|d| panic!("{d}"));
+    let price = model.price.expect("a price");
+    assert_eq!(
+        price.table,
+        imagegen_spec::ir::PriceTable::Flat(imagegen_spec::ir::Amount::new(12, 3))
+    );
+    let yaml =
+        priced("price:\n  currency: usd\n  per: image\n  amount: 0.012\n  source: Per image\n");
+    model_error(&yaml, "currency: usd", "usd", "is not a currency code");
+    let yaml = priced("price:\n  currency: USD\n  per: image\n  amount: -1\n  source: Per image\n");
+    model_error(&yaml, "amount: -1", "-1", "is not a price");
+    let yaml = priced(
+        "price:\n  currency: USD\n  per: image\n  amount: 0.0000000001\n  source: Per image\n",
+    );
+    model_error(
+        &yaml,
+        "amount: 0.0000000001",
+        "0.0",
+        "at most nine decimal places",
+    );
+    let yaml = priced("price:\n  currency: USD\n  per: image\n  source: Per image\n");
+    model_error(
+        &yaml,
+        "price:",
+        "price",
+        "a documented price needs `amount`",
+    );
+}
+
+#[test]
+fn prices_by_a_parameter_name_its_values() {
+    let by = |rows: &str| {
+        priced(&format!(
+            "price:\n  currency: USD\n  per: image\n  by: size\n  amounts:\n{rows}  source: By size\n"
+        ))
+    };
+    let ok = by("    512*512: 0.01\n    1024*1024: 0.03\n");
+    let model = parse_model(Path::new("acme/painter.yaml"), &ok, &base_provider())
+        .unwrap_or_else(|d| panic!("{d}"));
+    let Some(imagegen_spec::ir::PriceTable::By { parameter, amounts }) =
+        model.price.map(|p| p.table)
+    else {
+        panic!("a price by size");
+    };
+    assert_eq!(parameter, "size");
+    // The page's order, not sorted as text.
+    assert_eq!(amounts[0].0, "512*512");
+    assert_eq!(amounts[1].0, "1024*1024");
+    let yaml = by("    512*512: 0.01\n    2048*2048: 0.03\n");
+    model_error(
+        &yaml,
+        "2048*2048: 0.03",
+        "2048",
+        "a priced value must be one `size` takes",
+    );
+    let yaml = edit(&by("    512*512: 0.01\n"), "by: size", "by: strength");
+    model_error(
+        &yaml,
+        "by: strength",
+        "strength",
+        "whose values can be listed",
+    );
+    let yaml = edit(&by("    512*512: 0.01\n"), "by: size", "by: sizes");
+    model_error(&yaml, "by: sizes", "sizes", "there is no parameter `sizes`");
+}
+
+#[test]
+fn width_needs_height() {
+    let yaml = edit(
+        MODEL,
+        "  - name: seed\n    type: integer\n",
+        "  - name: width\n    means: width\n    type: integer\n    description: Wide.\n  - name: seed\n    type: integer\n",
+    );
+    model_error(
+        &yaml,
+        "means: width",
+        "width",
+        "needs another parameter with `means: height`",
+    );
+    let yaml = edit(
+        MODEL,
+        "  - name: format\n    type: string\n",
+        "  - name: format\n    means: width\n    type: string\n",
+    );
+    model_error(&yaml, "means: width", "width", "`integer`");
+}
+
+#[test]
+fn an_image_size_may_be_custom_only() {
+    let yaml = edit(
+        MODEL,
+        "    default: 512*512\n    enum: [512*512, 1024*1024]\n",
+        "    default: 512*512\n    custom: {min_edge: 256, max_edge: 1536}\n",
+    );
+    parse_model(Path::new("acme/painter.yaml"), &yaml, &base_provider())
+        .unwrap_or_else(|d| panic!("{d}"));
+    let yaml = edit(
+        MODEL,
+        "    default: 512*512\n    enum: [512*512, 1024*1024]\n",
+        "    default: 512*512\n",
+    );
+    model_error(&yaml, "  - name: size", "name", "needs `enum`");
 }

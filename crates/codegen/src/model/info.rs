@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use imagegen_spec::ir::{Method, Param, ParamKind};
+use imagegen_spec::ir::{Amount, Method, Param, ParamKind, Price, PriceTable};
 
 use super::Ctx;
 use crate::docs;
@@ -31,6 +31,8 @@ pub(crate) fn model_static(ctx: &Ctx<'_>) -> TokenStream {
         let c = uint(c);
         quote!(#c)
     });
+    let price = option(model.price.as_ref(), price_literal);
+    let source = &model.source;
     let submit = provider_endpoint(
         Method::Post,
         &model.submit_path,
@@ -52,11 +54,45 @@ pub(crate) fn model_static(ctx: &Ctx<'_>) -> TokenStream {
             task: #task,
             estimated_time: #estimated_time,
             cost_cents: #cost_cents,
+            price: #price,
+            source: #source,
             submit: #submit,
             sync_mode: #sync_mode,
             base64_output: #base64_output,
             parameters: &[#(#parameters),*],
         };
+    }
+}
+
+/// `rt::price::Price { .. }` for a checked price.
+fn price_literal(price: &Price) -> TokenStream {
+    let amount = |amount: &Amount| {
+        let (units, scale) = amount.parts();
+        let (units, scale) = (uint(units), uint(scale));
+        quote!(rt::price::Amount::new(#units, #scale))
+    };
+    let (currency, source) = (&price.currency, &price.source);
+    let per = ident(&format!("{:?}", price.per));
+    let table = match &price.table {
+        PriceTable::Flat(value) => {
+            let value = amount(value);
+            quote!(rt::price::PriceTable::Flat(#value))
+        }
+        PriceTable::By { parameter, amounts } => {
+            let rows = amounts.iter().map(|(wire, value)| {
+                let value = amount(value);
+                quote!((#wire, #value))
+            });
+            quote!(rt::price::PriceTable::By { parameter: #parameter, amounts: &[#(#rows),*] })
+        }
+    };
+    quote! {
+        rt::price::Price {
+            currency: #currency,
+            per: rt::price::PricePer::#per,
+            table: #table,
+            source: #source,
+        }
     }
 }
 

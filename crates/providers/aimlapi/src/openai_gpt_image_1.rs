@@ -126,6 +126,8 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     task: "text-to-image",
     estimated_time: Some(rt::info::EstimatedTime::millis(26000, 26000)),
     cost_cents: None,
+    price: None,
+    source: "003_b8db990b433541b2.txt",
     submit: rt::info::Endpoint::post("/v1/images/generations").answering(201),
     sync_mode: None,
     base64_output: Some(rt::info::Base64Switch {

@@ -88,6 +88,8 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     task: "text-to-image",
     estimated_time: None,
     cost_cents: None,
+    price: None,
+    source: "001_fab5b5b0c3afa553.txt",
     submit: rt::info::Endpoint::post("/api/v3/openai/gpt-image-2/text-to-image"),
     sync_mode: Some("enable_sync_mode"),
     base64_output: Some(rt::info::Base64Switch {

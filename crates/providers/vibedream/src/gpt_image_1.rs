@@ -74,6 +74,8 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     task: "text-to-image",
     estimated_time: Some(rt::info::EstimatedTime::millis(5000, 15000)),
     cost_cents: Some(7),
+    price: None,
+    source: "000_bd5c8e6b0e6b695d.txt",
     submit: rt::info::Endpoint::post("/api/v1/models/gpt-image-1/generate"),
     sync_mode: Some("enable_sync_mode"),
     base64_output: Some(rt::info::Base64Switch {

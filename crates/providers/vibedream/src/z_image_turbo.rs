@@ -83,6 +83,8 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     task: "text-to-image",
     estimated_time: Some(rt::info::EstimatedTime::millis(1000, 3000)),
     cost_cents: Some(1),
+    price: None,
+    source: "004_3dd371909f215d2b.txt",
     submit: rt::info::Endpoint::post("/api/v1/models/z-image-turbo/generate"),
     sync_mode: None,
     base64_output: None,

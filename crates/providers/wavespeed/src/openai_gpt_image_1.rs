@@ -82,6 +82,8 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     task: "image-edit",
     estimated_time: None,
     cost_cents: None,
+    price: None,
+    source: "002_d06dddc7f92833bf.txt",
     submit: rt::info::Endpoint::post("/api/v3/openai/gpt-image-1"),
     sync_mode: Some("enable_sync_mode"),
     base64_output: Some(rt::info::Base64Switch {

@@ -302,6 +302,20 @@ impl Generate {
             problems: Vec::new(),
         };
         for (option, value, spelling) in self.asked() {
+            // A model taking width and height as two integers gets each.
+            if let (Meaning::Size, Spelling::Size(width, height)) = (option, &spelling)
+                && model.parameter_meaning(Meaning::Size).is_none()
+                && let (Some(w), Some(h)) = (
+                    model.parameter_meaning(Meaning::Width),
+                    model.parameter_meaning(Meaning::Height),
+                )
+            {
+                mapping.args.insert(w.name, width.to_string());
+                mapping.args.insert(h.name, height.to_string());
+                mapping.sources.push((w.name, option, value.clone()));
+                mapping.sources.push((h.name, option, value));
+                continue;
+            }
             let param = model.parameter_meaning(option);
             let Some(param) = param else {
                 // One image per request is what a model without a count
@@ -366,7 +380,7 @@ impl Generate {
     /// # }
     /// # static MODEL: ModelInfo = ModelInfo {
     /// #     provider: &PROVIDER, id: "painter", display_name: "Painter", summary: "", task: "text-to-image",
-    /// #     estimated_time: None, cost_cents: None,
+    /// #     estimated_time: None, cost_cents: None, price: None, source: "",
     /// #     submit: Endpoint { method: HttpMethod::Post, path: "/v1/paint", success_status: None },
     /// #     sync_mode: None, base64_output: None,
     /// #     parameters: &[

@@ -60,6 +60,8 @@ static MODEL: ModelInfo = ModelInfo {
     task: "text-to-image",
     estimated_time: None,
     cost_cents: None,
+    price: None,
+    source: "",
     submit: Endpoint {
         method: HttpMethod::Post,
         path: "/v1/paint",

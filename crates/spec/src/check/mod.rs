@@ -3,6 +3,7 @@
 
 mod model;
 mod param;
+mod price;
 mod provider;
 mod response;
 mod values;

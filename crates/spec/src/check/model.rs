@@ -4,11 +4,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::param::check_param;
+use super::price::check_price;
 use super::values::{admit, interpret, interpret_json};
 use super::{Reporter, at, item, parse_yaml};
 use crate::diagnostic::Diagnostic;
 use crate::file::model::ModelFile;
-use crate::ir::{EstimatedTime, Model, ParamKind, Provider, RequestExample};
+use crate::ir::{EstimatedTime, Meaning, Model, ParamKind, Provider, RequestExample};
 use crate::naming;
 
 /// Names a generated provider crate's root already has: its `provider`
@@ -111,6 +112,7 @@ pub(crate) fn check_model(
         task: raw.task,
         estimated_time,
         cost_cents: raw.cost_cents,
+        price: None,
         feature: naming::feature_name(&module),
         module,
         submit_path: provider.submit.path.replace("{model}", &raw.id),
@@ -153,6 +155,8 @@ pub(crate) fn check_model(
             }
         }
     }
+
+    model.price = check_price(&mut r, &raw.price, &model);
 
     // A submit path without `{model}` means the model id travels in the body.
     if !provider.submit.path.contains("{model}") {
@@ -286,6 +290,21 @@ fn check_unique_meanings(r: &mut Reporter<'_>, parameters: &[(usize, crate::ir::
             r.error(
                 &at(&item("parameters", *index), "means"),
                 format!("`means: {meaning}` is already given to parameters[{first}]"),
+            );
+        }
+    }
+    // A plain-terms size maps onto `size`, or onto `width` and `height`
+    // together: one of the pair alone could not carry it.
+    for (this, other) in [
+        (Meaning::Width, Meaning::Height),
+        (Meaning::Height, Meaning::Width),
+    ] {
+        if let Some(index) = seen.get(&this)
+            && !seen.contains_key(&other)
+        {
+            r.error(
+                &at(&item("parameters", *index), "means"),
+                format!("`means: {this}` needs another parameter with `means: {other}`"),
             );
         }
     }

@@ -112,6 +112,8 @@ fn meaning(name: MeaningName) -> Meaning {
         MeaningName::OutputFormat => Meaning::OutputFormat,
         MeaningName::ReferenceImage => Meaning::ReferenceImage,
         MeaningName::Quality => Meaning::Quality,
+        MeaningName::Width => Meaning::Width,
+        MeaningName::Height => Meaning::Height,
     }
 }
 
@@ -126,7 +128,9 @@ fn check_meaning(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) {
             "`string` without `enum`",
         ),
         MeaningName::Size => (raw.ty == ParamTypeName::ImageSize, "`image_size`"),
-        MeaningName::Count | MeaningName::Seed => (raw.ty == ParamTypeName::Integer, "`integer`"),
+        MeaningName::Count | MeaningName::Seed | MeaningName::Width | MeaningName::Height => {
+            (raw.ty == ParamTypeName::Integer, "`integer`")
+        }
         MeaningName::OutputFormat | MeaningName::Quality => (
             raw.ty == ParamTypeName::String && enumerated,
             "`string` with `enum`",
@@ -449,14 +453,20 @@ fn check_image_size(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Op
             }
         }
     };
-    let Some(values) = &raw.values else {
-        r.error(
-            path,
-            "an `image_size` parameter needs `enum`: the documented sizes (and keywords such as `auto`)",
-        );
-        return None;
+    // A page may give only a range ("256 ~ 1536 per dimension"): `custom`
+    // alone then describes every size.
+    let values = match (&raw.values, &raw.custom) {
+        (Some(values), _) => check_enum_values(r, path, raw, values.iter().map(|v| v.as_str()))?,
+        (None, Some(_)) => Vec::new(),
+        (None, None) => {
+            r.error(
+                path,
+                "an `image_size` parameter needs `enum` (the documented sizes and keywords such as `auto`), \
+                 `custom` (the rules for any size), or both",
+            );
+            return None;
+        }
     };
-    let values = check_enum_values(r, path, raw, values.iter().map(|v| v.as_str()))?;
     let mut presets = Vec::new();
     for (index, value) in values.iter().enumerate() {
         let dimensions = dimensions(value, separator);

@@ -29,9 +29,12 @@ pub struct ModelFile {
     /// Documented time a prediction takes: `1-3s`, `5-15s`, or `26s`.
     #[serde(default)]
     pub estimated_time: Option<String>,
-    /// Documented cost of one request in US cents.
+    /// Cost of one request in US cents as the documentation's example answer
+    /// reports it (vibedream's `costCents`).
     #[serde(default)]
     pub cost_cents: Option<u32>,
+    /// The documented price: `unknown`, or what the page states.
+    pub price: PriceFile,
     /// Rust module name. Default: the id in snake_case.
     #[serde(default)]
     pub rust_name: Option<String>,
@@ -49,6 +52,116 @@ pub struct ModelFile {
     /// Anything else the documentation says that a user should know.
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+/// A model's price: `unknown` where the page states none (never a guess),
+/// else the page's pricing table.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(untagged)]
+pub enum PriceFile {
+    /// `unknown`: the page states no price.
+    Unknown(UnknownPrice),
+    /// The page's price.
+    Documented(DocumentedPriceFile),
+}
+
+// Read by hand rather than `untagged`: serde's untagged buffering would lose
+// serde_yaml's positions (every error at 1:1) and the amounts' exact text.
+impl<'de> Deserialize<'de> for PriceFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Price;
+        impl<'de> serde::de::Visitor<'de> for Price {
+            type Value = PriceFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("`unknown` or a map with `currency`, `per`, `amount` (or `by` and `amounts`) and `source`")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<PriceFile, E> {
+                match text {
+                    "unknown" => Ok(PriceFile::Unknown(UnknownPrice::Unknown)),
+                    other => Err(E::custom(format!(
+                        "`{other}` is not a price: write `unknown`, or a map with `currency`, `per`, `amount` and `source`"
+                    ))),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PriceFile, A::Error> {
+                DocumentedPriceFile::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(PriceFile::Documented)
+            }
+        }
+        deserializer.deserialize_any(Price)
+    }
+}
+
+/// The word `unknown`.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownPrice {
+    /// No price is documented.
+    Unknown,
+}
+
+/// A documented price: one amount (`amount`), or one per value of a
+/// parameter (`by` and `amounts`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentedPriceFile {
+    /// ISO 4217 code (`USD`).
+    pub currency: String,
+    /// What an amount pays for: each `image` asked for, or each `request`.
+    pub per: PricePerName,
+    /// The one amount, as the page writes it (`0.012`).
+    #[serde(default)]
+    pub amount: Option<Decimal>,
+    /// The parameter whose value picks the amount (`size`).
+    #[serde(default)]
+    pub by: Option<String>,
+    /// With `by`: the amount for each value, in the page's order.
+    #[serde(default)]
+    pub amounts: Option<PriceRows>,
+    /// The page's own words.
+    pub source: String,
+}
+
+/// What an amount pays for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PricePerName {
+    /// Each image asked for (the amount times the image count).
+    Image,
+    /// Each request.
+    Request,
+}
+
+/// `value: amount` rows, kept in the order written (a page lists sizes
+/// smallest first; a map would sort them as text).
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(transparent)]
+pub struct PriceRows(#[schemars(with = "BTreeMap<String, Decimal>")] pub Vec<(String, Decimal)>);
+
+impl<'de> Deserialize<'de> for PriceRows {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Rows;
+        impl<'de> serde::de::Visitor<'de> for Rows {
+            type Value = PriceRows;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map from parameter values to amounts")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PriceRows, A::Error> {
+                let mut rows = Vec::new();
+                while let Some((value, amount)) = map.next_entry::<Scalar, Decimal>()? {
+                    rows.push((value.0, amount));
+                }
+                Ok(PriceRows(rows))
+            }
+        }
+        deserializer.deserialize_map(Rows)
+    }
 }
 
 /// What a model does.
@@ -173,6 +286,11 @@ pub enum MeaningName {
     ReferenceImage,
     /// The quality level (`string` with an `enum`).
     Quality,
+    /// The output width in pixels, where width and height are separate
+    /// parameters (`integer`; needs a `height`).
+    Width,
+    /// The output height in pixels (`integer`; needs a `width`).
+    Height,
 }
 
 /// A parameter type.

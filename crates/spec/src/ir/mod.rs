@@ -12,8 +12,8 @@ mod provider;
 pub use body::{BodyError, BodyProblem};
 pub use describe::describe_custom;
 pub use model::{
-    Choice, CustomSize, EstimatedTime, Model, Param, ParamKind, RequestExample, Sentinel,
-    SizePreset, Value,
+    Amount, Choice, CustomSize, EstimatedTime, Model, Param, ParamKind, Price, PricePer,
+    PriceTable, RequestExample, Sentinel, SizePreset, Value,
 };
 pub use provider::{
     Auth, Endpoint, ErrorCode, Field, FieldType, ObjectType, Provider, ResponseExample, Status,

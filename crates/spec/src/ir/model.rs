@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::decimal::Decimal;
+pub use imagegen_core::price::{Amount, PricePer};
 
 use super::{ImageFormat, Task};
 
@@ -25,8 +26,11 @@ pub struct Model {
     pub task: Task,
     /// Documented time estimate.
     pub estimated_time: Option<EstimatedTime>,
-    /// Documented cost per request, in US cents.
+    /// Cost of one request in US cents, as the documentation's example answer
+    /// reports it.
     pub cost_cents: Option<u32>,
+    /// The documented price; `None` when the page states none.
+    pub price: Option<Price>,
     /// Rust module name.
     pub module: String,
     /// Cargo feature enabling the module.
@@ -55,6 +59,34 @@ impl Model {
     pub fn required_parameters(&self) -> impl Iterator<Item = &Param> {
         self.parameters.iter().filter(|p| p.required)
     }
+}
+
+/// A documented price, checked: a known currency code, amounts of at most
+/// nine decimal places, a `by` parameter whose values the rows name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Price {
+    /// ISO 4217 code.
+    pub currency: String,
+    /// What an amount pays for.
+    pub per: PricePer,
+    /// One amount, or `(parameter, [(wire value, amount)])`.
+    pub table: PriceTable,
+    /// The page's own words.
+    pub source: String,
+}
+
+/// The amounts of a [`Price`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum PriceTable {
+    /// One amount.
+    Flat(Amount),
+    /// An amount per value of `parameter`, in the page's order.
+    By {
+        /// The parameter's wire name.
+        parameter: String,
+        /// `(wire value, amount)`.
+        amounts: Vec<(String, Amount)>,
+    },
 }
 
 /// A documented time estimate.

@@ -6,6 +6,7 @@
 //! run. [`sync`] then writes those files (or, in check mode, reports the
 //! ones that differ), and removes files a removed spec no longer produces.
 
+mod catalog;
 mod docs;
 mod files;
 mod json;
@@ -43,7 +44,8 @@ pub struct GeneratedFile {
 
 /// Every file generated from `set`: one crate per provider under
 /// [`PROVIDERS_DIR`], the umbrella crate's manifest and provider list under
-/// [`UMBRELLA_DIR`], and the JSON Schemas of the spec format under `specs/`.
+/// [`UMBRELLA_DIR`], the JSON Schemas of the spec format under `specs/`, and
+/// the catalog between the markers of `README.md`, where it has them.
 ///
 /// `root` is the repository root; spec paths in file headers are written
 /// relative to it, so they do not depend on where the repository is.
@@ -53,5 +55,6 @@ pub fn generate(set: &SpecSet, root: &Path) -> Result<Vec<GeneratedFile>, Render
         files.extend(provider::crate_files(&set.providers, provider, root)?);
     }
     files.extend(umbrella::umbrella_files(&set.providers)?);
+    files.extend(catalog::readme_with_catalog(root, &set.providers));
     Ok(files)
 }

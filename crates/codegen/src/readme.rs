@@ -15,7 +15,7 @@ pub(crate) fn readme(provider: &Provider, source: &str) -> String {
     ));
     out.push_str(&provider_facts(provider));
     out.push_str("\n## Models\n\n");
-    out.push_str("| Model | Module | Cargo feature | Task | Estimated time | Cost |\n");
+    out.push_str("| Model | Module | Cargo feature | Task | Estimated time | Price |\n");
     out.push_str("|---|---|---|---|---|---|\n");
     for model in &provider.models {
         out.push_str(&format!(
@@ -29,11 +29,7 @@ pub(crate) fn readme(provider: &Provider, source: &str) -> String {
                 .estimated_time
                 .as_ref()
                 .map_or("not documented", |t| t.text.as_str()),
-            model
-                .cost_cents
-                .map_or("not documented".to_owned(), |c| format!(
-                    "{c} ¢ per request"
-                )),
+            price_text(model),
         ));
     }
     for model in &provider.models {
@@ -41,6 +37,16 @@ pub(crate) fn readme(provider: &Provider, source: &str) -> String {
         out.push_str(&model_section(model));
     }
     out
+}
+
+/// The documented price in words; else the cost the documentation's example
+/// answer reports; else `unknown` (never a guess).
+pub(crate) fn price_text(model: &Model) -> String {
+    match (&model.price, model.cost_cents) {
+        (Some(price), _) => price.describe(),
+        (None, Some(cents)) => format!("{cents} ¢ per request (the example answer's cost)"),
+        (None, None) => "unknown".to_owned(),
+    }
 }
 
 /// The provider's facts as a Markdown list (also used in the crate docs).

@@ -222,9 +222,9 @@ impl fmt::Display for DocumentedCost {
 }
 
 /// An amount in a currency, as people write it (`$0.012`, `0.5 EUR`).
-struct Money(&'static str, Amount);
+struct Money<'a>(&'a str, Amount);
 
-impl fmt::Display for Money {
+impl fmt::Display for Money<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             "USD" => write!(f, "${}", self.1),
@@ -263,22 +263,19 @@ impl Price {
         })
     }
 
-    /// The price in words: `$0.012 per image`, `$0.03 per image (1024*1024),
-    /// $0.06 per image (2048*2048), by size`.
+    /// The price in words: `$0.012 per image`, `per image, by size:
+    /// 1024*1024 $0.03, 2048*2048 $0.06`.
     pub fn describe(&self) -> String {
-        let per = match self.per {
-            PricePer::Image => "per image",
-            PricePer::Request => "per request",
-        };
         match self.table {
-            PriceTable::Flat(amount) => format!("{} {per}", Money(self.currency, amount)),
-            PriceTable::By { parameter, amounts } => {
-                let rows: Vec<String> = amounts
-                    .iter()
-                    .map(|(wire, amount)| format!("{} ({wire})", Money(self.currency, *amount)))
-                    .collect();
-                format!("{} {per}, by {parameter}", rows.join(", "))
+            PriceTable::Flat(amount) => {
+                describe_parts(self.currency, self.per, None, [("", amount)])
             }
+            PriceTable::By { parameter, amounts } => describe_parts(
+                self.currency,
+                self.per,
+                Some(parameter),
+                amounts.iter().copied(),
+            ),
         }
     }
 
@@ -305,6 +302,35 @@ impl Price {
             PriceTable::By { .. } => {
                 format!("from {}/{per}", Money(self.currency, self.lowest()))
             }
+        }
+    }
+}
+
+/// A price in words from its parts: one `("", amount)` row without `by`, or
+/// a row per value of the `by` parameter. [`Price::describe`] and the
+/// generator's docs (which hold the spec's owned rows) share this wording.
+pub fn describe_parts<'a>(
+    currency: &str,
+    per: PricePer,
+    by: Option<&str>,
+    rows: impl IntoIterator<Item = (&'a str, Amount)>,
+) -> String {
+    let per = match per {
+        PricePer::Image => "per image",
+        PricePer::Request => "per request",
+    };
+    match by {
+        None => rows
+            .into_iter()
+            .map(|(_, amount)| format!("{} {per}", Money(currency, amount)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(parameter) => {
+            let rows: Vec<String> = rows
+                .into_iter()
+                .map(|(wire, amount)| format!("{wire} {}", Money(currency, amount)))
+                .collect();
+            format!("{per}, by {parameter}: {}", rows.join(", "))
         }
     }
 }
@@ -352,6 +378,35 @@ mod tests {
         assert_eq!(Amount::new(5, 0).to_string(), "5");
         assert_eq!(Amount::new(5, 9).to_string(), "0.000000005");
         assert_eq!(Amount::new(u64::MAX, 0).times(2), None);
+    }
+
+    #[test]
+    fn prices_read_as_the_page_writes_them() {
+        let flat = Price {
+            currency: "USD",
+            per: PricePer::Image,
+            table: PriceTable::Flat(Amount::new(12, 3)),
+            source: "Per image $0.012",
+        };
+        assert_eq!(flat.describe(), "$0.012 per image");
+        assert_eq!(flat.short(), "$0.012/image");
+        let by = Price {
+            currency: "EUR",
+            per: PricePer::Request,
+            table: PriceTable::By {
+                parameter: "size",
+                amounts: &[
+                    ("2048*2048", Amount::new(6, 2)),
+                    ("1024*1024", Amount::new(3, 2)),
+                ],
+            },
+            source: "",
+        };
+        assert_eq!(
+            by.describe(),
+            "per request, by size: 2048*2048 0.06 EUR, 1024*1024 0.03 EUR"
+        );
+        assert_eq!(by.short(), "from 0.03 EUR/request");
     }
 
     #[test]

@@ -108,14 +108,7 @@ fn module_docs(ctx: &Ctx<'_>) -> String {
             .as_ref()
             .map_or("not documented", |t| t.text.as_str())
     ));
-    text.push_str(&format!(
-        "- Cost: {}\n",
-        model
-            .cost_cents
-            .map_or("not documented".to_owned(), |c| format!(
-                "{c} ¢ per request"
-            ))
-    ));
+    text.push_str(&format!("- Price: {}\n", crate::readme::price_text(model)));
     text.push_str(&format!(
         "- Sync mode: {}\n",
         model

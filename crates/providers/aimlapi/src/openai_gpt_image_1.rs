@@ -8,7 +8,7 @@
 //! - Task: text-to-image
 //! - Endpoint: `POST /v1/images/generations`
 //! - Estimated time: 26s
-//! - Cost: not documented
+//! - Price: unknown
 //! - Sync mode: not documented
 //! - Base64 output: `response_format` = `b64_json`
 //! - Written from: `003_b8db990b433541b2.txt`

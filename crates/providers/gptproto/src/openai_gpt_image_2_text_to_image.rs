@@ -6,7 +6,7 @@
 //! - Task: text-to-image
 //! - Endpoint: `POST /api/v3/openai/gpt-image-2/text-to-image`
 //! - Estimated time: not documented
-//! - Cost: not documented
+//! - Price: unknown
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: `response_format` = `b64_json`
 //! - Written from: `001_fab5b5b0c3afa553.txt`

@@ -8,7 +8,7 @@
 //! - Task: text-to-image
 //! - Endpoint: `POST /api/v1/models/gpt-image-1/generate`
 //! - Estimated time: 5-15s
-//! - Cost: 7 ¢ per request
+//! - Price: 7 ¢ per request (the example answer's cost)
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: `enable_base64_output` = `true`
 //! - Written from: `000_bd5c8e6b0e6b695d.txt`

@@ -6,7 +6,7 @@
 //! - Task: text-to-image
 //! - Endpoint: `POST /api/v1/models/z-image-turbo/generate`
 //! - Estimated time: 1-3s
-//! - Cost: 1 ¢ per request
+//! - Price: 1 ¢ per request (the example answer's cost)
 //! - Sync mode: not documented
 //! - Base64 output: not documented
 //! - Written from: `004_3dd371909f215d2b.txt`

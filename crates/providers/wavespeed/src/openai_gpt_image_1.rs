@@ -8,7 +8,7 @@
 //! - Task: image-edit
 //! - Endpoint: `POST /api/v3/openai/gpt-image-1`
 //! - Estimated time: not documented
-//! - Cost: not documented
+//! - Price: unknown
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: `enable_base64_output` = `true`
 //! - Written from: `002_d06dddc7f92833bf.txt`

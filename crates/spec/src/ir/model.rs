@@ -75,6 +75,29 @@ pub struct Price {
     pub source: String,
 }
 
+impl Price {
+    /// The price in words (`$0.012 per image`), worded as the runtime's
+    /// `Price::describe` words it.
+    pub fn describe(&self) -> String {
+        match &self.table {
+            PriceTable::Flat(amount) => imagegen_core::price::describe_parts(
+                &self.currency,
+                self.per,
+                None,
+                [("", *amount)],
+            ),
+            PriceTable::By { parameter, amounts } => imagegen_core::price::describe_parts(
+                &self.currency,
+                self.per,
+                Some(parameter),
+                amounts
+                    .iter()
+                    .map(|(wire, amount)| (wire.as_str(), *amount)),
+            ),
+        }
+    }
+}
+
 /// The amounts of a [`Price`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum PriceTable {

@@ -48,5 +48,5 @@ pub use transport::Timeouts;
 pub use imagegen_core::{__private, serde_support};
 pub use imagegen_core::{
     ImageFormat, JsonValue, ModelRequest, NoUpload, OutputRef, ParamError, Provider,
-    ResponseFields, Violation, args, image, info, rules, traits,
+    ResponseFields, Violation, args, image, info, price, rules, traits,
 };

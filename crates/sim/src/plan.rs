@@ -4,7 +4,7 @@
 //! whether to answer in sync mode or base64.
 
 use image::ImageFormat;
-use imagegen_spec::ir::{Model, ParamKind};
+use imagegen_spec::ir::{Meaning, Model, ParamKind};
 use serde_json::{Map, Value};
 
 use crate::uploads::InputImage;
@@ -12,11 +12,14 @@ use crate::uploads::InputImage;
 /// Width and height when the request names no size, or a keyword such as `auto`.
 pub(crate) const DEFAULT_SIZE: (u32, u32) = (1024, 1024);
 
-/// The parameter counting outputs, by its OpenAI name.
-const COUNT_PARAMETER: &str = "n";
-
-/// The parameter seeding generation, where a model has one.
-const SEED_PARAMETER: &str = "seed";
+/// The value in effect of the parameter the spec gives `meaning`.
+fn meant<'a>(model: &Model, values: &'a Map<String, Value>, meaning: Meaning) -> Option<&'a Value> {
+    let param = model
+        .parameters
+        .iter()
+        .find(|p| p.meaning == Some(meaning))?;
+    values.get(&param.name)
+}
 
 /// The outputs of one prediction, and how to hand them back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +63,9 @@ pub(crate) fn plan(
     input: Option<InputImage>,
 ) -> OutputPlan {
     let (width, height) = size(model, values, input);
-    let count = values
-        .get(COUNT_PARAMETER)
+    // How many images a request makes is its `means: count` parameter
+    // (`n`, `num_images`), so downloads and file names follow it.
+    let count = meant(model, values, Meaning::Count)
         .and_then(Value::as_u64)
         .and_then(|n| u32::try_from(n).ok())
         .unwrap_or(1)
@@ -79,8 +83,7 @@ pub(crate) fn plan(
         height,
         format: format(model, values),
         count,
-        seed: values
-            .get(SEED_PARAMETER)
+        seed: meant(model, values, Meaning::Seed)
             .map(Value::to_string)
             .unwrap_or_default(),
         fill: input.map(|input| input.mean),
@@ -95,6 +98,15 @@ pub(crate) fn plan(
 /// keyword where the model has one, else as [`DEFAULT_SIZE`].
 fn size(model: &Model, values: &Map<String, Value>, input: Option<InputImage>) -> (u32, u32) {
     let chosen = input.map(|input| (input.width, input.height));
+    let pixels = |meaning| {
+        meant(model, values, meaning)
+            .and_then(Value::as_u64)
+            .and_then(|v| u32::try_from(v).ok())
+    };
+    // Separate `width` and `height` integers, where the model has them.
+    if let (Some(width), Some(height)) = (pixels(Meaning::Width), pixels(Meaning::Height)) {
+        return (width, height);
+    }
     let Some((param, presets, separator)) =
         model.parameters.iter().find_map(|param| match &param.kind {
             ParamKind::ImageSize {

@@ -402,9 +402,28 @@ fn every_cli_value_parser_accepts_only_what_round_trips() {
             for param in model.parameters.iter().filter(|p| p.fixed.is_none()) {
                 let near = match &param.kind {
                     ParamKind::Choice { values } => values.iter().map(|c| c.wire.clone()).collect(),
-                    ParamKind::ImageSize { presets, .. } => {
-                        presets.iter().map(|p| p.wire.clone()).collect()
-                    }
+                    ParamKind::ImageSize {
+                        presets,
+                        separator,
+                        custom,
+                    } => presets
+                        .iter()
+                        .map(|p| p.wire.clone())
+                        .chain(
+                            custom
+                                .as_ref()
+                                .and_then(|c| c.example())
+                                .map(|(w, h)| format!("{w}{separator}{h}")),
+                        )
+                        .collect(),
+                    ParamKind::ImageList { .. } => vec![
+                        "https://example.com/a.png".to_owned(),
+                        r#"["https://example.com/a.png", "https://example.com/b.png"]"#.to_owned(),
+                        "[]".to_owned(),
+                        r#"["https://example.com/a.png", 1]"#.to_owned(),
+                        r#"["not a url"]"#.to_owned(),
+                        "[".to_owned(),
+                    ],
                     _ => vec![
                         "0".to_owned(),
                         "-1".to_owned(),

@@ -41,7 +41,9 @@ pub fn request_values(model: &Model) -> Vec<(String, String)> {
         }
         let value = match (&param.kind, param.meaning) {
             (_, Some(Meaning::Prompt)) => PROMPT.to_owned(),
-            (ParamKind::ImageUrl { .. }, _) => INPUT_IMAGE.to_owned(),
+            (ParamKind::ImageUrl { .. } | ParamKind::ImageList { .. }, _) => {
+                first_allowed(&param.kind)
+            }
             _ => match &param.default {
                 Some(default) => default.to_wire_text(),
                 None => first_allowed(&param.kind),
@@ -57,15 +59,26 @@ fn first_allowed(kind: &ParamKind) -> String {
     match kind {
         ParamKind::Boolean => "false".to_owned(),
         ParamKind::Choice { values } => values.first().map(|c| c.wire.clone()).unwrap_or_default(),
-        ParamKind::ImageSize { presets, .. } => {
-            presets.first().map(|p| p.wire.clone()).unwrap_or_default()
-        }
+        ParamKind::ImageSize {
+            presets,
+            separator,
+            custom,
+        } => match (presets.first(), custom.as_ref().and_then(|c| c.example())) {
+            (Some(preset), _) => preset.wire.clone(),
+            (None, Some((width, height))) => format!("{width}{separator}{height}"),
+            (None, None) => String::new(),
+        },
         ParamKind::Integer { minimum, .. } => minimum.unwrap_or(1).to_string(),
         ParamKind::Number { minimum, .. } => minimum
             .as_ref()
             .map_or_else(|| "1".to_owned(), ToString::to_string),
         ParamKind::Text { min_length, .. } => "x".repeat(min_length.unwrap_or(1).max(1) as usize),
         ParamKind::ImageUrl { .. } => INPUT_IMAGE.to_owned(),
+        // As `Args` and the command line carry a list: its JSON.
+        ParamKind::ImageList { min_items, .. } => {
+            let count = min_items.unwrap_or(1).max(1) as usize;
+            serde_json::to_string(&vec![INPUT_IMAGE; count]).unwrap_or_default()
+        }
     }
 }
 

@@ -260,6 +260,7 @@ pub fn kind_name(kind: ParamKind) -> &'static str {
         ParamKind::Integer => "integer",
         ParamKind::Number => "number",
         ParamKind::ImageUrl => "image URL",
+        ParamKind::ImageList => "image URLs",
         ParamKind::ImageSize => "image size",
         _ => "value",
     }

@@ -87,7 +87,9 @@ fn example_flags(model: &ModelInfo) -> String {
                 param.choices.first(),
             ) {
                 (Some(Meaning::Prompt), ..) => "a lighthouse at dusk",
-                (_, ParamKind::ImageUrl, ..) => "https://example.com/photo.png",
+                (_, ParamKind::ImageUrl | ParamKind::ImageList, ..) => {
+                    "https://example.com/photo.png"
+                }
                 (_, _, Some(default), _) => default,
                 (_, _, None, Some(choice)) => choice,
                 (_, _, None, None) => "VALUE",

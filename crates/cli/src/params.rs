@@ -60,8 +60,15 @@ pub fn flags(model: &ModelInfo) -> Vec<Arg> {
     flag_names(model)
         .into_iter()
         .map(|(param, flag)| {
+            // A list's flag is given once per item (or once with a JSON array).
+            let action = if param.kind == ParamKind::ImageList {
+                clap::ArgAction::Append
+            } else {
+                clap::ArgAction::Set
+            };
             Arg::new(param.name)
                 .long(flag)
+                .action(action)
                 .value_name(value_name(model, param))
                 .help(help(model, param))
                 .help_heading("Model parameters")
@@ -85,7 +92,7 @@ fn value_name(model: &ModelInfo, param: &ParamInfo) -> &'static str {
         ParamKind::Choice => "VALUE",
         ParamKind::Integer => "INT",
         ParamKind::Number => "NUMBER",
-        ParamKind::ImageUrl => "URL",
+        ParamKind::ImageUrl | ParamKind::ImageList => "URL",
         ParamKind::ImageSize => "SIZE",
         _ => "VALUE",
     }
@@ -112,6 +119,9 @@ pub fn help(model: &ModelInfo, param: &ParamInfo) -> String {
         }
         _ => {}
     }
+    if param.kind == ParamKind::ImageList {
+        text.push_str("; give the flag once per image, in order (or once, with a JSON array)");
+    }
     match param.default {
         Some(default) => text.push_str(&format!(". Default: {default} (applied by the server)")),
         None if param.required => text.push_str(". Required"),
@@ -125,9 +135,23 @@ pub fn help(model: &ModelInfo, param: &ParamInfo) -> String {
 pub fn given(model: &ModelInfo, matches: &ArgMatches) -> Args {
     let mut args = Args::new();
     for param in model.parameters.iter().filter(|p| p.fixed.is_none()) {
-        if let Some(value) = matches.get_one::<String>(param.name) {
+        if param.kind == ParamKind::ImageList {
+            if let Some(value) = list_value(matches, param.name) {
+                args.insert(param.name, value);
+            }
+        } else if let Some(value) = matches.get_one::<String>(param.name) {
             args.insert(param.name, value.clone());
         }
     }
     args
+}
+
+/// A list flag's value as the list type reads it: one occurrence as given
+/// (a JSON array, or one item), several as the JSON array of them.
+fn list_value(matches: &ArgMatches, name: &str) -> Option<String> {
+    let values: Vec<&String> = matches.get_many::<String>(name)?.collect();
+    match values.as_slice() {
+        [one] => Some((*one).clone()),
+        many => serde_json::to_string(many).ok(),
+    }
 }

@@ -42,7 +42,7 @@ fn flags_for(model: &ModelInfo) -> (Vec<String>, Option<(u32, u32)>) {
             }
         } else if param.required && param.name != "prompt" {
             match param.kind {
-                ParamKind::ImageUrl => INPUT_IMAGE.to_owned(),
+                ParamKind::ImageUrl | ParamKind::ImageList => INPUT_IMAGE.to_owned(),
                 ParamKind::Boolean => "false".to_owned(),
                 _ => match (param.default, param.choices.first()) {
                     (Some(default), _) => default.to_owned(),

@@ -91,7 +91,7 @@ fn flags(model: &ModelInfo, param: &ParamInfo, value: &Path, dir: &Path) -> Vec<
             photo(dir, "masked.png").to_string_lossy().into_owned()
         } else if !other.required {
             continue;
-        } else if other.kind == ParamKind::ImageUrl {
+        } else if matches!(other.kind, ParamKind::ImageUrl | ParamKind::ImageList) {
             INPUT_IMAGE.to_owned()
         } else {
             match (other.default, other.choices.first()) {

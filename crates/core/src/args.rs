@@ -104,10 +104,11 @@ impl Args {
                 serde_json::Value::String(text) => text.clone(),
                 serde_json::Value::Number(number) => number.to_string(),
                 serde_json::Value::Bool(flag) => flag.to_string(),
+                // A list parameter reads its JSON text.
+                serde_json::Value::Array(_) => value.to_string(),
                 other => {
                     let found = match other {
                         serde_json::Value::Null => "null",
-                        serde_json::Value::Array(_) => "an array",
                         _ => "an object",
                     };
                     errors.push(ArgError::NotAValue {
@@ -517,12 +518,14 @@ mod tests {
     }
 
     #[test]
-    fn json_lines_take_scalars_and_reject_the_rest() {
-        let line = serde_json::json!({"prompt": "p", "strength": 0.6, "a": null, "b": [1]});
+    fn json_lines_take_scalars_and_lists_and_reject_the_rest() {
+        let line = serde_json::json!({"prompt": "p", "strength": 0.6, "a": null, "b": {"x": 1}});
         let errors = Args::from_json(line.as_object().unwrap()).unwrap_err();
         assert_eq!(errors.errors().len(), 2);
-        let ok = serde_json::json!({"prompt": "p", "strength": 0.6});
+        let ok = serde_json::json!({"prompt": "p", "strength": 0.6, "images": ["https://a/1.png"]});
         let args = Args::from_json(ok.as_object().unwrap()).unwrap();
         assert_eq!(args.get("strength"), Some("0.6"));
+        // A list parameter reads its JSON text.
+        assert_eq!(args.get("images"), Some(r#"["https://a/1.png"]"#));
     }
 }

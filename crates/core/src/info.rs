@@ -298,6 +298,11 @@ pub enum ParamKind {
     ImageUrl,
     /// An image size: presets, and custom `WxH` where allowed.
     ImageSize,
+    /// Several images: a JSON array, each item as an
+    /// [`ImageUrl`](ParamKind::ImageUrl) (a URL, or a local file where the
+    /// provider can take one). On the command line and in `Args`, its text is
+    /// the JSON array, or one item alone.
+    ImageList,
 }
 
 /// One row of a model's parameter table.

@@ -36,15 +36,8 @@ pub struct ParamError {
     violation: Violation,
     allowed: &'static str,
     suggestion: Option<&'static str>,
-    item: Option<ItemPath>,
-}
-
-/// Where inside a list parameter a rejected value is: its index, and for a
-/// list of objects the field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct ItemPath {
-    index: usize,
-    field: Option<&'static str>,
+    /// For an item of a list parameter: its index.
+    item: Option<usize>,
 }
 
 impl ParamError {
@@ -66,24 +59,18 @@ impl ParamError {
         }
     }
 
-    /// The same error, placed at item `index` of the list parameter
-    /// `list` (its wire name): an item type's error names the list, so a
-    /// message reads `invalid \`images[1]\`` or, for a field of an object
-    /// item, `invalid \`loras[0].scale\``.
+    /// The same error, placed at item `index` of its list parameter (an
+    /// item type has the list's wire name): the message reads
+    /// `invalid \`images[1]\``. Placed once: the innermost index stands.
     #[must_use]
-    pub fn in_item(mut self, list: &'static str, index: usize) -> Self {
-        if self.item.is_none() {
-            let field = (self.parameter != list).then_some(self.parameter);
-            self.item = Some(ItemPath { index, field });
-            self.parameter = list;
-        }
+    pub fn in_item(mut self, index: usize) -> Self {
+        self.item.get_or_insert(index);
         self
     }
 
-    /// For an error inside a list: the item's index and, for an object
-    /// item, the field's wire name.
-    pub fn item(&self) -> Option<(usize, Option<&'static str>)> {
-        self.item.map(|item| (item.index, item.field))
+    /// For an error inside a list: the item's index.
+    pub fn item(&self) -> Option<usize> {
+        self.item
     }
 
     /// Adds the allowed value the user most likely meant.
@@ -161,11 +148,8 @@ impl core::fmt::Display for ParamError {
         let excerpt = Excerpt::of(&self.value);
         f.write_str("invalid `")?;
         f.write_str(self.parameter)?;
-        if let Some(item) = self.item {
-            write!(f, "[{}]", item.index)?;
-            if let Some(field) = item.field {
-                write!(f, ".{field}")?;
-            }
+        if let Some(index) = self.item {
+            write!(f, "[{index}]")?;
         }
         write!(f, "`: `{}`{}", excerpt.shown, excerpt.length_note())?;
         write!(f, " {}; allowed: {}", self.violation, self.allowed)?;
@@ -199,29 +183,16 @@ mod tests {
     }
 
     #[test]
-    fn an_item_error_names_the_list_index_and_field() {
-        let error = ParamError::new(
-            "scale",
-            "5",
-            Violation::AboveMaximum,
-            "a number from 0 to 4",
-        )
-        .in_item("loras", 2);
+    fn an_item_error_names_the_list_and_index() {
+        let error = ParamError::new("images", "x", Violation::Malformed, "an http(s) URL")
+            .in_item(0)
+            .in_item(7);
+        assert_eq!(error.item(), Some(0), "placed once, at the innermost list");
+        assert_eq!(error.parameter(), "images");
         assert_eq!(
             error.to_string(),
-            "invalid `loras[2].scale`: `5` is above the maximum; allowed: a number from 0 to 4"
+            "invalid `images[0]`: `x` is not well-formed; allowed: an http(s) URL"
         );
-        assert_eq!(error.parameter(), "loras");
-        assert_eq!(error.item(), Some((2, Some("scale"))));
-        let error = ParamError::new("images", "x", Violation::Malformed, "an http(s) URL")
-            .in_item("images", 0)
-            .in_item("images", 7);
-        assert_eq!(
-            error.item(),
-            Some((0, None)),
-            "placed once, at the innermost list"
-        );
-        assert!(error.to_string().starts_with("invalid `images[0]`"));
     }
 
     #[test]

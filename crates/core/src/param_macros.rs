@@ -69,11 +69,12 @@ macro_rules! __choice {
         }
         $crate::__text_traits!($ty, $name, suggest, as_str);
     };
-    (@tables $name:literal, $allowed:literal, [$($variant:ident = $wire:literal),+]) => {
-        /// Every documented value, in documented order.
-        pub const ALL: [Self; [$($wire),+].len()] = [$(Self::$variant),+];
+    (@tables $name:literal, $allowed:literal, [$($variant:ident = $wire:literal),*]) => {
+        /// Every documented value, in documented order (none for a size
+        /// documented by custom rules only).
+        pub const ALL: [Self; <[&str]>::len(&[$($wire),*])] = [$(Self::$variant),*];
         #[doc(hidden)]
-        pub const WIRE: [&'static str; [$($wire),+].len()] = [$($wire),+];
+        pub const WIRE: [&'static str; <[&str]>::len(&[$($wire),*])] = [$($wire),*];
         #[doc = ::core::concat!("What `", $name, "` allows, in words.")]
         pub const ALLOWED: &'static str = $allowed;
     };
@@ -95,21 +96,21 @@ macro_rules! __size {
             }
         }
     };
-    ($ty:ident, $name:literal, $allowed:literal, $separator:literal, custom $custom:ident, [$($variant:ident = $wire:literal),+ $(,)?]) => {
+    ($ty:ident, $name:literal, $allowed:literal, $separator:literal, custom $custom:ident, [$($variant:ident = $wire:literal),* $(,)?]) => {
         impl $ty {
-            $crate::__choice!(@tables $name, $allowed, [$($variant = $wire),+]);
+            $crate::__choice!(@tables $name, $allowed, [$($variant = $wire),*]);
             /// The documented spelling of a preset; `None` for a custom size.
             pub const fn preset_str(self) -> ::core::option::Option<&'static str> {
-                ::core::option::Option::Some(match self {
-                    $(Self::$variant => $wire,)+
-                    Self::Custom(_) => return ::core::option::Option::None,
-                })
+                match self {
+                    $(Self::$variant => ::core::option::Option::Some($wire),)*
+                    Self::Custom(_) => ::core::option::Option::None,
+                }
             }
             /// Width and height in pixels; `None` for a keyword such as `auto`.
             pub const fn dimensions(self) -> ::core::option::Option<(u32, u32)> {
                 match self {
                     Self::Custom(size) => ::core::option::Option::Some((size.width(), size.height())),
-                    $(Self::$variant => $crate::rules::parse_dimensions($wire, $separator as u8),)+
+                    $(Self::$variant => $crate::rules::parse_dimensions($wire, $separator as u8),)*
                 }
             }
             #[doc(hidden)]
@@ -528,18 +529,201 @@ macro_rules! __image_url {
     };
 }
 
+/// A list of images, `struct $ty(Vec<$item>)`, each item an image
+/// parameter type (`__image_url!`) of the same wire name; the number of
+/// items checked by its [`ListRule`](crate::rules::ListRule) (`Self::RULE`).
+/// Its text is a JSON array of the items' texts (or one item alone); it is
+/// sent as a JSON array.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __image_list {
+    ($ty:ident, $item:ident, $name:literal, $allowed:literal) => {
+        impl $ty {
+            #[doc = ::core::concat!("What `", $name, "` allows, in words.")]
+            pub const ALLOWED: &'static str = $allowed;
+            /// The list, its number of items checked against the documented rules
+            /// (each item was checked when it was made).
+            pub fn try_new(
+                items: impl ::core::iter::IntoIterator<Item = $item>,
+            ) -> ::core::result::Result<Self, $crate::ParamError> {
+                let items: ::std::vec::Vec<$item> = items.into_iter().collect();
+                match Self::RULE.check(items.len()) {
+                    ::core::result::Result::Ok(()) => ::core::result::Result::Ok(Self(items)),
+                    ::core::result::Result::Err(violation) => {
+                        ::core::result::Result::Err($crate::ParamError::new(
+                            $name,
+                            $crate::rules::list_text(items.iter()),
+                            violation,
+                            Self::ALLOWED,
+                        ))
+                    }
+                }
+            }
+            /// The items, in order.
+            pub fn items(&self) -> &[$item] {
+                &self.0
+            }
+            /// The items, in order.
+            pub fn into_items(self) -> ::std::vec::Vec<$item> {
+                self.0
+            }
+            /// How many items.
+            pub fn len(&self) -> usize {
+                self.0.len()
+            }
+            /// Whether there are none (only where the rules allow it).
+            pub fn is_empty(&self) -> bool {
+                self.0.is_empty()
+            }
+            #[doc(hidden)]
+            pub const fn __literal_count_check(
+                count: usize,
+            ) -> ::core::result::Result<(), $crate::Violation> {
+                Self::RULE.check(count)
+            }
+            /// For the literal macro, after `__literal_count_check` has passed
+            /// and each item's literal was checked.
+            #[doc(hidden)]
+            pub fn __from_checked(items: ::std::vec::Vec<$item>) -> Self {
+                Self(items)
+            }
+            #[doc(hidden)]
+            pub fn __sources(
+                &self,
+            ) -> impl ::core::iter::Iterator<Item = &$crate::image::ImageSource> {
+                self.0.iter().map($item::source)
+            }
+            #[doc(hidden)]
+            pub fn __sources_mut(
+                &mut self,
+            ) -> impl ::core::iter::Iterator<Item = &mut $crate::image::ImageSource> {
+                self.0.iter_mut().map($item::__source_mut)
+            }
+        }
+        impl $crate::ParamType for $ty {
+            type Literal = usize;
+            const NAME: &'static str = $name;
+            const ALLOWED: &'static str = $allowed;
+            const KIND: $crate::info::ParamKind = $crate::info::ParamKind::ImageList;
+            const IMAGE: ::core::option::Option<$crate::info::ImageParam> =
+                <$item as $crate::ParamType>::IMAGE;
+        }
+        impl ::core::str::FromStr for $ty {
+            type Err = $crate::ParamError;
+            /// A JSON array of the items' texts (`["https://a/1.png", "b.png"]`),
+            /// or one item's text alone.
+            fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
+                let texts = $crate::rules::list_items(text).map_err(|violation| {
+                    $crate::ParamError::new($name, text, violation, Self::ALLOWED)
+                })?;
+                let mut items = ::std::vec::Vec::with_capacity(texts.len());
+                for (index, item) in texts.iter().enumerate() {
+                    items.push(
+                        item.parse::<$item>()
+                            .map_err(|error| error.in_item(index))?,
+                    );
+                }
+                Self::try_new(items)
+            }
+        }
+        impl ::core::convert::TryFrom<&str> for $ty {
+            type Error = $crate::ParamError;
+            fn try_from(value: &str) -> ::core::result::Result<Self, Self::Error> {
+                value.parse()
+            }
+        }
+        impl ::core::convert::TryFrom<::std::vec::Vec<$item>> for $ty {
+            type Error = $crate::ParamError;
+            fn try_from(
+                items: ::std::vec::Vec<$item>,
+            ) -> ::core::result::Result<Self, Self::Error> {
+                Self::try_new(items)
+            }
+        }
+        impl ::core::fmt::Display for $ty {
+            /// The JSON array of the items' texts.
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(&$crate::rules::list_text(self.0.iter()))
+            }
+        }
+        impl $crate::__private::serde::Serialize for $ty {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::__private::serde::Serialize::serialize(&self.0, serializer)
+            }
+        }
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::serde_support::deserialize_with(
+                    deserializer,
+                    |texts: ::std::vec::Vec<::std::string::String>| {
+                        let mut items = ::std::vec::Vec::with_capacity(texts.len());
+                        for (index, item) in texts.iter().enumerate() {
+                            items.push(
+                                item.parse::<$item>()
+                                    .map_err(|error| error.in_item(index))?,
+                            );
+                        }
+                        Self::try_new(items)
+                    },
+                )
+            }
+        }
+    };
+}
+
+/// A list literal: each item checked by its own literal macro, and the
+/// number of items checked against the list's rules in a named constant,
+/// so both are compile errors under `cargo check`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __list_literal {
+    ($ty:ty, $item:ty, [$($value:literal),* $(,)?]) => {{
+        const COUNT: usize = [$($crate::__list_literal!(@unit $value)),*].len();
+        const _: () = match <$ty>::__literal_count_check(COUNT) {
+            ::core::result::Result::Ok(()) => (),
+            ::core::result::Result::Err(violation) => {
+                let message = $crate::__private::LiteralMessage::new(
+                    <$ty as $crate::ParamType>::NAME,
+                    ::core::stringify!([$($value),*]),
+                    violation,
+                    <$ty as $crate::ParamType>::ALLOWED,
+                );
+                ::core::panic!("{}", message.as_str())
+            }
+        };
+        <$ty>::__from_checked(::std::vec![$($crate::__literal!($item, $value)),*])
+    }};
+    (@unit $value:literal) => { () };
+}
+
 /// A request's image fields, for [`ModelRequest::images`](crate::ModelRequest::images)
 /// and `images_mut`: `required [field = "wire", ...] optional [...]`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __image_fields {
     (required [$($required:ident = $required_wire:literal),*] optional [$($optional:ident = $optional_wire:literal),*]) => {
+        $crate::__image_fields!(
+            required [$($required = $required_wire),*] optional [$($optional = $optional_wire),*]
+            required_lists [] optional_lists []
+        );
+    };
+    (required [$($required:ident = $required_wire:literal),*] optional [$($optional:ident = $optional_wire:literal),*]
+     required_lists [$($required_list:ident = $required_list_wire:literal),*] optional_lists [$($optional_list:ident = $optional_list_wire:literal),*]) => {
         fn images(&self) -> ::std::vec::Vec<(&'static str, &$crate::image::ImageSource)> {
             #[allow(unused_mut)]
             let mut images = ::std::vec::Vec::new();
             $(images.push(($required_wire, self.$required.source()));)*
             $(if let ::core::option::Option::Some(image) = &self.$optional {
                 images.push(($optional_wire, image.source()));
+            })*
+            $(images.extend(self.$required_list.__sources().map(|source| ($required_list_wire, source)));)*
+            $(if let ::core::option::Option::Some(list) = &self.$optional_list {
+                images.extend(list.__sources().map(|source| ($optional_list_wire, source)));
             })*
             images
         }
@@ -549,6 +733,10 @@ macro_rules! __image_fields {
             $(images.push(($required_wire, self.$required.__source_mut()));)*
             $(if let ::core::option::Option::Some(image) = &mut self.$optional {
                 images.push(($optional_wire, image.__source_mut()));
+            })*
+            $(images.extend(self.$required_list.__sources_mut().map(|source| ($required_list_wire, source)));)*
+            $(if let ::core::option::Option::Some(list) = &mut self.$optional_list {
+                images.extend(list.__sources_mut().map(|source| ($optional_list_wire, source)));
             })*
             images
         }
@@ -600,7 +788,29 @@ macro_rules! __setters {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __literal_macros {
-    ($d:tt $krate:tt $module:ident [$($local:ident($ty:ident $(, $number:ident)?) = $exported:ident),* $(,)?]) => {
+    ($d:tt $krate:tt $module:ident [$($entry:ident($($spec:tt)*) = $exported:ident),* $(,)?]) => {
+        $($crate::__literal_macros!(@one $d $krate $module $entry($($spec)*) = $exported);)*
+    };
+    (@one $d:tt $krate:tt $module:ident $local:ident($ty:ident, list $item:ident) = $exported:ident) => {
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! $exported {
+            ($d($d value:literal),* $d(,)?) => {
+                $d $krate::__core::__list_literal!($d $krate::$module::$ty, $d $krate::$module::$item, [$d($d value),*])
+            };
+        }
+        #[doc = ::core::concat!(
+            "A [`", ::core::stringify!($ty), "`] from literals, checked when the crate compiles ",
+            "(by `cargo check` too): an item outside the rules, or too few or too many items, ",
+            "is a compile error naming the parameter and what is allowed."
+        )]
+        #[doc(inline)]
+        pub use $exported as $local;
+    };
+    (@one $d:tt $krate:tt $module:ident $local:ident($ty:ident $(, $number:ident)?) = $exported:ident) => {
+        $crate::__literal_macros!(@each $d $krate $module [$local($ty $(, $number)?) = $exported]);
+    };
+    (@each $d:tt $krate:tt $module:ident [$($local:ident($ty:ident $(, $number:ident)?) = $exported:ident),* $(,)?]) => {
         $(
             #[doc(hidden)]
             #[macro_export]

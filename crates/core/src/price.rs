@@ -47,7 +47,7 @@ impl Amount {
                 Some(divisor) => divisor,
                 None => return None,
             };
-            return if self.units % divisor == 0 {
+            return if self.units.is_multiple_of(divisor) {
                 Some(self.units / divisor)
             } else {
                 None
@@ -390,15 +390,16 @@ mod tests {
         };
         assert_eq!(flat.describe(), "$0.012 per image");
         assert_eq!(flat.short(), "$0.012/image");
+        static ROWS: [(&str, Amount); 2] = [
+            ("2048*2048", Amount::new(6, 2)),
+            ("1024*1024", Amount::new(3, 2)),
+        ];
         let by = Price {
             currency: "EUR",
             per: PricePer::Request,
             table: PriceTable::By {
                 parameter: "size",
-                amounts: &[
-                    ("2048*2048", Amount::new(6, 2)),
-                    ("1024*1024", Amount::new(3, 2)),
-                ],
+                amounts: &ROWS,
             },
             source: "",
         };

@@ -146,12 +146,16 @@ fn json_type_mismatch(
         ParamKind::Boolean => value.is_boolean(),
         ParamKind::Integer => value.is_i64() || value.is_u64(),
         ParamKind::Number => value.is_number(),
+        ParamKind::ImageList => value
+            .as_array()
+            .is_some_and(|items| items.iter().all(|i| i.is_string())),
         _ => value.is_string(),
     };
     (!fits).then_some(match kind {
         ParamKind::Boolean => "a boolean",
         ParamKind::Integer => "an integer",
         ParamKind::Number => "a number",
+        ParamKind::ImageList => "an array of strings",
         _ => "a string",
     })
 }

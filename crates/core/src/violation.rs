@@ -43,8 +43,6 @@ pub enum Violation {
     TooFewItems,
     /// A list with more items than the documented maximum.
     TooManyItems,
-    /// An object item missing a field it requires, or naming one it does not have.
-    BadFields,
 }
 
 impl Violation {
@@ -69,7 +67,6 @@ impl Violation {
             Violation::PresetSize => "is a preset size, not a custom one: use its variant",
             Violation::TooFewItems => "has fewer items than allowed",
             Violation::TooManyItems => "has more items than allowed",
-            Violation::BadFields => "does not have the documented fields",
         }
     }
 }

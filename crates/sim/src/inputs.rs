@@ -25,13 +25,20 @@ pub(crate) fn reference(
 ) -> Result<Option<InputImage>, ApiError> {
     let prefix = format!("{}/uploads/", state.assets_origin);
     let mut derived = None;
-    for param in &model.parameters {
-        let ParamKind::ImageUrl { formats, .. } = &param.kind else {
-            continue;
+    // Every URL of every image parameter: one for an image, each item of
+    // a list of images (the first is the reference, where it is one).
+    let urls = model.parameters.iter().flat_map(|param| {
+        let (formats, urls): (&[SpecFormat], Vec<&str>) = match (&param.kind, body.get(&param.name))
+        {
+            (ParamKind::ImageUrl { formats, .. }, Some(Value::String(url))) => (formats, vec![url]),
+            (ParamKind::ImageList { formats, .. }, Some(Value::Array(items))) => {
+                (formats, items.iter().filter_map(Value::as_str).collect())
+            }
+            _ => (&[], Vec::new()),
         };
-        let Some(url) = body.get(&param.name).and_then(Value::as_str) else {
-            continue;
-        };
+        urls.into_iter().map(move |url| (param, formats, url))
+    });
+    for (param, formats, url) in urls {
         let Some(rest) = url.strip_prefix(&prefix) else {
             continue;
         };

@@ -7,7 +7,9 @@ use imagegen_spec::ir::{Param, ParamKind, Provider};
 /// or inline as a `data:` URI.
 pub(crate) fn takes_local_files(provider: &Provider, param: &Param) -> bool {
     match &param.kind {
-        ParamKind::ImageUrl { data_uri, .. } => provider.upload.is_some() || *data_uri,
+        ParamKind::ImageUrl { data_uri, .. } | ParamKind::ImageList { data_uri, .. } => {
+            provider.upload.is_some() || *data_uri
+        }
         _ => false,
     }
 }
@@ -21,7 +23,11 @@ pub(crate) fn local_alternatives(
     model_id: &str,
     param: &Param,
 ) -> Vec<String> {
-    if !matches!(param.kind, ParamKind::ImageUrl { .. }) || takes_local_files(provider, param) {
+    if !matches!(
+        param.kind,
+        ParamKind::ImageUrl { .. } | ParamKind::ImageList { .. }
+    ) || takes_local_files(provider, param)
+    {
         return Vec::new();
     }
     let same_role = |other: &Param| match param.meaning {

@@ -32,15 +32,23 @@ pub(crate) fn example_value(param: &Param) -> Value {
             Value::Text(text)
         }
         ParamKind::Choice { values } => Value::Text(values[0].wire.clone()),
-        ParamKind::ImageSize { presets, .. } => Value::Text(presets[0].wire.clone()),
-        ParamKind::ImageUrl { formats, .. } => {
-            let extension = match formats.first() {
-                Some(ImageFormat::Jpeg) => "jpg",
-                Some(ImageFormat::Gif) => "gif",
-                Some(ImageFormat::Webp) => "webp",
-                Some(ImageFormat::Png) | None => "png",
-            };
-            Value::Text(format!("https://example.com/image.{extension}"))
+        ParamKind::ImageSize {
+            presets,
+            separator,
+            custom,
+        } => match (presets.first(), custom.as_ref().and_then(|c| c.example())) {
+            (Some(preset), _) => Value::Text(preset.wire.clone()),
+            (None, Some((width, height))) => Value::Text(format!("{width}{separator}{height}")),
+            // The checker refuses a size with neither presets nor a custom
+            // rule some square meets only if the rules are contradictory.
+            (None, None) => Value::Text(String::new()),
+        },
+        ParamKind::ImageUrl { formats, .. } => example_image_url(formats),
+        ParamKind::ImageList {
+            formats, min_items, ..
+        } => {
+            let count = min_items.unwrap_or(1).max(1) as usize;
+            Value::List(vec![example_image_url(formats); count])
         }
         ParamKind::Integer {
             minimum, maximum, ..
@@ -52,6 +60,17 @@ pub(crate) fn example_value(param: &Param) -> Value {
             Value::Number(minimum.unwrap_or_else(|| maximum.map_or(zero, |max| max.min(zero))))
         }
     }
+}
+
+/// An example URL of an image in the first documented format.
+fn example_image_url(formats: &[ImageFormat]) -> Value {
+    let extension = match formats.first() {
+        Some(ImageFormat::Jpeg) => "jpg",
+        Some(ImageFormat::Gif) => "gif",
+        Some(ImageFormat::Webp) => "webp",
+        Some(ImageFormat::Png) | None => "png",
+    };
+    Value::Text(format!("https://example.com/image.{extension}"))
 }
 
 /// A value `param` rejects, as Rust source for its `try_new`, if one is easy to name.
@@ -85,6 +104,10 @@ pub(crate) fn rejected_input(param: &Param) -> Option<String> {
             _ => None,
         },
         ParamKind::ImageUrl { .. } => Some("\"not a URL\"".to_owned()),
+        ParamKind::ImageList {
+            min_items: Some(min),
+            ..
+        } if *min > 0 => Some("[]".to_owned()),
         _ => None,
     }
 }
@@ -151,6 +174,18 @@ pub(crate) fn value_source(ctx: &Ctx<'_>, param: &Param, value: &Value) -> Strin
             }
         }
         (ParamKind::Number { .. }, Value::Number(number)) => macro_call(number.to_string()),
+        (ParamKind::ImageList { .. }, Value::List(items)) => {
+            let items: Vec<String> = items
+                .iter()
+                .map(|i| format!("{:?}", i.to_wire_text()))
+                .collect();
+            format!(
+                "{}::{}![{}]",
+                ctx.model.module,
+                ctx.macro_name(param),
+                items.join(", ")
+            )
+        }
         // The checker guarantees values match their parameter's kind.
         (_, other) => other.to_wire_text(),
     }
@@ -165,6 +200,11 @@ pub(crate) fn value_from_json(param: &Param, json: &serde_json::Value) -> Option
             Decimal::parse(&n.to_string()).ok().map(Value::Number)
         }
         (_, serde_json::Value::String(text)) => Some(Value::Text(text.clone())),
+        (ParamKind::ImageList { .. }, serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|item| item.as_str().map(|text| Value::Text(text.to_owned())))
+            .collect::<Option<_>>()
+            .map(Value::List),
         _ => None,
     }
 }

@@ -113,6 +113,7 @@ fn param_row(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
             ParamKind::Integer { .. } => "Integer",
             ParamKind::Number { .. } => "Number",
             ParamKind::ImageUrl { .. } => "ImageUrl",
+            ParamKind::ImageList { .. } => "ImageList",
             ParamKind::ImageSize { .. } => "ImageSize",
         });
         let allowed = param.allowed();

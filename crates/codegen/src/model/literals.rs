@@ -30,7 +30,12 @@ pub(crate) fn literal_macros(ctx: &Ctx<'_>) -> TokenStream {
             let ty = ident(&param.type_name);
             // A number's literal may be written without a fraction (`strength!(1)`).
             let number = matches!(param.kind, ParamKind::Number { .. }).then(|| quote!(, number));
-            quote!(#local(#ty #number) = #exported)
+            // A list's macro takes its items' literals (`images!["a", "b"]`).
+            let list = matches!(param.kind, ParamKind::ImageList { .. }).then(|| {
+                let item = ident(&param.item_type_name());
+                quote!(, list #item)
+            });
+            quote!(#local(#ty #number #list) = #exported)
         })
         .collect();
     if entries.is_empty() {

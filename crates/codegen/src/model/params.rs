@@ -43,7 +43,53 @@ pub(crate) fn param_types(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
             data_uri,
             mask_for,
         } => image_type(ctx, param, formats, *data_uri, mask_for.as_deref()),
+        ParamKind::ImageList {
+            formats,
+            data_uri,
+            min_items,
+            max_items,
+        } => {
+            let Some(item) = param.item_param() else {
+                return TokenStream::new();
+            };
+            let mut tokens = image_type(ctx, &item, formats, *data_uri, None);
+            tokens.extend(list_type(ctx, param, &item, *min_items, *max_items));
+            tokens
+        }
         ParamKind::Boolean => TokenStream::new(),
+    }
+}
+
+/// `struct T(Vec<TItem>)`: its `RULE` (how many items) and the core's
+/// `__image_list!`, which reads it.
+fn list_type(
+    ctx: &Ctx<'_>,
+    param: &Param,
+    item: &Param,
+    min_items: Option<u64>,
+    max_items: Option<u64>,
+) -> TokenStream {
+    let name = ident(&param.type_name);
+    let item_name = ident(&item.type_name);
+    let wire_name = &param.name;
+    let allowed = param.allowed();
+    let doc = type_doc(ctx, param);
+    let count = |n: Option<u64>| {
+        option(n, |n| {
+            let n = uint(n);
+            quote!(#n)
+        })
+    };
+    let (min, max) = (count(min_items), count(max_items));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct #name(::std::vec::Vec<#item_name>);
+        impl #name {
+            /// The documented rules.
+            const RULE: rt::rules::ListRule = rt::rules::ListRule { min_items: #min, max_items: #max };
+        }
+        rt::__image_list!(#name, #item_name, #wire_name, #allowed);
     }
 }
 
@@ -51,6 +97,22 @@ pub(crate) fn param_types(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
 /// how to make one. Its example is in the module's "Parameter values"
 /// section, with the other types' ([`value_examples`]).
 fn type_doc(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
+    // A list's item is a parameter of the list's name with a type of its own.
+    let list = ctx
+        .model
+        .parameter(&param.name)
+        .filter(|list| list.type_name != param.type_name);
+    if let Some(list) = list {
+        return docs::outer(&format!(
+            "One item of [`{}`] (`{}`): {}\n\nMake one with [`{}::try_new`], [`{}::path`] or by parsing text.{}",
+            list.type_name,
+            param.name,
+            param.allowed(),
+            param.type_name,
+            param.type_name,
+            local_files_doc(ctx, param),
+        ));
+    }
     let build = if has_literal_macro(param) {
         format!(
             "Make one with [`{}!`](crate::{}::{}) (checked when the crate compiles), [`{}::try_new`] or by parsing text.",
@@ -73,9 +135,17 @@ fn type_doc(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
 
 /// For an image: what `path` and `bytes` do on this provider.
 fn local_files_doc(ctx: &Ctx<'_>, param: &Param) -> String {
-    let ParamKind::ImageUrl { data_uri, .. } = &param.kind else {
+    let (ParamKind::ImageUrl { data_uri, .. } | ParamKind::ImageList { data_uri, .. }) =
+        &param.kind
+    else {
         return String::new();
     };
+    if matches!(param.kind, ParamKind::ImageList { .. }) {
+        return format!(
+            " Its items are [`{}`]s, each a URL or a local file.",
+            param.item_type_name()
+        );
+    }
     let name = &param.type_name;
     let how = match (&ctx.provider.upload, data_uri) {
         (Some(upload), _) => format!(
@@ -123,6 +193,7 @@ pub(crate) fn value_examples(ctx: &Ctx<'_>) -> Option<String> {
             ParamKind::Number { .. } => float_example(ctx, param),
             ParamKind::Integer { .. } => integer_example(ctx, param),
             ParamKind::Text { .. } | ParamKind::ImageUrl { .. } => text_example(ctx, param),
+            ParamKind::ImageList { .. } => list_example(ctx, param),
             ParamKind::Boolean => continue,
         };
         for name in types {
@@ -262,15 +333,19 @@ fn enum_example(
     let example = example_value(param).to_wire_text();
     let example = example.as_str();
     let name = &param.type_name;
-    let variant = variants
-        .iter()
-        .find(|v| v.wire == example)
-        .map_or(variants[0].name.as_str(), |v| v.name.as_str());
     let mut uses = vec![name.clone()];
-    let mut code = format!(
-        "assert_eq!({example:?}.parse::<{name}>()?, {name}::{variant});\nassert_eq!({name}::{variant}.to_string(), {example:?});\n"
-    );
-    if let Some(miss) = near_miss(example, variants) {
+    let mut code = String::new();
+    // A size with custom rules only has no variant to show but `Custom`.
+    if let Some(first) = variants.first() {
+        let variant = variants
+            .iter()
+            .find(|v| v.wire == example)
+            .map_or(first.name.as_str(), |v| v.name.as_str());
+        code.push_str(&format!(
+            "assert_eq!({example:?}.parse::<{name}>()?, {name}::{variant});\nassert_eq!({name}::{variant}.to_string(), {example:?});\n"
+        ));
+    }
+    if let Some(miss) = near_miss(example, variants).filter(|_| !variants.is_empty()) {
         code.push_str(&format!(
             "assert_eq!({miss:?}.parse::<{name}>().unwrap_err().suggestion(), Some({example:?}));\n"
         ));
@@ -362,6 +437,30 @@ fn text_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
         code.push_str(&format!("assert!({name}::try_new({rejected}).is_err());\n"));
     }
     (vec![name.clone()], code.trim_end().to_owned())
+}
+
+/// A list built by its literal macro and from its items, and refused with
+/// too few.
+fn list_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
+    let (name, item) = (&param.type_name, param.item_type_name());
+    let value = example_value(param);
+    let literal = value_source(ctx, param, &value);
+    let Value::List(items) = &value else {
+        return (Vec::new(), String::new());
+    };
+    let built: Vec<String> = items
+        .iter()
+        .map(|i| format!("{item}::try_new({:?})?", i.to_wire_text()))
+        .collect();
+    let mut code = format!(
+        "assert_eq!({literal}, {name}::try_new([{}])?);\nassert_eq!({literal}.len(), {});\n",
+        built.join(", "),
+        items.len()
+    );
+    if let Some(rejected) = rejected_input(param) {
+        code.push_str(&format!("assert!({name}::try_new({rejected}).is_err());\n"));
+    }
+    (vec![name.clone(), item], code.trim_end().to_owned())
 }
 
 /// A numeric or text newtype: `struct T(field)` with `derives`, its `RULE`

@@ -83,24 +83,40 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
 /// `images`/`images_mut`, for a model with image parameters: the client
 /// finds the local ones through them and sends their uploaded URLs.
 fn image_fields(ctx: &Ctx<'_>) -> TokenStream {
-    let images: Vec<&Param> = ctx
-        .model
-        .parameters
-        .iter()
-        .filter(|p| p.fixed.is_none() && matches!(p.kind, ParamKind::ImageUrl { .. }))
-        .collect();
-    if images.is_empty() {
+    let of_kind = |list: bool| -> Vec<&Param> {
+        ctx.model
+            .parameters
+            .iter()
+            .filter(|p| {
+                p.fixed.is_none()
+                    && if list {
+                        matches!(p.kind, ParamKind::ImageList { .. })
+                    } else {
+                        matches!(p.kind, ParamKind::ImageUrl { .. })
+                    }
+            })
+            .collect()
+    };
+    let (images, lists) = (of_kind(false), of_kind(true));
+    if images.is_empty() && lists.is_empty() {
         return TokenStream::new();
     }
-    let list = |required: bool| {
-        let fields = images.iter().filter(|p| p.required == required).map(|p| {
+    let fields = |params: &[&Param], required: bool| {
+        let fields = params.iter().filter(|p| p.required == required).map(|p| {
             let (field, name) = (ident(&p.field), &p.name);
             quote!(#field = #name)
         });
         quote!(#(#fields),*)
     };
-    let (required, optional) = (list(true), list(false));
-    quote!(rt::__image_fields!(required [#required] optional [#optional]);)
+    let (required, optional) = (fields(&images, true), fields(&images, false));
+    if lists.is_empty() {
+        return quote!(rt::__image_fields!(required [#required] optional [#optional]););
+    }
+    let (required_lists, optional_lists) = (fields(&lists, true), fields(&lists, false));
+    quote!(rt::__image_fields!(
+        required [#required] optional [#optional]
+        required_lists [#required_lists] optional_lists [#optional_lists]
+    );)
 }
 
 /// `FromArgs`: each parameter parsed from text by the same `FromStr` its

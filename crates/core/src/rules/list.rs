@@ -29,6 +29,22 @@ impl ListRule {
     }
 }
 
+/// The texts of a list parameter's items, from its text: a JSON array of
+/// strings (`["https://a/1.png", "b.png"]`), or, for text not starting
+/// with `[`, that one item.
+pub fn list_items(text: &str) -> Result<Vec<String>, Violation> {
+    if !text.trim_start().starts_with('[') {
+        return Ok(vec![text.to_owned()]);
+    }
+    serde_json::from_str(text).map_err(|_| Violation::Malformed)
+}
+
+/// A list's text: the JSON array of its items' texts.
+pub fn list_text<T: core::fmt::Display>(items: impl Iterator<Item = T>) -> String {
+    let texts: Vec<String> = items.map(|item| item.to_string()).collect();
+    serde_json::to_string(&texts).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +65,20 @@ mod tests {
         };
         assert_eq!(open.check(0), Ok(()));
         assert_eq!(open.check(usize::MAX), Ok(()));
+    }
+
+    #[test]
+    fn a_lists_text_is_a_json_array_or_one_item() {
+        assert_eq!(
+            list_items(r#"["https://a/1.png", "b.png"]"#),
+            Ok(vec!["https://a/1.png".to_owned(), "b.png".to_owned()])
+        );
+        assert_eq!(
+            list_items("https://a/1.png"),
+            Ok(vec!["https://a/1.png".to_owned()])
+        );
+        assert_eq!(list_items("[1, 2]"), Err(Violation::Malformed));
+        assert_eq!(list_items("[\"a\""), Err(Violation::Malformed));
+        assert_eq!(list_text(["a", "b\""].iter()), r#"["a","b\""]"#);
     }
 }

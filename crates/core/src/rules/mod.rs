@@ -18,7 +18,7 @@ pub use choice::suggest;
 pub use decimal::{DecimalRule, MAX_SCALE};
 pub use float::FloatRule;
 pub use integer::IntegerRule;
-pub use list::ListRule;
+pub use list::{ListRule, list_items, list_text};
 pub use size::{CustomSizeRule, parse_dimensions};
 pub use text::{LengthRule, TextRule, char_count, position, str_eq};
 pub use url::check_http_url;

@@ -135,7 +135,11 @@ fn check_meaning(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) {
             raw.ty == ParamTypeName::String && enumerated,
             "`string` with `enum`",
         ),
-        MeaningName::ReferenceImage => (raw.ty == ParamTypeName::ImageUrl, "`image_url`"),
+        MeaningName::ReferenceImage => (
+            raw.ty == ParamTypeName::ImageUrl
+                || (raw.ty == ParamTypeName::Array && raw.items == Some(ParamTypeName::ImageUrl)),
+            "`image_url` (or an `array` of them)",
+        ),
     };
     if !fits {
         r.error(
@@ -205,7 +209,7 @@ fn is_wire_name(name: &str) -> bool {
 /// Rejects attributes that do not apply to the parameter's type.
 fn check_applicable(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) {
     use ParamTypeName::*;
-    let attributes: [(&str, bool, &[ParamTypeName]); 13] = [
+    let attributes: [(&str, bool, &[ParamTypeName]); 16] = [
         ("minimum", raw.minimum.is_some(), &[Integer, Number]),
         ("maximum", raw.maximum.is_some(), &[Integer, Number]),
         ("step", raw.step.is_some(), &[Integer, Number]),
@@ -220,9 +224,12 @@ fn check_applicable(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) {
         ),
         ("separator", raw.separator.is_some(), &[ImageSize]),
         ("custom", raw.custom.is_some(), &[ImageSize]),
-        ("formats", raw.formats.is_some(), &[ImageUrl]),
-        ("data_uri", raw.data_uri, &[ImageUrl]),
+        ("formats", raw.formats.is_some(), &[ImageUrl, Array]),
+        ("data_uri", raw.data_uri, &[ImageUrl, Array]),
         ("mask_for", raw.mask_for.is_some(), &[ImageUrl]),
+        ("items", raw.items.is_some(), &[Array]),
+        ("min_items", raw.min_items.is_some(), &[Array]),
+        ("max_items", raw.max_items.is_some(), &[Array]),
     ];
     for (key, present, types) in attributes {
         if present && !types.contains(&raw.ty) {
@@ -247,6 +254,7 @@ fn type_keyword(ty: ParamTypeName) -> &'static str {
         ParamTypeName::Number => "number",
         ParamTypeName::ImageUrl => "image_url",
         ParamTypeName::ImageSize => "image_size",
+        ParamTypeName::Array => "array",
     }
 }
 
@@ -325,7 +333,16 @@ fn check_kind(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<P
                 step: raw.step,
             })
         }
-        ParamTypeName::ImageUrl => {
+        ParamTypeName::ImageUrl => check_image_url(r, path, raw),
+        ParamTypeName::Array => check_array(r, path, raw),
+        ParamTypeName::ImageSize => check_image_size(r, path, raw),
+    }
+}
+
+/// `formats` listed once each; the kind of one image URL.
+fn check_image_url(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<ParamKind> {
+    {
+        {
             let formats = raw.formats.clone().unwrap_or_default();
             if raw.formats.as_ref().is_some_and(Vec::is_empty) {
                 r.error(
@@ -348,8 +365,69 @@ fn check_kind(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<P
                 mask_for: raw.mask_for.clone(),
             })
         }
-        ParamTypeName::ImageSize => check_image_size(r, path, raw),
     }
+}
+
+/// `type: array` with `items: image_url`: several input images, with an
+/// ordered item count. Other item types are refused by name rather than
+/// read loosely.
+fn check_array(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<ParamKind> {
+    match raw.items {
+        Some(ParamTypeName::ImageUrl) => {}
+        Some(other) => {
+            r.error(
+                &at(path, "items"),
+                format!(
+                    "arrays of `{}` are not supported: `items` must be `image_url` (several input images)",
+                    type_keyword(other)
+                ),
+            );
+            return None;
+        }
+        None => {
+            r.error(
+                path,
+                "an `array` parameter needs `items`: the type of each item (`image_url`)",
+            );
+            return None;
+        }
+    }
+    if raw.mask_for.is_some() {
+        r.error(&at(path, "mask_for"), "a list of images cannot be a mask");
+        return None;
+    }
+    if raw.default.is_some() {
+        r.error(
+            &at(path, "default"),
+            "an `array` takes no `default`: leave it out, and the server applies its own",
+        );
+        return None;
+    }
+    if let (Some(min), Some(max)) = (raw.min_items, raw.max_items)
+        && min > max
+    {
+        r.error(
+            &at(path, "min_items"),
+            format!("`min_items` {min} is greater than `max_items` {max}"),
+        );
+        return None;
+    }
+    if raw.max_items == Some(0) {
+        r.error(&at(path, "max_items"), "`max_items` must be at least 1");
+        return None;
+    }
+    let ParamKind::ImageUrl {
+        formats, data_uri, ..
+    } = check_image_url(r, path, raw)?
+    else {
+        return None;
+    };
+    Some(ParamKind::ImageList {
+        formats,
+        data_uri,
+        min_items: raw.min_items,
+        max_items: raw.max_items,
+    })
 }
 
 /// A number goes on the wire as a double, which holds whole numbers of units

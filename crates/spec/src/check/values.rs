@@ -3,7 +3,7 @@
 //! Admission reuses the runtime's rule functions, so a documented default is
 //! accepted here exactly when the generated type would accept it.
 
-use imagegen_core::rules::{LengthRule, check_http_url, parse_dimensions};
+use imagegen_core::rules::{LengthRule, ListRule, check_http_url, parse_dimensions};
 
 use crate::decimal::Decimal;
 use crate::ir::{Param, ParamKind, Value};
@@ -26,12 +26,30 @@ pub(super) fn interpret(kind: &ParamKind, text: &str) -> Result<Value, String> {
         | ParamKind::Choice { .. }
         | ParamKind::ImageUrl { .. }
         | ParamKind::ImageSize { .. } => Ok(Value::Text(text.to_owned())),
+        // A list's text is its JSON, as the command line and `Args` carry it.
+        ParamKind::ImageList { .. } => match serde_json::from_str(text) {
+            Ok(json) => interpret_json(kind, &json),
+            Err(_) => Err(format!("`{text}` is not a JSON array of URLs")),
+        },
     }
 }
 
 /// Reads a JSON value from an example body as a value of the parameter's type,
 /// insisting on the JSON type the API takes (`0.6`, not `"0.6"`).
 pub(crate) fn interpret_json(kind: &ParamKind, json: &serde_json::Value) -> Result<Value, String> {
+    if matches!(kind, ParamKind::ImageList { .. }) {
+        let serde_json::Value::Array(items) = json else {
+            return Err(format!("`{json}` is not an array of URLs"));
+        };
+        let items = items
+            .iter()
+            .map(|item| match item {
+                serde_json::Value::String(text) => Ok(Value::Text(text.clone())),
+                other => Err(format!("item `{other}` is not a string (a URL)")),
+            })
+            .collect::<Result<_, _>>()?;
+        return Ok(Value::List(items));
+    }
     let expected = match kind {
         ParamKind::Boolean => "a boolean",
         ParamKind::Integer { .. } => "an integer",
@@ -117,6 +135,33 @@ pub(crate) fn admit(param: &Param, value: &Value) -> Result<(), String> {
         ) => check_range(*number, *minimum, *maximum, *step).or_else(&rejected),
         (ParamKind::ImageUrl { .. }, Value::Text(text)) => {
             check_http_url(text).or_else(|v| rejected(v.describe()))
+        }
+        (
+            ParamKind::ImageList {
+                min_items,
+                max_items,
+                ..
+            },
+            Value::List(items),
+        ) => {
+            let rule = ListRule {
+                min_items: min_items.map(|n| n as usize),
+                max_items: max_items.map(|n| n as usize),
+            };
+            rule.check(items.len())
+                .or_else(|v| rejected(v.describe()))?;
+            for (index, item) in items.iter().enumerate() {
+                let Value::Text(text) = item else {
+                    return rejected(&format!("has an item {index} that is not a URL"));
+                };
+                if let Err(violation) = check_http_url(text) {
+                    return rejected(&format!(
+                        "has item {index} `{text}` that {}",
+                        violation.describe()
+                    ));
+                }
+            }
+            Ok(())
         }
         (
             ParamKind::ImageSize {

@@ -255,6 +255,16 @@ pub struct ParameterFile {
     /// `integer`, `number`: values with a special meaning (`-1` = random seed).
     #[serde(default)]
     pub sentinels: Vec<SentinelFile>,
+    /// `array`: the type of each item (`image_url`: several input images;
+    /// `formats` and `data_uri` then apply to every item).
+    #[serde(default)]
+    pub items: Option<ParamTypeName>,
+    /// `array`: the fewest items.
+    #[serde(default)]
+    pub min_items: Option<u64>,
+    /// `array`: the most items.
+    #[serde(default)]
+    pub max_items: Option<u64>,
     /// Rust name of the parameter's type. Default: `name` in UpperCamelCase.
     #[serde(default)]
     pub rust_name: Option<String>,
@@ -310,6 +320,9 @@ pub enum ParamTypeName {
     /// `WxH` sizes from `enum` (plus keywords such as `auto`), and custom sizes
     /// where `custom` allows them.
     ImageSize,
+    /// A JSON array of `items` (`image_url`), optionally `min_items` to
+    /// `max_items` long.
+    Array,
 }
 
 /// Rules for custom image sizes.

@@ -16,6 +16,7 @@ impl Param {
             ParamKind::Integer { .. } => "integer",
             ParamKind::Number { .. } => "number",
             ParamKind::ImageUrl { .. } => "string (URL)",
+            ParamKind::ImageList { .. } => "array of URLs",
             ParamKind::ImageSize { .. } => "string (size)",
         }
         .to_owned()
@@ -63,29 +64,38 @@ impl Param {
             ),
             ParamKind::ImageUrl {
                 formats, data_uri, ..
+            } => image_url_text(formats, *data_uri),
+            ParamKind::ImageList {
+                formats,
+                data_uri,
+                min_items,
+                max_items,
             } => {
-                let image = if formats.is_empty() {
-                    "an image".to_owned()
-                } else {
-                    let names: Vec<&str> = formats.iter().map(|f| f.display_name()).collect();
-                    format!("a {} image", or_list(&names))
+                let count = match (min_items, max_items) {
+                    (None, None) => "any number of".to_owned(),
+                    (Some(min), None) => format!("at least {min}"),
+                    (None, Some(max)) => format!("at most {max}"),
+                    (Some(min), Some(max)) if min == max => format!("exactly {min}"),
+                    (Some(min), Some(max)) => format!("{min} to {max}"),
                 };
-                if *data_uri {
-                    format!("an http(s) or data: URL of {image}")
-                } else {
-                    format!("an http(s) URL of {image}")
-                }
+                format!(
+                    "a list of {count} images, each {}",
+                    image_url_text(formats, *data_uri)
+                )
             }
             ParamKind::ImageSize {
                 separator,
                 presets,
                 custom,
             } => {
-                let presets = one_of(presets.iter().map(|preset| preset.wire.as_str()));
+                let listed = one_of(presets.iter().map(|preset| preset.wire.as_str()));
                 match custom {
-                    None => presets,
+                    None => listed,
+                    Some(rules) if presets.is_empty() => {
+                        format!("a W{separator}H size with {}", describe_custom(rules))
+                    }
                     Some(rules) => format!(
-                        "{presets}, or a custom W{separator}H size with {}",
+                        "{listed}, or a custom W{separator}H size with {}",
                         describe_custom(rules)
                     ),
                 }
@@ -105,6 +115,21 @@ impl Param {
     /// The documented default as the documentation writes it, if there is one.
     pub fn default_text(&self) -> Option<String> {
         self.default.as_ref().map(|value| value.to_wire_text())
+    }
+}
+
+/// `an http(s) URL of a PNG or JPEG image`.
+fn image_url_text(formats: &[ImageFormat], data_uri: bool) -> String {
+    let image = if formats.is_empty() {
+        "an image".to_owned()
+    } else {
+        let names: Vec<&str> = formats.iter().map(|f| f.display_name()).collect();
+        format!("a {} image", or_list(&names))
+    };
+    if data_uri {
+        format!("an http(s) or data: URL of {image}")
+    } else {
+        format!("an http(s) URL of {image}")
     }
 }
 

@@ -180,6 +180,7 @@ impl Param {
             ParamKind::Choice { .. }
             | ParamKind::Number { .. }
             | ParamKind::ImageUrl { .. }
+            | ParamKind::ImageList { .. }
             | ParamKind::ImageSize { .. } => true,
         }
     }
@@ -191,6 +192,9 @@ impl Param {
             return Vec::new();
         }
         let mut names = vec![self.type_name.clone()];
+        if matches!(self.kind, ParamKind::ImageList { .. }) {
+            names.push(self.item_type_name());
+        }
         if matches!(
             &self.kind,
             ParamKind::ImageSize {
@@ -201,6 +205,35 @@ impl Param {
             names.push(self.custom_type_name());
         }
         names
+    }
+
+    /// The type of one item of a list (`ImagesItem` for `images`).
+    pub fn item_type_name(&self) -> String {
+        format!("{}Item", self.type_name)
+    }
+
+    /// A list's item as a parameter of its own (same name, the item's type
+    /// name), so an item's type is generated as any image parameter's is.
+    pub fn item_param(&self) -> Option<Param> {
+        let ParamKind::ImageList {
+            formats, data_uri, ..
+        } = &self.kind
+        else {
+            return None;
+        };
+        Some(Param {
+            type_name: self.item_type_name(),
+            kind: ParamKind::ImageUrl {
+                formats: formats.clone(),
+                data_uri: *data_uri,
+                mask_for: None,
+            },
+            required: false,
+            default: None,
+            meaning: None,
+            sentinels: Vec::new(),
+            ..self.clone()
+        })
     }
 
     /// The type of a custom size (`CustomSize` for `size`).
@@ -253,6 +286,18 @@ pub enum ParamKind {
         /// The image parameter this one masks (wire name).
         mask_for: Option<String>,
     },
+    /// Several images: a JSON array of http(s) URLs (each as an
+    /// [`ImageUrl`](ParamKind::ImageUrl) without a mask).
+    ImageList {
+        /// Documented formats every URL may serve (empty: not documented).
+        formats: Vec<ImageFormat>,
+        /// Items also taken inline as `data:` URIs.
+        data_uri: bool,
+        /// Fewest items.
+        min_items: Option<u64>,
+        /// Most items.
+        max_items: Option<u64>,
+    },
     /// An image size.
     ImageSize {
         /// Between width and height (`*` or `x`).
@@ -302,6 +347,29 @@ pub struct CustomSize {
 }
 
 impl CustomSize {
+    /// A square size the rules allow, for examples and generated values:
+    /// the first of the usual edges (1024 first), or the rules' own bounds,
+    /// that passes; `None` if only a non-square size would.
+    pub fn example(&self) -> Option<(u32, u32)> {
+        let rule = self.rule();
+        let round = |edge: u32| match self.multiple_of {
+            Some(unit) if unit > 0 => edge / unit * unit,
+            _ => edge,
+        };
+        [1024, 512, 768, 1536, 2048, 256]
+            .into_iter()
+            .chain(self.min_edge)
+            .chain(self.max_edge)
+            .chain(
+                self.min_edge
+                    .zip(self.multiple_of)
+                    .map(|(e, u)| e.div_ceil(u.max(1)) * u),
+            )
+            .map(round)
+            .find(|&edge| edge > 0 && rule.check(edge, edge).is_ok())
+            .map(|edge| (edge, edge))
+    }
+
     /// The runtime rule checking these limits: the one generated types use.
     pub fn rule(&self) -> imagegen_core::rules::CustomSizeRule {
         imagegen_core::rules::CustomSizeRule {
@@ -337,6 +405,8 @@ pub enum Value {
     Number(Decimal),
     /// Text (also enumerated values and sizes, in wire spelling).
     Text(String),
+    /// A list (of image URLs).
+    List(Vec<Value>),
 }
 
 impl Value {
@@ -347,6 +417,7 @@ impl Value {
             Value::Integer(value) => value.to_string(),
             Value::Number(value) => value.to_string(),
             Value::Text(value) => value.clone(),
+            Value::List(_) => self.to_json().to_string(),
         }
     }
 
@@ -361,6 +432,7 @@ impl Value {
                 .parse::<f64>()
                 .map_or(serde_json::Value::Null, Into::into),
             Value::Text(value) => value.clone().into(),
+            Value::List(items) => items.iter().map(Value::to_json).collect(),
         }
     }
 }

@@ -70,6 +70,17 @@ pub fn const_name(name: &str) -> String {
 /// `b64_json` → `B64Json`, `high` → `High`. Values starting with a digit have
 /// no natural name and need one in the spec's `variant_names`.
 pub fn choice_variant(value: &str) -> Option<String> {
+    // An aspect ratio, `16:9` → `Ratio16x9`.
+    if let Some((long, short)) = value.split_once(':')
+        && !long.is_empty()
+        && !short.is_empty()
+        && long
+            .bytes()
+            .chain(short.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return Some(format!("Ratio{long}x{short}"));
+    }
     let name = value.to_upper_camel_case();
     (is_identifier(&name) && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
 }
@@ -83,6 +94,13 @@ pub fn size_variant(width: u32, height: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aspect_ratios_become_ratio_variants() {
+        assert_eq!(choice_variant("16:9").as_deref(), Some("Ratio16x9"));
+        assert_eq!(choice_variant("1:1").as_deref(), Some("Ratio1x1"));
+        assert_eq!(choice_variant(":9"), None);
+    }
 
     #[test]
     fn modules_and_features_from_model_ids() {

@@ -98,7 +98,23 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
                 "Optional reference image to guide the generation (for image-to-image). Pass a public image URL. Accepted: JPEG, PNG, GIF, WebP.",
             )
             .with_meaning(rt::info::Meaning::ReferenceImage)
-            .with_local_alternatives(&["wavespeed/openai/gpt-image-1"]),
+            .with_local_alternatives(
+                &[
+                    "wavespeed/ideogram-ai/ideogram-v3-turbo",
+                    "wavespeed/openai/gpt-image-1",
+                    "wavespeed/stability-ai/sdxl",
+                    "wavespeed/wavespeed-ai/flux-dev",
+                    "wavespeed/wavespeed-ai/flux-dev-ultra-fast",
+                    "wavespeed/wavespeed-ai/flux-fill-dev",
+                    "wavespeed/wavespeed-ai/flux-kontext-dev",
+                    "wavespeed/wavespeed-ai/flux-kontext-max",
+                    "wavespeed/wavespeed-ai/flux-kontext-pro",
+                    "wavespeed/wavespeed-ai/flux-redux-dev",
+                    "wavespeed/wavespeed-ai/flux-redux-pro",
+                    "wavespeed/wavespeed-ai/flux-schnell",
+                    "wavespeed/wavespeed-ai/z-image-base",
+                ],
+            ),
         rt::info::ParamInfo::of::<Size>()
             .described("The size of the generated image in pixels")
             .with_default("1024*1024")

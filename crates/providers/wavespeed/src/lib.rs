@@ -19,16 +19,104 @@
 //!
 //! | Model | Module | Task |
 //! |---|---|---|
+//! | `google/gemini-2.5-flash-image/edit`: Google Gemini 2.5 Flash Image Edit | [`google_gemini_2_5_flash_image_edit`] | image-edit |
+//! | `google/gemini-2.5-flash-image/text-to-image`: Google Gemini 2.5 Flash Image Text To Image | [`google_gemini_2_5_flash_image_text_to_image`] | text-to-image |
+//! | `google/imagen4-ultra`: Google Imagen4 Ultra | [`google_imagen4_ultra`] | text-to-image |
+//! | `ideogram-ai/ideogram-v3-turbo`: Ideogram Ai Ideogram V3 Turbo | [`ideogram_ai_ideogram_v3_turbo`] | text-to-image |
 //! | `openai/gpt-image-1`: OpenAI GPT Image 1 | [`openai_gpt_image_1`] | image-edit |
+//! | `openai/gpt-image-1/text-to-image`: Openai Gpt Image 1 Text To Image | [`openai_gpt_image_1_text_to_image`] | text-to-image |
+//! | `recraft-ai/recraft-v4/text-to-image`: Recraft Ai Recraft V4 Text To Image | [`recraft_ai_recraft_v4_text_to_image`] | text-to-image |
+//! | `stability-ai/sdxl`: Stability Ai Sdxl | [`stability_ai_sdxl`] | text-to-image |
+//! | `wavespeed-ai/flux-dev`: Flux Dev | [`wavespeed_ai_flux_dev`] | text-to-image |
+//! | `wavespeed-ai/flux-dev-ultra-fast`: Flux Dev Ultra Fast | [`wavespeed_ai_flux_dev_ultra_fast`] | text-to-image |
+//! | `wavespeed-ai/flux-fill-dev`: Flux Fill Dev | [`wavespeed_ai_flux_fill_dev`] | image-edit |
+//! | `wavespeed-ai/flux-kontext-dev`: Flux Kontext Dev | [`wavespeed_ai_flux_kontext_dev`] | image-edit |
+//! | `wavespeed-ai/flux-kontext-max`: Flux Kontext Max | [`wavespeed_ai_flux_kontext_max`] | image-edit |
+//! | `wavespeed-ai/flux-kontext-max/multi`: Flux Kontext Max Multi | [`wavespeed_ai_flux_kontext_max_multi`] | image-edit |
+//! | `wavespeed-ai/flux-kontext-max/text-to-image`: Flux Kontext Max Text To Image | [`wavespeed_ai_flux_kontext_max_text_to_image`] | text-to-image |
+//! | `wavespeed-ai/flux-kontext-pro`: Flux Kontext Pro | [`wavespeed_ai_flux_kontext_pro`] | image-edit |
+//! | `wavespeed-ai/flux-kontext-pro/text-to-image`: Flux Kontext Pro Text To Image | [`wavespeed_ai_flux_kontext_pro_text_to_image`] | text-to-image |
+//! | `wavespeed-ai/flux-redux-dev`: Flux Redux Dev | [`wavespeed_ai_flux_redux_dev`] | image-edit |
+//! | `wavespeed-ai/flux-redux-pro`: Flux Redux Pro | [`wavespeed_ai_flux_redux_pro`] | image-edit |
+//! | `wavespeed-ai/flux-schnell`: Flux Schnell | [`wavespeed_ai_flux_schnell`] | text-to-image |
+//! | `wavespeed-ai/hunyuan-image-3-instruct/text-to-image`: Hunyuan Image 3 Instruct Text To Image | [`wavespeed_ai_hunyuan_image_3_instruct_text_to_image`] | text-to-image |
+//! | `wavespeed-ai/imagen4`: Imagen4 | [`wavespeed_ai_imagen4`] | text-to-image |
+//! | `wavespeed-ai/z-image-base`: Z Image Base | [`wavespeed_ai_z_image_base`] | text-to-image |
 //!
 //! A request type's required parameters are its constructor's arguments; the others are set with builder methods and left out of the JSON until set. Every value is checked against the documentation: literals when the crate compiles (`strength!(0.6)`), runtime values by `try_new`, `TryFrom` and `FromStr`, which return a [`ParamError`] naming the parameter, the value and what is allowed.
 //!
 //! A [`Client`] sends them: `Client::from_env()` reads the key from the environment variable the provider documents, `generate` submits a request and waits for it, and [`Generation::save_all`] writes the images to disk. Every failure is one [`Error`].
 #[rustfmt::skip]
 mod provider;
+#[cfg(feature = "google-gemini-2-5-flash-image-edit")]
+#[rustfmt::skip]
+pub mod google_gemini_2_5_flash_image_edit;
+#[cfg(feature = "google-gemini-2-5-flash-image-text-to-image")]
+#[rustfmt::skip]
+pub mod google_gemini_2_5_flash_image_text_to_image;
+#[cfg(feature = "google-imagen4-ultra")]
+#[rustfmt::skip]
+pub mod google_imagen4_ultra;
+#[cfg(feature = "ideogram-ai-ideogram-v3-turbo")]
+#[rustfmt::skip]
+pub mod ideogram_ai_ideogram_v3_turbo;
 #[cfg(feature = "openai-gpt-image-1")]
 #[rustfmt::skip]
 pub mod openai_gpt_image_1;
+#[cfg(feature = "openai-gpt-image-1-text-to-image")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_1_text_to_image;
+#[cfg(feature = "recraft-ai-recraft-v4-text-to-image")]
+#[rustfmt::skip]
+pub mod recraft_ai_recraft_v4_text_to_image;
+#[cfg(feature = "stability-ai-sdxl")]
+#[rustfmt::skip]
+pub mod stability_ai_sdxl;
+#[cfg(feature = "wavespeed-ai-flux-dev")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_dev;
+#[cfg(feature = "wavespeed-ai-flux-dev-ultra-fast")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_dev_ultra_fast;
+#[cfg(feature = "wavespeed-ai-flux-fill-dev")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_fill_dev;
+#[cfg(feature = "wavespeed-ai-flux-kontext-dev")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_kontext_dev;
+#[cfg(feature = "wavespeed-ai-flux-kontext-max")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_kontext_max;
+#[cfg(feature = "wavespeed-ai-flux-kontext-max-multi")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_kontext_max_multi;
+#[cfg(feature = "wavespeed-ai-flux-kontext-max-text-to-image")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_kontext_max_text_to_image;
+#[cfg(feature = "wavespeed-ai-flux-kontext-pro")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_kontext_pro;
+#[cfg(feature = "wavespeed-ai-flux-kontext-pro-text-to-image")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_kontext_pro_text_to_image;
+#[cfg(feature = "wavespeed-ai-flux-redux-dev")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_redux_dev;
+#[cfg(feature = "wavespeed-ai-flux-redux-pro")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_redux_pro;
+#[cfg(feature = "wavespeed-ai-flux-schnell")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_schnell;
+#[cfg(feature = "wavespeed-ai-hunyuan-image-3-instruct-text-to-image")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_hunyuan_image_3_instruct_text_to_image;
+#[cfg(feature = "wavespeed-ai-imagen4")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_imagen4;
+#[cfg(feature = "wavespeed-ai-z-image-base")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_z_image_base;
 /// What the literal macros expand to, with or without the `client` feature.
 #[doc(hidden)]
 pub use imagegen_core as __core;

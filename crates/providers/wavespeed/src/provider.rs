@@ -5,7 +5,56 @@ use imagegen_core as rt;
 #[cfg(feature = "client")]
 pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry = imagegen_runtime::dynamic::ProviderEntry::of::<
     WaveSpeed,
->(&[#[cfg(feature = "openai-gpt-image-1")] &crate::openai_gpt_image_1::ENTRY]);
+>(
+    &[
+        #[cfg(feature = "google-gemini-2-5-flash-image-edit")]
+        &crate::google_gemini_2_5_flash_image_edit::ENTRY,
+        #[cfg(feature = "google-gemini-2-5-flash-image-text-to-image")]
+        &crate::google_gemini_2_5_flash_image_text_to_image::ENTRY,
+        #[cfg(feature = "google-imagen4-ultra")]
+        &crate::google_imagen4_ultra::ENTRY,
+        #[cfg(feature = "ideogram-ai-ideogram-v3-turbo")]
+        &crate::ideogram_ai_ideogram_v3_turbo::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1")]
+        &crate::openai_gpt_image_1::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1-text-to-image")]
+        &crate::openai_gpt_image_1_text_to_image::ENTRY,
+        #[cfg(feature = "recraft-ai-recraft-v4-text-to-image")]
+        &crate::recraft_ai_recraft_v4_text_to_image::ENTRY,
+        #[cfg(feature = "stability-ai-sdxl")]
+        &crate::stability_ai_sdxl::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-dev")]
+        &crate::wavespeed_ai_flux_dev::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-dev-ultra-fast")]
+        &crate::wavespeed_ai_flux_dev_ultra_fast::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-fill-dev")]
+        &crate::wavespeed_ai_flux_fill_dev::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-kontext-dev")]
+        &crate::wavespeed_ai_flux_kontext_dev::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-kontext-max")]
+        &crate::wavespeed_ai_flux_kontext_max::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-kontext-max-multi")]
+        &crate::wavespeed_ai_flux_kontext_max_multi::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-kontext-max-text-to-image")]
+        &crate::wavespeed_ai_flux_kontext_max_text_to_image::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-kontext-pro")]
+        &crate::wavespeed_ai_flux_kontext_pro::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-kontext-pro-text-to-image")]
+        &crate::wavespeed_ai_flux_kontext_pro_text_to_image::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-redux-dev")]
+        &crate::wavespeed_ai_flux_redux_dev::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-redux-pro")]
+        &crate::wavespeed_ai_flux_redux_pro::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-schnell")]
+        &crate::wavespeed_ai_flux_schnell::ENTRY,
+        #[cfg(feature = "wavespeed-ai-hunyuan-image-3-instruct-text-to-image")]
+        &crate::wavespeed_ai_hunyuan_image_3_instruct_text_to_image::ENTRY,
+        #[cfg(feature = "wavespeed-ai-imagen4")]
+        &crate::wavespeed_ai_imagen4::ENTRY,
+        #[cfg(feature = "wavespeed-ai-z-image-base")]
+        &crate::wavespeed_ai_z_image_base::ENTRY,
+    ],
+);
 /// A client for the WaveSpeedAI API: [`Client::from_env`](imagegen_runtime::Client::from_env) reads the key from `WAVESPEED_API_KEY` (and the base URL from `WAVESPEED_BASE_URL` if set); [`Client::builder`](imagegen_runtime::Client::builder) sets them and the timeouts, retries and polling in code. With the `client` feature (on by default).
 #[cfg(feature = "client")]
 pub type Client = imagegen_runtime::Client<WaveSpeed>;

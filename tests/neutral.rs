@@ -148,7 +148,7 @@ fn a_prompt_alone_maps_onto_every_model_that_needs_nothing_else() {
                 assert!(!needs.is_empty(), "{name} needs only a prompt: {error}");
                 let text = error.to_string();
                 for param in needs {
-                    assert!(text.contains(&format!("as `{param}`")), "{name}: {text}");
+                    assert!(text.contains(&format!("`{param}`")), "{name}: {text}");
                 }
                 assert!(text.contains(&format!("{name} requires it")), "{text}");
             }

@@ -64,8 +64,54 @@ pub struct ModelCase {
     provider: String,
     entry: &'static ModelEntry,
     values: Vec<(String, String)>,
-    prompt: String,
+    tag_slot: TagSlot,
     sync: Option<String>,
+}
+
+/// Where a generation's tag goes, so that the emulator's faults for it are
+/// scoped to its request alone (the emulator matches the prompt, or for a
+/// model with no prompt the request body).
+#[derive(Debug, Clone)]
+enum TagSlot {
+    /// Into the prompt parameter of this name.
+    Prompt(String),
+    /// Into the fragment of this image URL parameter's value: the URL stays
+    /// valid and names the same image.
+    UrlFragment(String),
+}
+
+impl TagSlot {
+    fn of(model: &Model) -> Option<Self> {
+        let params = &model.parameters;
+        if let Some(prompt) = params.iter().find(|p| p.meaning == Some(Meaning::Prompt)) {
+            return Some(Self::Prompt(prompt.name.clone()));
+        }
+        params
+            .iter()
+            .find(|p| p.fixed.is_none() && matches!(p.kind, ParamKind::ImageUrl { .. }))
+            .map(|url| Self::UrlFragment(url.name.clone()))
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Self::Prompt(name) | Self::UrlFragment(name) => name,
+        }
+    }
+
+    /// The value of the slot's parameter carrying `tag`.
+    fn value(&self, values: &[(String, String)], tag: &str) -> String {
+        match self {
+            Self::Prompt(_) => format!("a lighthouse at dusk, {tag}"),
+            Self::UrlFragment(name) => {
+                let url = values
+                    .iter()
+                    .find(|(known, _)| known == name)
+                    .map_or(spec_values::INPUT_IMAGE, |(_, url)| url.as_str());
+                let base = url.split('#').next().unwrap_or(url);
+                format!("{base}#{tag}")
+            }
+        }
+    }
 }
 
 /// Every model of the specs under `specs_dir`, with the values its spec
@@ -78,18 +124,17 @@ pub fn models(specs_dir: &Path) -> Result<Vec<ModelCase>, String> {
             let name = format!("{}/{}", provider.name, model.id);
             let (_, entry) = imagegen::find_model(&name)
                 .ok_or_else(|| format!("{name} is in the specs but not in the catalog"))?;
-            let prompt = model
-                .parameters
-                .iter()
-                .find(|p| p.meaning == Some(Meaning::Prompt))
-                .map(|p| p.name.clone())
-                .ok_or_else(|| format!("{name} has no prompt parameter"))?;
+            let tag_slot = TagSlot::of(model).ok_or_else(|| {
+                format!(
+                    "{name} has neither a prompt nor an image URL parameter to tag its requests by"
+                )
+            })?;
             cases.push(ModelCase {
                 name,
                 provider: provider.name.clone(),
                 entry,
                 values: cheapest(model, spec_values::request_values(model)),
-                prompt,
+                tag_slot,
                 sync: model.sync_mode.clone(),
             });
         }
@@ -225,11 +270,14 @@ pub async fn run_class(
         }
         let mut args = imagegen::args::Args::new();
         for (name, value) in &model.values {
-            if *name != model.prompt && Some(name) != model.sync.as_ref() {
+            if name != model.tag_slot.name() && Some(name) != model.sync.as_ref() {
                 args = args.with(name, value);
             }
         }
-        args = args.with(&model.prompt, format!("a lighthouse at dusk, {tag}"));
+        args = args.with(
+            model.tag_slot.name(),
+            model.tag_slot.value(&model.values, &tag),
+        );
         if let (true, Some(sync)) = (class.sync, &model.sync) {
             args = args.with(sync, "true");
         }

@@ -17,16 +17,18 @@ use cli_support::{Emulator, assert_image, imagegen, text};
 /// https URL without fetching it.
 const INPUT_IMAGE: &str = "https://example.com/in.png";
 
-/// The flags for one model: a prompt, a value for every other required
+/// The flags for one model: a prompt (if it has one), a value for every other required
 /// parameter, a size other than the default where there are presets (so the
 /// size is checked), and sync mode where waiting for the first poll would
 /// take seconds. Returns the flags and the size asked for.
 fn flags_for(model: &ModelInfo) -> (Vec<String>, Option<(u32, u32)>) {
-    let mut flags = vec!["--prompt".to_owned(), "a lighthouse at dusk".to_owned()];
+    let mut flags = Vec::new();
     let mut size = None;
     for param in model.parameters.iter().filter(|p| p.fixed.is_none()) {
         let flag = format!("--{}", param.name.to_kebab_case());
-        let value = if param.meaning == Some(Meaning::Size) {
+        let value = if param.meaning == Some(Meaning::Prompt) {
+            "a lighthouse at dusk".to_owned()
+        } else if param.meaning == Some(Meaning::Size) {
             let separator = param.size_separator.unwrap_or('x');
             let preset = param.choices.iter().find_map(|choice| {
                 let (w, h) = choice.split_once(separator)?;
@@ -40,7 +42,7 @@ fn flags_for(model: &ModelInfo) -> (Vec<String>, Option<(u32, u32)>) {
                 }
                 None => continue,
             }
-        } else if param.required && param.name != "prompt" {
+        } else if param.required {
             match param.kind {
                 ParamKind::ImageUrl | ParamKind::ImageList => INPUT_IMAGE.to_owned(),
                 ParamKind::Boolean => "false".to_owned(),

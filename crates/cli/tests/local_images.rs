@@ -366,8 +366,9 @@ fn the_edit_is_made_from_the_uploaded_image() {
     assert!(checked > 0, "no model uploads a reference image");
 }
 
-/// Runs `imagegen batch` for `model` on JSONL `lines` (each with a prompt
-/// and `param`), the model's other required parameters as flags.
+/// Runs `imagegen batch` for `model` on JSONL `lines` (each with a prompt,
+/// dropped for a model that has none, and `param`), the model's other
+/// required parameters as flags.
 fn batch(
     emulator: &Emulator,
     model: &ModelInfo,
@@ -383,7 +384,18 @@ fn batch(
         flags.drain(at..at + 2);
     }
     let prompts = dir.join("prompts.jsonl");
-    let text: Vec<String> = lines.iter().map(ToString::to_string).collect();
+    let has_prompt = model.parameter_meaning(Meaning::Prompt).is_some();
+    let text: Vec<String> = lines
+        .iter()
+        .map(|line| {
+            // A model without a prompt takes its lines' other values alone.
+            let mut line = line.clone();
+            if !has_prompt && let Some(object) = line.as_object_mut() {
+                object.remove("prompt");
+            }
+            line.to_string()
+        })
+        .collect();
     std::fs::write(&prompts, text.join("\n")).unwrap();
     let provider = model.provider.name;
     imagegen()

@@ -64,7 +64,8 @@ impl FaultRule {
         self.scope(Scope::Prediction(id.into()))
     }
 
-    /// Only for predictions whose prompt contains `text`.
+    /// Only for predictions whose prompt contains `text` (for a model with
+    /// no prompt parameter, whose request body as JSON text contains it).
     pub fn for_prompt(self, text: impl Into<String>) -> Self {
         self.scope(Scope::Prompt(text.into()))
     }

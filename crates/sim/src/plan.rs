@@ -155,7 +155,21 @@ fn image_format(name: &str) -> Option<ImageFormat> {
     }
 }
 
-/// The prompt of a body, for faults scoped by prompt and for the images.
-pub(crate) fn prompt(body: &Value) -> Option<&str> {
-    body.get("prompt").and_then(Value::as_str)
+/// The text a request is known by, for faults scoped by prompt and for the
+/// images: the value of the parameter the spec marks `means: prompt`, or, for
+/// a model without one (an image variation model takes only an image), the
+/// whole body as JSON text, so that a fault can still be scoped to one
+/// request by any value it sends.
+pub(crate) fn prompt(model: &Model, body: &Value) -> Option<String> {
+    match model
+        .parameters
+        .iter()
+        .find(|p| p.meaning == Some(Meaning::Prompt))
+    {
+        Some(param) => body
+            .get(&param.name)
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        None => Some(body.to_string()),
+    }
 }

@@ -98,7 +98,7 @@ async fn submit(
         Err(error) => return error.reply(api),
     };
 
-    let prompt = plan::prompt(&json).map(str::to_owned);
+    let prompt = plan::prompt(model, &json);
     let site = Site {
         target: Target::Submit,
         prediction: None,

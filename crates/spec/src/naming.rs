@@ -126,7 +126,7 @@ mod tests {
         assert_eq!(choice_variant("b64_json").as_deref(), Some("B64Json"));
         assert_eq!(choice_variant("auto").as_deref(), Some("Auto"));
         assert_eq!(choice_variant("1"), None);
-        assert_eq!(choice_variant("21:9"), None);
+        assert_eq!(choice_variant("21:9").as_deref(), Some("Ratio21x9"));
         assert_eq!(size_variant(1536, 1024), "S1536x1024");
         assert_eq!(const_name("random"), "RANDOM");
         assert!(is_keyword("type") && !is_keyword("size"));

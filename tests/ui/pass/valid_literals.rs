@@ -2,6 +2,9 @@
 use imagegen_gptproto::openai_gpt_image_1_text_to_image as gptproto_gpt_image_1;
 use imagegen_gptproto::openai_gpt_image_2_text_to_image as gpt_image_2;
 use imagegen_vibedream::{gpt_image_1, z_image_turbo};
+use imagegen_wavespeed::google_gemini_2_5_flash_image_edit as nano_banana_edit;
+use imagegen_wavespeed::ideogram_ai_ideogram_v3_turbo as ideogram;
+use imagegen_wavespeed::wavespeed_ai_flux_dev as flux_dev;
 
 fn main() {
     // Strength at both ends of its range and on its step.
@@ -31,4 +34,18 @@ fn main() {
         .seed(z_image_turbo::seed!(42));
     let json = serde_json::to_string(&request).unwrap();
     assert_eq!(json, r#"{"prompt":"a lighthouse","size":"512*512","strength":0.3,"seed":42}"#);
+
+    // Lists of images: from one to the most allowed, sent as a JSON array.
+    let images = nano_banana_edit::images!["https://example.com/1.png", "https://example.com/2.png"];
+    assert_eq!(images.len(), 2);
+    let edit = nano_banana_edit::Request::new("make it snow", images);
+    assert_eq!(
+        serde_json::to_value(&edit).unwrap()["images"],
+        serde_json::json!(["https://example.com/1.png", "https://example.com/2.png"])
+    );
+    assert_eq!(ideogram::reference_images!["https://example.com/a.png", "https://example.com/b.png", "https://example.com/c.png"].len(), 3);
+
+    // An aspect ratio, and a size documented by no preset (any W*H).
+    let _ = ideogram::AspectRatio::Ratio16x9;
+    assert_eq!(flux_dev::size!("1024*768").dimensions(), Some((1024, 768)));
 }

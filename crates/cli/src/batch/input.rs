@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use imagegen::args::Args;
-use imagegen::info::{Meaning, ModelInfo};
+use imagegen::info::Meaning;
 use imagegen::{AnyRequest, ModelEntry};
 
 /// One line of work: where it is in the file and the request it makes.
@@ -29,7 +29,18 @@ pub fn read_jobs(path: &Path, model: &ModelEntry, defaults: &Args) -> Result<Vec
         path.extension().and_then(|e| e.to_str()),
         Some("jsonl" | "ndjson")
     );
-    let prompt_name = prompt_parameter(model.info)?;
+    let prompt_name = model
+        .info
+        .parameter_meaning(Meaning::Prompt)
+        .map(|p| p.name);
+    if !jsonl && prompt_name.is_none() {
+        return Err(format!(
+            "{} is read as plain text (one prompt a line), but {} has no prompt parameter; \
+             write a .jsonl file with the model's parameters on each line instead",
+            path.display(),
+            model.qualified_id()
+        ));
+    }
     let mut jobs = Vec::new();
     let mut problems = Vec::new();
     for (index, raw) in text.lines().enumerate() {
@@ -41,7 +52,8 @@ pub fn read_jobs(path: &Path, model: &ModelEntry, defaults: &Args) -> Result<Vec
         let args = if jsonl {
             json_line(raw, prompt_name, defaults)
         } else {
-            text_line(raw, path, prompt_name, defaults)
+            // Checked above: a plain-text file is read only for a model with a prompt.
+            text_line(raw, path, prompt_name.unwrap_or("prompt"), defaults)
         };
         let parsed = args.and_then(|args| {
             model.parse(args).map_err(|errors| {
@@ -81,20 +93,6 @@ pub fn read_jobs(path: &Path, model: &ModelEntry, defaults: &Args) -> Result<Vec
     Ok(jobs)
 }
 
-/// The wire name of the model's prompt: the parameter the spec says means
-/// the prompt.
-fn prompt_parameter(model: &ModelInfo) -> Result<&'static str, String> {
-    model
-        .parameter_meaning(Meaning::Prompt)
-        .map(|p| p.name)
-        .ok_or_else(|| {
-            format!(
-                "{} has no prompt parameter, so a prompts file cannot drive it",
-                model.qualified_id()
-            )
-        })
-}
-
 fn text_line(
     raw: &str,
     path: &Path,
@@ -120,14 +118,19 @@ fn line_is_json_object(raw: &str) -> bool {
         && serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw).is_ok()
 }
 
-fn json_line(raw: &str, prompt: &'static str, defaults: &Args) -> Result<Args, String> {
+/// `prompt` is the model's name for its prompt, if it has one (a model
+/// without one is driven by its other parameters alone).
+fn json_line(raw: &str, prompt: Option<&'static str>, defaults: &Args) -> Result<Args, String> {
     let object: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(raw).map_err(|error| format!("not a JSON object: {error}"))?;
     let given = Args::from_json(&object).map_err(|errors| errors.to_string())?;
     let mut args = defaults.clone();
     for (name, value) in given.iter() {
         // `prompt` always names the prompt, whatever the model calls it.
-        let name = if name == "prompt" { prompt } else { name };
+        let name = match prompt {
+            Some(prompt) if name == "prompt" => prompt,
+            _ => name,
+        };
         args.insert(name, value);
     }
     Ok(args)
@@ -189,6 +192,43 @@ mod tests {
         assert!(error.contains("line 3: not a JSON object"), "{error}");
         assert!(error.contains("line 4: missing `prompt`"), "{error}");
         assert!(!error.contains("\n  line 1:"), "{error}");
+    }
+
+    /// A model of the catalog that takes no prompt (an image variation
+    /// model), if the specs have one.
+    fn model_without_prompt() -> Option<&'static ModelEntry> {
+        imagegen::models()
+            .map(|(_, model)| model)
+            .find(|model| model.info.parameter_meaning(Meaning::Prompt).is_none())
+    }
+
+    #[test]
+    fn a_model_without_a_prompt_takes_jsonl_lines_but_not_plain_text() {
+        let Some(model) = model_without_prompt() else {
+            return; // every model of the specs has a prompt: nothing to check
+        };
+        let image = model
+            .info
+            .parameters
+            .iter()
+            .find(|p| p.required && p.fixed.is_none())
+            .expect("a model without a prompt requires some other parameter");
+        assert_eq!(
+            image.kind,
+            imagegen::info::ParamKind::ImageUrl,
+            "{}",
+            image.name
+        );
+        let image = image.name;
+        let (_dir, path) = write("p.txt", "a fox\n");
+        let error = read_jobs(&path, model, &Args::new()).unwrap_err();
+        assert!(error.contains("has no prompt parameter"), "{error}");
+        assert!(error.contains(".jsonl"), "{error}");
+
+        let line = serde_json::json!({ image: "https://example.com/a.png" });
+        let (_dir, path) = write("p.jsonl", &format!("{line}\n"));
+        let jobs = read_jobs(&path, model, &Args::new()).unwrap();
+        assert_eq!(jobs[0].body[image], "https://example.com/a.png");
     }
 
     #[test]

@@ -100,6 +100,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             .with_meaning(rt::info::Meaning::ReferenceImage)
             .with_local_alternatives(
                 &[
+                    "wavespeed/google/gemini-2.5-flash-image/edit",
                     "wavespeed/ideogram-ai/ideogram-v3-turbo",
                     "wavespeed/openai/gpt-image-1",
                     "wavespeed/stability-ai/sdxl",
@@ -108,6 +109,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
                     "wavespeed/wavespeed-ai/flux-fill-dev",
                     "wavespeed/wavespeed-ai/flux-kontext-dev",
                     "wavespeed/wavespeed-ai/flux-kontext-max",
+                    "wavespeed/wavespeed-ai/flux-kontext-max/multi",
                     "wavespeed/wavespeed-ai/flux-kontext-pro",
                     "wavespeed/wavespeed-ai/flux-redux-dev",
                     "wavespeed/wavespeed-ai/flux-redux-pro",

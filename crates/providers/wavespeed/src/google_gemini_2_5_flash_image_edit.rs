@@ -11,7 +11,7 @@
 //! - Base64 output: not documented
 //! - Written from: `https://wavespeed.ai/docs/docs-api/google/google-gemini-2.5-flash-image-edit`
 //! - This is the WaveSpeed endpoint for "Nano Banana Edit" (the page says "Google’s Nano Banana Edit is a revolutionary image editing and generation model"); the brief's google/nano-banana/edit id was not found as a separate page, so the id the page posts to is used.
-//! - The request table is cut off after the output_format row in every stored excerpt. The request example also sends enable_sync_mode and enable_base64_output (both false), so the page very likely documents them further down, but their table rows were not seen; they are not written as parameters and sync_mode/base64_output are left out.
+//! - The request table is cut off after the output_format row in every stored excerpt. The request example also sends enable_sync_mode and enable_base64_output (both false), so they are written as booleans from the example, with no default and no description beyond that; sync_mode/base64_output are not declared, because what they do on this endpoint was not seen.
 //! - No Pricing section was seen (only the older layout was found), so price is unknown.
 //!
 //! # Parameters
@@ -89,7 +89,8 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             .described(
                 "List of URLs of input images for editing. Up to 10 images can be provided.",
             )
-            .required(),
+            .required()
+            .with_meaning(rt::info::Meaning::ReferenceImage),
         rt::info::ParamInfo::of::<OutputFormat>()
             .described("The format of the ou")
             .with_default("jpeg")

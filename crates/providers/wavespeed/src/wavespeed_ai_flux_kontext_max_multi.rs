@@ -87,7 +87,8 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             .with_meaning(rt::info::Meaning::Prompt),
         rt::info::ParamInfo::of::<Images>()
             .described("URL of images to use while generating the image.")
-            .required(),
+            .required()
+            .with_meaning(rt::info::Meaning::ReferenceImage),
         rt::info::ParamInfo::of::<GuidanceScale>()
             .described("The guidance scale to use for the generation.")
             .with_default("3.5"),

@@ -100,6 +100,8 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             .with_meaning(rt::info::Meaning::ReferenceImage)
             .with_local_alternatives(
                 &[
+                    "wavespeed/bytedance/seededit-v3",
+                    "wavespeed/bytedance/seedream-v4/edit",
                     "wavespeed/google/gemini-2.5-flash-image/edit",
                     "wavespeed/ideogram-ai/ideogram-v3-turbo",
                     "wavespeed/openai/gpt-image-1",

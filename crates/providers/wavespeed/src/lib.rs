@@ -19,6 +19,12 @@
 //!
 //! | Model | Module | Task |
 //! |---|---|---|
+//! | `bytedance/seededit-v3`: Bytedance Seededit V3 | [`bytedance_seededit_v3`] | image-edit |
+//! | `bytedance/seedream-v3`: Bytedance Seedream V3 | [`bytedance_seedream_v3`] | text-to-image |
+//! | `bytedance/seedream-v3.1`: Bytedance Seedream V3.1 | [`bytedance_seedream_v3_1`] | text-to-image |
+//! | `bytedance/seedream-v4`: Bytedance Seedream V4 | [`bytedance_seedream_v4`] | text-to-image |
+//! | `bytedance/seedream-v4/edit`: Bytedance Seedream V4 Edit | [`bytedance_seedream_v4_edit`] | image-edit |
+//! | `bytedance/seedream-v4/sequential`: Bytedance Seedream V4 Sequential | [`bytedance_seedream_v4_sequential`] | text-to-image |
 //! | `google/gemini-2.5-flash-image/edit`: Google Gemini 2.5 Flash Image Edit | [`google_gemini_2_5_flash_image_edit`] | image-edit |
 //! | `google/gemini-2.5-flash-image/text-to-image`: Google Gemini 2.5 Flash Image Text To Image | [`google_gemini_2_5_flash_image_text_to_image`] | text-to-image |
 //! | `google/imagen4-ultra`: Google Imagen4 Ultra | [`google_imagen4_ultra`] | text-to-image |
@@ -48,6 +54,24 @@
 //! A [`Client`] sends them: `Client::from_env()` reads the key from the environment variable the provider documents, `generate` submits a request and waits for it, and [`Generation::save_all`] writes the images to disk. Every failure is one [`Error`].
 #[rustfmt::skip]
 mod provider;
+#[cfg(feature = "bytedance-seededit-v3")]
+#[rustfmt::skip]
+pub mod bytedance_seededit_v3;
+#[cfg(feature = "bytedance-seedream-v3")]
+#[rustfmt::skip]
+pub mod bytedance_seedream_v3;
+#[cfg(feature = "bytedance-seedream-v3-1")]
+#[rustfmt::skip]
+pub mod bytedance_seedream_v3_1;
+#[cfg(feature = "bytedance-seedream-v4")]
+#[rustfmt::skip]
+pub mod bytedance_seedream_v4;
+#[cfg(feature = "bytedance-seedream-v4-edit")]
+#[rustfmt::skip]
+pub mod bytedance_seedream_v4_edit;
+#[cfg(feature = "bytedance-seedream-v4-sequential")]
+#[rustfmt::skip]
+pub mod bytedance_seedream_v4_sequential;
 #[cfg(feature = "google-gemini-2-5-flash-image-edit")]
 #[rustfmt::skip]
 pub mod google_gemini_2_5_flash_image_edit;

@@ -7,6 +7,18 @@ pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry = imagegen_runtime:
     WaveSpeed,
 >(
     &[
+        #[cfg(feature = "bytedance-seededit-v3")]
+        &crate::bytedance_seededit_v3::ENTRY,
+        #[cfg(feature = "bytedance-seedream-v3")]
+        &crate::bytedance_seedream_v3::ENTRY,
+        #[cfg(feature = "bytedance-seedream-v3-1")]
+        &crate::bytedance_seedream_v3_1::ENTRY,
+        #[cfg(feature = "bytedance-seedream-v4")]
+        &crate::bytedance_seedream_v4::ENTRY,
+        #[cfg(feature = "bytedance-seedream-v4-edit")]
+        &crate::bytedance_seedream_v4_edit::ENTRY,
+        #[cfg(feature = "bytedance-seedream-v4-sequential")]
+        &crate::bytedance_seedream_v4_sequential::ENTRY,
         #[cfg(feature = "google-gemini-2-5-flash-image-edit")]
         &crate::google_gemini_2_5_flash_image_edit::ENTRY,
         #[cfg(feature = "google-gemini-2-5-flash-image-text-to-image")]

@@ -4,11 +4,12 @@
 //! Generates, in a scratch workspace, a provider of 500 synthetic models
 //! (renamed copies of the real specs, as `bench codegen` makes them) and one
 //! of a single model, both depending on this repository's `imagegen-core`
-//! and `imagegen-runtime`. Then, with the dependencies built once, times
-//! `cargo check` and `cargo build` of the provider crate alone (its `lib.rs`
-//! touched, so only it is redone) with 1, 100 and 500 models' features on,
-//! and of the one-model crate; peak memory from `getrusage` of the cargo
-//! child, through `xtask __measure`.
+//! and `imagegen-runtime`, and the real WaveSpeed crate from `specs/`. Then,
+//! with the dependencies built once, times `cargo check` and `cargo build` of
+//! each provider crate alone (its `lib.rs` touched, so only it is redone):
+//! the synthetic one with 1, 100 and 500 models' features on, the one-model
+//! crate, and WaveSpeed's with one model and with every model; peak memory
+//! from `getrusage` of the cargo child, through `xtask __measure`.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -19,6 +20,9 @@ use super::codegen::synthetic_specs;
 use super::measure::Cost;
 
 const LARGE: usize = 500;
+
+/// The real provider measured beside the synthetic ones: the largest.
+const REAL: &str = "wavespeed";
 
 pub(crate) fn bench(root: &Path) -> ExitCode {
     super::report(run(root))
@@ -39,7 +43,8 @@ fn run(root: &Path) -> Result<String, String> {
     let _ = fs::remove_dir_all(&scratch);
     let large = generate(root, &scratch, "large", LARGE)?;
     let small = generate(root, &scratch, "small", 1)?;
-    write_workspace(root, &scratch, &[&large, &small])?;
+    let real = generate_real(root, &scratch, REAL)?;
+    write_workspace(root, &scratch, &[&large, &small, &real])?;
     // To profile the generated crates by hand: generate, say where, stop.
     if std::env::var_os("IMAGEGEN_BENCH_GENERATE_ONLY").is_some() {
         return Ok(format!("generated in {}\n", scratch.display()));
@@ -62,8 +67,14 @@ fn run(root: &Path) -> Result<String, String> {
         "| crate | models enabled | cargo check | check peak memory | cargo build | build peak memory |\n|---|---:|---:|---:|---:|---:|"
     );
     let mut checks = Vec::new();
-    let cases: [(&Generated, usize); 4] =
-        [(&small, 1), (&large, 1), (&large, 100), (&large, LARGE)];
+    let cases: [(&Generated, usize); 6] = [
+        (&small, 1),
+        (&large, 1),
+        (&large, 100),
+        (&large, LARGE),
+        (&real, 1),
+        (&real, real.models.len()),
+    ];
     for (crate_, enabled) in cases {
         eprintln!("{} with {enabled} model(s) ...", crate_.package);
         let features = &crate_.models[..enabled];
@@ -115,8 +126,31 @@ fn generate(root: &Path, scratch: &Path, name: &str, models: usize) -> Result<Ge
     )
     .map_err(io)?;
     let specs = imagegen_spec::load(&specs_root.join("specs")).map_err(|d| d.to_string())?;
-    let files = imagegen_codegen::generate(&specs, scratch).map_err(|e| e.to_string())?;
-    let provider = &specs.providers[0];
+    let generated = write_crate(&specs, scratch, name)?;
+    let _ = fs::remove_dir_all(&specs_root);
+    Ok(generated)
+}
+
+/// Generates the provider crate `name` of this repository's own specs under
+/// `scratch`, as `cargo xtask codegen` writes it.
+fn generate_real(root: &Path, scratch: &Path, name: &str) -> Result<Generated, String> {
+    let specs = imagegen_spec::load(&root.join("specs")).map_err(|d| d.to_string())?;
+    write_crate(&specs, scratch, name)
+}
+
+/// Writes the crate of provider `name` of `specs` under `scratch`.
+fn write_crate(
+    specs: &imagegen_spec::ir::SpecSet,
+    scratch: &Path,
+    name: &str,
+) -> Result<Generated, String> {
+    let io = |error: std::io::Error| format!("{}: {error}", scratch.display());
+    let files = imagegen_codegen::generate(specs, scratch).map_err(|e| e.to_string())?;
+    let provider = specs
+        .providers
+        .iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| format!("no provider `{name}` in the specs"))?;
     let crate_dir = format!("crates/providers/{name}/");
     let mut model_lines = 0;
     for file in files.iter().filter(|f| f.path.starts_with(&crate_dir)) {
@@ -133,7 +167,6 @@ fn generate(root: &Path, scratch: &Path, name: &str, models: usize) -> Result<Ge
             model_lines += file.contents.lines().count();
         }
     }
-    let _ = fs::remove_dir_all(&specs_root);
     Ok(Generated {
         package: provider.crate_name(),
         dir: scratch.join(&crate_dir),

@@ -33,6 +33,7 @@
 //! | `openai/gpt-image-1/text-to-image`: Openai Gpt Image 1 Text To Image | [`openai_gpt_image_1_text_to_image`] | text-to-image |
 //! | `recraft-ai/recraft-v4/text-to-image`: Recraft Ai Recraft V4 Text To Image | [`recraft_ai_recraft_v4_text_to_image`] | text-to-image |
 //! | `stability-ai/sdxl`: Stability Ai Sdxl | [`stability_ai_sdxl`] | text-to-image |
+//! | `wavespeed-ai/flux-1.1-pro-ultra`: Flux 1.1 Pro Ultra | [`wavespeed_ai_flux_1_1_pro_ultra`] | text-to-image |
 //! | `wavespeed-ai/flux-dev`: Flux Dev | [`wavespeed_ai_flux_dev`] | text-to-image |
 //! | `wavespeed-ai/flux-dev-ultra-fast`: Flux Dev Ultra Fast | [`wavespeed_ai_flux_dev_ultra_fast`] | text-to-image |
 //! | `wavespeed-ai/flux-fill-dev`: Flux Fill Dev | [`wavespeed_ai_flux_fill_dev`] | image-edit |
@@ -45,8 +46,14 @@
 //! | `wavespeed-ai/flux-redux-dev`: Flux Redux Dev | [`wavespeed_ai_flux_redux_dev`] | image-edit |
 //! | `wavespeed-ai/flux-redux-pro`: Flux Redux Pro | [`wavespeed_ai_flux_redux_pro`] | image-edit |
 //! | `wavespeed-ai/flux-schnell`: Flux Schnell | [`wavespeed_ai_flux_schnell`] | text-to-image |
+//! | `wavespeed-ai/hidream-e1-full`: Hidream E1 Full | [`wavespeed_ai_hidream_e1_full`] | image-edit |
+//! | `wavespeed-ai/hidream-i1-full`: Hidream I1 Full | [`wavespeed_ai_hidream_i1_full`] | text-to-image |
 //! | `wavespeed-ai/hunyuan-image-3-instruct/text-to-image`: Hunyuan Image 3 Instruct Text To Image | [`wavespeed_ai_hunyuan_image_3_instruct_text_to_image`] | text-to-image |
 //! | `wavespeed-ai/imagen4`: Imagen4 | [`wavespeed_ai_imagen4`] | text-to-image |
+//! | `wavespeed-ai/qwen-image/edit`: Qwen Image Edit | [`wavespeed_ai_qwen_image_edit`] | image-edit |
+//! | `wavespeed-ai/qwen-image/edit-plus`: Qwen Image Edit Plus | [`wavespeed_ai_qwen_image_edit_plus`] | image-edit |
+//! | `wavespeed-ai/qwen-image/text-to-image`: Qwen Image Text To Image | [`wavespeed_ai_qwen_image_text_to_image`] | text-to-image |
+//! | `wavespeed-ai/wan-2.1/text-to-image`: Wan 2.1 Text To Image | [`wavespeed_ai_wan_2_1_text_to_image`] | text-to-image |
 //! | `wavespeed-ai/z-image-base`: Z Image Base | [`wavespeed_ai_z_image_base`] | text-to-image |
 //!
 //! A request type's required parameters are its constructor's arguments; the others are set with builder methods and left out of the JSON until set. Every value is checked against the documentation: literals when the crate compiles (`strength!(0.6)`), runtime values by `try_new`, `TryFrom` and `FromStr`, which return a [`ParamError`] naming the parameter, the value and what is allowed.
@@ -96,6 +103,9 @@ pub mod recraft_ai_recraft_v4_text_to_image;
 #[cfg(feature = "stability-ai-sdxl")]
 #[rustfmt::skip]
 pub mod stability_ai_sdxl;
+#[cfg(feature = "wavespeed-ai-flux-1-1-pro-ultra")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_1_1_pro_ultra;
 #[cfg(feature = "wavespeed-ai-flux-dev")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_flux_dev;
@@ -132,12 +142,30 @@ pub mod wavespeed_ai_flux_redux_pro;
 #[cfg(feature = "wavespeed-ai-flux-schnell")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_flux_schnell;
+#[cfg(feature = "wavespeed-ai-hidream-e1-full")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_hidream_e1_full;
+#[cfg(feature = "wavespeed-ai-hidream-i1-full")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_hidream_i1_full;
 #[cfg(feature = "wavespeed-ai-hunyuan-image-3-instruct-text-to-image")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_hunyuan_image_3_instruct_text_to_image;
 #[cfg(feature = "wavespeed-ai-imagen4")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_imagen4;
+#[cfg(feature = "wavespeed-ai-qwen-image-edit")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_qwen_image_edit;
+#[cfg(feature = "wavespeed-ai-qwen-image-edit-plus")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_qwen_image_edit_plus;
+#[cfg(feature = "wavespeed-ai-qwen-image-text-to-image")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_qwen_image_text_to_image;
+#[cfg(feature = "wavespeed-ai-wan-2-1-text-to-image")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_wan_2_1_text_to_image;
 #[cfg(feature = "wavespeed-ai-z-image-base")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_z_image_base;

@@ -35,6 +35,8 @@ pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry = imagegen_runtime:
         &crate::recraft_ai_recraft_v4_text_to_image::ENTRY,
         #[cfg(feature = "stability-ai-sdxl")]
         &crate::stability_ai_sdxl::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-1-1-pro-ultra")]
+        &crate::wavespeed_ai_flux_1_1_pro_ultra::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-dev")]
         &crate::wavespeed_ai_flux_dev::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-dev-ultra-fast")]
@@ -59,10 +61,22 @@ pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry = imagegen_runtime:
         &crate::wavespeed_ai_flux_redux_pro::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-schnell")]
         &crate::wavespeed_ai_flux_schnell::ENTRY,
+        #[cfg(feature = "wavespeed-ai-hidream-e1-full")]
+        &crate::wavespeed_ai_hidream_e1_full::ENTRY,
+        #[cfg(feature = "wavespeed-ai-hidream-i1-full")]
+        &crate::wavespeed_ai_hidream_i1_full::ENTRY,
         #[cfg(feature = "wavespeed-ai-hunyuan-image-3-instruct-text-to-image")]
         &crate::wavespeed_ai_hunyuan_image_3_instruct_text_to_image::ENTRY,
         #[cfg(feature = "wavespeed-ai-imagen4")]
         &crate::wavespeed_ai_imagen4::ENTRY,
+        #[cfg(feature = "wavespeed-ai-qwen-image-edit")]
+        &crate::wavespeed_ai_qwen_image_edit::ENTRY,
+        #[cfg(feature = "wavespeed-ai-qwen-image-edit-plus")]
+        &crate::wavespeed_ai_qwen_image_edit_plus::ENTRY,
+        #[cfg(feature = "wavespeed-ai-qwen-image-text-to-image")]
+        &crate::wavespeed_ai_qwen_image_text_to_image::ENTRY,
+        #[cfg(feature = "wavespeed-ai-wan-2-1-text-to-image")]
+        &crate::wavespeed_ai_wan_2_1_text_to_image::ENTRY,
         #[cfg(feature = "wavespeed-ai-z-image-base")]
         &crate::wavespeed_ai_z_image_base::ENTRY,
     ],

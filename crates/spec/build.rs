@@ -1,9 +1,10 @@
-//! Embeds the repository's `specs/` in the emulator, so the library and the
-//! `imagegen-sim` binary work from any directory (and from an installed
-//! binary) without finding the specs on disk.
+//! Embeds the bundled specs (`bundled/`, the copy of the repository's
+//! `specs/` that `cargo xtask codegen` keeps in this crate) in the library,
+//! so the emulator and a user's own specs work from any directory, from an
+//! installed binary and from the published crate.
 //!
-//! Writes `$OUT_DIR/embedded_specs.rs`: a table of every `.yaml` file below
-//! `specs/`, by its path relative to `specs/`, with its text pulled in by
+//! Writes `$OUT_DIR/bundled_specs.rs`: a table of every `.yaml` file below
+//! `bundled/`, by its path relative to it, with its text pulled in by
 //! `include_str!`. Every directory and file is a `rerun-if-changed` input, so
 //! adding, editing or removing a spec rebuilds the table.
 
@@ -13,28 +14,33 @@ use std::{env, fs, process};
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let specs = manifest_dir.join("../../specs");
-    let specs = match specs.canonicalize() {
-        Ok(path) => path,
-        Err(error) => fail(&format!(
-            "imagegen-sim embeds the repository's specs, but {} cannot be read: {error}",
-            specs.display()
-        )),
-    };
+    let specs = manifest_dir.join("bundled");
     let mut files = Vec::new();
-    collect(&specs, &specs, &mut files);
+    match specs.canonicalize() {
+        Ok(specs) => collect(&specs, &specs, &mut files),
+        // `cargo xtask codegen` writes `bundled/` and is built on this
+        // crate: without the directory, build with no bundled specs (the
+        // emulator then has none) rather than never being able to write it.
+        Err(error) => {
+            println!("cargo::rerun-if-changed={}", specs.display());
+            println!(
+                "cargo::warning=imagegen-spec has no bundled specs: {} cannot be read ({error}); run `cargo xtask codegen`",
+                specs.display()
+            );
+        }
+    }
     files.sort();
 
     let mut table = String::from(
-        "/// Every spec file below `specs/`: (path relative to `specs/`, text).\n\
-         pub(crate) static EMBEDDED_SPECS: &[(&str, &str)] = &[\n",
+        "/// Every bundled spec file: (path relative to `specs/`, text).\n\
+         static BUNDLED_SPECS: &[(&str, &str)] = &[\n",
     );
     for (relative, absolute) in &files {
         let _ = writeln!(table, "    ({relative:?}, include_str!({absolute:?})),");
     }
     table.push_str("];\n");
 
-    let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default()).join("embedded_specs.rs");
+    let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default()).join("bundled_specs.rs");
     if let Err(error) = fs::write(&out, table) {
         fail(&format!("cannot write {}: {error}", out.display()));
     }

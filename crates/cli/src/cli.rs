@@ -76,6 +76,7 @@ pub fn command() -> Command {
                         .help("Every prediction finishes after this many milliseconds (default: a time within the model's documented estimate)"),
                 ),
         )
+        .subcommand(crate::codegen::command())
 }
 
 /// `parent` with one subcommand per model, each built by `model_command`.

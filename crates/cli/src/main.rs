@@ -7,6 +7,7 @@
 
 mod batch;
 mod cli;
+mod codegen;
 mod connect;
 mod describe;
 mod failure;
@@ -50,6 +51,7 @@ fn main() -> ExitCode {
             Some(("generate", sub)) => generate::run(sub).await,
             Some(("batch", sub)) => batch::run(sub).await,
             Some(("sim", sub)) => sim::run(sub).await,
+            Some(("codegen", sub)) => codegen::run(sub),
             // clap requires a subcommand, so this is not reached.
             _ => Err(Failure::usage(
                 "a subcommand is required; see `imagegen --help`",

@@ -7,7 +7,11 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use crate::{GeneratedFile, PROVIDERS_DIR};
+use crate::{BUNDLED_DIR, GeneratedFile, PROVIDERS_DIR};
+
+/// The directories codegen owns: a file there that no spec produces is an
+/// orphan.
+const OWNED_DIRS: [&str; 2] = [PROVIDERS_DIR, BUNDLED_DIR];
 
 /// Whether [`sync`] writes or only compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,9 +57,21 @@ pub struct Report {
 }
 
 /// Makes the files under `root` match `files`, or in [`Mode::Check`] reports
-/// each difference. Files below [`PROVIDERS_DIR`] that are not in `files` are
+/// each difference. Files below [`PROVIDERS_DIR`] and [`BUNDLED_DIR`] that are not in `files` are
 /// orphans of removed specs.
 pub fn sync(root: &Path, files: &[GeneratedFile], mode: Mode) -> io::Result<Report> {
+    sync_owned(root, files, &OWNED_DIRS, mode)
+}
+
+/// [`sync`] for files below directories of `root` that codegen owns:
+/// files in `owned` that are not in `files` are orphans. A user's
+/// `imagegen codegen --out` owns each crate directory it writes.
+pub fn sync_owned(
+    root: &Path,
+    files: &[GeneratedFile],
+    owned: &[impl AsRef<str>],
+    mode: Mode,
+) -> io::Result<Report> {
     let mut report = Report::default();
     for file in files {
         let path = root.join(&file.path);
@@ -80,7 +96,9 @@ pub fn sync(root: &Path, files: &[GeneratedFile], mode: Mode) -> io::Result<Repo
 
     let generated: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut present = Vec::new();
-    list_files(root, Path::new(PROVIDERS_DIR), &mut present)?;
+    for dir in owned {
+        list_files(root, Path::new(dir.as_ref()), &mut present)?;
+    }
     for relative in present {
         if generated.contains(relative.as_str()) {
             continue;
@@ -95,7 +113,9 @@ pub fn sync(root: &Path, files: &[GeneratedFile], mode: Mode) -> io::Result<Repo
         }
     }
     if mode == Mode::Write {
-        remove_empty_dirs(&root.join(PROVIDERS_DIR))?;
+        for dir in owned {
+            remove_empty_dirs(&root.join(dir.as_ref()))?;
+        }
     }
     Ok(report)
 }

@@ -6,6 +6,8 @@
 //! run. [`sync`] then writes those files (or, in check mode, reports the
 //! ones that differ), and removes files a removed spec no longer produces.
 
+pub mod build;
+mod bundle;
 mod catalog;
 mod docs;
 mod files;
@@ -13,18 +15,22 @@ mod json;
 mod manifest;
 mod model;
 mod names;
+pub mod own;
 mod provider;
 mod readme;
 mod render;
 mod schema;
+mod target;
 mod umbrella;
 
 use std::path::Path;
 
 use imagegen_spec::ir::SpecSet;
 
-pub use files::{Mode, Report, Stale, sync};
+pub use bundle::BUNDLED_DIR;
+pub use files::{Mode, Report, Stale, sync, sync_owned};
 pub use render::RenderError;
+pub use target::Target;
 pub use umbrella::UMBRELLA_DIR;
 
 pub(crate) use provider::endpoint_tokens as provider_endpoint;
@@ -44,7 +50,8 @@ pub struct GeneratedFile {
 
 /// Every file generated from `set`: one crate per provider under
 /// [`PROVIDERS_DIR`], the umbrella crate's manifest and provider list under
-/// [`UMBRELLA_DIR`], the JSON Schemas of the spec format under `specs/`, and
+/// [`UMBRELLA_DIR`], the copy of the specs `imagegen-spec` ships under
+/// [`BUNDLED_DIR`], the JSON Schemas of the spec format under `specs/`, and
 /// the catalog between the markers of `README.md`, where it has them.
 ///
 /// `root` is the repository root; spec paths in file headers are written
@@ -52,9 +59,17 @@ pub struct GeneratedFile {
 pub fn generate(set: &SpecSet, root: &Path) -> Result<Vec<GeneratedFile>, RenderError> {
     let mut files = schema::schema_files();
     for provider in &set.providers {
-        files.extend(provider::crate_files(&set.providers, provider, root)?);
+        let dir = format!("{PROVIDERS_DIR}/{}", provider.name);
+        files.extend(provider::crate_files(
+            &set.providers,
+            provider,
+            root,
+            &dir,
+            Target::Repository,
+        )?);
     }
     files.extend(umbrella::umbrella_files(&set.providers)?);
     files.extend(catalog::readme_with_catalog(root, &set.providers));
+    files.extend(bundle::bundled_files(set, root)?);
     Ok(files)
 }

@@ -4,10 +4,12 @@
 use imagegen_spec::ir::{Model, Outcome, Protocol, Provider};
 
 use crate::docs::{markdown, table_cell};
-use crate::render::GENERATED_BY;
 
-pub(crate) fn readme(provider: &Provider, source: &str) -> String {
-    let mut out = format!("<!-- {GENERATED_BY} from {source}. Do not edit. -->\n\n");
+pub(crate) fn readme(provider: &Provider, source: &str, target: crate::Target) -> String {
+    let mut out = format!(
+        "<!-- {} from {source}. Do not edit. -->\n\n",
+        target.generated_by()
+    );
     out.push_str(&format!("# {}\n\n", provider.crate_name()));
     out.push_str(&format!(
         "Typed, validated requests and responses for the {} API, generated from `{source}`.\n\n{}\n\n",

@@ -7,7 +7,7 @@ use imagegen_spec::ir::Provider;
 use quote::quote;
 
 use crate::docs;
-use crate::manifest::package_header;
+use crate::manifest::Package;
 use crate::names::ident;
 use crate::render::{RenderError, rust_file};
 use crate::{GeneratedFile, PROVIDERS_DIR};
@@ -23,7 +23,12 @@ pub(crate) fn umbrella_files(providers: &[Provider]) -> Result<Vec<GeneratedFile
             contents: cargo_toml(providers),
         },
         GeneratedFile {
-            contents: rust_file(&path, "specs", providers_rs(providers))?,
+            contents: rust_file(
+                crate::Target::Repository,
+                &path,
+                "specs",
+                providers_rs(providers),
+            )?,
             path,
         },
     ])
@@ -38,11 +43,14 @@ fn cargo_toml(providers: &[Provider]) -> String {
             provider.name
         ));
     }
-    let header = package_header(
-        "specs",
-        "imagegen",
-        "Every imagegen provider crate, a catalog of their models by name, and the provider-neutral request.",
-    );
+    let header = Package {
+        source: "specs",
+        name: "imagegen",
+        description: "Typed clients for hosted text-to-image APIs (WaveSpeed, VibeDream, AI/ML API, GPTProto): every provider crate, a catalog of their models by name, and the provider-neutral request.",
+        keywords: &["image-generation", "text-to-image", "api-client", "wavespeed", "flux"],
+        categories: &["api-bindings", "multimedia::images", "web-programming::http-client"],
+    }
+    .in_workspace(crate::Target::Repository, "../../README.md");
     format!(
         r#"{header}
 [dependencies]

@@ -13,6 +13,7 @@
 //! needs). Every problem is reported as a [`Diagnostic`] at its
 //! `file:line:column`, all of them at once.
 
+pub mod bundled;
 pub mod decimal;
 pub mod diagnostic;
 pub mod file;
@@ -26,5 +27,5 @@ mod locate;
 mod scalar;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location};
-pub use load::{PROVIDER_FILE, load, parse_model, parse_provider};
+pub use load::{PROVIDER_FILE, load, load_model_file, load_own, parse_model, parse_provider};
 pub use scalar::Scalar;

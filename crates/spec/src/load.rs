@@ -15,11 +15,56 @@ pub const PROVIDER_FILE: &str = "provider.yaml";
 /// Loads and checks every spec under `specs_dir`, reporting every problem in
 /// every file (not only the first).
 pub fn load(specs_dir: &Path) -> Result<SpecSet, Diagnostics> {
+    load_with(specs_dir, |_| None)
+}
+
+/// Loads a directory of a user's own specs, laid out as `specs/` is: a
+/// provider directory without a `provider.yaml` is one of the providers
+/// imagegen knows ([`bundled`](crate::bundled)), named by the directory, so a
+/// user adds a model to WaveSpeed with `my-specs/wavespeed/<id>.yaml` alone.
+/// A directory with its own `provider.yaml` describes a provider of its own.
+pub fn load_own(specs_dir: &Path) -> Result<SpecSet, Diagnostics> {
+    load_with(specs_dir, crate::bundled::provider_file)
+}
+
+/// Loads one model file read on its own, outside any provider directory
+/// (`imagegen generate --spec my-model.yaml`): its `provider` key names one
+/// of the providers imagegen ships, whose `provider.yaml` it is checked
+/// against. Returns that provider holding this one model. The file's path
+/// is not checked against the model's id.
+pub fn load_model_file(path: &Path) -> Result<Provider, Diagnostics> {
+    let text = read(path).map_err(Diagnostics)?;
+    let known = crate::bundled::provider_names();
+    let name = crate::check::named_provider(path, &text, &known).map_err(Diagnostics)?;
+    let Some((provider_path, provider_text)) = crate::bundled::provider_file(&name) else {
+        return Err(Diagnostics(crate::check::unknown_provider(
+            path, &text, &name, &known,
+        )));
+    };
+    let mut provider = check_provider(&provider_path, provider_text).map_err(Diagnostics)?;
+    let model = check_model(path, &text, &provider).map_err(Diagnostics)?;
+    provider.models = vec![model];
+    Ok(provider)
+}
+
+/// [`load`], where `known(dir name)` gives the text of a provider file for
+/// a provider directory that has none (and its path for messages).
+fn load_with(
+    specs_dir: &Path,
+    known: impl Fn(&str) -> Option<(PathBuf, &'static str)>,
+) -> Result<SpecSet, Diagnostics> {
     let mut diagnostics = Vec::new();
     let mut providers = Vec::new();
+    if !specs_dir.is_dir() {
+        return Err(Diagnostics(vec![Diagnostic::new(
+            specs_dir,
+            Location::START,
+            "the specs directory does not exist (or is not a directory)",
+        )]));
+    }
     for path in sorted_entries(specs_dir, &mut diagnostics) {
         if path.is_dir() {
-            match load_provider_dir(&path) {
+            match load_provider_dir(&path, &known) {
                 Ok(provider) => providers.push(provider),
                 Err(found) => diagnostics.extend(found),
             }
@@ -49,19 +94,26 @@ pub fn parse_model(path: &Path, text: &str, provider: &Provider) -> Result<Model
     check_model(path, text, provider).map_err(Diagnostics)
 }
 
-fn load_provider_dir(dir: &Path) -> Result<Provider, Vec<Diagnostic>> {
-    let provider_file = dir.join(PROVIDER_FILE);
-    if !provider_file.is_file() {
+fn load_provider_dir(
+    dir: &Path,
+    known: &impl Fn(&str) -> Option<(PathBuf, &'static str)>,
+) -> Result<Provider, Vec<Diagnostic>> {
+    let dir_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let own_file = dir.join(PROVIDER_FILE);
+    let (provider_file, text) = if own_file.is_file() {
+        let text = read(&own_file)?;
+        (own_file, text)
+    } else if let Some((path, text)) = known(dir_name) {
+        (path, text.to_owned())
+    } else {
         return Err(vec![Diagnostic::new(
             dir,
             Location::START,
             format!("a provider directory needs a {PROVIDER_FILE}"),
         )]);
-    }
-    let text = read(&provider_file)?;
+    };
     let mut provider = check_provider(&provider_file, &text)?;
     let mut diagnostics = Vec::new();
-    let dir_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     if provider.name != dir_name {
         diagnostics.push(Diagnostic::new(
             &provider_file,

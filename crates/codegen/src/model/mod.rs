@@ -26,6 +26,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) model: &'a Model,
     /// The crate's library name, for doc examples (`imagegen_vibedream`).
     pub(crate) lib: String,
+    /// Where the code goes (whether models sit behind features).
+    pub(crate) target: crate::Target,
 }
 
 impl Ctx<'_> {
@@ -65,12 +67,14 @@ pub(crate) fn model_module(
     providers: &[Provider],
     provider: &Provider,
     model: &Model,
+    target: crate::Target,
 ) -> TokenStream {
     let ctx = Ctx {
         providers,
         provider,
         model,
         lib: provider.lib_name(),
+        target,
     };
     let docs = docs::inner(&module_docs(&ctx));
     let info = info::model_static(&ctx);

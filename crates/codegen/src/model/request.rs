@@ -39,6 +39,7 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
             .map(|(p, v)| (p.as_str(), v.clone())),
     );
     let from_args = from_args(ctx);
+    let client = ctx.target.feature_gate("client");
     let images = image_fields(ctx);
     quote! {
         #doc
@@ -62,7 +63,7 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
         #from_args
         /// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
         /// the model at run time. With the `client` feature (on by default).
-        #[cfg(feature = "client")]
+        #client
         pub static ENTRY: imagegen_runtime::dynamic::ModelEntry =
             imagegen_runtime::dynamic::ModelEntry::of::<Request>();
         impl rt::ModelRequest for Request {

@@ -8,7 +8,7 @@ use imagegen_spec::ir::{ErrorKind, Method, Outcome, Protocol, Provider};
 use crate::docs;
 use crate::names::{ident, option, uint};
 
-pub(crate) fn marker(provider: &Provider) -> TokenStream {
+pub(crate) fn marker(provider: &Provider, target: crate::Target) -> TokenStream {
     let name = ident(&provider.rust_name);
     let submit = ident(&provider.submit_response);
     let result = ident(
@@ -43,8 +43,8 @@ pub(crate) fn marker(provider: &Provider) -> TokenStream {
     ));
     let entries = provider.models.iter().map(|model| {
         let module = ident(&model.module);
-        let feature = &model.feature;
-        quote!(#[cfg(feature = #feature)] &crate::#module::ENTRY)
+        let gate = target.feature_gate(&model.feature);
+        quote!(#gate &crate::#module::ENTRY)
     });
     let catalog_doc = docs::outer(&format!(
         "The {} API and its models (those whose feature is on), for callers that pick a \
@@ -52,13 +52,14 @@ pub(crate) fn marker(provider: &Provider) -> TokenStream {
          With the `client` feature (on by default).",
         provider.display_name
     ));
+    let client = target.feature_gate("client");
     quote! {
         #catalog_doc
-        #[cfg(feature = "client")]
+        #client
         pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry =
             imagegen_runtime::dynamic::ProviderEntry::of::<#name>(&[#(#entries),*]);
         #client_doc
-        #[cfg(feature = "client")]
+        #client
         pub type Client = imagegen_runtime::Client<#name>;
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

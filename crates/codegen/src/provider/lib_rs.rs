@@ -7,11 +7,11 @@ use quote::quote;
 
 use imagegen_spec::ir::Provider;
 
-use crate::docs;
 use crate::names::ident;
 use crate::readme::{provider_facts, task_name};
+use crate::{Target, docs};
 
-pub(crate) fn lib_rs(provider: &Provider) -> TokenStream {
+pub(crate) fn lib_rs(provider: &Provider, target: Target) -> TokenStream {
     let mut text = format!(
         "Typed, validated requests and responses for the {} API.\n\n{}\n\n",
         provider.display_name, provider.summary
@@ -43,27 +43,40 @@ pub(crate) fn lib_rs(provider: &Provider) -> TokenStream {
     let docs = docs::inner(&text);
     let modules = provider.models.iter().map(|model| {
         let module = ident(&model.module);
-        let feature = &model.feature;
+        let gate = target.feature_gate(&model.feature);
         quote! {
-            #[cfg(feature = #feature)]
+            #gate
             #[rustfmt::skip]
             pub mod #module;
         }
     });
+    let root = root_items(target);
     quote! {
         #docs
+        // docs.rs (which sets `docsrs`) marks each feature-gated item with its feature.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         #[rustfmt::skip]
         mod provider;
         #(#modules)*
+        #root
+    }
+}
+
+/// The items at a provider crate's root besides its modules: what the
+/// literal macros expand to, the transport's re-exports, and the provider's
+/// items.
+pub(crate) fn root_items(target: Target) -> TokenStream {
+    let client = target.feature_gate("client");
+    quote! {
         // In the order rustfmt sorts `use` items, so it leaves this file alone.
         /// What the literal macros expand to, with or without the `client` feature.
         #[doc(hidden)]
         pub use imagegen_core as __core;
         pub use imagegen_core::ParamError;
         /// The transport: clients, polling, retries, downloads (the `client` feature).
-        #[cfg(feature = "client")]
+        #client
         pub use imagegen_runtime as runtime;
-        #[cfg(feature = "client")]
+        #client
         pub use imagegen_runtime::{Error, Generation};
         pub use provider::*;
     }

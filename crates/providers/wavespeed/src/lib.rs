@@ -59,6 +59,7 @@
 //! A request type's required parameters are its constructor's arguments; the others are set with builder methods and left out of the JSON until set. Every value is checked against the documentation: literals when the crate compiles (`strength!(0.6)`), runtime values by `try_new`, `TryFrom` and `FromStr`, which return a [`ParamError`] naming the parameter, the value and what is allowed.
 //!
 //! A [`Client`] sends them: `Client::from_env()` reads the key from the environment variable the provider documents, `generate` submits a request and waits for it, and [`Generation::save_all`] writes the images to disk. Every failure is one [`Error`].
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 mod provider;
 #[cfg(feature = "bytedance-seededit-v3")]

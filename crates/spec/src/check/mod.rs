@@ -19,6 +19,46 @@ pub(crate) use model::check_model;
 pub(crate) use provider::check_provider;
 pub(crate) use values::{admit, interpret_json};
 
+/// The provider a model file names with its `provider` key, or the
+/// problem, located, when it names none; `Err` also when the YAML does not
+/// parse.
+pub(crate) fn named_provider(
+    file: &Path,
+    text: &str,
+    known: &[&str],
+) -> Result<String, Vec<Diagnostic>> {
+    let raw: crate::file::model::ModelFile = parse_yaml(file, text)?;
+    match raw.provider {
+        Some(name) => Ok(name),
+        None => Err(vec![Diagnostic::new(
+            file,
+            Location::START,
+            format!(
+                "a model spec read on its own names its provider: add `provider: <name>` (one of {})",
+                known.join(", ")
+            ),
+        )]),
+    }
+}
+
+/// Reports an unknown provider named by a model file's `provider` key, at the key.
+pub(crate) fn unknown_provider(
+    file: &Path,
+    text: &str,
+    name: &str,
+    known: &[&str],
+) -> Vec<Diagnostic> {
+    let mut r = Reporter::new(file, text);
+    r.error(
+        "provider",
+        format!(
+            "`{name}` is not a provider imagegen knows; expected one of {}",
+            known.join(", ")
+        ),
+    );
+    r.diagnostics
+}
+
 /// Collects the problems found in one file, each located by its YAML path.
 pub(crate) struct Reporter<'a> {
     file: &'a Path,

@@ -33,6 +33,20 @@ pub(crate) fn check_model(
     let raw: ModelFile = parse_yaml(file, text)?;
     let mut r = Reporter::new(file, text);
 
+    if let Some(named) = raw
+        .provider
+        .as_deref()
+        .filter(|named| *named != provider.name)
+    {
+        r.error(
+            "provider",
+            format!(
+                "the model names provider `{named}`, but it is read as a model of `{}`; leave `provider` out or write `provider: {}`",
+                provider.name, provider.name
+            ),
+        );
+    }
+
     if !is_model_id(&raw.id) {
         r.error(
             "id",

@@ -144,6 +144,7 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
     let mut provider = Provider {
         file: file.to_path_buf(),
         name: raw.name.clone(),
+        package: format!("imagegen-{}", raw.name),
         display_name: raw.display_name.clone(),
         rust_name,
         summary: raw.summary.trim().to_owned(),

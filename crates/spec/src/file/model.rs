@@ -15,6 +15,12 @@ pub struct ModelFile {
     /// The provider's model id (`z-image-turbo`, `openai/gpt-image-1`). The file
     /// lives at `specs/<provider>/<id>.yaml`.
     pub id: String,
+    /// The provider serving the model (`wavespeed`). Needed only by a model
+    /// file read on its own (`imagegen generate --spec my-model.yaml`); in a
+    /// provider directory it may be left out, and if given must name that
+    /// directory's provider.
+    #[serde(default)]
+    pub provider: Option<String>,
     /// The document this spec is written from (a seed file in `../shared/seeds/`).
     pub source: String,
     /// Name for people (`Z-Image Turbo`).

@@ -11,6 +11,10 @@ pub struct Provider {
     pub file: PathBuf,
     /// Short lowercase name (`vibedream`).
     pub name: String,
+    /// The generated crate's package name: `imagegen-<name>` for the crates
+    /// imagegen ships; a user's own specs name theirs (`imagegen codegen
+    /// --package`).
+    pub package: String,
     /// Name for people.
     pub display_name: String,
     /// Rust name of the marker type (`VibeDream`).
@@ -62,7 +66,7 @@ pub struct Provider {
 impl Provider {
     /// The generated crate's package name (`imagegen-vibedream`).
     pub fn crate_name(&self) -> String {
-        format!("imagegen-{}", self.name)
+        self.package.clone()
     }
 
     /// The generated crate's library name (`imagegen_vibedream`).

@@ -81,7 +81,7 @@ pub fn command() -> Command {
 
 /// `parent` with one subcommand per model, each built by `model_command`.
 fn per_model(parent: Command, model_command: fn(&'static ModelEntry) -> Command) -> Command {
-    imagegen::models().fold(
+    crate::catalog::models().fold(
         parent
             .subcommand_required(true)
             .arg_required_else_help(true)

@@ -49,7 +49,10 @@ pub async fn connect(
     }
     let mut sim = None;
     if matches.get_flag("@sim") {
-        let started = Sim::start(SimConfig::new())
+        let config = crate::catalog::spec_files()
+            .into_iter()
+            .fold(SimConfig::new(), SimConfig::own_specs);
+        let started = Sim::start(config)
             .await
             .map_err(|error| Failure::other(format!("cannot start the emulator: {error}")))?;
         builder = builder

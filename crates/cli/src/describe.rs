@@ -25,7 +25,7 @@ pub fn run(matches: &ArgMatches) -> Result<(), Failure> {
         .get_one::<String>("model")
         .map(String::as_str)
         .unwrap_or_default();
-    let (_, model) = imagegen::find_model(name).ok_or_else(|| unknown_model(name))?;
+    let (_, model) = crate::catalog::find(name).ok_or_else(|| unknown_model(name))?;
     let text = describe(model);
     let mut stdout = std::io::stdout().lock();
     stdout

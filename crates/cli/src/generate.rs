@@ -196,7 +196,7 @@ pub async fn run(matches: &ArgMatches) -> Result<(), Failure> {
             "name a model: imagegen generate <PROVIDER/MODEL> --prompt TEXT; see `imagegen list`",
         ));
     };
-    let (provider, model) = imagegen::find_model(name).ok_or_else(|| unknown_model(name))?;
+    let (provider, model) = crate::catalog::find(name).ok_or_else(|| unknown_model(name))?;
     let options = Options::new(name, matches);
     // Checked before anything is sent: a bad value costs nothing.
     let request = match options.resume {

@@ -6,6 +6,7 @@
 //! and flags with no code written here.
 
 mod batch;
+mod catalog;
 mod cli;
 mod codegen;
 mod connect;
@@ -23,7 +24,11 @@ use std::process::ExitCode;
 use failure::Failure;
 
 fn main() -> ExitCode {
-    let matches = match cli::command().try_get_matches() {
+    let args = match catalog::read_spec_argument(std::env::args_os().collect()) {
+        Ok(args) => args,
+        Err(failure) => return failure.report(),
+    };
+    let matches = match cli::command().try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(error) => {
             // Help and version exit 0; usage errors 2, as the contract says.

@@ -1,7 +1,7 @@
 //! Generating a user's own specs from a `build.rs`, for users who keep no
 //! generated files in their repository (progenitor's `build.rs` way in).
 //!
-//! ```no_run
+//! ```ignore
 //! // build.rs
 //! fn main() {
 //!     if let Err(error) = imagegen_codegen::build::generate("specs") {

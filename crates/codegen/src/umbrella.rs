@@ -53,8 +53,14 @@ fn cargo_toml(providers: &[Provider]) -> String {
     .in_workspace(crate::Target::Repository, "../../README.md");
     format!(
         r#"{header}
+[features]
+# Models read from their spec at run time (`imagegen::spec`, the command
+# line's `--spec FILE`).
+spec = ["dep:imagegen-spec"]
+
 [dependencies]
 imagegen-runtime.workspace = true
+imagegen-spec = {{ workspace = true, optional = true }}
 {dependencies}
 [lints]
 workspace = true

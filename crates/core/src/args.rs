@@ -194,6 +194,14 @@ pub enum ArgError {
         /// What it was.
         found: &'static str,
     },
+    /// A value a model spec read at run time rejects, in the words of the
+    /// spec's checker (the one the emulator answers with).
+    Rejected {
+        /// Its wire name.
+        parameter: &'static str,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
 }
 
 impl ArgError {
@@ -201,7 +209,9 @@ impl ArgError {
     pub fn parameter(&self) -> &str {
         match self {
             ArgError::Invalid(error) => error.parameter(),
-            ArgError::Missing { parameter, .. } | ArgError::Fixed { parameter, .. } => parameter,
+            ArgError::Missing { parameter, .. }
+            | ArgError::Fixed { parameter, .. }
+            | ArgError::Rejected { parameter, .. } => parameter,
             ArgError::Unknown { name, .. } | ArgError::NotAValue { name, .. } => name,
         }
     }
@@ -240,6 +250,9 @@ impl fmt::Display for ArgError {
                 f,
                 "invalid `{name}`: {found} is not a parameter value; give text, a number or a boolean, or leave it out"
             ),
+            ArgError::Rejected { parameter, message } => {
+                write!(f, "invalid `{parameter}`: {message}")
+            }
         }
     }
 }

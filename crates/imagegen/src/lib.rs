@@ -23,6 +23,8 @@
 
 #[rustfmt::skip]
 mod providers;
+#[cfg(feature = "spec")]
+pub mod spec;
 
 pub use imagegen_runtime::dynamic::{
     AnyClient, AnyProvider, AnyRequest, ModelEntry, ProviderEntry,

@@ -19,15 +19,17 @@ use tokio::sync::broadcast;
 
 use crate::args::{ArgErrors, Args, FromArgs};
 use crate::client::{
-    Body, Client, ClientBuilder, Generation, Replacements, body_with, check_request, with_urls,
+    Body, Client, ClientBuilder, Generation, Replacements, body_with, check_request, replace_local,
+    with_urls,
 };
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::events::Event;
 use crate::image::ImageSource;
 use crate::info::{ModelInfo, ProviderInfo};
+use crate::json_request::JsonRequest;
 use crate::limits::Gates;
-use crate::local_images::{Checked, UploadCache};
+use crate::local_images::{self, Checked, UploadCache, any_local, local_sources};
 use crate::prediction::Prediction;
 use crate::traits::{ModelRequest, Provider};
 
@@ -103,7 +105,16 @@ fn connect<P: Provider>(builder: ClientBuilder<AnyProvider>) -> Result<AnyClient
 pub struct ModelEntry {
     /// Its endpoint, estimates and parameter table.
     pub info: &'static ModelInfo,
-    parse: fn(Args) -> Result<AnyRequest, ArgErrors>,
+    parse: Parser,
+}
+
+/// How a [`ModelEntry`] turns text into a request.
+#[derive(Clone, Copy)]
+enum Parser {
+    /// A generated request type's `FromArgs`.
+    Typed(fn(Args) -> Result<AnyRequest, ArgErrors>),
+    /// A model whose table was built at run time: its spec's own checks.
+    Dynamic(&'static (dyn Fn(Args) -> Result<AnyRequest, ArgErrors> + Send + Sync)),
 }
 
 impl fmt::Debug for ModelEntry {
@@ -121,7 +132,20 @@ impl ModelEntry {
     pub const fn of<R: ModelRequest + FromArgs + Clone + fmt::Debug + 'static>() -> Self {
         ModelEntry {
             info: R::MODEL,
-            parse: parse::<R>,
+            parse: Parser::Typed(parse::<R>),
+        }
+    }
+
+    /// The entry for a model whose table was built at run time (a spec read
+    /// by the command line), parsed by `parse`: text to a checked
+    /// [`JsonRequest`], every problem reported at once.
+    pub fn dynamic(
+        info: &'static ModelInfo,
+        parse: &'static (dyn Fn(Args) -> Result<AnyRequest, ArgErrors> + Send + Sync),
+    ) -> Self {
+        ModelEntry {
+            info,
+            parse: Parser::Dynamic(parse),
         }
     }
 
@@ -133,7 +157,10 @@ impl ModelEntry {
     /// Builds a request from parameters given as text, with the same rules
     /// as the typed request; every problem is reported at once.
     pub fn parse(&self, args: Args) -> Result<AnyRequest, ArgErrors> {
-        (self.parse)(args)
+        match self.parse {
+            Parser::Typed(parse) => parse(args),
+            Parser::Dynamic(parse) => parse(args),
+        }
     }
 }
 
@@ -201,8 +228,75 @@ impl<R: ModelRequest + Clone + fmt::Debug + 'static> ErasedRequest for R {
     }
 }
 
+impl ErasedRequest for JsonRequest {
+    fn model(&self) -> &'static ModelInfo {
+        JsonRequest::model(self)
+    }
+    fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+    fn body_with(&self, urls: &Replacements) -> Result<Body, Error> {
+        let resolved = json_with_urls(self, urls);
+        Body::from_parts(
+            self.model(),
+            &resolved,
+            &resolved.images(),
+            resolved.sync_mode_requested(),
+        )
+    }
+    fn images(&self) -> Vec<(&'static str, ImageSource)> {
+        JsonRequest::images(self)
+            .into_iter()
+            .map(|(name, source)| (name, source.clone()))
+            .collect()
+    }
+    fn check_local_images<'a>(
+        &'a self,
+        cache: &'a UploadCache,
+        gates: &'a Gates,
+    ) -> BoxFuture<'a, Result<Option<Vec<Checked>>, Error>> {
+        Box::pin(async move {
+            let images = JsonRequest::images(self);
+            if !any_local(&images) {
+                return Ok(None);
+            }
+            local_images::check(self.model(), local_sources(images), cache, gates)
+                .await
+                .map(Some)
+        })
+    }
+    fn with_urls(&self, urls: &Replacements) -> Box<dyn ErasedRequest> {
+        Box::new(json_with_urls(self, urls))
+    }
+    fn sync_mode_requested(&self) -> bool {
+        JsonRequest::sync_mode_requested(self)
+    }
+    fn base64_output_requested(&self) -> bool {
+        JsonRequest::base64_output_requested(self)
+    }
+    fn clone_box(&self) -> Box<dyn ErasedRequest> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn json_with_urls(request: &JsonRequest, urls: &Replacements) -> JsonRequest {
+    let mut resolved = request.clone();
+    replace_local(resolved.images_mut(), urls);
+    resolved
+}
+
+impl From<JsonRequest> for AnyRequest {
+    fn from(request: JsonRequest) -> Self {
+        AnyRequest(Box::new(request))
+    }
+}
+
 /// A validated request for a model chosen at run time: a generated `Request`
-/// in a box. Built by [`ModelEntry::parse`] or from a typed request.
+/// in a box, or a [`JsonRequest`] for a model read at run time. Built by
+/// [`ModelEntry::parse`], from a typed request or from a `JsonRequest`.
 #[derive(Debug)]
 pub struct AnyRequest(Box<dyn ErasedRequest>);
 

@@ -26,6 +26,9 @@ pub struct SimConfig {
     pub assets_port: u16,
     /// A `specs/` directory to load instead of the specs built into the crate.
     pub specs_dir: Option<PathBuf>,
+    /// A user's own specs served beside those: directories laid out as for
+    /// `imagegen codegen`, or model files naming their provider.
+    pub own_specs: Vec<PathBuf>,
     /// Send base64 outputs as `data:image/...;base64,` URIs instead of raw
     /// base64. [`Fault::DataUriBase64`](crate::Fault::DataUriBase64) does the
     /// same for chosen requests.
@@ -40,6 +43,7 @@ impl Default for SimConfig {
             api_port: 0,
             assets_port: 0,
             specs_dir: None,
+            own_specs: Vec::new(),
             base64_data_uri: false,
         }
     }
@@ -83,6 +87,16 @@ impl SimConfig {
     /// Loads the specs from this directory instead of the built-in ones.
     pub fn specs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.specs_dir = Some(dir.into());
+        self
+    }
+
+    /// Also serves the models of a user's own specs: a directory laid out
+    /// as for `imagegen codegen` (`<provider>/<model id>.yaml`, a provider
+    /// imagegen knows needing no `provider.yaml`), or one model file that
+    /// names its provider (`provider: wavespeed`). A model with the id of a
+    /// built-in one takes its place.
+    pub fn own_specs(mut self, path: impl Into<PathBuf>) -> Self {
+        self.own_specs.push(path.into());
         self
     }
 

@@ -35,6 +35,10 @@ struct Args {
     /// Load the specs from this directory instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     specs_dir: Option<PathBuf>,
+    /// Also serve your own specs: a directory laid out as for `imagegen
+    /// codegen`, or a model file naming its provider (repeatable).
+    #[arg(long = "spec", value_name = "PATH")]
+    own_specs: Vec<PathBuf>,
     /// Send base64 outputs as data: URIs.
     #[arg(long)]
     data_uri_base64: bool,
@@ -69,6 +73,7 @@ async fn main() -> ExitCode {
         api_port: args.port,
         assets_port: args.assets_port,
         specs_dir: args.specs_dir,
+        own_specs: args.own_specs,
         base64_data_uri: args.data_uri_base64,
     };
     let sim = match Sim::start(config).await {

@@ -44,7 +44,7 @@ impl fmt::Debug for Sim {
 impl Sim {
     /// Loads the specs, binds both listeners on 127.0.0.1 and starts serving.
     pub async fn start(config: SimConfig) -> Result<Sim, SimError> {
-        let specs = specs::load(config.specs_dir.as_deref())?;
+        let specs = specs::load(config.specs_dir.as_deref(), &config.own_specs)?;
         let api = bind("API", config.api_port).await?;
         let assets = bind("assets", config.assets_port).await?;
         let api_addr = local_addr("API", &api, config.api_port)?;

@@ -13,10 +13,12 @@
 //! needs). Every problem is reported as a [`Diagnostic`] at its
 //! `file:line:column`, all of them at once.
 
+pub mod args;
 pub mod bundled;
 pub mod decimal;
 pub mod diagnostic;
 pub mod file;
+pub mod info;
 pub mod ir;
 pub mod naming;
 pub mod schema;

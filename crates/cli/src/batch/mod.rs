@@ -124,7 +124,7 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
             "name a model: imagegen batch <PROVIDER/MODEL> --prompts FILE",
         ));
     };
-    let (provider, model) = imagegen::find_model(name).ok_or_else(|| unknown_model(name))?;
+    let (provider, model) = crate::catalog::find(name).ok_or_else(|| unknown_model(name))?;
     let started = Instant::now();
     let qualified = model.qualified_id();
     let prompts = matches

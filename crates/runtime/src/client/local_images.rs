@@ -31,12 +31,32 @@ pub(crate) type Replacements = Vec<(&'static str, String)>;
 /// `request` with each replaced image set to its URL.
 pub(crate) fn with_urls<R: ModelRequest>(request: &R, urls: &Replacements) -> R {
     let mut resolved = request.clone();
-    for (name, source) in resolved.images_mut() {
-        if let Some((_, url)) = urls.iter().find(|(replaced, _)| *replaced == name) {
-            *source = ImageSource::Url(url.clone().into());
+    replace_local(resolved.images_mut(), urls);
+    resolved
+}
+
+/// Sets each local image of `images` (a request's, in table order) to its
+/// URL. `urls` holds one URL per local image, in the same order (as
+/// [`Client::send_checked`] returns them): a list's local items each take
+/// their own, in turn, and its URL items are left as they are.
+pub(crate) fn replace_local<'a>(
+    images: impl IntoIterator<Item = (&'static str, &'a mut ImageSource)>,
+    urls: &Replacements,
+) {
+    let mut used = vec![false; urls.len()];
+    for (name, source) in images {
+        if !source.is_local() {
+            continue;
+        }
+        let next = urls
+            .iter()
+            .enumerate()
+            .position(|(index, (replaced, _))| !used[index] && *replaced == name);
+        if let Some(index) = next {
+            used[index] = true;
+            *source = ImageSource::Url(urls[index].1.clone().into());
         }
     }
-    resolved
 }
 
 /// `request`'s body with each replaced image set to its URL (a copy is made

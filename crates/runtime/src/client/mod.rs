@@ -21,7 +21,7 @@ use url::Url;
 
 pub use builder::ClientBuilder;
 pub use generation::Generation;
-pub(crate) use local_images::{Replacements, body_with, check_request, with_urls};
+pub(crate) use local_images::{Replacements, body_with, check_request, replace_local, with_urls};
 
 use crate::deadline::Deadline;
 use crate::error::{Error, Phase};
@@ -80,9 +80,24 @@ pub(crate) struct Body {
 
 impl Body {
     pub(crate) fn of<R: ModelRequest>(request: &R) -> Result<Self, Error> {
+        Self::from_parts(
+            R::MODEL,
+            request,
+            &request.images(),
+            request.sync_mode_requested(),
+        )
+    }
+
+    /// The body of `request` for `model`, whose set images are `images`.
+    pub(crate) fn from_parts(
+        model: &'static ModelInfo,
+        request: &impl serde::Serialize,
+        images: &[(&'static str, &crate::image::ImageSource)],
+        sync_mode: bool,
+    ) -> Result<Self, Error> {
         // A local image is sent by URL once uploaded (`body_with`); its path
         // (what its `Serialize` writes, for records) must never go out.
-        if let Some((name, _)) = request.images().into_iter().find(|(_, s)| s.is_local()) {
+        if let Some((name, _)) = images.iter().find(|(_, s)| s.is_local()) {
             return Err(Error::InvalidConfig {
                 reason: format!(
                     "`{name}` is a local image that was not uploaded before writing the request"
@@ -93,9 +108,9 @@ impl Body {
             reason: format!("the request cannot be written as JSON: {error}"),
         })?;
         Ok(Body {
-            model: R::MODEL,
+            model,
             json,
-            sync_mode: request.sync_mode_requested(),
+            sync_mode,
         })
     }
 }

@@ -127,6 +127,15 @@ impl Model {
         }
     }
 
+    /// Checks one parameter's value as [`check_body`](Self::check_body) does.
+    pub fn check_parameter(
+        &self,
+        param: &Param,
+        json: &serde_json::Value,
+    ) -> Result<(), BodyError> {
+        check_value(param, json)
+    }
+
     /// `prompt, size, quality`: the wire names, in documented order.
     fn parameter_list(&self) -> String {
         let names: Vec<&str> = self.parameters.iter().map(|p| p.name.as_str()).collect();

@@ -19,7 +19,7 @@ use imagegen::args::Args;
 use imagegen::runtime::{ClientBuilder, RetryPolicy};
 use imagegen_spec::ir::{ParamKind, Provider};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
 /// Cases per target.
 fn cases() -> u32 {
@@ -389,6 +389,49 @@ fn every_response_decoder_survives_arbitrary_answers_and_never_prints_the_key() 
     );
 }
 
+/// Text for a value of `param`: values near what it allows (its choices,
+/// sizes, list shapes, numbers at the edges) and arbitrary text.
+fn value_text(param: &imagegen_spec::ir::Param) -> impl Strategy<Value = String> + use<> {
+    let near = match &param.kind {
+        ParamKind::Choice { values } => values.iter().map(|c| c.wire.clone()).collect(),
+        ParamKind::ImageSize {
+            presets,
+            separator,
+            custom,
+        } => presets
+            .iter()
+            .map(|p| p.wire.clone())
+            .chain(
+                custom
+                    .as_ref()
+                    .and_then(|c| c.example())
+                    .map(|(w, h)| format!("{w}{separator}{h}")),
+            )
+            .collect(),
+        ParamKind::ImageList { .. } => vec![
+            "https://example.com/a.png".to_owned(),
+            r#"["https://example.com/a.png", "https://example.com/b.png"]"#.to_owned(),
+            "[]".to_owned(),
+            r#"["https://example.com/a.png", 1]"#.to_owned(),
+            r#"["not a url"]"#.to_owned(),
+            "[".to_owned(),
+        ],
+        _ => vec![
+            "0".to_owned(),
+            "-1".to_owned(),
+            "1.5".to_owned(),
+            "https://example.com/a.png".to_owned(),
+        ],
+    };
+    prop_oneof![
+        prop::sample::select(near),
+        ".{0,20}",
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<f64>().prop_map(|n| n.to_string()),
+        "[0-9]{1,5}[x*][0-9]{1,5}",
+    ]
+}
+
 #[test]
 fn every_cli_value_parser_accepts_only_what_round_trips() {
     let specs = imagegen_spec::load(&specs_dir()).unwrap();
@@ -400,44 +443,7 @@ fn every_cli_value_parser_accepts_only_what_round_trips() {
             let (_, entry) = imagegen::find_model(&name).unwrap();
             let base = imagegen_chaos::spec_values::request_values(model);
             for param in model.parameters.iter().filter(|p| p.fixed.is_none()) {
-                let near = match &param.kind {
-                    ParamKind::Choice { values } => values.iter().map(|c| c.wire.clone()).collect(),
-                    ParamKind::ImageSize {
-                        presets,
-                        separator,
-                        custom,
-                    } => presets
-                        .iter()
-                        .map(|p| p.wire.clone())
-                        .chain(
-                            custom
-                                .as_ref()
-                                .and_then(|c| c.example())
-                                .map(|(w, h)| format!("{w}{separator}{h}")),
-                        )
-                        .collect(),
-                    ParamKind::ImageList { .. } => vec![
-                        "https://example.com/a.png".to_owned(),
-                        r#"["https://example.com/a.png", "https://example.com/b.png"]"#.to_owned(),
-                        "[]".to_owned(),
-                        r#"["https://example.com/a.png", 1]"#.to_owned(),
-                        r#"["not a url"]"#.to_owned(),
-                        "[".to_owned(),
-                    ],
-                    _ => vec![
-                        "0".to_owned(),
-                        "-1".to_owned(),
-                        "1.5".to_owned(),
-                        "https://example.com/a.png".to_owned(),
-                    ],
-                };
-                let text = prop_oneof![
-                    prop::sample::select(near),
-                    ".{0,20}",
-                    any::<i64>().prop_map(|n| n.to_string()),
-                    any::<f64>().prop_map(|n| n.to_string()),
-                    "[0-9]{1,5}[x*][0-9]{1,5}",
-                ];
+                let text = value_text(param);
                 runner()
                     .run(&text, |value| {
                         executions.set(executions.get() + 1);
@@ -474,6 +480,76 @@ fn every_cli_value_parser_accepts_only_what_round_trips() {
     }
     println!(
         "CLI value parsers: {} values, {} accepted and round-tripped, 0 crashes",
+        executions.get(),
+        accepted.get()
+    );
+}
+
+/// A model read from its spec at run time (`--spec`) takes exactly the
+/// values its compiled-in request type takes, and sends the same JSON: its
+/// checks are the spec's (the emulator's) rather than the generated
+/// types', so this holds them to each other, for every parameter of every
+/// model.
+#[test]
+fn a_model_read_at_run_time_accepts_and_sends_what_the_compiled_model_does() {
+    let specs = imagegen_spec::load(&specs_dir()).unwrap();
+    let executions = std::cell::Cell::new(0_u32);
+    let accepted = std::cell::Cell::new(0_u32);
+    for provider in &specs.providers {
+        for model in &provider.models {
+            let name = format!("{}/{}", provider.name, model.id);
+            let (catalog, compiled) = imagegen::find_model(&name).unwrap();
+            let read = imagegen::spec::model_entry(catalog, provider, model.clone());
+            let base = imagegen_chaos::spec_values::request_values(model);
+            let mut args = Args::new();
+            for (key, known) in &base {
+                args = args.with(key, known);
+            }
+            let same = |args: Args| -> Result<bool, TestCaseError> {
+                let (compiled, read) = (compiled.parse(args.clone()), read.parse(args.clone()));
+                prop_assert_eq!(
+                    compiled.is_ok(),
+                    read.is_ok(),
+                    "{} {:?}: compiled {:?}, read at run time {:?}",
+                    name,
+                    args,
+                    compiled.as_ref().err().map(ToString::to_string),
+                    read.as_ref().err().map(ToString::to_string)
+                );
+                if let (Ok(compiled), Ok(read)) = (compiled, read) {
+                    prop_assert_eq!(
+                        compiled.to_json().unwrap(),
+                        read.to_json().unwrap(),
+                        "{}",
+                        name
+                    );
+                    prop_assert_eq!(compiled.sync_mode_requested(), read.sync_mode_requested());
+                    prop_assert_eq!(
+                        compiled.base64_output_requested(),
+                        read.base64_output_requested()
+                    );
+                    return Ok(true);
+                }
+                Ok(false)
+            };
+            runner()
+                .run(&Just(()), |()| same(args.clone()).map(|_| ()))
+                .unwrap();
+            for param in model.parameters.iter().filter(|p| p.fixed.is_none()) {
+                runner()
+                    .run(&value_text(param), |value| {
+                        executions.set(executions.get() + 1);
+                        if same(args.clone().with(&param.name, &value))? {
+                            accepted.set(accepted.get() + 1);
+                        }
+                        Ok(())
+                    })
+                    .unwrap();
+            }
+        }
+    }
+    println!(
+        "models read at run time: {} values, {} accepted by both, 0 disagreements",
         executions.get(),
         accepted.get()
     );

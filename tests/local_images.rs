@@ -426,3 +426,39 @@ async fn where_data_uris_are_documented_a_local_image_is_sent_inline() {
     assert!(matches!(error, Error::InvalidImage { .. }), "{error}");
     assert!(sim.log().submissions.is_empty());
 }
+
+#[tokio::test]
+async fn each_local_item_of_an_image_list_is_uploaded_and_sent_in_its_place() {
+    use imagegen_wavespeed::bytedance_seedream_v4_edit::{Images, ImagesItem, Request};
+
+    let sim = start_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let first = photo(dir.path());
+    let second = dir.path().join("second.png");
+    std::fs::write(&second, png(64, 48)).unwrap();
+    let remote = "https://example.com/remote.png";
+    let images = Images::try_new(vec![
+        ImagesItem::path(&first),
+        ImagesItem::try_new(remote).unwrap(),
+        ImagesItem::path(&second),
+    ])
+    .unwrap();
+    let client = client::<WaveSpeed>(&sim);
+    client
+        .submit(&Request::new("make it snow", images))
+        .await
+        .unwrap();
+    let log = sim.log();
+    assert_eq!(log.stored_uploads().len(), 2, "one upload per local file");
+    let sent: Vec<&str> = log.submissions[0].body["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item.as_str().unwrap())
+        .collect();
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    assert!(sent[0].starts_with(&sim.assets_url()), "{sent:?}");
+    assert_eq!(sent[1], remote, "a URL item is sent as it was given");
+    assert!(sent[2].starts_with(&sim.assets_url()), "{sent:?}");
+    assert_ne!(sent[0], sent[2], "each file is sent as its own upload");
+}

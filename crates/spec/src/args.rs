@@ -6,10 +6,11 @@
 //! [`ArgErrors`], with the same messages for missing, unknown and fixed
 //! parameters.
 
-use imagegen_core::args::{ArgError, ArgErrors, ArgReader, Args};
+use imagegen_core::args::{ArgError, ArgErrors, ArgReader, Args, FromArg};
 use imagegen_core::image::{ImageSource, has_scheme};
-use imagegen_core::info::ModelInfo;
-use imagegen_core::rules::list_items;
+use imagegen_core::info::{ModelInfo, ParamInfo};
+use imagegen_core::rules::{list_items, suggest};
+use imagegen_core::{ParamError, Violation};
 use serde_json::{Map, Value};
 
 use crate::ir::{Model, Param, ParamKind};
@@ -60,11 +61,8 @@ pub fn request_parts(
         let Some(text) = text else {
             continue;
         };
-        if let Err(message) = add(model, param, &text, &mut parts) {
-            errors.push(ArgError::Rejected {
-                parameter: row.name,
-                message,
-            });
+        if let Err(error) = add(model, param, row, &text, &mut parts) {
+            errors.push(error);
         }
     }
     errors.extend(reader.finish().0);
@@ -80,50 +78,111 @@ pub fn request_parts(
 /// as a typed request's is; its place in the request is checked here.
 const LOCAL_FILE_STAND_IN: &str = "https://local-file.invalid/image.png";
 
-/// Checks one parameter's text and adds it to `parts`.
-fn add(model: &Model, param: &Param, text: &str, parts: &mut RequestParts) -> Result<(), String> {
+/// Checks one parameter's text and adds it to `parts`. Booleans, numbers
+/// and enumerated values are read by the core's rules, as a generated
+/// type reads them (the same messages, the same snapping of a decimal to
+/// its step); the rest by the spec's checker, the emulator's.
+fn add(
+    model: &Model,
+    param: &Param,
+    row: &'static ParamInfo,
+    text: &str,
+    parts: &mut RequestParts,
+) -> Result<(), ArgError> {
+    if let Some(json) = core_value(param, row, text)? {
+        parts.body.insert(param.name.clone(), json);
+        return Ok(());
+    }
+    let rejected = |message: String| ArgError::Rejected {
+        parameter: row.name,
+        message,
+    };
     let check = |json: &Value| {
         model
             .check_parameter(param, json)
-            .map_err(|error| error.message)
+            .map_err(|error| rejected(error.message))
     };
     match &param.kind {
         ParamKind::ImageUrl { .. } => {
-            let source = image_source(text)?;
+            let source = image_source(text).map_err(rejected)?;
             check(&Value::String(stand_in(&source)))?;
             parts.images.push((param.name.clone(), source));
         }
         ParamKind::ImageList { .. } => {
             let items = list_items(text).map_err(|violation| {
-                format!(
-                    "`{text}` is not a list of images ({violation:?}); allowed: {}",
-                    param.allowed()
-                )
+                ArgError::Invalid(ParamError::new(row.name, text, violation, row.allowed))
             })?;
             let sources = items
                 .iter()
                 .map(|item| image_source(item))
-                .collect::<Result<Vec<_>, _>>()?;
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(rejected)?;
             check(&Value::Array(
                 sources.iter().map(|s| Value::String(stand_in(s))).collect(),
             ))?;
+            if sources.is_empty() {
+                // An empty list is sent as one, where the rules allow it.
+                parts
+                    .body
+                    .insert(param.name.clone(), Value::Array(Vec::new()));
+            }
             parts
                 .images
                 .extend(sources.into_iter().map(|s| (param.name.clone(), s)));
         }
-        kind => {
-            let json = text_json(kind, text).ok_or_else(|| {
-                format!(
-                    "`{text}` is not {}; allowed: {}",
-                    param.type_label(),
-                    param.allowed()
-                )
-            })?;
+        _ => {
+            let json = Value::String(text.to_owned());
             check(&json)?;
             parts.body.insert(param.name.clone(), json);
         }
     }
     Ok(())
+}
+
+/// A boolean, number or enumerated value read as its generated type reads
+/// it; `None` for the other kinds.
+fn core_value(
+    param: &Param,
+    row: &'static ParamInfo,
+    text: &str,
+) -> Result<Option<Value>, ArgError> {
+    let invalid =
+        |violation| ArgError::Invalid(ParamError::new(row.name, text, violation, row.allowed));
+    let number = || {
+        text.parse::<f64>()
+            .map_err(|_| invalid(Violation::Malformed))
+    };
+    let value = if let Some(rule) = param.integer_rule() {
+        let value = text
+            .parse::<i64>()
+            .map_err(|_| invalid(Violation::Malformed))?;
+        Value::from(rule.check(value).map_err(invalid)?)
+    } else if let Some(rule) = param.decimal_rule() {
+        let units = rule.units_from_f64(number()?).map_err(invalid)?;
+        json_number(rule.to_f64(units))
+    } else if let Some(rule) = param.float_rule() {
+        json_number(rule.check(number()?).map_err(invalid)?)
+    } else {
+        match &param.kind {
+            ParamKind::Boolean => {
+                Value::Bool(bool::from_arg(row, text).map_err(ArgError::Invalid)?)
+            }
+            ParamKind::Choice { .. } if !row.choices.contains(&text) => {
+                return Err(ArgError::Invalid(
+                    ParamError::new(row.name, text, Violation::NotAllowed, row.allowed)
+                        .with_suggestion(suggest(text, row.choices)),
+                ));
+            }
+            ParamKind::Choice { .. } => Value::String(text.to_owned()),
+            _ => return Ok(None),
+        }
+    };
+    Ok(Some(value))
+}
+
+/// A finite double as JSON (a checked number is finite).
+fn json_number(value: f64) -> Value {
+    serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
 }
 
 /// An image's text: a URL (with a scheme), else a local file's path.
@@ -140,26 +199,4 @@ fn image_source(text: &str) -> Result<ImageSource, String> {
 
 fn stand_in(source: &ImageSource) -> String {
     source.as_url().unwrap_or(LOCAL_FILE_STAND_IN).to_owned()
-}
-
-/// The JSON a value of `kind` written as `text` sends; `None` when the text
-/// is not of the kind (a word for a number).
-fn text_json(kind: &ParamKind, text: &str) -> Option<Value> {
-    match kind {
-        ParamKind::Boolean => match text {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            _ => None,
-        },
-        ParamKind::Integer { .. } => text.parse::<i64>().ok().map(Value::from),
-        ParamKind::Number { .. } => text
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number),
-        ParamKind::Text { .. } | ParamKind::Choice { .. } | ParamKind::ImageSize { .. } => {
-            Some(Value::String(text.to_owned()))
-        }
-        ParamKind::ImageUrl { .. } | ParamKind::ImageList { .. } => None,
-    }
 }

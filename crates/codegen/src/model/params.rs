@@ -503,22 +503,21 @@ fn exact_derives(copy: bool) -> TokenStream {
 }
 
 fn decimal_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
-    let ParamKind::Number {
-        minimum,
-        maximum,
-        step,
-    } = &param.kind
+    let (
+        ParamKind::Number {
+            minimum, maximum, ..
+        },
+        Some(rule),
+    ) = (&param.kind, param.decimal_rule())
     else {
         return TokenStream::new();
     };
-    let scale_digits = decimal_scale(param);
-    let scale = uint(scale_digits);
-    let units = |value: &Option<Decimal>| value.and_then(|v| v.units_at(scale_digits));
-    let origin = int(units(minimum).unwrap_or(0));
-    let (min, max, step) = (
-        option(units(minimum), int),
-        option(units(maximum), int),
-        option(units(step), int),
+    let scale = uint(rule.scale);
+    let (min, max, step, origin) = (
+        option(rule.min, int),
+        option(rule.max, int),
+        option(rule.step, int),
+        int(rule.step_origin),
     );
     newtype(
         ctx,
@@ -537,14 +536,16 @@ fn decimal_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
 }
 
 fn float_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
-    let ParamKind::Number {
-        minimum, maximum, ..
-    } = &param.kind
+    let (
+        ParamKind::Number {
+            minimum, maximum, ..
+        },
+        Some(rule),
+    ) = (&param.kind, param.float_rule())
     else {
         return TokenStream::new();
     };
-    let bound = |value: &Option<Decimal>| option(value.map(|v| decimal_to_f64(&v)), float);
-    let (min, max) = (bound(minimum), bound(maximum));
+    let (min, max) = (option(rule.min, float), option(rule.max, float));
     newtype(
         ctx,
         param,
@@ -562,20 +563,21 @@ fn float_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
 }
 
 fn integer_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
-    let ParamKind::Integer {
-        minimum,
-        maximum,
-        step,
-    } = &param.kind
+    let (
+        ParamKind::Integer {
+            minimum, maximum, ..
+        },
+        Some(rule),
+    ) = (&param.kind, param.integer_rule())
     else {
         return TokenStream::new();
     };
-    let (min, max, step_tokens) = (
-        option(*minimum, int),
-        option(*maximum, int),
-        option(*step, int),
+    let (min, max, step, origin) = (
+        option(rule.min, int),
+        option(rule.max, int),
+        option(rule.step, int),
+        int(rule.step_origin),
     );
-    let origin = int(minimum.unwrap_or(0));
     newtype(
         ctx,
         param,
@@ -583,7 +585,7 @@ fn integer_type(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
         quote!(i64),
         exact_derives(true),
         quote!(rt::rules::IntegerRule),
-        quote!(rt::rules::IntegerRule { min: #min, max: #max, step: #step_tokens, step_origin: #origin }),
+        quote!(rt::rules::IntegerRule { min: #min, max: #max, step: #step, step_origin: #origin }),
         numeric_consts(
             param,
             minimum.map(Value::Integer),
@@ -808,11 +810,11 @@ fn const_value(param: &Param, value: &Value) -> TokenStream {
             }
         },
         (ParamKind::Number { step: Some(_), .. }, Value::Number(number)) => {
-            let units = int(number.units_at(decimal_scale(param)).unwrap_or_default());
+            let units = int(number.units_at(param.decimal_scale()).unwrap_or_default());
             quote!(Self(#units))
         }
         (ParamKind::Number { .. }, Value::Number(number)) => {
-            let number = float(decimal_to_f64(number));
+            let number = float(imagegen_spec::ir::decimal_to_f64(number));
             quote!(Self(#number))
         }
         (ParamKind::Integer { .. }, Value::Integer(number)) => {
@@ -825,37 +827,6 @@ fn const_value(param: &Param, value: &Value) -> TokenStream {
             quote!(compile_error!(#text))
         }
     }
-}
-
-fn decimal_to_f64(value: &Decimal) -> f64 {
-    value.to_string().parse().unwrap_or(f64::NAN)
-}
-
-/// Digits after the point needed to hold every number of a stepped decimal.
-fn decimal_scale(param: &Param) -> u32 {
-    let ParamKind::Number {
-        minimum,
-        maximum,
-        step,
-    } = &param.kind
-    else {
-        return 0;
-    };
-    let mut scale = [minimum, maximum, step]
-        .iter()
-        .filter_map(|v| v.map(|d| d.scale()))
-        .max()
-        .unwrap_or(0);
-    for value in param
-        .default
-        .iter()
-        .chain(param.sentinels.iter().map(|s| &s.value))
-    {
-        if let Value::Number(number) = value {
-            scale = scale.max(number.scale());
-        }
-    }
-    scale
 }
 
 /// `MIN`, `MAX`, `DEFAULT` and the sentinels of a numeric type.

@@ -8,6 +8,7 @@ mod body;
 mod describe;
 mod model;
 mod provider;
+mod rules;
 
 pub use body::{BodyError, BodyProblem};
 pub use describe::describe_custom;
@@ -19,6 +20,7 @@ pub use provider::{
     Auth, Endpoint, ErrorCode, Field, FieldType, ObjectType, Provider, ResponseExample, Status,
     SyncTimeoutAnswer, Upload,
 };
+pub use rules::decimal_to_f64;
 
 /// What a parameter stands for (`means:` in a spec).
 pub use imagegen_core::info::Meaning;

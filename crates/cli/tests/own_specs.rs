@@ -304,3 +304,35 @@ fn codegen_writes_a_users_crate_and_check_finds_it_stale() {
     assert!(stderr.contains(&format!("{}:", spec.display())), "{stderr}");
     assert!(stderr.contains("strng"), "{stderr}");
 }
+
+#[test]
+fn codegen_writes_a_crate_for_a_provider_of_the_users_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let provider_dir = dir.path().join("specs/acme");
+    std::fs::create_dir_all(&provider_dir).unwrap();
+    // A provider of a known protocol shape: vibedream's, renamed.
+    let provider = std::fs::read_to_string(specs_dir().join("vibedream/provider.yaml")).unwrap();
+    let provider = provider
+        .replacen("name: vibedream", "name: acme", 1)
+        .replacen("display_name: VibeDream", "display_name: Acme", 1);
+    std::fs::write(provider_dir.join("provider.yaml"), provider).unwrap();
+    std::fs::copy(
+        specs_dir().join("vibedream/z-image-turbo.yaml"),
+        provider_dir.join("z-image-turbo.yaml"),
+    )
+    .unwrap();
+    let out = dir.path().join("crates");
+    let output = imagegen()
+        .args(["codegen", "--package", "acme-images", "--specs"])
+        .arg(dir.path().join("specs"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let provider_rs = std::fs::read_to_string(out.join("acme-images/src/provider.rs")).unwrap();
+    assert!(provider_rs.contains("name: \"acme\""), "{provider_rs}");
+    let manifest = std::fs::read_to_string(out.join("acme-images/Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"acme-images\""), "{manifest}");
+    assert!(out.join("acme-images/src/z_image_turbo.rs").is_file());
+}

@@ -246,6 +246,26 @@ pub enum Error {
         reason: String,
     },
 
+    /// The request was not sent: its cost would pass the client's budget
+    /// (or cannot be counted against it).
+    #[error("not sent: {source}")]
+    OverBudget {
+        /// Why the budget refused it.
+        #[source]
+        source: crate::budget::BudgetError,
+    },
+
+    /// The request was not sent: the client has a budget, and the model's
+    /// documentation prices nothing for this request, so it cannot be
+    /// counted against it.
+    #[error(
+        "not sent: the documentation of {model} states no price for this request, so it cannot be counted against the budget; give an assumed cost for it (`ClientBuilder::unknown_cost_as`, `--unknown-cost-as` on the command line)"
+    )]
+    UnknownCost {
+        /// The model.
+        model: &'static str,
+    },
+
     /// The connection failed or broke.
     #[error("transport error during {phase}{}: {source}", WithId(.prediction_id))]
     Transport {
@@ -364,7 +384,9 @@ impl Error {
             | Error::Upload { .. }
             | Error::MissingApiKey { .. }
             | Error::InvalidConfig { .. }
-            | Error::NotSent { .. } => None,
+            | Error::NotSent { .. }
+            | Error::OverBudget { .. }
+            | Error::UnknownCost { .. } => None,
             Error::Unauthorized { prediction_id, .. }
             | Error::Forbidden { prediction_id, .. }
             | Error::RateLimited { prediction_id, .. }
@@ -415,6 +437,8 @@ impl Error {
             // Nothing was submitted: the submission waited for a slot to the
             // end, or a local image was refused or failed to upload first.
             Error::NotSent { .. }
+            | Error::OverBudget { .. }
+            | Error::UnknownCost { .. }
             | Error::Upload { .. }
             | Error::InvalidImage { .. }
             | Error::LocalImageRefused { .. } => true,
@@ -454,6 +478,8 @@ impl Error {
             | Error::MissingApiKey { .. }
             | Error::InvalidConfig { .. }
             | Error::NotSent { .. }
+            | Error::OverBudget { .. }
+            | Error::UnknownCost { .. }
             | Error::Unauthorized { .. }
             | Error::Forbidden { .. }
             | Error::BadRequest { .. }
@@ -512,6 +538,8 @@ impl Error {
             | Error::MissingApiKey { .. }
             | Error::Timeout { .. }
             | Error::Transport { .. }
+            | Error::OverBudget { .. }
+            | Error::UnknownCost { .. }
             | Error::Io { url: None, .. } => {}
         }
         // An id is server text too: one read from an unreadable answer
@@ -544,6 +572,8 @@ impl Error {
             | Error::Io { prediction_id, .. } => Some(prediction_id),
             Error::UnknownStatus { .. }
             | Error::NotSent { .. }
+            | Error::OverBudget { .. }
+            | Error::UnknownCost { .. }
             | Error::InvalidImage { .. }
             | Error::LocalImageRefused { .. }
             | Error::Upload { .. }

@@ -9,6 +9,8 @@
 //! estimated time, retries what is safe to retry, and saves outputs. Every
 //! failure is one [`Error`].
 
+pub mod budget;
+pub mod cost;
 pub mod dynamic;
 pub mod neutral;
 pub mod schedule;

@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
+use crate::cost::Cost;
 use crate::info::EstimatedTime;
 
 /// A submitted prediction: enough to check on it or wait for it, now or from
@@ -27,6 +28,8 @@ pub struct Prediction {
     estimated_time: Option<EstimatedTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     cost_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Cost::is_unknown")]
+    cost: Cost,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     submitted_at: Option<SystemTime>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -46,6 +49,7 @@ impl Prediction {
             status_url: None,
             estimated_time: None,
             cost_cents: None,
+            cost: Cost::Unknown,
             submitted_at: None,
             outputs: Vec::new(),
             done: false,
@@ -97,9 +101,17 @@ impl Prediction {
         self.estimated_time
     }
 
-    /// What the server said it costs, in US cents.
+    /// What the server's answer said it costs, in US cents (vibedream's
+    /// `costCents`); `None` when it said nothing.
     pub fn cost_cents(&self) -> Option<i64> {
         self.cost_cents
+    }
+
+    /// What it costs: as the provider's answer reported it, else by the
+    /// model's documented price for the request as sent, else unknown.
+    /// Unknown for a handle rebuilt from a bare id, which has no request.
+    pub fn cost(&self) -> Cost {
+        self.cost
     }
 
     /// When the server answered its submission (so it existed by then), if
@@ -132,11 +144,13 @@ impl Prediction {
         status_url: Option<String>,
         estimated_time: Option<EstimatedTime>,
         cost_cents: Option<i64>,
+        cost: Cost,
         submitted_at: SystemTime,
     ) {
         self.status_url = status_url;
         self.estimated_time = estimated_time;
         self.cost_cents = cost_cents;
+        self.cost = cost;
         self.submitted_at = Some(submitted_at);
     }
 
@@ -269,6 +283,7 @@ mod tests {
                 max_ms: 3000,
             }),
             Some(1),
+            Cost::reported_cents(1).unwrap(),
             SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
         );
         let json = serde_json::to_string(&prediction).unwrap();

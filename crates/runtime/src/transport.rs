@@ -149,6 +149,8 @@ pub(crate) struct Transport {
     /// Local files already uploaded, so a batch sending one photo with
     /// every prompt uploads it once.
     pub uploads: crate::local_images::UploadCache,
+    /// The budget submissions are held to, if any.
+    pub spending: Option<crate::budget::Spending>,
 }
 
 impl Transport {

@@ -9,6 +9,8 @@ use reqwest::header::HeaderName;
 use tokio::sync::broadcast;
 
 use super::Client;
+use crate::budget::{Budget, Spending};
+use crate::cost::Money;
 use crate::error::Error;
 use crate::limits::{ConnectionLimits, Gates};
 use crate::origin::{fetchable_url, same_origin};
@@ -38,6 +40,8 @@ pub struct ClientBuilder<P> {
     poll: PollPolicy,
     max_output_bytes: u64,
     limits: ConnectionLimits,
+    spending: Option<Spending>,
+    unknown_cost_as: Option<Money>,
     provider: PhantomData<fn() -> P>,
 }
 
@@ -51,6 +55,8 @@ impl<P> std::fmt::Debug for ClientBuilder<P> {
             .field("poll", &self.poll)
             .field("max_output_bytes", &self.max_output_bytes)
             .field("limits", &self.limits)
+            .field("spending", &self.spending)
+            .field("unknown_cost_as", &self.unknown_cost_as)
             .finish_non_exhaustive()
     }
 }
@@ -66,6 +72,8 @@ impl<P> Default for ClientBuilder<P> {
             poll: PollPolicy::default(),
             max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
             limits: ConnectionLimits::default(),
+            spending: None,
+            unknown_cost_as: None,
             provider: PhantomData,
         }
     }
@@ -84,6 +92,8 @@ impl<P> ClientBuilder<P> {
             poll: self.poll,
             max_output_bytes: self.max_output_bytes,
             limits: self.limits,
+            spending: self.spending,
+            unknown_cost_as: self.unknown_cost_as,
             provider: PhantomData,
         }
     }
@@ -155,6 +165,30 @@ impl<P> ClientBuilder<P> {
     /// deadline, and never fail for lack of one.
     pub fn connection_limits(mut self, limits: ConnectionLimits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// A spending limit: every submission reserves its cost (the model's
+    /// documented price for the request) before it is sent and is refused,
+    /// unsent, with [`Error::OverBudget`] if that would pass the limit; a
+    /// cost the answer reports replaces the reservation. Share one
+    /// [`Budget`] between clients to hold them all to it.
+    ///
+    /// A request whose price the docs do not state is refused with
+    /// [`Error::UnknownCost`] unless [`unknown_cost_as`](Self::unknown_cost_as)
+    /// says what to count for it.
+    pub fn budget(mut self, budget: Budget) -> Self {
+        self.spending = Some(Spending {
+            budget,
+            unknown_cost_as: None,
+        });
+        self
+    }
+
+    /// What a [`budget`](Self::budget) counts for a request whose cost the
+    /// docs do not state (until the answer reports one).
+    pub fn unknown_cost_as(mut self, cost: Money) -> Self {
+        self.unknown_cost_as = Some(cost);
         self
     }
 
@@ -239,6 +273,10 @@ impl<P: Provider> ClientBuilder<P> {
                 redactor: Redactor::new(api_key),
                 learned: Default::default(),
                 uploads: Default::default(),
+                spending: self.spending.map(|spending| Spending {
+                    unknown_cost_as: self.unknown_cost_as,
+                    ..spending
+                }),
             }),
             provider: PhantomData,
         })

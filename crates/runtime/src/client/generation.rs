@@ -55,6 +55,11 @@ impl Generation {
         self.prediction.local_id()
     }
 
+    /// What it cost ([`Prediction::cost`]).
+    pub fn cost(&self) -> crate::cost::Cost {
+        self.prediction.cost()
+    }
+
     /// The finished prediction.
     pub fn prediction(&self) -> &Prediction {
         &self.prediction

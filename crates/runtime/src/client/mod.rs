@@ -23,6 +23,7 @@ pub use builder::ClientBuilder;
 pub use generation::Generation;
 pub(crate) use local_images::{Replacements, body_with, check_request, replace_local, with_urls};
 
+use crate::cost::Cost;
 use crate::deadline::Deadline;
 use crate::error::{Error, Phase};
 use crate::events::{Event, EventKind};
@@ -76,6 +77,8 @@ pub(crate) struct Body {
     model: &'static ModelInfo,
     json: Vec<u8>,
     sync_mode: bool,
+    /// What the documented price gives for it.
+    documented: Cost,
 }
 
 impl Body {
@@ -107,10 +110,17 @@ impl Body {
         let json = serde_json::to_vec(request).map_err(|error| Error::InvalidConfig {
             reason: format!("the request cannot be written as JSON: {error}"),
         })?;
+        // Read back only where there is a price to read it with.
+        let documented = match model.price {
+            Some(_) => serde_json::from_slice(&json)
+                .map_or(Cost::Unknown, |body| Cost::documented(model, &body)),
+            None => Cost::Unknown,
+        };
         Ok(Body {
             model,
             json,
             sync_mode,
+            documented,
         })
     }
 }
@@ -190,8 +200,14 @@ impl<P: Provider> Client<P> {
             model,
             json: body,
             sync_mode,
+            documented,
         } = body;
         let transport = &*self.transport;
+        // Reserved before anything is sent: a refusal sends nothing.
+        let mut reservation = match &transport.spending {
+            Some(spending) => Some(spending.reserve(model, documented)?),
+            None => None,
+        };
         let call = Call {
             phase: Phase::Submit,
             model: Some(model.id),
@@ -242,6 +258,13 @@ impl<P: Provider> Client<P> {
                 // other answer can take, so its outputs cannot collide.
                 prediction.set_local_id(local_id(transport.provider.name));
             }
+            let cost = snapshot
+                .cost_cents
+                .and_then(Cost::reported_cents)
+                .unwrap_or(documented);
+            if let Some(reservation) = reservation.take() {
+                reservation.settle(cost);
+            }
             prediction.set_details(
                 snapshot.status_url.clone(),
                 snapshot
@@ -249,7 +272,8 @@ impl<P: Provider> Client<P> {
                     .as_deref()
                     .and_then(parse_estimated_time)
                     .or(model.estimated_time),
-                snapshot.cost_cents.or(model.cost_cents.map(i64::from)),
+                snapshot.cost_cents,
+                cost,
                 submitted_at,
             );
             match state {
@@ -282,6 +306,11 @@ impl<P: Provider> Client<P> {
         .await
         .map_err(|error| error.redacted(&transport.redactor));
         if let Err(error) = &submitted {
+            // Money is given back only for a request the server certainly
+            // never took; any other failure may have been charged for.
+            if let Some(reservation) = reservation.take().filter(|_| error.was_not_sent()) {
+                reservation.release();
+            }
             let call = Call {
                 prediction_id: error.prediction_id(),
                 ..call

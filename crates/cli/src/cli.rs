@@ -76,6 +76,17 @@ pub fn command() -> Command {
                         .help("Every prediction finishes after this many milliseconds (default: a time within the model's documented estimate)"),
                 ),
         )
+        .subcommand(
+            Command::new("gallery")
+                .about("Rebuild a batch's index.html (its gallery of images, prompts, statuses and costs) from its manifest")
+                .arg(
+                    Arg::new("dir")
+                        .value_name("DIR")
+                        .required(true)
+                        .value_parser(clap::value_parser!(std::path::PathBuf))
+                        .help("The batch's output directory (its --out), holding manifest.jsonl"),
+                ),
+        )
         .subcommand(crate::codegen::command())
 }
 

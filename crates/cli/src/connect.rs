@@ -35,7 +35,16 @@ pub async fn connect(
     provider: &ProviderEntry,
     matches: &ArgMatches,
 ) -> Result<Connection, Failure> {
-    let mut builder: ClientBuilder<AnyProvider> = ClientBuilder::new();
+    connect_with(provider, matches, |builder| builder).await
+}
+
+/// [`connect`], with more settings from `configure` (a batch's budget).
+pub async fn connect_with(
+    provider: &ProviderEntry,
+    matches: &ArgMatches,
+    configure: impl FnOnce(ClientBuilder<AnyProvider>) -> ClientBuilder<AnyProvider>,
+) -> Result<Connection, Failure> {
+    let mut builder: ClientBuilder<AnyProvider> = configure(ClientBuilder::new());
     if let Some(timeout) = matches.get_one::<Duration>("@timeout") {
         builder = builder.overall_timeout(*timeout);
     }

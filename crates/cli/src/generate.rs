@@ -54,10 +54,22 @@ pub fn model_command(model: &'static ModelEntry) -> Command {
                 .action(ArgAction::SetTrue)
                 .help(
                     "Print one JSON object on stdout instead of the paths: provider, model, id, \
-                     status, outputs (path and source URL, null for base64 images), timings. \
+                     status, outputs (path and source URL, null for base64 images), timings, \
+                     cost (amount, currency and source: reported by the provider, documented_price, \
+                     or unknown). \
                      For an answer without a prediction id, id is the unique name imagegen made \
                      for it (<provider>-local-...). \
                      On failure stdout stays empty and the error goes to stderr",
+                ),
+        )
+        .arg(
+            Arg::new("@dry-run")
+                .long("dry-run")
+                .action(ArgAction::SetTrue)
+                .conflicts_with("@resume")
+                .help(
+                    "Check everything (values, local images) and print the request that would be \
+                     sent and what it would cost by the documented price; send nothing",
                 ),
         )
         .arg(
@@ -213,6 +225,9 @@ pub async fn run(matches: &ArgMatches) -> Result<(), Failure> {
                 .map_err(|errors| Failure::invalid_parameters(name, &errors))?,
         ),
     };
+    if let (Some(request), true) = (&request, matches.get_flag("@dry-run")) {
+        return dry_run(request, matches, options.json).await;
+    }
     let connection = connect(provider, matches).await?;
     let outcome = produce(&connection.client, model.info, request.as_ref(), &options).await;
     connection.close().await;
@@ -352,6 +367,66 @@ pub fn writable_dir(dir: &Path) -> Result<(), Failure> {
     }
 }
 
+/// `--dry-run`: the request as it would be sent, where and at what cost;
+/// local images are checked (read, type, size) but not uploaded.
+async fn dry_run(request: &AnyRequest, matches: &ArgMatches, as_json: bool) -> Result<(), Failure> {
+    request
+        .check_local_images()
+        .await
+        .map_err(|error| Failure::from_error(&error, |_| None))?;
+    let model = request.model();
+    let body = request
+        .to_json()
+        .map_err(|error| Failure::other(format!("the request cannot be written: {error}")))?;
+    let cost = crate::spend::expected_cost(model, &body);
+    let base = if matches.get_flag("@sim") {
+        "(the built-in emulator)".to_owned()
+    } else {
+        matches
+            .get_one::<String>("@base-url")
+            .cloned()
+            .or_else(|| std::env::var(model.provider.base_url_env_var).ok())
+            .filter(|url| !url.trim().is_empty())
+            .unwrap_or_else(|| model.provider.base_url.to_owned())
+    };
+    let url = format!("{}{}", base.trim_end_matches('/'), model.submit.path);
+    let method = model.submit.method.as_str();
+    let locals = request
+        .images()
+        .iter()
+        .any(|(_, source)| source.is_local());
+    let text = if as_json {
+        json!({
+            "dry_run": true,
+            "provider": model.provider.name,
+            "model": model.id,
+            "method": method,
+            "url": url,
+            "request": body,
+            "cost": cost,
+        })
+        .to_string()
+            + "\n"
+    } else {
+        let mut text = format!("dry run: nothing was sent\n{method} {url}\n{body}\n");
+        if locals {
+            text.push_str("(local images are uploaded first and sent by their URLs)\n");
+        }
+        text.push_str(&format!("cost: {cost}\n"));
+        text
+    };
+    write_stdout(&text, "the dry run is done")
+}
+
+/// Writes `text` to stdout; `what` says what already happened if it cannot.
+fn write_stdout(text: &str, what: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|error| Failure::other(format!("{what}, but stdout cannot be written: {error}")))
+}
+
 /// The saved paths one per line, or the `--json` object: all on stdout.
 fn print(
     generation: &Generation,
@@ -369,15 +444,7 @@ fn print(
             .map(|path| format!("{}\n", path.display()))
             .collect()
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(|error| {
-            Failure::other(format!(
-                "the images were saved, but stdout cannot be written: {error}"
-            ))
-        })
+    write_stdout(&text, "the images were saved")
 }
 
 /// The `--json` object: what was made, where it is, how long it took.
@@ -401,6 +468,7 @@ fn summary(generation: &Generation, paths: &[PathBuf], model: &ModelInfo) -> ser
         "id": generation.prediction().name(),
         "status": generation.prediction().status(),
         "outputs": outputs,
+        "cost": generation.cost(),
         "timings": {
             "elapsed_ms": u64::try_from(timings.elapsed.as_millis()).unwrap_or(u64::MAX),
             "polls": timings.polls,

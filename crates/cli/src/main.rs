@@ -17,6 +17,7 @@ mod list;
 mod params;
 mod progress;
 mod signals;
+mod spend;
 mod sim;
 
 use std::process::ExitCode;
@@ -55,6 +56,7 @@ fn main() -> ExitCode {
             Some(("describe", sub)) => describe::run(sub),
             Some(("generate", sub)) => generate::run(sub).await,
             Some(("batch", sub)) => batch::run(sub).await,
+            Some(("gallery", sub)) => batch::rebuild_gallery(sub),
             Some(("sim", sub)) => sim::run(sub).await,
             Some(("codegen", sub)) => codegen::run(sub),
             // clap requires a subcommand, so this is not reached.

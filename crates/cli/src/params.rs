@@ -27,6 +27,9 @@ pub const OWN_FLAGS: &[&str] = &[
     "concurrency",
     "rate",
     "retry-failed",
+    "max-cost",
+    "unknown-cost-as",
+    "dry-run",
     "help",
     "version",
 ];

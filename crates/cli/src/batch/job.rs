@@ -4,13 +4,15 @@
 //! re-run can act on without paying twice.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 
+use imagegen::info::ModelInfo;
 use imagegen::{AnyClient, Error, Generation};
 use imagegen_runtime::Prediction;
 use tokio::sync::watch;
 
 use super::input::Job;
-use super::manifest::{Manifest, Record, SavedOutput, Status};
+use super::manifest::{Manifest, Record, SavedOutput, SkipReason, Status};
 use super::pace::Pacer;
 
 /// What a job needs from the batch.
@@ -21,6 +23,9 @@ pub struct Context {
     pub pacer: Pacer,
     pub out: PathBuf,
     pub model: String,
+    pub info: &'static ModelInfo,
+    /// What this run's submissions cost, by source.
+    pub costs: Mutex<crate::spend::Totals>,
     /// Turns `true` on Ctrl-C, on SIGTERM, or when the key is refused: no new
     /// submission starts, and waits stop (their ids are recorded).
     pub stop: watch::Receiver<bool>,
@@ -39,6 +44,9 @@ pub enum Outcome {
     Unfinished(String),
     /// Stopped before it was submitted; the next run submits it.
     NotStarted,
+    /// Not sent: its cost would pass the budget (the message says by how
+    /// much), or cannot be counted against it.
+    OverBudget(String),
 }
 
 /// How a job starts.
@@ -97,7 +105,8 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
             };
             let mut intent = Record::new(job.line, &context.model, Status::Submitting);
             intent.request = Some(job.body.clone());
-            context.manifest.append(&intent)?;
+            intent.cost = Some(crate::spend::expected_cost(context.info, &job.body));
+            context.manifest.append(intent)?;
             // Not cancellable: once sent, the answer (and its id) must be
             // recorded, or a re-run could pay again.
             match context.client.submit_until(&request, deadline).await {
@@ -106,9 +115,16 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
                     submitted.id = prediction.id().map(str::to_owned);
                     submitted.local_id = prediction.local_id().map(str::to_owned);
                     submitted.prediction = unrecoverable_elsewhere(&prediction);
-                    context.manifest.append(&submitted)?;
+                    submitted.cost = Some(prediction.cost());
+                    if let Ok(mut costs) = context.costs.lock() {
+                        costs.add(prediction.cost());
+                    }
+                    context.manifest.append(submitted)?;
                     (prediction, deadline)
                 }
+                Err(
+                    error @ (Error::OverBudget { .. } | Error::UnknownCost { .. }),
+                ) => return over_budget(context, job, &error),
                 Err(error) if error.was_not_sent() => return not_sent(context, job, &error),
                 Err(error) => return settle(context, job, None, &error),
             }
@@ -134,7 +150,7 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
             done.id = generation.id().map(str::to_owned);
             done.local_id = generation.local_id().map(str::to_owned);
             done.outputs = saved;
-            context.manifest.append(&done)?;
+            context.manifest.append(done)?;
             Ok(Outcome::Done)
         }
         Some(error) => keep_unsaved(context, job, &generation, saved, &error.to_string()),
@@ -190,18 +206,16 @@ fn keep_unsaved(
     let message =
         format!("{problem}; its outputs are kept in the manifest and the next run saves them");
     pending.error = Some(message.clone());
-    context.manifest.append(&pending)?;
+    context.manifest.append(pending)?;
     Ok(Outcome::Unfinished(message))
 }
-/// Records an error: failed if the prediction is over (or never started),
-/// still submitted if it has an id and may yet finish.
 /// Records that the line's request was not submitted (`error` proves it):
 /// the next run submits it.
 fn not_sent(context: &Context, job: &Job, error: &Error) -> Result<Outcome, String> {
     let message = error.to_string();
     let mut unsent = Record::new(job.line, &context.model, Status::NotSent);
     unsent.error = Some(message.clone());
-    context.manifest.append(&unsent)?;
+    context.manifest.append(unsent)?;
     if is_fatal(error) {
         return Ok(Outcome::Failed {
             message,
@@ -213,6 +227,17 @@ fn not_sent(context: &Context, job: &Job, error: &Error) -> Result<Outcome, Stri
     )))
 }
 
+/// Records that the budget kept the line from being sent: a re-run with a
+/// larger `--max-cost` submits it.
+fn over_budget(context: &Context, job: &Job, error: &Error) -> Result<Outcome, String> {
+    let message = error.to_string();
+    let mut skipped = Record::new(job.line, &context.model, Status::Skipped);
+    skipped.skipped = Some(SkipReason::Budget);
+    skipped.error = Some(message.clone());
+    context.manifest.append(skipped)?;
+    Ok(Outcome::OverBudget(message))
+}
+
 /// Whether every other line would fail the same way: the key is missing or
 /// refused (by the submission, or by an upload before it).
 fn is_fatal(error: &Error) -> bool {
@@ -222,6 +247,8 @@ fn is_fatal(error: &Error) -> bool {
     )
 }
 
+/// Records an error: failed if the prediction is over (or never started),
+/// still submitted if it has an id and may yet finish.
 fn settle(
     context: &Context,
     job: &Job,
@@ -234,13 +261,13 @@ fn settle(
         let mut pending = Record::new(job.line, &context.model, Status::Submitted);
         pending.id = id;
         pending.error = Some(message.clone());
-        context.manifest.append(&pending)?;
+        context.manifest.append(pending)?;
         return Ok(Outcome::Unfinished(message));
     }
     let mut failed = Record::new(job.line, &context.model, Status::Failed);
     failed.id = id;
     failed.error = Some(message.clone());
-    context.manifest.append(&failed)?;
+    context.manifest.append(failed)?;
     Ok(Outcome::Failed {
         message,
         fatal: is_fatal(error),

@@ -22,7 +22,13 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use imagegen::info::ModelInfo;
 use imagegen_runtime::Prediction;
+use imagegen_runtime::cost::{Cost, Currency};
+use imagegen_runtime::price::Amount;
+
+use crate::failure::Failure;
+use crate::spend::expected_cost;
 use serde::{Deserialize, Serialize};
 
 /// The manifest's file name inside `--out`.
@@ -44,6 +50,16 @@ pub enum Status {
     /// refused before anything was created, until its deadline): nothing was
     /// paid, and a re-run submits it.
     NotSent,
+    /// Not sent, on purpose (`skipped`: why); a re-run submits it.
+    Skipped,
+}
+
+/// Why a line was not sent on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Its cost would have passed `--max-cost`.
+    Budget,
 }
 
 /// One saved output.
@@ -86,6 +102,14 @@ pub struct Record {
     /// refused instead of being matched to the wrong predictions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<serde_json::Value>,
+    /// What it costs (`submitting`: what was reserved for it, by the
+    /// documented price or `--unknown-cost-as`; later: as the answer
+    /// reported it, else by the documented price).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Cost>,
+    /// Why it was not sent (`skipped`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<SkipReason>,
     /// When, in milliseconds since the Unix epoch.
     pub at_ms: u128,
 }
@@ -103,6 +127,8 @@ impl Record {
             outputs: Vec::new(),
             error: None,
             request: None,
+            cost: None,
+            skipped: None,
             at_ms: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis()),
@@ -121,10 +147,20 @@ pub struct LineState {
     pub prediction: Option<Prediction>,
     pub error: Option<String>,
     pub request: Option<serde_json::Value>,
+    /// Its cost, once recorded.
+    pub cost: Option<Cost>,
+    pub skipped: Option<SkipReason>,
+    /// The outputs saved (`done`).
+    pub outputs: Vec<SavedOutput>,
+    /// When its current submission was recorded, and its last record.
+    pub submitted_ms: Option<u128>,
+    pub at_ms: u128,
+    /// The manifest's line (1-based) of its last record, for messages.
+    pub row: usize,
 }
 
 impl LineState {
-    fn apply(state: Option<LineState>, record: Record) -> LineState {
+    fn apply(state: Option<LineState>, record: Record, row: usize) -> LineState {
         let previous = state.unwrap_or(LineState {
             model: record.model.clone(),
             status: record.status,
@@ -133,9 +169,36 @@ impl LineState {
             prediction: None,
             error: None,
             request: None,
+            cost: None,
+            skipped: None,
+            outputs: Vec::new(),
+            submitted_ms: None,
+            at_ms: record.at_ms,
+            row,
         });
         let fresh = record.status == Status::Submitting;
+        // A line that was not sent spent nothing: no cost carries over.
+        let unsent = matches!(record.status, Status::NotSent | Status::Skipped);
+        let outputs = if fresh || !record.outputs.is_empty() {
+            record.outputs
+        } else {
+            previous.outputs
+        };
         LineState {
+            cost: if fresh || unsent {
+                record.cost
+            } else {
+                record.cost.or(previous.cost)
+            },
+            skipped: record.skipped,
+            outputs,
+            submitted_ms: if fresh {
+                Some(record.at_ms)
+            } else {
+                previous.submitted_ms
+            },
+            at_ms: record.at_ms,
+            row,
             model: record.model,
             status: record.status,
             // An id, once known, is kept (it is what a resume needs), until
@@ -168,68 +231,179 @@ impl LineState {
 #[derive(Debug)]
 pub struct Manifest {
     path: PathBuf,
-    file: Mutex<File>,
+    file: Mutex<Appender>,
+    /// What earlier runs left.
     lines: BTreeMap<usize, LineState>,
 }
 
+/// The file, and every line's state with this run's records folded in (what
+/// the gallery shows).
+#[derive(Debug)]
+struct Appender {
+    file: File,
+    current: BTreeMap<usize, LineState>,
+    /// Lines the file holds.
+    rows: usize,
+}
+
 impl Manifest {
-    /// Opens (or creates) the manifest in `dir` and reads what it holds.
-    pub fn open(dir: &Path) -> Result<Self, String> {
-        std::fs::create_dir_all(dir)
-            .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+    /// Opens (or creates) the manifest in `dir` and reads what it holds. A
+    /// file that cannot be read as a manifest is bad input (exit 2).
+    pub fn open(dir: &Path) -> Result<Self, Failure> {
+        std::fs::create_dir_all(dir).map_err(|error| {
+            Failure::other(format!("cannot create {}: {error}", dir.display()))
+        })?;
         let path = dir.join(FILE_NAME);
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
             .create(true)
             .open(&path)
-            .map_err(|error| format!("cannot open {}: {error}", path.display()))?;
+            .map_err(|error| Failure::other(format!("cannot open {}: {error}", path.display())))?;
         file.try_lock().map_err(|_| {
-            format!(
+            Failure::other(format!(
                 "{} is in use by another `imagegen batch`; wait for it or use another --out",
                 path.display()
-            )
+            ))
         })?;
         let mut text = String::new();
         file.read_to_string(&mut text)
-            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-        let lines = fold(&text).map_err(|problem| format!("{}: {problem}", path.display()))?;
+            .map_err(|error| Failure::other(format!("cannot read {}: {error}", path.display())))?;
+        let lines = fold(&text).map_err(|problem| unreadable(&path, &problem))?;
         if !text.is_empty() && !text.ends_with('\n') {
             // Finish the torn line so the next record starts on its own.
             file.seek(SeekFrom::End(0))
                 .and_then(|_| file.write_all(b"\n"))
-                .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+                .map_err(|error| {
+                    Failure::other(format!("cannot write {}: {error}", path.display()))
+                })?;
         }
         Ok(Manifest {
             path,
-            file: Mutex::new(file),
+            file: Mutex::new(Appender {
+                file,
+                current: lines.clone(),
+                rows: text.split_terminator('\n').count(),
+            }),
             lines,
         })
     }
 
-    /// Where it is.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// Reads the manifest in `dir` without locking it or writing to it (a
+    /// batch may be appending): each line's state as of now.
+    pub fn read(dir: &Path) -> Result<BTreeMap<usize, LineState>, Failure> {
+        let path = dir.join(FILE_NAME);
+        let text = std::fs::read_to_string(&path).map_err(|error| {
+            Failure::usage(format!("cannot read {}: {error}", path.display()))
+        })?;
+        fold(&text).map_err(|problem| unreadable(&path, &problem))
     }
 
-    /// What earlier runs recorded for `line`.
-    pub fn line(&self, line: usize) -> Option<&LineState> {
-        self.lines.get(&line)
+    /// Calls `f` with every line's state as of now, this run's records
+    /// included.
+    pub fn with_current<T>(&self, f: impl FnOnce(&BTreeMap<usize, LineState>) -> T) -> Option<T> {
+        self.file.lock().ok().map(|appender| f(&appender.current))
+    }
+
+    /// What earlier runs left, line by line.
+    pub fn earlier(&self) -> &BTreeMap<usize, LineState> {
+        &self.lines
     }
 
     /// Appends a record as one write of one whole line.
-    pub fn append(&self, record: &Record) -> Result<(), String> {
-        let mut text = serde_json::to_string(record)
+    pub fn append(&self, record: Record) -> Result<(), String> {
+        let mut text = serde_json::to_string(&record)
             .map_err(|error| format!("cannot write a manifest record: {error}"))?;
         text.push('\n');
-        let mut file = self
+        let mut appender = self
             .file
             .lock()
             .map_err(|_| "the manifest writer failed earlier".to_owned())?;
-        file.write_all(text.as_bytes())
-            .and_then(|()| file.flush())
-            .map_err(|error| format!("cannot write {}: {error}", self.path.display()))
+        appender
+            .file
+            .write_all(text.as_bytes())
+            .and_then(|()| appender.file.flush())
+            .map_err(|error| format!("cannot write {}: {error}", self.path.display()))?;
+        appender.rows += 1;
+        let row = appender.rows;
+        let state = appender.current.remove(&record.line);
+        appender
+            .current
+            .insert(record.line, LineState::apply(state, record, row));
+        Ok(())
     }
+}
+
+fn unreadable(path: &Path, problem: &str) -> Failure {
+    Failure::usage(format!("{}: {problem}; nothing was sent", path.display()))
+}
+
+/// What a budget needs to count an earlier run's spending.
+#[derive(Debug)]
+pub struct Spending<'a> {
+    pub model: &'static ModelInfo,
+    /// `provider/model`, as the records name it.
+    pub qualified: &'a str,
+    pub currency: Currency,
+    pub unknown_cost_as: Option<Amount>,
+}
+
+/// What the lines of the manifest at `path` spent, as far as can be known:
+/// every line that may have reached the server (submitting, submitted, done
+/// or failed) counts its recorded cost, else the documented price of its
+/// recorded request, else `--unknown-cost-as`. A failed prediction may or
+/// may not have been charged; it is counted. Errors name the manifest line
+/// and exit 2.
+pub fn spent(
+    lines: &BTreeMap<usize, LineState>,
+    path: &Path,
+    spending: &Spending<'_>,
+) -> Result<Amount, Failure> {
+    count_spent(lines, spending).map_err(|problem| unreadable(path, &problem))
+}
+
+fn count_spent(
+    lines: &BTreeMap<usize, LineState>,
+    spending: &Spending<'_>,
+) -> Result<Amount, String> {
+    let mut total = Amount::ZERO;
+    for (line, state) in lines {
+        if state.model != spending.qualified {
+            return Err(format!(
+                "line {} records prompts line {line} for {}, not {}: a budget cannot count another model's spending; use another --out",
+                state.row, state.model, spending.qualified
+            ));
+        }
+        if matches!(state.status, Status::NotSent | Status::Skipped) {
+            continue;
+        }
+        let cost = match state.cost {
+            Some(cost) if !cost.is_unknown() => cost,
+            _ => state
+                .request
+                .as_ref()
+                .map_or(Cost::Unknown, |request| expected_cost(spending.model, request)),
+        };
+        let amount = match cost.money() {
+            Some(money) if money.currency == spending.currency => money.amount,
+            Some(money) => {
+                return Err(format!(
+                    "line {} records a cost of {money} for prompts line {line}, not in {}: its spending cannot be counted",
+                    state.row, spending.currency
+                ));
+            }
+            None => spending.unknown_cost_as.ok_or_else(|| {
+                format!(
+                    "line {} (prompts line {line}) has no known cost, so what was spent cannot be counted; give --unknown-cost-as AMOUNT",
+                    state.row
+                )
+            })?,
+        };
+        total = total.checked_add(amount).ok_or_else(|| {
+            format!("line {}: the spending recorded does not add up (too large)", state.row)
+        })?;
+    }
+    Ok(total)
 }
 
 /// Folds the records of a manifest's text. A last line without its newline
@@ -247,7 +421,7 @@ fn fold(text: &str) -> Result<BTreeMap<usize, LineState>, String> {
         match serde_json::from_str::<Record>(row) {
             Ok(record) => {
                 let state = lines.remove(&record.line);
-                lines.insert(record.line, LineState::apply(state, record));
+                lines.insert(record.line, LineState::apply(state, record, index + 1));
             }
             Err(_) if last && !complete => {}
             Err(error) => {
@@ -320,8 +494,8 @@ mod tests {
         let manifest = Manifest::open(dir.path()).unwrap();
         let mut submitted = Record::new(3, "m", Status::Submitted);
         submitted.id = Some("abc".into());
-        manifest.append(&submitted).unwrap();
-        assert!(Manifest::open(dir.path()).unwrap_err().contains("in use"));
+        manifest.append(submitted).unwrap();
+        assert!(Manifest::open(dir.path()).unwrap_err().message.contains("in use"));
         drop(manifest);
         let reopened = Manifest::open(dir.path()).unwrap();
         assert_eq!(reopened.line(3).unwrap().id.as_deref(), Some("abc"));

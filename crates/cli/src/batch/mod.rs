@@ -4,28 +4,36 @@
 //! submitted ones resumed by id, failed ones retried only with
 //! `--retry-failed`, and nothing already submitted is submitted again.
 
+mod gallery;
 mod input;
 mod job;
 mod manifest;
 mod pace;
 mod report;
 
-use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
-use imagegen::ModelEntry;
+use imagegen::info::ModelInfo;
+use imagegen::runtime::ClientBuilder;
+use imagegen::{AnyProvider, ModelEntry};
+use imagegen_runtime::budget::Budget;
+use imagegen_runtime::cost::{Currency, Money};
+use imagegen_runtime::price::Amount;
+use serde_json::json;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::{self, JoinError, JoinSet};
 
 use crate::failure::Failure;
 use crate::list::unknown_model;
-use crate::{cli, connect, params, signals};
+use crate::{cli, connect, params, signals, spend};
 use input::Job;
 use job::{Context, Outcome, Start};
-use manifest::{Manifest, Status};
+use manifest::{LineState, Manifest, Status};
 use pace::{Pacer, Rate};
 use report::{Progress, Tally};
 
@@ -69,6 +77,40 @@ pub fn model_command(model: &'static ModelEntry) -> Command {
                 .default_value(DEFAULT_OUT)
                 .value_parser(value_parser!(PathBuf))
                 .help("Directory for the images and the manifest (created if missing)"),
+        )
+        .arg(
+            Arg::new("@max-cost")
+                .long("max-cost")
+                .value_name("AMOUNT")
+                .value_parser(crate::spend::parse_max_cost)
+                .help(
+                    "Spend at most this much (in the currency of the provider's prices, e.g. 20.00 \
+                     for $20), counting what earlier runs into --out spent: each line's cost is \
+                     reserved before it is sent, and a line that would pass the budget is not sent \
+                     (recorded as skipped: budget). Costs reported by the provider replace the \
+                     documented price once they arrive",
+                ),
+        )
+        .arg(
+            Arg::new("@unknown-cost-as")
+                .long("unknown-cost-as")
+                .value_name("AMOUNT")
+                .requires("@max-cost")
+                .value_parser(crate::spend::parse_amount)
+                .help(
+                    "With --max-cost: count this much for a line whose price the docs do not \
+                     state (required for such lines, which --max-cost refuses otherwise)",
+                ),
+        )
+        .arg(
+            Arg::new("@dry-run")
+                .long("dry-run")
+                .action(ArgAction::SetTrue)
+                .help(
+                    "Check every line (values, local images, the manifest, the budget) and print \
+                     each request that would be sent with its cost, one JSON object a line, then \
+                     the totals; send nothing and write nothing",
+                ),
         )
         .arg(
             Arg::new("@retry-failed")
@@ -141,13 +183,33 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
         .unwrap_or(DEFAULT_CONCURRENCY);
     let rate = matches.get_one::<Rate>("@rate").copied();
     let retry_failed = matches.get_flag("@retry-failed");
+    let dry_run = matches.get_flag("@dry-run");
+    let currency = spend::currency_of(model.info);
+    let unknown_cost_as = matches.get_one::<Amount>("@unknown-cost-as").copied();
 
     let defaults = params::given(model.info, matches);
     let jobs = input::read_jobs(prompts, model, &defaults).map_err(Failure::usage)?;
-    crate::generate::writable_dir(&out)?;
-    let manifest = Manifest::open(&out).map_err(Failure::other)?;
-    let plans = plan(&jobs, &manifest, &qualified, retry_failed)?;
-    let manifest_path = manifest.path().display().to_string();
+    // A dry run writes nothing: it reads the manifest, if there is one.
+    let manifest = if dry_run {
+        None
+    } else {
+        crate::generate::writable_dir(&out)?;
+        Some(Manifest::open(&out)?)
+    };
+    let manifest_path = out.join(manifest::FILE_NAME);
+    let read_only;
+    let earlier = match &manifest {
+        Some(manifest) => manifest.earlier(),
+        None => {
+            read_only = if manifest_path.exists() {
+                Manifest::read(&out)?
+            } else {
+                BTreeMap::new()
+            };
+            &read_only
+        }
+    };
+    let plans = plan(&jobs, earlier, &manifest_path, &qualified, retry_failed)?;
     let lines = jobs.len();
 
     let mut tally = Tally::default();
@@ -160,8 +222,41 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
         }
     }
     check_local_images(&work).await?;
+    let budget = match matches.get_one::<Amount>("@max-cost") {
+        Some(&limit) => {
+            let spending = manifest::Spending {
+                model: model.info,
+                qualified: &qualified,
+                currency,
+                unknown_cost_as,
+            };
+            let spent = manifest::spent(earlier, &manifest_path, &spending)?;
+            check_costs_known(&work, model.info, &qualified, unknown_cost_as)?;
+            Some(
+                Budget::with_spent(Money::new(limit, currency), spent)
+                    .map_err(|error| Failure::usage(format!("--max-cost: {error}")))?,
+            )
+        }
+        None => None,
+    };
+    let Some(manifest) = manifest else {
+        return print_dry_run(&work, &tally, model.info, currency, budget.as_ref(), unknown_cost_as);
+    };
+    let mut gallery = gallery::Writer::new(&out, &qualified, currency);
+    gallery.update(&manifest, true);
+    let mut costs = spend::Totals::new(currency);
     if !work.is_empty() {
-        let connection = connect::connect(provider, matches).await?;
+        let configure = |builder: ClientBuilder<AnyProvider>| match &budget {
+            Some(budget) => {
+                let builder = builder.budget(budget.clone());
+                match unknown_cost_as {
+                    Some(amount) => builder.unknown_cost_as(Money::new(amount, currency)),
+                    None => builder,
+                }
+            }
+            None => builder,
+        };
+        let connection = connect::connect_with(provider, matches, configure).await?;
         let (stop_sender, stop) = watch::channel(false);
         let stop_sender = Arc::new(stop_sender);
         let signals = signals::stop_on_signal(Arc::clone(&stop_sender));
@@ -171,13 +266,38 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
             pacer: Pacer::new(rate),
             out: out.clone(),
             model: qualified.clone(),
+            info: model.info,
+            costs: Mutex::new(spend::Totals::new(currency)),
             stop: stop.clone(),
         });
-        run_all(&context, work, lines, concurrency, &stop_sender, &mut tally).await;
+        let batch = Batch {
+            context: &context,
+            stop_sender: &stop_sender,
+            gallery: &mut gallery,
+        };
+        batch.run_all(work, lines, concurrency, &mut tally).await;
         signals.abort();
         connection.close().await;
+        gallery.update(&context.manifest, true);
+        if let Ok(totals) = context.costs.lock() {
+            costs = *totals;
+        }
     }
-    let summary = tally.summary(&qualified, lines, started.elapsed(), &manifest_path);
+    let mut spending = format!("cost of this run: {}", costs.describe());
+    if let Some(budget) = &budget {
+        spending.push_str(&format!(
+            "\nbudget: {} of {} committed over every run into {}",
+            budget.committed(),
+            budget.limit(),
+            out.display()
+        ));
+    }
+    spending.push_str(&format!(
+        "\nmanifest: {}\ngallery: {}",
+        manifest_path.display(),
+        out.join(gallery::FILE_NAME).display()
+    ));
+    let summary = tally.summary(&qualified, lines, started.elapsed(), &spending);
     if tally.all_done() {
         println!("{summary}");
         Ok(())
@@ -186,19 +306,146 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
     }
 }
 
+/// With `--max-cost`, every line to submit must have a cost to reserve:
+/// its documented price, or `--unknown-cost-as`. Exit 2 otherwise, naming
+/// the lines, with nothing sent.
+fn check_costs_known(
+    work: &[(Job, Start)],
+    model: &'static ModelInfo,
+    qualified: &str,
+    unknown_cost_as: Option<Amount>,
+) -> Result<(), Failure> {
+    if unknown_cost_as.is_some() {
+        return Ok(());
+    }
+    let unknown: Vec<usize> = work
+        .iter()
+        .filter(|(job, start)| {
+            matches!(start, Start::Submit) && spend::expected_cost(model, &job.body).is_unknown()
+        })
+        .map(|(job, _)| job.line)
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = unknown.iter().take(10).map(ToString::to_string).collect();
+    Err(Failure::usage(format!(
+        "--max-cost: the documentation of {qualified} states no price for line{} {}{}, so the budget cannot count {}; nothing was sent: give --unknown-cost-as AMOUNT to count an assumed cost for each",
+        if unknown.len() == 1 { "" } else { "s" },
+        shown.join(", "),
+        if unknown.len() > shown.len() { ", ..." } else { "" },
+        if unknown.len() == 1 { "it" } else { "them" },
+    )))
+}
+
+/// `--dry-run`: each line to submit as one JSON object (its request, its
+/// cost, and whether the budget would let it through, in line order), each
+/// line to resume, then the totals. Nothing is sent or written.
+fn print_dry_run(
+    work: &[(Job, Start)],
+    tally: &Tally,
+    model: &'static ModelInfo,
+    currency: Currency,
+    budget: Option<&Budget>,
+    unknown_cost_as: Option<Amount>,
+) -> Result<(), Failure> {
+    let mut text = String::new();
+    let mut totals = spend::Totals::new(currency);
+    let mut over_budget = 0;
+    // Reservations made on a copy of the budget, never settled: what a run
+    // would reserve before any answer.
+    let trial = budget.map(|budget| {
+        Budget::with_spent(budget.limit(), budget.committed().amount).unwrap_or_else(|_| budget.clone())
+    });
+    for (job, start) in work {
+        let line = match start {
+            Start::Submit => {
+                let cost = spend::expected_cost(model, &job.body);
+                let fits = trial.as_ref().map(|budget| {
+                    let reserve = cost
+                        .money()
+                        .or(unknown_cost_as.map(|amount| Money::new(amount, currency)));
+                    reserve.is_some_and(|money| budget.reserve(money).is_ok())
+                });
+                if fits == Some(false) {
+                    over_budget += 1;
+                } else {
+                    totals.add(cost);
+                }
+                let mut line = json!({"line": job.line, "request": job.body, "cost": cost});
+                if let Some(fits) = fits {
+                    line["budget"] = json!(if fits { "fits" } else { "skipped: budget" });
+                }
+                line
+            }
+            Start::Resume(id) => json!({"line": job.line, "resume": id}),
+            Start::Save(prediction) => json!({"line": job.line, "save": prediction.name()}),
+        };
+        text.push_str(&line.to_string());
+        text.push('\n');
+    }
+    let mut summary = json!({
+        "dry_run": true,
+        "lines": work.len() + tally.skipped + tally.skipped_failed.len(),
+        "to_run": work.len(),
+        "done_before": tally.skipped,
+        "failed_before": tally.skipped_failed.len(),
+        "cost": totals.as_json(),
+    });
+    if let Some(budget) = budget {
+        summary["budget"] = json!({
+            "limit": budget.limit().amount.to_f64(),
+            "spent_before": budget.committed().amount.to_f64(),
+            "skipped": over_budget,
+        });
+    }
+    text.push_str(&summary.to_string());
+    text.push('\n');
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|error| Failure::other(format!("stdout cannot be written: {error}")))
+}
+
+/// `imagegen gallery DIR`: rebuilds `DIR/index.html` from `DIR/manifest.jsonl`.
+pub fn rebuild_gallery(matches: &ArgMatches) -> Result<(), Failure> {
+    let dir = matches
+        .get_one::<PathBuf>("dir")
+        .ok_or_else(|| Failure::usage("name the batch's output directory"))?;
+    let lines = Manifest::read(dir)?;
+    let model = lines
+        .values()
+        .next()
+        .map(|state| state.model.clone())
+        .unwrap_or_default();
+    let currency = crate::catalog::find(&model)
+        .map_or(Currency::USD, |(_, entry)| spend::currency_of(entry.info));
+    let html = gallery::render(&model, currency, &lines);
+    gallery::write(dir, &html).map_err(|error| {
+        Failure::other(format!(
+            "cannot write {}: {error}",
+            dir.join(gallery::FILE_NAME).display()
+        ))
+    })?;
+    println!("{}", dir.join(gallery::FILE_NAME).display());
+    Ok(())
+}
+
 /// Each job's plan from the manifest. A manifest written for other requests
 /// (the file or the flags changed) is refused as a whole: matching its ids
 /// to different prompts would save the wrong images, or pay twice.
 fn plan(
     jobs: &[Job],
-    manifest: &Manifest,
+    earlier: &BTreeMap<usize, LineState>,
+    manifest_path: &Path,
     model: &str,
     retry_failed: bool,
 ) -> Result<Vec<Plan>, Failure> {
     let mut plans = Vec::with_capacity(jobs.len());
     let mut conflicts = Vec::new();
     for job in jobs {
-        let Some(state) = manifest.line(job.line) else {
+        let Some(state) = earlier.get(&job.line) else {
             plans.push(Plan::Run(Start::Submit));
             continue;
         };
@@ -214,7 +461,7 @@ fn plan(
                 Plan::Run(Start::Save(Box::new(prediction.clone())))
             }
             // Nothing reached the server: submitting it is not paying twice.
-            (Status::NotSent, ..) => Plan::Run(Start::Submit),
+            (Status::NotSent | Status::Skipped, ..) => Plan::Run(Start::Submit),
             (Status::Failed | Status::Submitting, ..) | (Status::Submitted, None, _)
                 if retry_failed =>
             {
@@ -238,7 +485,7 @@ fn plan(
         Err(Failure::usage(format!(
             "{} was written for other requests (model, prompt or parameters differ at line{} {}{}); \
              nothing was sent: restore the prompts file and flags, or use another --out",
-            manifest.path().display(),
+            manifest_path.display(),
             if conflicts.len() == 1 { "" } else { "s" },
             shown.join(", "),
             if conflicts.len() > shown.len() {
@@ -250,58 +497,80 @@ fn plan(
     }
 }
 
-/// Runs the jobs in line order, at most `concurrency` at once.
-async fn run_all(
-    context: &Arc<Context>,
-    work: Vec<(Job, Start)>,
-    lines: usize,
-    concurrency: u32,
-    stop_sender: &watch::Sender<bool>,
-    tally: &mut Tally,
-) {
-    let progress = Progress::new(lines, tally.skipped);
-    let slots = Arc::new(Semaphore::new(concurrency as usize));
-    let mut stop = context.stop.clone();
-    let mut running = JoinSet::new();
-    // Which line each task runs, so a task that panics is still counted.
-    let mut line_of = HashMap::new();
-    let mut pending = work.into_iter();
-    for (job, start) in pending.by_ref() {
-        let permit = tokio::select! {
-            biased;
-            _ = stop.wait_for(|stopped| *stopped) => {
+/// A running batch: what its jobs share, and what the main loop updates.
+struct Batch<'a> {
+    context: &'a Arc<Context>,
+    stop_sender: &'a watch::Sender<bool>,
+    gallery: &'a mut gallery::Writer,
+}
+
+impl Batch<'_> {
+    /// Runs the jobs in line order, at most `concurrency` at once.
+    async fn run_all(
+        self,
+        work: Vec<(Job, Start)>,
+        lines: usize,
+        concurrency: u32,
+        tally: &mut Tally,
+    ) {
+        let Batch {
+            context,
+            stop_sender,
+            gallery,
+        } = self;
+        let progress = Progress::new(lines, tally.skipped);
+        let spent = || {
+            context
+                .costs
+                .lock()
+                .map(|costs| format!("{} spent", costs.known()))
+                .unwrap_or_default()
+        };
+        let slots = Arc::new(Semaphore::new(concurrency as usize));
+        let mut stop = context.stop.clone();
+        let mut running = JoinSet::new();
+        // Which line each task runs, so a task that panics is still counted.
+        let mut line_of = HashMap::new();
+        let mut pending = work.into_iter();
+        for (job, start) in pending.by_ref() {
+            let permit = tokio::select! {
+                biased;
+                _ = stop.wait_for(|stopped| *stopped) => {
+                    tally.record(job.line, Outcome::NotStarted);
+                    break;
+                }
+                permit = Arc::clone(&slots).acquire_owned() => permit,
+            };
+            let Ok(permit) = permit else {
+                // The semaphore is never closed; if it were, nothing more starts.
                 tally.record(job.line, Outcome::NotStarted);
                 break;
+            };
+            let shared = Arc::clone(context);
+            let line = job.line;
+            let task = running.spawn(async move {
+                let outcome = job::run(&shared, &job, start).await;
+                drop(permit);
+                outcome
+            });
+            line_of.insert(task.id(), line);
+            // Collect what has finished meanwhile, to stop early on a fatal error.
+            while let Some(joined) = running.try_join_next_with_id() {
+                finished(joined, &mut line_of, stop_sender, tally);
+                progress.update(tally, running.len(), &spent());
+                gallery.update(&context.manifest, false);
             }
-            permit = Arc::clone(&slots).acquire_owned() => permit,
-        };
-        let Ok(permit) = permit else {
-            // The semaphore is never closed; if it were, nothing more starts.
-            tally.record(job.line, Outcome::NotStarted);
-            break;
-        };
-        let context = Arc::clone(context);
-        let line = job.line;
-        let task = running.spawn(async move {
-            let outcome = job::run(&context, &job, start).await;
-            drop(permit);
-            outcome
-        });
-        line_of.insert(task.id(), line);
-        // Collect what has finished meanwhile, to stop early on a fatal error.
-        while let Some(joined) = running.try_join_next_with_id() {
-            finished(joined, &mut line_of, stop_sender, tally);
-            progress.update(tally, running.len());
         }
+        for (job, _) in pending {
+            tally.record(job.line, Outcome::NotStarted);
+        }
+        while let Some(joined) = running.join_next_with_id().await {
+            finished(joined, &mut line_of, stop_sender, tally);
+            progress.update(tally, running.len(), &spent());
+            gallery.update(&context.manifest, false);
+        }
+        progress.finish();
     }
-    for (job, _) in pending {
-        tally.record(job.line, Outcome::NotStarted);
-    }
-    while let Some(joined) = running.join_next_with_id().await {
-        finished(joined, &mut line_of, stop_sender, tally);
-        progress.update(tally, running.len());
-    }
-    progress.finish();
 }
 
 fn finished(

@@ -20,6 +20,8 @@ pub struct Tally {
     pub failed: Vec<(usize, String)>,
     pub unfinished: Vec<(usize, String)>,
     pub not_started: usize,
+    /// Not sent: the budget would not cover them.
+    pub over_budget: Vec<(usize, String)>,
 }
 
 impl Tally {
@@ -29,6 +31,7 @@ impl Tally {
             Outcome::Failed { message, .. } => self.failed.push((line, message)),
             Outcome::Unfinished(message) => self.unfinished.push((line, message)),
             Outcome::NotStarted => self.not_started += 1,
+            Outcome::OverBudget(message) => self.over_budget.push((line, message)),
         }
     }
 
@@ -38,17 +41,19 @@ impl Tally {
             && self.skipped_failed.is_empty()
             && self.unfinished.is_empty()
             && self.not_started == 0
+            && self.over_budget.is_empty()
     }
 
     /// The summary printed at the end.
-    pub fn summary(&self, model: &str, lines: usize, elapsed: Duration, manifest: &str) -> String {
+    pub fn summary(&self, model: &str, lines: usize, elapsed: Duration, spending: &str) -> String {
         let mut text = format!(
-            "{model}: {lines} lines: {} done now, {} skipped (done before), {} failed, {} unfinished, {} not started, in {:.1}s\nmanifest: {manifest}",
+            "{model}: {lines} lines: {} done now, {} skipped (done before), {} failed, {} unfinished, {} not started, {} skipped (budget), in {:.1}s\n{spending}",
             self.done,
             self.skipped,
             self.failed.len() + self.skipped_failed.len(),
             self.unfinished.len(),
             self.not_started,
+            self.over_budget.len(),
             elapsed.as_secs_f64(),
         );
         let mut failed: Vec<&(usize, String)> =
@@ -59,6 +64,15 @@ impl Tally {
             for (line, message) in failed {
                 text.push_str(&format!("\n  line {line}: {}", printable(message)));
             }
+        }
+        if !self.over_budget.is_empty() {
+            let mut skipped = self.over_budget.clone();
+            skipped.sort();
+            text.push_str(&format!(
+                "\nskipped (budget), not sent: raise --max-cost and run the same command again to submit them (first: line {}: {})",
+                skipped[0].0,
+                printable(&skipped[0].1)
+            ));
         }
         if !self.unfinished.is_empty() || self.not_started > 0 {
             text.push_str(
@@ -98,13 +112,14 @@ impl Progress {
     }
 
     /// Shows the counts after a line ends.
-    pub fn update(&self, tally: &Tally, in_flight: usize) {
+    pub fn update(&self, tally: &Tally, in_flight: usize, spent: &str) {
         if let Some(bar) = &self.bar {
             bar.set_position((tally.done + tally.skipped) as u64);
             bar.set_message(format!(
-                "{in_flight} in flight, {} failed, {} unfinished",
+                "{in_flight} in flight, {} failed, {} unfinished, {} over budget · {spent}",
                 tally.failed.len() + tally.skipped_failed.len(),
-                tally.unfinished.len()
+                tally.unfinished.len(),
+                tally.over_budget.len(),
             ));
         }
     }

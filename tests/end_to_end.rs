@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use image::ImageFormat::{Jpeg, Png, WebP};
 use imagegen::args::Args;
 use imagegen::runtime::ClientBuilder;
+use imagegen_runtime::cost::Cost;
 use imagegen_runtime::{Client, ModelRequest, Output, Provider};
 use imagegen_sim::Sim;
 
@@ -382,6 +383,24 @@ async fn every_spec_model_generates_from_its_documented_values() {
                         .await
                         .unwrap_or_else(|error| panic!("{label}: {error}"));
                     assert!(!generation.outputs().is_empty(), "{label}");
+                    // What the emulator reports (the docs' example figure, on
+                    // providers that report a cost), else the documented
+                    // price of the body as sent, else unknown.
+                    let body = request.to_json().unwrap();
+                    let documented =
+                        Cost::documented(model_entry.info, body.as_object().unwrap());
+                    let expected = model_entry
+                        .info
+                        .cost_cents
+                        .and_then(|cents| Cost::reported_cents(i64::from(cents)))
+                        .unwrap_or(documented);
+                    assert_eq!(generation.cost(), expected, "{label}");
+                    assert_eq!(
+                        documented.is_unknown(),
+                        model_entry.info.price.is_none()
+                            || model_entry.info.price.unwrap().cost_of(model_entry.info, body.as_object().unwrap()).is_none(),
+                        "{label}"
+                    );
                     if variant == "base64" {
                         assert!(
                             generation.outputs().iter().all(|o| o.url().is_none()),

@@ -42,7 +42,9 @@ async fn every_model_is_held_to_its_budget() {
             for (key, value) in spec_values::request_values(model) {
                 args = args.with(&key, &value);
             }
-            let request = model_entry.parse(args).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let request = model_entry
+                .parse(args)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
             let body = request.to_json().unwrap();
             let documented = Cost::documented(model_entry.info, body.as_object().unwrap());
             let connect = |budget: Budget, assumed: Option<Money>| {
@@ -86,7 +88,11 @@ async fn every_model_is_held_to_its_budget() {
                         .unwrap_or_else(|e| panic!("{name}: {e}"));
                 }
             }
-            assert_eq!(accepted(&sim, &provider.name, &model.id) - before, 1, "{name}");
+            assert_eq!(
+                accepted(&sim, &provider.name, &model.id) - before,
+                1,
+                "{name}"
+            );
             checked += 1;
         }
     }

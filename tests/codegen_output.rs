@@ -51,7 +51,11 @@ fn every_generated_file_says_it_is_generated_and_from_what() {
         {
             let original = fs::read_to_string(workspace_root().join("specs").join(copied))
                 .unwrap_or_else(|error| panic!("{}: no specs/{copied}: {error}", file.path));
-            assert_eq!(file.contents, original, "{} differs from specs/{copied}", file.path);
+            assert_eq!(
+                file.contents, original,
+                "{} differs from specs/{copied}",
+                file.path
+            );
             continue;
         }
         let first_line = file.contents.lines().next().unwrap_or_default();

@@ -387,8 +387,7 @@ async fn every_spec_model_generates_from_its_documented_values() {
                     // providers that report a cost), else the documented
                     // price of the body as sent, else unknown.
                     let body = request.to_json().unwrap();
-                    let documented =
-                        Cost::documented(model_entry.info, body.as_object().unwrap());
+                    let documented = Cost::documented(model_entry.info, body.as_object().unwrap());
                     let expected = model_entry
                         .info
                         .cost_cents
@@ -398,7 +397,12 @@ async fn every_spec_model_generates_from_its_documented_values() {
                     assert_eq!(
                         documented.is_unknown(),
                         model_entry.info.price.is_none()
-                            || model_entry.info.price.unwrap().cost_of(model_entry.info, body.as_object().unwrap()).is_none(),
+                            || model_entry
+                                .info
+                                .price
+                                .unwrap()
+                                .cost_of(model_entry.info, body.as_object().unwrap())
+                                .is_none(),
                         "{label}"
                     );
                     if variant == "base64" {

@@ -391,10 +391,7 @@ async fn dry_run(request: &AnyRequest, matches: &ArgMatches, as_json: bool) -> R
     };
     let url = format!("{}{}", base.trim_end_matches('/'), model.submit.path);
     let method = model.submit.method.as_str();
-    let locals = request
-        .images()
-        .iter()
-        .any(|(_, source)| source.is_local());
+    let locals = request.images().iter().any(|(_, source)| source.is_local());
     let text = if as_json {
         json!({
             "dry_run": true,

@@ -17,8 +17,8 @@ mod list;
 mod params;
 mod progress;
 mod signals;
-mod spend;
 mod sim;
+mod spend;
 
 use std::process::ExitCode;
 

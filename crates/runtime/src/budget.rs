@@ -134,7 +134,9 @@ impl Budget {
         self.inner
             .committed
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |committed| {
-                committed.checked_add(wanted).filter(|total| *total <= limit)
+                committed
+                    .checked_add(wanted)
+                    .filter(|total| *total <= limit)
             })
             .map_err(|committed| BudgetError::Exceeded {
                 cost,
@@ -201,11 +203,7 @@ impl Reservation {
         let counter = &self.budget.inner.committed;
         let reserved = self.units;
         let _ = counter.fetch_update(Ordering::AcqRel, Ordering::Acquire, |committed| {
-            Some(
-                committed
-                    .saturating_sub(reserved)
-                    .saturating_add(actual),
-            )
+            Some(committed.saturating_sub(reserved).saturating_add(actual))
         });
     }
 
@@ -254,7 +252,9 @@ mod tests {
     #[test]
     fn reservations_never_pass_the_limit_and_release_gives_back() {
         let budget = Budget::new(usd(1, 1)).unwrap();
-        let held: Vec<Reservation> = (0..4).map(|_| budget.reserve(usd(25, 3)).unwrap()).collect();
+        let held: Vec<Reservation> = (0..4)
+            .map(|_| budget.reserve(usd(25, 3)).unwrap())
+            .collect();
         let refused = budget.reserve(usd(1, 9)).unwrap_err();
         assert_eq!(
             refused.to_string(),
@@ -271,7 +271,10 @@ mod tests {
         let budget = Budget::new(usd(1, 0)).unwrap();
         drop(budget.reserve(usd(3, 1)).unwrap());
         assert_eq!(budget.committed(), usd(3, 1));
-        budget.reserve(usd(3, 1)).unwrap().settle(Cost::Reported(usd(5, 1)));
+        budget
+            .reserve(usd(3, 1))
+            .unwrap()
+            .settle(Cost::Reported(usd(5, 1)));
         assert_eq!(budget.committed(), usd(8, 1));
         budget.reserve(usd(1, 1)).unwrap().settle(Cost::Unknown);
         assert_eq!(budget.committed(), usd(9, 1));

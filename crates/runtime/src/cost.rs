@@ -104,7 +104,10 @@ pub enum Cost {
 impl Cost {
     /// The documented price of a request to `model` with this JSON body (as
     /// sent), or [`Cost::Unknown`] where the page prices nothing for it.
-    pub fn documented(model: &ModelInfo, body: &serde_json::Map<String, serde_json::Value>) -> Cost {
+    pub fn documented(
+        model: &ModelInfo,
+        body: &serde_json::Map<String, serde_json::Value>,
+    ) -> Cost {
         model
             .price
             .and_then(|price| {
@@ -220,7 +223,9 @@ impl<'de> Deserialize<'de> for Cost {
             "reported" => Ok(Cost::Reported(money()?)),
             "documented_price" => Ok(Cost::Documented(money()?)),
             "unknown" if json.amount.is_none() && json.currency.is_none() => Ok(Cost::Unknown),
-            "unknown" => Err(D::Error::custom("an unknown cost has no amount or currency")),
+            "unknown" => Err(D::Error::custom(
+                "an unknown cost has no amount or currency",
+            )),
             other => Err(D::Error::custom(format!(
                 "cost `source` {other:?} is not one of reported, documented_price, unknown"
             ))),
@@ -260,10 +265,22 @@ mod tests {
     #[test]
     fn unreadable_costs_say_what_is_wrong() {
         for (json, expected) in [
-            (r#"{"amount":-1,"currency":"USD","source":"reported"}"#, "non-negative"),
-            (r#"{"amount":1,"currency":"usd","source":"reported"}"#, "ISO 4217"),
-            (r#"{"currency":"USD","source":"reported"}"#, "needs an `amount`"),
-            (r#"{"amount":1,"currency":"USD","source":"guess"}"#, "not one of"),
+            (
+                r#"{"amount":-1,"currency":"USD","source":"reported"}"#,
+                "non-negative",
+            ),
+            (
+                r#"{"amount":1,"currency":"usd","source":"reported"}"#,
+                "ISO 4217",
+            ),
+            (
+                r#"{"currency":"USD","source":"reported"}"#,
+                "needs an `amount`",
+            ),
+            (
+                r#"{"amount":1,"currency":"USD","source":"guess"}"#,
+                "not one of",
+            ),
             (r#"{"amount":1,"source":"unknown"}"#, "no amount"),
         ] {
             let error = serde_json::from_str::<Cost>(json).unwrap_err().to_string();

@@ -66,8 +66,7 @@ impl Writer {
             return;
         }
         self.last = Some(Instant::now());
-        let Some(html) =
-            manifest.with_current(|lines| render(&self.title, self.currency, lines))
+        let Some(html) = manifest.with_current(|lines| render(&self.title, self.currency, lines))
         else {
             return;
         };
@@ -179,7 +178,11 @@ fn card(html: &mut String, line: usize, state: &LineState) {
     let _ = writeln!(
         html,
         "<p class=\"prompt\">{}</p>",
-        escape(if prompt.is_empty() { "(no prompt)" } else { prompt })
+        escape(if prompt.is_empty() {
+            "(no prompt)"
+        } else {
+            prompt
+        })
     );
     html.push_str("<dl>");
     let mut fact = |name: &str, value: &str| {

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use imagegen::info::ModelInfo;
 use imagegen::{AnyClient, Error, Generation};
 use imagegen_runtime::Prediction;
+use imagegen_runtime::cost::Cost;
 use tokio::sync::watch;
 
 use super::input::Job;
@@ -122,11 +123,11 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
                     context.manifest.append(submitted)?;
                     (prediction, deadline)
                 }
-                Err(
-                    error @ (Error::OverBudget { .. } | Error::UnknownCost { .. }),
-                ) => return over_budget(context, job, &error),
+                Err(error @ (Error::OverBudget { .. } | Error::UnknownCost { .. })) => {
+                    return over_budget(context, job, &error);
+                }
                 Err(error) if error.was_not_sent() => return not_sent(context, job, &error),
-                Err(error) => return settle(context, job, None, &error),
+                Err(error) => return settle(context, job, None, None, &error),
             }
         }
     };
@@ -139,7 +140,10 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
     };
     let generation = match waited {
         Ok(generation) => generation,
-        Err(error) => return settle(context, job, prediction.id().map(str::to_owned), &error),
+        Err(error) => {
+            let id = prediction.id().map(str::to_owned);
+            return settle(context, job, id, known(prediction.cost()), &error);
+        }
     };
     // Not cancelled by a stop: the outputs are here and paid for, and a
     // save cut off halfway would be redone (and duplicated) by the re-run.
@@ -150,6 +154,7 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
             done.id = generation.id().map(str::to_owned);
             done.local_id = generation.local_id().map(str::to_owned);
             done.outputs = saved;
+            done.cost = known(generation.cost());
             context.manifest.append(done)?;
             Ok(Outcome::Done)
         }
@@ -203,6 +208,7 @@ fn keep_unsaved(
     pending.local_id = generation.local_id().map(str::to_owned);
     pending.prediction = Some(generation.prediction().clone());
     pending.outputs = saved;
+    pending.cost = known(generation.cost());
     let message =
         format!("{problem}; its outputs are kept in the manifest and the next run saves them");
     pending.error = Some(message.clone());
@@ -225,6 +231,12 @@ fn not_sent(context: &Context, job: &Job, error: &Error) -> Result<Outcome, Stri
     Ok(Outcome::Unfinished(format!(
         "{message}; the next run submits it"
     )))
+}
+
+/// A cost worth recording: a resumed prediction's own is unknown, and
+/// must not hide the one recorded when it was submitted.
+fn known(cost: Cost) -> Option<Cost> {
+    (!cost.is_unknown()).then_some(cost)
 }
 
 /// Records that the budget kept the line from being sent: a re-run with a
@@ -253,6 +265,7 @@ fn settle(
     context: &Context,
     job: &Job,
     id: Option<String>,
+    cost: Option<Cost>,
     error: &Error,
 ) -> Result<Outcome, String> {
     let id = error.prediction_id().map(str::to_owned).or(id);
@@ -261,12 +274,14 @@ fn settle(
         let mut pending = Record::new(job.line, &context.model, Status::Submitted);
         pending.id = id;
         pending.error = Some(message.clone());
+        pending.cost = cost;
         context.manifest.append(pending)?;
         return Ok(Outcome::Unfinished(message));
     }
     let mut failed = Record::new(job.line, &context.model, Status::Failed);
     failed.id = id;
     failed.error = Some(message.clone());
+    failed.cost = cost;
     context.manifest.append(failed)?;
     Ok(Outcome::Failed {
         message,

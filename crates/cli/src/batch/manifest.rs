@@ -250,9 +250,8 @@ impl Manifest {
     /// Opens (or creates) the manifest in `dir` and reads what it holds. A
     /// file that cannot be read as a manifest is bad input (exit 2).
     pub fn open(dir: &Path) -> Result<Self, Failure> {
-        std::fs::create_dir_all(dir).map_err(|error| {
-            Failure::other(format!("cannot create {}: {error}", dir.display()))
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|error| Failure::other(format!("cannot create {}: {error}", dir.display())))?;
         let path = dir.join(FILE_NAME);
         let mut file = OpenOptions::new()
             .read(true)
@@ -293,9 +292,8 @@ impl Manifest {
     /// batch may be appending): each line's state as of now.
     pub fn read(dir: &Path) -> Result<BTreeMap<usize, LineState>, Failure> {
         let path = dir.join(FILE_NAME);
-        let text = std::fs::read_to_string(&path).map_err(|error| {
-            Failure::usage(format!("cannot read {}: {error}", path.display()))
-        })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|error| Failure::usage(format!("cannot read {}: {error}", path.display())))?;
         fold(&text).map_err(|problem| unreadable(&path, &problem))
     }
 
@@ -379,10 +377,9 @@ fn count_spent(
         }
         let cost = match state.cost {
             Some(cost) if !cost.is_unknown() => cost,
-            _ => state
-                .request
-                .as_ref()
-                .map_or(Cost::Unknown, |request| expected_cost(spending.model, request)),
+            _ => state.request.as_ref().map_or(Cost::Unknown, |request| {
+                expected_cost(spending.model, request)
+            }),
         };
         let amount = match cost.money() {
             Some(money) if money.currency == spending.currency => money.amount,
@@ -400,7 +397,10 @@ fn count_spent(
             })?,
         };
         total = total.checked_add(amount).ok_or_else(|| {
-            format!("line {}: the spending recorded does not add up (too large)", state.row)
+            format!(
+                "line {}: the spending recorded does not add up (too large)",
+                state.row
+            )
         })?;
     }
     Ok(total)
@@ -495,7 +495,12 @@ mod tests {
         let mut submitted = Record::new(3, "m", Status::Submitted);
         submitted.id = Some("abc".into());
         manifest.append(submitted).unwrap();
-        assert!(Manifest::open(dir.path()).unwrap_err().message.contains("in use"));
+        assert!(
+            Manifest::open(dir.path())
+                .unwrap_err()
+                .message
+                .contains("in use")
+        );
         drop(manifest);
         let reopened = Manifest::open(dir.path()).unwrap();
         assert_eq!(reopened.line(3).unwrap().id.as_deref(), Some("abc"));

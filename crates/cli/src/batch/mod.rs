@@ -82,6 +82,7 @@ pub fn model_command(model: &'static ModelEntry) -> Command {
             Arg::new("@max-cost")
                 .long("max-cost")
                 .value_name("AMOUNT")
+                .allow_negative_numbers(true)
                 .value_parser(crate::spend::parse_max_cost)
                 .help(
                     "Spend at most this much (in the currency of the provider's prices, e.g. 20.00 \
@@ -96,6 +97,7 @@ pub fn model_command(model: &'static ModelEntry) -> Command {
                 .long("unknown-cost-as")
                 .value_name("AMOUNT")
                 .requires("@max-cost")
+                .allow_negative_numbers(true)
                 .value_parser(crate::spend::parse_amount)
                 .help(
                     "With --max-cost: count this much for a line whose price the docs do not \
@@ -240,7 +242,14 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
         None => None,
     };
     let Some(manifest) = manifest else {
-        return print_dry_run(&work, &tally, model.info, currency, budget.as_ref(), unknown_cost_as);
+        return print_dry_run(
+            &work,
+            &tally,
+            model.info,
+            currency,
+            budget.as_ref(),
+            unknown_cost_as,
+        );
     };
     let mut gallery = gallery::Writer::new(&out, &qualified, currency);
     gallery.update(&manifest, true);
@@ -333,7 +342,11 @@ fn check_costs_known(
         "--max-cost: the documentation of {qualified} states no price for line{} {}{}, so the budget cannot count {}; nothing was sent: give --unknown-cost-as AMOUNT to count an assumed cost for each",
         if unknown.len() == 1 { "" } else { "s" },
         shown.join(", "),
-        if unknown.len() > shown.len() { ", ..." } else { "" },
+        if unknown.len() > shown.len() {
+            ", ..."
+        } else {
+            ""
+        },
         if unknown.len() == 1 { "it" } else { "them" },
     )))
 }
@@ -355,7 +368,8 @@ fn print_dry_run(
     // Reservations made on a copy of the budget, never settled: what a run
     // would reserve before any answer.
     let trial = budget.map(|budget| {
-        Budget::with_spent(budget.limit(), budget.committed().amount).unwrap_or_else(|_| budget.clone())
+        Budget::with_spent(budget.limit(), budget.committed().amount)
+            .unwrap_or_else(|_| budget.clone())
     });
     for (job, start) in work {
         let line = match start {

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 mod cli_support;
 
-use cli_support::{Emulator, final_records, text};
+use cli_support::{Emulator, final_records, readme_block, text};
 
 /// The first model whose only required parameter is its prompt and whose
 /// documented price is flat (or, with `priced` false, that has no price).
@@ -390,4 +390,21 @@ fn the_gallery_shows_every_line_with_prompts_escaped() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn readmes_budget_example_stops_at_the_budget_and_writes_the_gallery() {
+    let script = readme_block("## What it cost, a budget, and a gallery")
+        .replace("cargo run -p imagegen-cli --", env!("CARGO_BIN_EXE_imagegen"));
+    let dir = tempfile::tempdir().unwrap();
+    let run = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("2 done now") && stderr.contains("3 skipped (budget)"), "{stderr}");
+    let page = std::fs::read_to_string(dir.path().join("out/index.html")).unwrap();
+    assert_eq!(page.matches("<article").count(), 5);
 }

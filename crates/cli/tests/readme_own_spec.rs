@@ -6,19 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod cli_support;
+
+use cli_support::readme_block;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The first ```sh block after `heading` in README.md.
-fn readme_block(heading: &str) -> String {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let section = &readme[readme
-        .find(heading)
-        .unwrap_or_else(|| panic!("README has {heading}"))..];
-    let start = section.find("```sh\n").expect("a sh block") + "```sh\n".len();
-    let end = start + section[start..].find("```").expect("the block ends");
-    section[start..end].to_owned()
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -50,6 +50,9 @@ struct Workload {
     open_files: Option<u64>,
     /// Local images as inputs, on a model whose provider uploads them.
     images: Images,
+    /// Run under `--max-cost` (a budget every line fits in), so every
+    /// submission reserves and settles its cost.
+    budget: bool,
 }
 
 /// Which local images a workload's lines give.
@@ -74,6 +77,7 @@ fn workloads(size: Size) -> Vec<Workload> {
         concurrency: lines,
         open_files,
         images: Images::None,
+        budget: false,
     };
     let local = |images, lines| Workload {
         images,
@@ -82,6 +86,10 @@ fn workloads(size: Size) -> Vec<Workload> {
     vec![
         run(Protocol::FlatPredictionQueue, many, None),
         run(Protocol::FlatPredictionQueue, many, Some(1024)),
+        Workload {
+            budget: true,
+            ..run(Protocol::FlatPredictionQueue, many, Some(1024))
+        },
         run(Protocol::FlatPredictionQueue, each, Some(1024)),
         run(Protocol::EnvelopePredictionQueue, each, Some(1024)),
         run(Protocol::OpenaiSync, each, Some(1024)),
@@ -317,8 +325,16 @@ fn run_workload(
         .args(["--base-url", &emulator.base_url(&provider.name)])
         .args(flags)
         .env(&provider.auth.env_var, "sim-key");
+    if workload.budget {
+        // A dollar a line: room for every line whatever it costs, with a
+        // cent assumed where the docs state no price.
+        batch
+            .args(["--max-cost", &workload.lines.to_string()])
+            .args(["--unknown-cost-as", "0.01"]);
+    }
     let Measured { cost, stderr_tail } = measure(&batch, workload.open_files)?;
     let label = match workload.images {
+        Images::None if workload.budget => format!("{}, --max-cost", shape(workload.protocol)),
         Images::None => shape(workload.protocol).to_owned(),
         Images::Shared => "one local photo for every line".to_owned(),
         Images::PerLine => "a local photo per line".to_owned(),
@@ -390,12 +406,22 @@ fn check_outputs(out: &Path, lines: usize, row: &mut Row) -> Result<(), String> 
         .filter(|entry| {
             entry
                 .as_ref()
-                .is_ok_and(|e| e.file_name() != "manifest.jsonl")
+                .is_ok_and(|e| e.file_name() != "manifest.jsonl" && e.file_name() != "index.html")
         })
         .count();
     if on_disk != paths.len() {
         row.failures.push(format!(
             "{on_disk} files on disk for {} recorded outputs",
+            paths.len()
+        ));
+    }
+    // The gallery, as the batch left it: a card per line, every image on it.
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap_or_default();
+    let cards = page.matches("<article").count();
+    let thumbnails = page.matches("loading=\"lazy\"").count();
+    if cards != lines || thumbnails != paths.len() {
+        row.failures.push(format!(
+            "the gallery shows {cards} lines and {thumbnails} images, not {lines} and {}",
             paths.len()
         ));
     }

@@ -33,16 +33,23 @@ use crate::spend::Totals;
 /// The page's file name inside `--out`.
 pub const FILE_NAME: &str = "index.html";
 
-/// How often a running batch rewrites the page.
+/// How often a running batch rewrites the page, at most.
 const REWRITE_EVERY: Duration = Duration::from_secs(2);
 
-/// Rewrites a running batch's page, at most every [`REWRITE_EVERY`].
+/// A rewrite waits at least this many times as long as the last one took,
+/// so a page of many thousand lines costs the batch at most a twentieth of
+/// a core.
+const IDLE_FACTOR: u32 = 20;
+
+/// Rewrites a running batch's page, at most every [`REWRITE_EVERY`] (or
+/// [`IDLE_FACTOR`] times the last rewrite's time, if longer).
 #[derive(Debug)]
 pub struct Writer {
     out: std::path::PathBuf,
     title: String,
     currency: Currency,
-    last: Option<Instant>,
+    /// When the next rewrite is due (`None`: now).
+    due: Option<Instant>,
     /// Set once a write failed: warned about once, and tried again.
     warned: bool,
 }
@@ -53,7 +60,7 @@ impl Writer {
             out: out.to_owned(),
             title: title.to_owned(),
             currency,
-            last: None,
+            due: None,
             warned: false,
         }
     }
@@ -62,15 +69,17 @@ impl Writer {
     /// cannot be written is warned about once: the batch goes on, since the
     /// manifest holds everything and `imagegen gallery` rebuilds the page.
     pub fn update(&mut self, manifest: &Manifest, now: bool) {
-        if !now && self.last.is_some_and(|last| last.elapsed() < REWRITE_EVERY) {
+        let started = Instant::now();
+        if !now && self.due.is_some_and(|due| started < due) {
             return;
         }
-        self.last = Some(Instant::now());
         let Some(html) = manifest.with_current(|lines| render(&self.title, self.currency, lines))
         else {
             return;
         };
-        if let Err(error) = write(&self.out, &html) {
+        let written = write(&self.out, &html);
+        self.due = Some(started + REWRITE_EVERY.max(started.elapsed() * IDLE_FACTOR));
+        if let Err(error) = written {
             if !self.warned {
                 eprintln!(
                     "warning: {} cannot be written ({error}); the manifest has every result, and `imagegen gallery {}` rebuilds the page",

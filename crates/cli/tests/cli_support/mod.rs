@@ -163,3 +163,15 @@ pub fn assert_image(path: &Path, size: Option<(u32, u32)>) -> (u32, u32) {
     }
     found
 }
+
+/// The first ```sh block after `heading` in the repository's README.md.
+pub fn readme_block(heading: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = &readme[readme
+        .find(heading)
+        .unwrap_or_else(|| panic!("README has {heading}"))..];
+    let start = section.find("```sh\n").expect("a sh block") + "```sh\n".len();
+    let end = start + section[start..].find("```").expect("the block ends");
+    section[start..end].to_owned()
+}

@@ -442,9 +442,13 @@ impl<P: Provider> Client<P> {
         );
         // What this client has seen of the model beats any estimate; the
         // server's own estimate for this prediction beats the documented one.
-        let learned = model
-            .filter(|_| transport.poll.learn_from_completions)
-            .and_then(|model| transport.learned.window(model));
+        let learning = model.filter(|_| transport.poll.learn_from_completions);
+        // Counted in the model's cohort while it runs (only when its age is
+        // known: a bare id's submission time is not).
+        let watch = learning
+            .filter(|_| prediction.submitted_at().is_some())
+            .map(|model| transport.learned.watch(model, started));
+        let learned = learning.and_then(|model| transport.learned.window(model));
         let schedule = PollSchedule::new(transport.poll, learned.or(prediction.estimated_time()));
         let unknown_in_a_row = AtomicU32::new(0);
         // When the last check that found the prediction running was sent,
@@ -462,17 +466,18 @@ impl<P: Provider> Client<P> {
                 let unknown_in_a_row = &unknown_in_a_row;
                 let call = &call;
                 let last_running = &last_running;
+                let watch = &watch;
                 async move {
                     let sent = started.elapsed();
                     let polled = self.check(prediction, budget, poll).await?;
                     let pause = match polled {
                         Polled::Done(status, outputs) => {
-                            if let (Some(model), Some(_)) = (model, prediction.submitted_at()) {
+                            if let Some(watch) = watch {
                                 let before = match last_running.load(Ordering::Relaxed) {
                                     u64::MAX => None,
                                     ms => Some(Duration::from_millis(ms)),
                                 };
-                                transport.learned.record(model, before, sent);
+                                watch.completed(before, sent);
                             }
                             return Ok(Check::Done((status, outputs)));
                         }

@@ -394,8 +394,10 @@ fn the_gallery_shows_every_line_with_prompts_escaped() {
 
 #[test]
 fn readmes_budget_example_stops_at_the_budget_and_writes_the_gallery() {
-    let script = readme_block("## What it cost, a budget, and a gallery")
-        .replace("cargo run -p imagegen-cli --", env!("CARGO_BIN_EXE_imagegen"));
+    let script = readme_block("## What it cost, a budget, and a gallery").replace(
+        "cargo run -p imagegen-cli --",
+        env!("CARGO_BIN_EXE_imagegen"),
+    );
     let dir = tempfile::tempdir().unwrap();
     let run = std::process::Command::new("bash")
         .args(["-c", &script])
@@ -404,7 +406,10 @@ fn readmes_budget_example_stops_at_the_budget_and_writes_the_gallery() {
         .unwrap();
     let stderr = text(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("2 done now") && stderr.contains("3 skipped (budget)"), "{stderr}");
+    assert!(
+        stderr.contains("2 done now") && stderr.contains("3 skipped (budget)"),
+        "{stderr}"
+    );
     let page = std::fs::read_to_string(dir.path().join("out/index.html")).unwrap();
     assert_eq!(page.matches("<article").count(), 5);
 }

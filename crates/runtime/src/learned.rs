@@ -159,7 +159,8 @@ impl Learned {
         {
             return window;
         }
-        let window = censored_window(&entry.cohort, now).or_else(|| midpoint_window(&entry.completions));
+        let window =
+            censored_window(&entry.cohort, now).or_else(|| midpoint_window(&entry.completions));
         entry.cached = Some((now, window));
         window
     }

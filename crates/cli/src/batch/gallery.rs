@@ -163,9 +163,9 @@ fn card(html: &mut String, line: usize, state: &LineState) {
         .and_then(|b| b.get("prompt"))
         .and_then(|p| p.as_str())
         .unwrap_or_default();
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "<article class=\"card {status}\" data-status=\"{status}\" data-prompt=\"{}\" id=\"line-{line}\">\n",
+        "<article class=\"card {status}\" data-status=\"{status}\" data-prompt=\"{}\" id=\"line-{line}\">",
         escape(&prompt.to_lowercase()),
     );
     if state.outputs.is_empty() {

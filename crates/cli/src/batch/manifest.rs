@@ -503,6 +503,9 @@ mod tests {
         );
         drop(manifest);
         let reopened = Manifest::open(dir.path()).unwrap();
-        assert_eq!(reopened.line(3).unwrap().id.as_deref(), Some("abc"));
+        assert_eq!(
+            reopened.earlier().get(&3).unwrap().id.as_deref(),
+            Some("abc")
+        );
     }
 }

@@ -164,10 +164,16 @@ fn json_prints_one_object_and_out_is_created() {
         keys.iter()
             .copied()
             .collect::<std::collections::BTreeSet<_>>(),
-        ["id", "model", "outputs", "provider", "status", "timings"].into(),
+        [
+            "cost", "id", "model", "outputs", "provider", "status", "timings"
+        ]
+        .into(),
         "{object:?}"
     );
     assert_eq!(object["provider"], "vibedream");
+    // vibedream reports what each generation cost (`costCents`).
+    assert_eq!(object["cost"]["source"], "reported", "{object:?}");
+    assert_eq!(object["cost"]["currency"], "USD", "{object:?}");
     assert_eq!(object["model"], "z-image-turbo");
     let log = emulator.sim.log();
     let submitted = log.accepted();

@@ -146,12 +146,15 @@ fn wait_bounded(mut child: std::process::Child, limit: Duration) -> Output {
     child.wait_with_output().expect("its output")
 }
 
-/// Every image file in `dir` (not the manifest), each decoded.
+/// Every image file in `dir` (not the manifest or the gallery), each decoded.
 fn images_in(dir: &Path) -> BTreeSet<PathBuf> {
     let files: BTreeSet<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
-        .filter(|path| path.file_name().is_some_and(|n| n != "manifest.jsonl"))
+        .filter(|path| {
+            path.file_name()
+                .is_some_and(|n| n != "manifest.jsonl" && n != "index.html")
+        })
         .collect();
     for path in &files {
         assert!(

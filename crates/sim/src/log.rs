@@ -20,6 +20,11 @@ pub struct SimLog {
     /// How many times each prediction id was polled (ids never created
     /// included: a client polling a wrong id shows here).
     pub polls: BTreeMap<String, u32>,
+    /// When each prediction id was polled, in milliseconds since the
+    /// emulator started (its submissions' `at_ms` clock): the instants a
+    /// client chose, which a benchmark can replay in another client.
+    #[serde(default)]
+    pub poll_at_ms: BTreeMap<String, Vec<u64>>,
     /// Every request to the assets origin's `/outputs/`.
     pub downloads: Vec<Download>,
     /// Every request to a provider's upload endpoint, stored or not.

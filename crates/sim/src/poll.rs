@@ -29,7 +29,11 @@ pub(crate) async fn handle(
     if let Err(problem) = auth::check(&api.spec.auth, headers, &state.config.api_key) {
         return ApiError::unauthorized(problem).reply(api);
     }
-    state.record(|log| *log.polls.entry(id.to_owned()).or_default() += 1);
+    let at_ms = u64::try_from(state.elapsed().as_millis()).unwrap_or(u64::MAX);
+    state.record(|log| {
+        *log.polls.entry(id.to_owned()).or_default() += 1;
+        log.poll_at_ms.entry(id.to_owned()).or_default().push(at_ms);
+    });
     let prediction = state
         .predictions
         .get(id)

@@ -9,7 +9,8 @@
 //! - `waits [--quick]`: delay in noticing a finished prediction and status
 //!   checks per prediction, imagegen against fixed-interval pollers.
 //! - `peers [--quick]`: client CPU per generation, delay and checks,
-//!   imagegen against WaveSpeed's and OpenAI's Python SDKs.
+//!   imagegen against the floor (the least a correct client does,
+//!   `xtask/floor`) and WaveSpeed's and OpenAI's Python SDKs.
 //! - `requests`: building, validating and serialising a request, imagegen
 //!   against async-openai (criterion).
 
@@ -54,9 +55,10 @@ fn write_prompts(path: &Path, prefix: &str, count: usize) -> Result<(), String> 
     std::fs::write(path, text).map_err(failed)
 }
 
-/// Builds `imagegen` and `imagegen-sim` in release; returns `target/release`.
+/// Builds `imagegen`, `imagegen-sim` and the floor client (`bench peers`)
+/// in release; returns `target/release`.
 fn release_binaries(root: &Path) -> Result<std::path::PathBuf, String> {
-    eprintln!("building imagegen and imagegen-sim in release ...");
+    eprintln!("building imagegen, imagegen-sim and imagegen-floor in release ...");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let built = std::process::Command::new(cargo)
         .current_dir(root)
@@ -68,6 +70,8 @@ fn release_binaries(root: &Path) -> Result<std::path::PathBuf, String> {
             "imagegen-cli",
             "-p",
             "imagegen-sim",
+            "-p",
+            "imagegen-floor",
         ])
         .status()
         .map_err(|error| format!("cannot run cargo: {error}"))?;

@@ -1,7 +1,10 @@
 //! `cargo xtask bench peers [--quick]`: imagegen against what its users
 //! would pick instead, in one run on one emulator: WaveSpeed's Python SDK
 //! (`wavespeed`, polling and sync mode) on WaveSpeed's API, and OpenAI's
-//! Python SDK (`openai`, async) on aimlapi's OpenAI-compatible endpoint.
+//! Python SDK (`openai`, async) on aimlapi's OpenAI-compatible endpoint;
+//! and against the floor (`xtask/floor`), the least a correct client does
+//! for the same generations, with and without `fsync`, checking each
+//! prediction at the instants imagegen chose in the same run.
 //!
 //! Each client makes the same generations (1024×1024 PNG, each downloaded
 //! and written to a file of its own) at the same concurrency, in a process
@@ -50,15 +53,27 @@ impl Api {
 /// One client on one API.
 #[derive(Debug, Clone, Copy)]
 enum Peer {
-    Imagegen { api: Api, sync: bool },
-    WaveSpeedSdk { sync: bool },
+    Imagegen {
+        api: Api,
+        sync: bool,
+    },
+    /// The floor client; `fsync`: whether it syncs each file it writes
+    /// (imagegen always does).
+    Floor {
+        api: Api,
+        sync: bool,
+        fsync: bool,
+    },
+    WaveSpeedSdk {
+        sync: bool,
+    },
     OpenAiSdk,
 }
 
 impl Peer {
     fn api(self) -> Api {
         match self {
-            Peer::Imagegen { api, .. } => api,
+            Peer::Imagegen { api, .. } | Peer::Floor { api, .. } => api,
             Peer::WaveSpeedSdk { .. } => Api::WaveSpeed,
             Peer::OpenAiSdk => Api::OpenAi,
         }
@@ -68,6 +83,26 @@ impl Peer {
         match self {
             Peer::Imagegen { sync: false, .. } => "imagegen",
             Peer::Imagegen { sync: true, .. } => "imagegen, sync mode",
+            Peer::Floor {
+                sync: false,
+                fsync: true,
+                ..
+            } => "floor, fsync",
+            Peer::Floor {
+                sync: false,
+                fsync: false,
+                ..
+            } => "floor, no fsync",
+            Peer::Floor {
+                sync: true,
+                fsync: true,
+                ..
+            } => "floor, sync mode, fsync",
+            Peer::Floor {
+                sync: true,
+                fsync: false,
+                ..
+            } => "floor, sync mode, no fsync",
             Peer::WaveSpeedSdk { sync: false } => "wavespeed SDK run() (polls every 1 s)",
             Peer::WaveSpeedSdk { sync: true } => "wavespeed SDK run(enable_sync_mode=True)",
             Peer::OpenAiSdk => "openai SDK AsyncOpenAI images.generate",
@@ -78,24 +113,41 @@ impl Peer {
         matches!(self, Peer::Imagegen { .. })
     }
 
+    /// Whether this client checks predictions at the instants of the
+    /// imagegen run before it (so needs its schedule).
+    fn replays_checks(self) -> bool {
+        matches!(
+            self,
+            Peer::Floor {
+                api: Api::WaveSpeed,
+                sync: false,
+                ..
+            }
+        )
+    }
+
     /// Whether one request waits for the images (sync mode, or a
     /// synchronous API).
     fn waits_in_one_request(self) -> bool {
         match self {
-            Peer::Imagegen { api, sync } => sync || api == Api::OpenAi,
+            Peer::Imagegen { api, sync } | Peer::Floor { api, sync, .. } => {
+                sync || api == Api::OpenAi
+            }
             Peer::WaveSpeedSdk { sync } => sync,
             Peer::OpenAiSdk => true,
         }
     }
 
     /// The command making `count` generations into `out` (for imagegen,
-    /// with its prompts file written beside `out`).
+    /// with its prompts file written beside `out`; for the floor on a
+    /// queue, checking at the instants in `schedule`).
     fn command(
         self,
         tools: &Tools,
         emulator: &Emulator,
         count: usize,
         out: &Path,
+        schedule: &Path,
     ) -> Result<Command, String> {
         let image = "https://example.com/photo.png";
         let prefix = format!("peers {}", self.label());
@@ -131,6 +183,31 @@ impl Peer {
                 }
                 Ok(command)
             }
+            Peer::Floor { api, sync, fsync } => {
+                let (mode, base) = match (api, sync) {
+                    (Api::WaveSpeed, false) => ("queue", emulator.base_url("wavespeed")),
+                    (Api::WaveSpeed, true) => ("sync", emulator.base_url("wavespeed")),
+                    (Api::OpenAi, _) => ("openai", emulator.base_url("aimlapi")),
+                };
+                let mut command = Command::new(tools.release.join("imagegen-floor"));
+                command
+                    .args([
+                        mode,
+                        &base,
+                        KEY,
+                        &count.to_string(),
+                        &CONCURRENCY.to_string(),
+                    ])
+                    .arg(out)
+                    .arg(&prefix);
+                if self.replays_checks() {
+                    command.arg("--schedule").arg(schedule);
+                }
+                if fsync {
+                    command.arg("--fsync");
+                }
+                Ok(command)
+            }
             Peer::WaveSpeedSdk { sync } => {
                 let mut command = Command::new(&tools.python);
                 command
@@ -159,20 +236,52 @@ impl Peer {
     }
 }
 
-const PEERS: [Peer; 6] = [
+/// In this order: a floor that replays imagegen's checks runs after the
+/// imagegen run on its API.
+const PEERS: [Peer; 12] = [
     Peer::Imagegen {
         api: Api::WaveSpeed,
         sync: false,
+    },
+    Peer::Floor {
+        api: Api::WaveSpeed,
+        sync: false,
+        fsync: true,
+    },
+    Peer::Floor {
+        api: Api::WaveSpeed,
+        sync: false,
+        fsync: false,
     },
     Peer::WaveSpeedSdk { sync: false },
     Peer::Imagegen {
         api: Api::WaveSpeed,
         sync: true,
     },
+    Peer::Floor {
+        api: Api::WaveSpeed,
+        sync: true,
+        fsync: true,
+    },
+    Peer::Floor {
+        api: Api::WaveSpeed,
+        sync: true,
+        fsync: false,
+    },
     Peer::WaveSpeedSdk { sync: true },
     Peer::Imagegen {
         api: Api::OpenAi,
         sync: false,
+    },
+    Peer::Floor {
+        api: Api::OpenAi,
+        sync: false,
+        fsync: true,
+    },
+    Peer::Floor {
+        api: Api::OpenAi,
+        sync: false,
+        fsync: false,
     },
     Peer::OpenAiSdk,
 ];
@@ -194,6 +303,12 @@ struct Row {
     delays: delays::Summary,
 }
 
+impl Row {
+    fn system_ms_per_generation(&self) -> f64 {
+        (self.cpu_ms_per_generation - self.user_ms_per_generation).max(0.0)
+    }
+}
+
 pub(crate) fn bench(root: &Path, quick: bool) -> ExitCode {
     super::report(run(root, quick))
 }
@@ -208,6 +323,9 @@ fn run(root: &Path, quick: bool) -> Result<String, String> {
     let versions = peer_versions(&tools.python)?;
     let emulator = Emulator::start_with(&tools.release.join("imagegen-sim"), COMPLETION)?;
     let scratch = std::env::temp_dir().join(format!("imagegen-bench-peers-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).map_err(|error| format!("{}: {error}", scratch.display()))?;
+    // The instants imagegen checked each prediction at, for the floor.
+    let schedule = scratch.join("schedule.json");
     let mut rows = Vec::new();
     for (n, peer) in PEERS.into_iter().enumerate() {
         eprintln!(
@@ -219,12 +337,20 @@ fn run(root: &Path, quick: bool) -> Result<String, String> {
         // directories, never reused (a just-emptied directory makes the
         // file system slower to create files in).
         emulator.reset()?;
-        let one =
-            cost_of(&peer.command(&tools, &emulator, 1, &scratch.join(format!("{n}-one")))?)?;
+        let one = cost_of(&peer.command(
+            &tools,
+            &emulator,
+            1,
+            &scratch.join(format!("{n}-one")),
+            &schedule,
+        )?)?;
         emulator.reset()?;
         let out = scratch.join(format!("{n}-all"));
-        let cost = cost_of(&peer.command(&tools, &emulator, count, &out)?)?;
+        let cost = cost_of(&peer.command(&tools, &emulator, count, &out, &schedule)?)?;
         let log = emulator.log()?;
+        if peer.is_imagegen() && !peer.waits_in_one_request() {
+            write_schedule(&log, &schedule)?;
+        }
         let measured = delays::per_prediction(&log);
         let files = std::fs::read_dir(&out)
             .map_err(|error| format!("{}: {error}", out.display()))?
@@ -249,6 +375,36 @@ fn run(root: &Path, quick: bool) -> Result<String, String> {
     }
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(table(&rows, quick, &versions))
+}
+
+/// Writes, per prediction of a run in submission order, the instants (ms
+/// after its submission) at which the emulator answered its status checks.
+fn write_schedule(log: &serde_json::Value, path: &Path) -> Result<(), String> {
+    let mut submissions: Vec<(u64, &str)> = log["submissions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| Some((s["at_ms"].as_u64()?, s["prediction_id"].as_str()?)))
+        .collect();
+    submissions.sort_unstable();
+    let schedule: Vec<Vec<u64>> = submissions
+        .into_iter()
+        .map(|(submitted, id)| {
+            log["poll_at_ms"][id]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(serde_json::Value::as_u64)
+                .map(|at| at.saturating_sub(submitted))
+                .collect()
+        })
+        .filter(|checks: &Vec<u64>| !checks.is_empty())
+        .collect();
+    if schedule.is_empty() {
+        return Err("imagegen's run left no status checks to replay".to_owned());
+    }
+    std::fs::write(path, serde_json::Value::from(schedule).to_string())
+        .map_err(|error| format!("{}: {error}", path.display()))
 }
 
 /// `target/bench-venv/bin/python`, the venv created and the peers installed
@@ -312,31 +468,47 @@ fn table(rows: &[Row], quick: bool, versions: &str) -> String {
     let mut text = format!(
         "\n`cargo xtask bench peers{}`: {} generations per client at concurrency {CONCURRENCY}, \
          each prediction finishing {COMPLETION} ms after submission; {versions}\n\n\
-         | API | client | CPU per generation (user + system) | user only | vs imagegen: CPU | \
+         | API | client | CPU per generation (user + system) | user | system | vs imagegen: CPU | \
+         imagegen vs this floor: CPU (user, system) | \
          median delay | p95 delay | status checks per prediction | wall | peak RSS |\n\
-         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
         if quick { " --quick" } else { "" },
         rows.first().map_or(0, |row| row.generations),
     );
+    let ratio = |a: f64, b: f64| a / b.max(f64::MIN_POSITIVE);
     for row in rows {
         let reference = rows.iter().find(|r| {
             r.peer.is_imagegen()
                 && r.peer.api() == row.peer.api()
                 && r.peer.waits_in_one_request() == row.peer.waits_in_one_request()
         });
-        let ratio = reference.map_or(String::new(), |r| {
+        let vs_imagegen = reference.map_or(String::new(), |r| {
             format!(
-                "{:.1}x",
-                row.cpu_ms_per_generation / r.cpu_ms_per_generation.max(f64::MIN_POSITIVE)
+                "{:.2}x",
+                ratio(row.cpu_ms_per_generation, r.cpu_ms_per_generation)
             )
         });
+        let vs_floor = match (reference, matches!(row.peer, Peer::Floor { .. })) {
+            (Some(imagegen), true) => format!(
+                "{:.2}x ({:.2}x, {:.2}x)",
+                ratio(imagegen.cpu_ms_per_generation, row.cpu_ms_per_generation),
+                ratio(imagegen.user_ms_per_generation, row.user_ms_per_generation),
+                ratio(
+                    imagegen.system_ms_per_generation(),
+                    row.system_ms_per_generation()
+                ),
+            ),
+            _ => String::new(),
+        };
         text.push_str(&format!(
-            "| {} | {} | {:.2} ms | {:.2} ms | {} | {} ms | {} ms | {:.2} | {:.1} s | {:.0} MiB |\n",
+            "| {} | {} | {:.2} ms | {:.2} ms | {:.2} ms | {} | {} | {} ms | {} ms | {:.2} | {:.1} s | {:.0} MiB |\n",
             row.peer.api().label(),
             row.peer.label(),
             row.cpu_ms_per_generation,
             row.user_ms_per_generation,
-            ratio,
+            row.system_ms_per_generation(),
+            vs_imagegen,
+            vs_floor,
             row.delays.median_ms,
             row.delays.p95_ms,
             row.delays.checks,

@@ -217,7 +217,11 @@ async fn generate(args: &Args, client: &reqwest::Client, n: usize) -> Result<(),
             let submitted = post::<Envelope>(client, args, &path, &body).await?;
             let answered = Instant::now();
             let mut prediction = envelope(submitted)?;
-            let checks = &args.schedule[n % args.schedule.len().max(1)];
+            // Sync mode has no schedule: its answer is already terminal.
+            let checks = args
+                .schedule
+                .get(n % args.schedule.len().max(1))
+                .map_or(&[][..], Vec::as_slice);
             let mut check = 0;
             while prediction.status != "completed" {
                 match prediction.status.as_str() {

@@ -14,11 +14,13 @@
 //! One thread: a current-thread tokio runtime, the file written on it
 //! (a write blocks the loop; it never hands the bytes to another thread).
 //!
-//! usage: imagegen-floor MODE BASE_URL KEY COUNT CONCURRENCY OUT_DIR PROMPT_PREFIX [--schedule FILE] [--fsync]
+//! usage: imagegen-floor MODE BASE_URL KEY MODEL INPUT_JSON COUNT CONCURRENCY OUT_DIR PROMPT_PREFIX [--schedule FILE] [--fsync]
 //!
-//! MODE: `queue` (WaveSpeed's openai/gpt-image-1, submitted then checked at
-//! the schedule's instants), `sync` (the same with `enable_sync_mode`), or
-//! `openai` (aimlapi's OpenAI-compatible images endpoint).
+//! MODE: `queue` (WaveSpeed's envelope API, submitted then checked at the
+//! schedule's instants), `sync` (the same with `enable_sync_mode`), or
+//! `openai` (an OpenAI-compatible images endpoint). INPUT_JSON: the body's
+//! fields besides the prompt (and, for `openai`, the model), as `bench
+//! peers` gives every client.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -28,10 +30,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
-
-/// The model and input, as `bench peers` gives them to every client.
-const WAVESPEED_MODEL: &str = "openai/gpt-image-1";
-const WAVESPEED_IMAGE: &str = "https://example.com/photo.png";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -45,6 +43,9 @@ struct Args {
     mode: Mode,
     base: String,
     key: String,
+    model: String,
+    /// The body's fields besides the prompt.
+    input: serde_json::Map<String, serde_json::Value>,
     count: usize,
     concurrency: usize,
     out: PathBuf,
@@ -94,12 +95,23 @@ fn parse(argv: Vec<String>) -> Result<Args, String> {
             _ => positional.push(arg),
         }
     }
-    let [mode, base, key, count, concurrency, out, prefix] = <[String; 7]>::try_from(positional)
-        .map_err(|_| {
-            "usage: imagegen-floor queue|sync|openai BASE_URL KEY COUNT CONCURRENCY OUT_DIR \
-             PROMPT_PREFIX [--schedule FILE] [--fsync]"
-                .to_owned()
-        })?;
+    let [
+        mode,
+        base,
+        key,
+        model,
+        input,
+        count,
+        concurrency,
+        out,
+        prefix,
+    ] = <[String; 9]>::try_from(positional).map_err(|_| {
+        "usage: imagegen-floor queue|sync|openai BASE_URL KEY MODEL INPUT_JSON COUNT \
+             CONCURRENCY OUT_DIR PROMPT_PREFIX [--schedule FILE] [--fsync]"
+            .to_owned()
+    })?;
+    let input = serde_json::from_str(&input)
+        .map_err(|error| format!("INPUT_JSON {input:?}: expected a JSON object: {error}"))?;
     let mode = match mode.as_str() {
         "queue" => Mode::Queue,
         "sync" => Mode::Sync,
@@ -126,6 +138,8 @@ fn parse(argv: Vec<String>) -> Result<Args, String> {
         mode,
         base,
         key,
+        model,
+        input,
         count: number("COUNT", &count)?,
         concurrency: number("CONCURRENCY", &concurrency)?,
         out: PathBuf::from(out),
@@ -192,12 +206,11 @@ struct ImageUrl {
 }
 
 async fn generate(args: &Args, client: &reqwest::Client, n: usize) -> Result<(), String> {
-    let prompt = format!("{} {}", args.prefix, n + 1);
+    let mut body = args.input.clone();
+    body.insert("prompt".into(), format!("{} {}", args.prefix, n + 1).into());
     let url = match args.mode {
         Mode::OpenAi => {
-            let body = serde_json::json!({
-                "model": WAVESPEED_MODEL, "prompt": prompt, "size": "1024x1024",
-            });
+            body.insert("model".into(), args.model.clone().into());
             let answer: Images = post(client, args, "/v1/images/generations", &body).await?;
             answer
                 .data
@@ -207,13 +220,10 @@ async fn generate(args: &Args, client: &reqwest::Client, n: usize) -> Result<(),
                 .ok_or("the answer has no image")?
         }
         Mode::Queue | Mode::Sync => {
-            let mut body = serde_json::json!({
-                "prompt": prompt, "image": WAVESPEED_IMAGE, "size": "1024*1024",
-            });
             if args.mode == Mode::Sync {
-                body["enable_sync_mode"] = true.into();
+                body.insert("enable_sync_mode".into(), true.into());
             }
-            let path = format!("/api/v3/{WAVESPEED_MODEL}");
+            let path = format!("/api/v3/{}", args.model);
             let submitted = post::<Envelope>(client, args, &path, &body).await?;
             let answered = Instant::now();
             let mut prediction = envelope(submitted)?;
@@ -283,7 +293,7 @@ async fn post<T: serde::de::DeserializeOwned>(
     client: &reqwest::Client,
     args: &Args,
     path: &str,
-    body: &serde_json::Value,
+    body: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<T, String> {
     let answer = client
         .post(format!("{}{path}", args.base))

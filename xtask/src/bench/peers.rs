@@ -83,26 +83,12 @@ impl Peer {
         match self {
             Peer::Imagegen { sync: false, .. } => "imagegen",
             Peer::Imagegen { sync: true, .. } => "imagegen, sync mode",
-            Peer::Floor {
-                sync: false,
-                fsync: true,
-                ..
-            } => "floor, fsync",
-            Peer::Floor {
-                sync: false,
-                fsync: false,
-                ..
-            } => "floor, no fsync",
-            Peer::Floor {
-                sync: true,
-                fsync: true,
-                ..
-            } => "floor, sync mode, fsync",
-            Peer::Floor {
-                sync: true,
-                fsync: false,
-                ..
-            } => "floor, sync mode, no fsync",
+            Peer::Floor { sync, fsync, .. } => match (sync, fsync) {
+                (false, true) => "floor, fsync",
+                (false, false) => "floor, no fsync",
+                (true, true) => "floor, sync mode, fsync",
+                (true, false) => "floor, sync mode, no fsync",
+            },
             Peer::WaveSpeedSdk { sync: false } => "wavespeed SDK run() (polls every 1 s)",
             Peer::WaveSpeedSdk { sync: true } => "wavespeed SDK run(enable_sync_mode=True)",
             Peer::OpenAiSdk => "openai SDK AsyncOpenAI images.generate",
@@ -184,20 +170,23 @@ impl Peer {
                 Ok(command)
             }
             Peer::Floor { api, sync, fsync } => {
-                let (mode, base) = match (api, sync) {
-                    (Api::WaveSpeed, false) => ("queue", emulator.base_url("wavespeed")),
-                    (Api::WaveSpeed, true) => ("sync", emulator.base_url("wavespeed")),
-                    (Api::OpenAi, _) => ("openai", emulator.base_url("aimlapi")),
+                // The model and input the other clients of this API get.
+                let (mode, base, input) = match api {
+                    Api::WaveSpeed => (
+                        if sync { "sync" } else { "queue" },
+                        emulator.base_url("wavespeed"),
+                        format!(r#"{{"size": "1024*1024", "image": "{image}"}}"#),
+                    ),
+                    Api::OpenAi => (
+                        "openai",
+                        emulator.base_url("aimlapi"),
+                        r#"{"size": "1024x1024"}"#.to_owned(),
+                    ),
                 };
                 let mut command = Command::new(tools.release.join("imagegen-floor"));
                 command
-                    .args([
-                        mode,
-                        &base,
-                        KEY,
-                        &count.to_string(),
-                        &CONCURRENCY.to_string(),
-                    ])
+                    .args([mode, &base, KEY, "openai/gpt-image-1", &input])
+                    .args([count.to_string(), CONCURRENCY.to_string()])
                     .arg(out)
                     .arg(&prefix);
                 if self.replays_checks() {

@@ -411,11 +411,11 @@ impl<P: Provider> Client<P> {
         self.check_provider(prediction)?;
         let transport = &self.transport;
         let model = prediction.model();
-        let started = prediction
-            .submitted_at()
-            .and_then(|at| SystemTime::now().duration_since(at).ok())
-            .and_then(|age| budget.started().checked_sub(age))
-            .unwrap_or(budget.started());
+        let started = submission_instant(
+            prediction.submitted_at(),
+            (SystemTime::now(), Instant::now()),
+            budget.started(),
+        );
         let call = Call {
             phase: Phase::Poll,
             model,
@@ -717,5 +717,66 @@ impl<P> Client<P> {
     /// The overall time limit of one operation.
     pub fn overall_timeout(&self) -> Duration {
         self.transport.timeouts.overall
+    }
+}
+
+/// The instant a prediction answered `submitted_at` was submitted, on the
+/// monotonic clock: its age subtracted from now (`now` is the same moment on
+/// both clocks). Not the deadline's start minus the age: the deadline may
+/// have begun well before the submission (a wait for a connection, a 429),
+/// and checks scheduled from there come early, more of them than the
+/// schedule meant. A prediction serialised by another process may be older
+/// than this deadline, and keeps its age. Without a known submission (a bare
+/// id), or with a submission time in the future (a wall clock that went
+/// back), the deadline's start.
+fn submission_instant(
+    submitted_at: Option<SystemTime>,
+    (now_wall, now): (SystemTime, Instant),
+    fallback: Instant,
+) -> Instant {
+    submitted_at
+        .and_then(|at| now_wall.duration_since(at).ok())
+        .and_then(|age| now.checked_sub(age))
+        .unwrap_or(fallback)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_are_scheduled_from_the_submission_not_the_deadline_start() {
+        let now = Instant::now();
+        let wall = SystemTime::now();
+        let deadline_start = now - Duration::from_secs(5);
+        // Answered 2 s ago, after 3 s waiting for a connection.
+        let answered = wall - Duration::from_secs(2);
+        assert_eq!(
+            submission_instant(Some(answered), (wall, now), deadline_start),
+            now - Duration::from_secs(2)
+        );
+        // No submission time: the deadline's start.
+        assert_eq!(
+            submission_instant(None, (wall, now), deadline_start),
+            deadline_start
+        );
+        // A wall clock that reads the submission in the future: not before now.
+        assert_eq!(
+            submission_instant(
+                Some(wall + Duration::from_secs(9)),
+                (wall, now),
+                deadline_start
+            ),
+            deadline_start
+        );
+        // Submitted by another process a minute ago: a minute old.
+        assert_eq!(
+            submission_instant(
+                Some(wall - Duration::from_secs(60)),
+                (wall, now),
+                deadline_start
+            ),
+            now - Duration::from_secs(60)
+        );
     }
 }

@@ -178,7 +178,10 @@ impl Sim {
         self.state.predictions.len()
     }
 
-    /// Forgets every prediction, upload, fault rule and log entry.
+    /// Forgets every prediction, upload, fault rule and log entry, and
+    /// deals run times (under [`Completion::Between`] or
+    /// [`Completion::WithinEstimate`]) from the start of the same sequence
+    /// again.
     pub fn reset(&self) {
         self.state.reset();
     }

@@ -32,7 +32,15 @@ pub(crate) struct State {
     pub(crate) assets_connections: Arc<Gauge>,
     faults: Mutex<FaultBook>,
     log: Mutex<SimLog>,
+    /// Where run times are drawn from: the same sequence after every reset,
+    /// so clients measured one after another on a reset emulator get the
+    /// same run times (their figures differ by what they do, not by what
+    /// they were dealt).
+    run_times: Mutex<fastrand::Rng>,
 }
+
+/// The seed of the run-time sequence.
+const RUN_TIME_SEED: u64 = 0x1a6e_6e4;
 
 impl State {
     pub(crate) fn new(
@@ -54,6 +62,7 @@ impl State {
             assets_connections: Arc::default(),
             faults: Mutex::default(),
             log: Mutex::default(),
+            run_times: Mutex::new(fastrand::Rng::with_seed(RUN_TIME_SEED)),
         }
     }
 
@@ -68,14 +77,14 @@ impl State {
             Completion::After(duration) => duration,
             Completion::Between(low, high) => {
                 let (low, high) = (low.as_millis() as u64, high.as_millis() as u64);
-                Duration::from_millis(fastrand::u64(low..=high.max(low)))
+                Duration::from_millis(lock(&self.run_times).u64(low..=high.max(low)))
             }
             Completion::WithinEstimate => {
                 let (min, max) = model
                     .estimated_time
                     .as_ref()
                     .map_or(DEFAULT_ESTIMATE_MS, |t| (t.min_ms, t.max_ms));
-                Duration::from_millis(fastrand::u64(min..=max.max(min)))
+                Duration::from_millis(lock(&self.run_times).u64(min..=max.max(min)))
             }
         }
     }
@@ -112,6 +121,7 @@ impl State {
         *lock(&self.log) = SimLog::default();
         self.api_connections.reset();
         self.assets_connections.reset();
+        lock(&self.run_times).seed(RUN_TIME_SEED);
     }
 
     /// Fires the first rule answering this request alone, logging it.

@@ -6,10 +6,12 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use imagegen_sim::{ConnectionCounts, Fault, FaultRule, Sim, SimConfig, SimError, SimLog, Target};
+use imagegen_sim::{
+    Completion, ConnectionCounts, Fault, FaultRule, Sim, SimConfig, SimError, SimLog, Target,
+};
 use serde_json::json;
 
-use common::{get, http, post, start};
+use common::{get, http, post, start, start_with};
 
 #[tokio::test]
 async fn faults_and_the_log_over_http() {
@@ -152,7 +154,7 @@ async fn a_taken_port_is_a_clear_error() {
 
 #[tokio::test]
 async fn shutdown_stops_both_listeners_and_held_connections() {
-    let sim = common::start_with(SimConfig::new().complete_after(Duration::from_secs(600))).await;
+    let sim = start_with(SimConfig::new().complete_after(Duration::from_secs(600))).await;
     let api = sim.api_url();
     let assets = sim.assets_url();
     // A sync-mode request held until its prediction ends, in ten minutes.
@@ -201,4 +203,48 @@ async fn dropping_the_emulator_stops_it() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert!(refused, "still listening after drop");
+}
+
+/// Clients benchmarked one after another on a reset emulator are dealt the
+/// same run times, so their figures differ by what they do alone.
+#[tokio::test]
+async fn every_reset_deals_the_same_run_times_again() {
+    let sim = start_with(SimConfig::new().completion(Completion::Between(
+        Duration::from_secs(1),
+        Duration::from_secs(3600),
+    )))
+    .await;
+    let body = json!({"prompt": "a fox", "output_format": "png"});
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        for _ in 0..8 {
+            let answer = post(
+                &sim,
+                "vibedream",
+                "/api/v1/models/z-image-turbo/generate",
+                &body,
+            )
+            .await;
+            assert_eq!(answer.status, 200, "{answer:?}");
+        }
+        let run_times: Vec<Duration> = sim
+            .log()
+            .submissions
+            .iter()
+            .map(|submission| submission.completes_at.expect("a prediction") - submission.at)
+            .collect();
+        assert_eq!(run_times.len(), 8);
+        runs.push(run_times);
+        sim.reset();
+    }
+    // The same draws; the log's instants are taken microseconds apart.
+    for (first, second) in runs[0].iter().zip(&runs[1]) {
+        assert!(first.abs_diff(*second) < Duration::from_millis(10), "{runs:?}");
+    }
+    // Drawn, not constant.
+    assert!(
+        runs[0].iter().any(|time| *time != runs[0][0]),
+        "{:?}",
+        runs[0]
+    );
 }

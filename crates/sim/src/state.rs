@@ -40,7 +40,7 @@ pub(crate) struct State {
 }
 
 /// The seed of the run-time sequence.
-const RUN_TIME_SEED: u64 = 0x1a6e_6e4;
+const RUN_TIME_SEED: u64 = 0x01a6_e6e4;
 
 impl State {
     pub(crate) fn new(

@@ -41,7 +41,13 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread runs every task. The work between system calls is small
+    // (a batch at 5,000 images a minute keeps a twentieth of a core busy),
+    // and on a multi-threaded runtime most of it went to waking tasks on
+    // other threads: 11.6 futex calls per generation, against 2.5 here
+    // (what is left: each output's hand-off to the blocking thread that
+    // writes and syncs it, so a slow disk never stalls the network).
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

@@ -137,12 +137,24 @@ impl PartFile {
     /// directory) first if need be. Blocking.
     fn spill(&mut self) -> Result<(), (PathBuf, io::Error)> {
         if !self.created {
-            std::fs::create_dir_all(&self.dir).map_err(|error| (self.dir.clone(), error))?;
-            let file = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&self.path)
-                .map_err(|error| (self.path.clone(), error))?;
+            let create = || {
+                OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&self.path)
+            };
+            // The directory is made (or found wanting, and named in the
+            // error) only when the file cannot be created: asking for it
+            // before every output cost two system calls each time.
+            let file = match create() {
+                Err(error) if error.kind() != io::ErrorKind::AlreadyExists => {
+                    std::fs::create_dir_all(&self.dir)
+                        .map_err(|error| (self.dir.clone(), error))?;
+                    create()
+                }
+                opened => opened,
+            }
+            .map_err(|error| (self.path.clone(), error))?;
             self.created = true;
             self.file = Some(file);
         }

@@ -239,7 +239,10 @@ async fn every_reset_deals_the_same_run_times_again() {
     }
     // The same draws; the log's instants are taken microseconds apart.
     for (first, second) in runs[0].iter().zip(&runs[1]) {
-        assert!(first.abs_diff(*second) < Duration::from_millis(10), "{runs:?}");
+        assert!(
+            first.abs_diff(*second) < Duration::from_millis(10),
+            "{runs:?}"
+        );
     }
     // Drawn, not constant.
     assert!(

@@ -760,7 +760,8 @@ mod tests {
             submission_instant(None, (wall, now), deadline_start),
             deadline_start
         );
-        // A wall clock that reads the submission in the future: not before now.
+        // A submission time in the future (the wall clock went back): the
+        // deadline's start.
         assert_eq!(
             submission_instant(
                 Some(wall + Duration::from_secs(9)),

@@ -168,7 +168,8 @@ mod tests {
             started,
             started + Duration::from_millis(deadline_ms),
             Duration::from_millis(250),
-            || 0.0,
+            // The middle of the phase's range: the window's nominal instants.
+            || 0.5,
             |poll| {
                 let now = clock.elapsed_ms();
                 instants.push(now);

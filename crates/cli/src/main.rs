@@ -44,7 +44,7 @@ fn main() -> ExitCode {
     // One thread runs every task. The work between system calls is small
     // (a batch at 5,000 images a minute keeps a twentieth of a core busy),
     // and on a multi-threaded runtime most of it went to waking tasks on
-    // other threads: 11.6 futex calls per generation, against 2.5 here
+    // other threads: 11.6 futex calls per generation, against 2.5 to 3 here
     // (what is left: each output's hand-off to the blocking thread that
     // writes and syncs it, so a slow disk never stalls the network).
     let runtime = match tokio::runtime::Builder::new_current_thread()

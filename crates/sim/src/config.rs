@@ -4,6 +4,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// The key every provider accepts unless [`SimConfig::api_key`] says otherwise.
+/// The seed of the sequence run times are drawn from
+/// ([`Completion::Between`], [`Completion::WithinEstimate`]), restarted by
+/// every reset: what `cargo xtask bench waits-sample` replays.
+pub const RUN_TIME_SEED: u64 = 0x01a6_e6e4;
+
 pub const DEFAULT_API_KEY: &str = "sim-key";
 
 /// Settings for [`Sim::start`](crate::Sim::start).

@@ -69,7 +69,7 @@ mod time;
 mod upload;
 mod uploads;
 
-pub use config::{Completion, DEFAULT_API_KEY, DEFAULT_ESTIMATE_MS, SimConfig};
+pub use config::{Completion, DEFAULT_API_KEY, DEFAULT_ESTIMATE_MS, RUN_TIME_SEED, SimConfig};
 pub use error::SimError;
 pub use faults::{
     Fault, FaultRule, RetryAfter, SLOW_BODY_CHUNKS, SYNC_TIMEOUT_WAIT, Scope, Target,

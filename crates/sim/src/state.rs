@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use imagegen_spec::ir::Model;
 
 use crate::catalog::Catalog;
-use crate::config::{Completion, DEFAULT_ESTIMATE_MS, SimConfig};
+use crate::config::{Completion, DEFAULT_ESTIMATE_MS, RUN_TIME_SEED, SimConfig};
 use crate::faults::{Fault, FaultBook, FaultRule, Site};
 use crate::images::ImageCache;
 use crate::log::{FiredFault, SimLog};
@@ -38,9 +38,6 @@ pub(crate) struct State {
     /// they were dealt).
     run_times: Mutex<fastrand::Rng>,
 }
-
-/// The seed of the run-time sequence.
-const RUN_TIME_SEED: u64 = 0x01a6_e6e4;
 
 impl State {
     pub(crate) fn new(

@@ -8,6 +8,8 @@
 //!   1, 100 and 500 models enabled; generated lines per model and parameter.
 //! - `waits [--quick]`: delay in noticing a finished prediction and status
 //!   checks per prediction, imagegen against fixed-interval pollers.
+//! - `waits-sample`: the checks ideal schedules make on the run times the
+//!   emulator deals `waits`, to read its check ratios against the sample.
 //! - `peers [--quick]`: client CPU per generation, delay and checks,
 //!   imagegen against the floor (the least a correct client does,
 //!   `xtask/floor`) and WaveSpeed's and OpenAI's Python SDKs.
@@ -23,6 +25,7 @@ mod peers;
 mod requests;
 mod scale;
 mod waits;
+mod waits_sample;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -89,6 +92,7 @@ pub(crate) fn bench(root: &Path, args: &[&str]) -> ExitCode {
         ["crates"] => crates::bench(root),
         ["waits"] => waits::bench(root, false),
         ["waits", "--quick"] => waits::bench(root, true),
+        ["waits-sample"] => waits_sample::bench(),
         ["peers"] => peers::bench(root, false),
         ["peers", "--quick"] => peers::bench(root, true),
         ["requests"] => requests::bench(root),

@@ -218,7 +218,7 @@ impl PollSchedule {
         let steps = ((elapsed - first).as_secs_f64() / spacing.as_secs_f64()).floor() + 1.0;
         let at = first + spacing.mul_f64(steps);
         // A nanosecond of rounding between the two shifts is not a check lost.
-        (at <= last + Duration::from_nanos(1)).then_some(at.min(last))
+        (at <= last + Duration::from_nanos(1)).then_some(at)
     }
 
     /// The spacing of checks inside the window: the window divided into as

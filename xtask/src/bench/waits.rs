@@ -87,6 +87,27 @@ struct Row {
 
 const KEY: &str = "sim-key";
 
+/// The full run's scenarios whose run times are uniform over the model's
+/// documented window (all in flight at once, so nothing is learned, and
+/// polled): name, window in ms and predictions, for `bench waits-sample`.
+pub(crate) fn documented_and_real() -> Vec<(&'static str, u64, u64, usize)> {
+    scenarios(false)
+        .into_iter()
+        .filter(|scenario| {
+            scenario.concurrency == scenario.predictions && !scenario.pollers.is_empty()
+        })
+        .filter_map(|scenario| {
+            let (low, high) = scenario.completion.split_once('-')?;
+            Some((
+                scenario.name,
+                low.parse().ok()?,
+                high.parse().ok()?,
+                scenario.predictions,
+            ))
+        })
+        .collect()
+}
+
 fn scenarios(quick: bool) -> Vec<Scenario> {
     let n = if quick { 40 } else { 200 };
     const WAVESPEED_EDIT: &[(&str, &str)] = &[

@@ -1,45 +1,54 @@
-//! `cargo xtask bench waits-sample`: how many checks the ideal schedules
-//! make on the run times the emulator deals `bench waits`, so its check
-//! ratios can be read against what the sample alone gives.
+//! `cargo xtask bench waits-sample`: how many checks imagegen's schedule
+//! and an exact one-second poller make on the run times the emulator deals
+//! `bench waits`, with no latency, so its check ratios can be read against
+//! what the sample alone gives.
 //!
 //! Every client of a `bench waits` scenario gets the same run times (the
 //! emulator's seeded sequence, restarted by each reset). For a completion
 //! uniform over the window, imagegen's schedule makes as many checks on
 //! average as a poller checking exactly every second; on a finite sample
-//! the two differ by chance. This replays the sample and counts, for each
-//! run time, the checks of both ideal schedules (imagegen's averaged over
-//! every phase, the poller's exactly on the second, no latency), and does
-//! the same for 1,000 other seeds to show the spread.
+//! the two differ by chance. This replays the sample through the runtime's
+//! own [`PollSchedule`] (averaged over its random phase) and does the same
+//! for other seeds to show the spread.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
-/// The `bench waits` scenarios whose run times are uniform over their
-/// documented window: (name, window in ms, checks in the window).
-const SCENARIOS: [(&str, u64, u64, u32); 2] = [
-    ("1-3s documented, 1-3 s real", 1000, 3000, 4),
-    ("5-15s documented, 5-15 s real", 5000, 15_000, 20),
-];
-
-/// Predictions per scenario in the full run.
-const PREDICTIONS: usize = 200;
+use imagegen_runtime::PollPolicy;
+use imagegen_runtime::info::EstimatedTime;
+use imagegen_runtime::schedule::PollSchedule;
 
 /// Other seeds the spread is taken over.
-const SEEDS: u64 = 1000;
+const SEEDS: u64 = 300;
 
-/// Phases averaged over (the schedule's phase is uniform over a fifth of a
-/// spacing, centred on zero).
+/// Random draws the schedule's phase is averaged over: for the emulator's
+/// seed, and for each of the others.
 const PHASES: u32 = 100;
+const PHASES_PER_OTHER_SEED: u32 = 20;
 
 pub(crate) fn bench() -> ExitCode {
     let mut table = String::from(
-        "| scenario | ideal checks, imagegen's schedule | ideal checks, every second | ratio | ratio over 1,000 other seeds: mean | standard deviation |\n\
+        "| scenario | checks, imagegen's schedule | checks, exactly every second | ratio | ratio over other seeds: mean | standard deviation |\n\
          |---|---:|---:|---:|---:|---:|\n",
     );
-    for (name, low, high, checks) in SCENARIOS {
-        let (ours, fixed) = ideal_checks(imagegen_sim::RUN_TIME_SEED, low, high, checks);
+    let scenarios = super::waits::documented_and_real();
+    for &(name, low, high, predictions) in &scenarios {
+        let window = EstimatedTime {
+            min_ms: low,
+            max_ms: high,
+        };
+        let sample = |seed: u64, phases: u32| {
+            let mut draws = fastrand::Rng::with_seed(seed);
+            let times: Vec<u64> = (0..predictions).map(|_| draws.u64(low..=high)).collect();
+            (
+                schedule_checks(window, &times, phases),
+                every_second_checks(&times),
+            )
+        };
+        let (ours, fixed) = sample(imagegen_sim::RUN_TIME_SEED, PHASES);
         let others: Vec<f64> = (1..=SEEDS)
             .map(|seed| {
-                let (ours, fixed) = ideal_checks(seed, low, high, checks);
+                let (ours, fixed) = sample(seed, PHASES_PER_OTHER_SEED);
                 ours / fixed
             })
             .collect();
@@ -51,38 +60,43 @@ pub(crate) fn bench() -> ExitCode {
             ours / fixed
         ));
     }
+    let predictions = scenarios.first().map_or(0, |scenario| scenario.3);
     table.push_str(&format!(
-        "\n`cargo xtask bench waits-sample`: the first {PREDICTIONS} run times the emulator deals \
-         (seed {:#x}), checks per prediction of ideal schedules, no latency\n",
+        "\n`cargo xtask bench waits-sample`: checks per prediction on the first {predictions} run \
+         times the emulator deals (seed {:#x}; {SEEDS} other seeds for the spread), no latency\n",
         imagegen_sim::RUN_TIME_SEED
     ));
     super::report(Ok(table))
 }
 
-/// Mean checks per prediction of imagegen's schedule (averaged over its
-/// phases) and of a poller exactly on every second, for the first
-/// [`PREDICTIONS`] run times drawn over `low..=high` ms from `seed`.
-fn ideal_checks(seed: u64, low: u64, high: u64, checks: u32) -> (f64, f64) {
-    let mut draws = fastrand::Rng::with_seed(seed);
-    let times: Vec<f64> = (0..PREDICTIONS)
-        .map(|_| draws.u64(low..=high) as f64)
-        .collect();
-    let spacing = (high - low) as f64 / f64::from(checks);
-    let fixed = times.iter().map(|t| (t / 1000.0).ceil()).sum::<f64>();
-    let mut ours = 0.0;
-    for phase in 0..PHASES {
-        let shift = 0.2 * (f64::from(phase) / f64::from(PHASES) - 0.5);
-        // The k-th check is at low + spacing × (k − shift); one past the
-        // window is enough for a run time inside it.
-        ours += times
-            .iter()
-            .map(|t| {
-                ((t - low as f64) / spacing + shift)
-                    .ceil()
-                    .clamp(1.0, f64::from(checks) + 1.0)
-            })
-            .sum::<f64>();
+/// Mean checks per prediction of the runtime's schedule for `window`,
+/// averaged over `phases` evenly spread random draws, for predictions
+/// finishing `times` ms after submission.
+fn schedule_checks(window: EstimatedTime, times: &[u64], phases: u32) -> f64 {
+    let mut checks = 0_u64;
+    for phase in 0..phases {
+        let random = f64::from(phase) / f64::from(phases);
+        for &done in times {
+            let done = Duration::from_millis(done);
+            let mut schedule = PollSchedule::new(PollPolicy::default(), Some(window));
+            let mut now = Duration::ZERO;
+            loop {
+                now += schedule.next_delay(now, random);
+                checks += 1;
+                if now >= done {
+                    break;
+                }
+            }
+        }
     }
-    let n = times.len() as f64;
-    (ours / f64::from(PHASES) / n, fixed / n)
+    checks as f64 / (f64::from(phases) * times.len() as f64)
+}
+
+/// Mean checks per prediction of a poller checking exactly every second.
+fn every_second_checks(times: &[u64]) -> f64 {
+    times
+        .iter()
+        .map(|&done| done.div_ceil(1000) as f64)
+        .sum::<f64>()
+        / times.len() as f64
 }

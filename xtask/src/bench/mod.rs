@@ -13,6 +13,8 @@
 //! - `peers [--quick]`: client CPU per generation, delay and checks,
 //!   imagegen against the floor (the least a correct client does,
 //!   `xtask/floor`) and WaveSpeed's and OpenAI's Python SDKs.
+//! - `profile WRAPPER CLIENT MODE [COUNT]`: one client of `peers` under a
+//!   profiler (`strace -c`, `perf record`).
 //! - `requests`: building, validating and serialising a request, imagegen
 //!   against async-openai (criterion).
 
@@ -95,6 +97,7 @@ pub(crate) fn bench(root: &Path, args: &[&str]) -> ExitCode {
         ["waits-sample"] => waits_sample::bench(),
         ["peers"] => peers::bench(root, false),
         ["peers", "--quick"] => peers::bench(root, true),
+        ["profile", rest @ ..] => peers::profile::bench(root, rest),
         ["requests"] => requests::bench(root),
         _ => {
             eprintln!(

@@ -20,6 +20,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+pub(crate) mod profile;
+
 use super::delays;
 use super::emulator::Emulator;
 use super::measure::{Cost, cost_of};

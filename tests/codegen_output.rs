@@ -142,6 +142,13 @@ fn removing_a_model_spec_removes_its_module_and_feature() {
 #[test]
 fn removing_a_provider_removes_its_crate() {
     let scratch = scratch_copy("remove-provider");
+    // The crate's manifest, README, `lib.rs`, `provider.rs` and a module per model.
+    let models = imagegen_spec::load(&scratch.join("specs"))
+        .unwrap()
+        .providers
+        .iter()
+        .find(|p| p.name == "aimlapi")
+        .map_or(0, |p| p.models.len());
     fs::remove_dir_all(scratch.join("specs/aimlapi")).unwrap();
     let write = sync(&scratch, &generated(&scratch), Mode::Write).unwrap();
     assert!(
@@ -150,7 +157,7 @@ fn removing_a_provider_removes_its_crate() {
             .iter()
             .all(|path| path.starts_with("crates/providers/aimlapi/"))
     );
-    assert_eq!(write.removed.len(), 5, "{:?}", write.removed);
+    assert_eq!(write.removed.len(), 4 + models, "{:?}", write.removed);
     assert!(!scratch.join("crates/providers/aimlapi").exists());
     assert!(
         scratch

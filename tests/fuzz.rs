@@ -393,11 +393,16 @@ fn every_response_decoder_survives_arbitrary_answers_and_never_prints_the_key() 
 /// sizes, list shapes, numbers at the edges) and arbitrary text.
 fn value_text(param: &imagegen_spec::ir::Param) -> impl Strategy<Value = String> + use<> {
     let near = match &param.kind {
-        ParamKind::Choice { values } => values.iter().map(|c| c.wire.clone()).collect(),
+        ParamKind::Choice { values, .. } => values
+            .iter()
+            .map(|c| c.wire.clone())
+            .chain(["1.0".to_owned(), "\"1\"".to_owned()])
+            .collect(),
         ParamKind::ImageSize {
             presets,
             separator,
             custom,
+            ..
         } => presets
             .iter()
             .map(|p| p.wire.clone())
@@ -405,9 +410,28 @@ fn value_text(param: &imagegen_spec::ir::Param) -> impl Strategy<Value = String>
                 custom
                     .as_ref()
                     .and_then(|c| c.example())
-                    .map(|(w, h)| format!("{w}{separator}{h}")),
+                    .into_iter()
+                    .flat_map(|(w, h)| {
+                        [
+                            format!("{w}{separator}{h}"),
+                            format!(r#"{{"width": {w}, "height": {h}}}"#),
+                            format!(r#"{{"width": {w}}}"#),
+                        ]
+                    }),
             )
             .collect(),
+        ParamKind::ObjectList { fields, .. } => {
+            let item = imagegen_chaos::spec_values::request_values_of_list(fields);
+            vec![
+                item.clone(),
+                format!("[{item}, {item}]"),
+                format!("[{item}, {item}, {item}, {item}, {item}]"),
+                "[]".to_owned(),
+                r#"[{"unknown": 1}]"#.to_owned(),
+                "[1]".to_owned(),
+                "{".to_owned(),
+            ]
+        }
         ParamKind::ImageList { .. } => vec![
             "https://example.com/a.png".to_owned(),
             r#"["https://example.com/a.png", "https://example.com/b.png"]"#.to_owned(),

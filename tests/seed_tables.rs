@@ -99,7 +99,7 @@ fn documented_type(param: &Param) -> String {
 
 fn enum_values(param: &Param) -> Vec<String> {
     match &param.kind {
-        ParamKind::Choice { values } => values.iter().map(|c| c.wire.clone()).collect(),
+        ParamKind::Choice { values, .. } => values.iter().map(|c| c.wire.clone()).collect(),
         ParamKind::ImageSize { presets, .. } => presets.iter().map(|p| p.wire.clone()).collect(),
         _ => Vec::new(),
     }

@@ -58,11 +58,14 @@ pub fn request_values(model: &Model) -> Vec<(String, String)> {
 fn first_allowed(kind: &ParamKind) -> String {
     match kind {
         ParamKind::Boolean => "false".to_owned(),
-        ParamKind::Choice { values } => values.first().map(|c| c.wire.clone()).unwrap_or_default(),
+        ParamKind::Choice { values, .. } => {
+            values.first().map(|c| c.wire.clone()).unwrap_or_default()
+        }
         ParamKind::ImageSize {
             presets,
             separator,
             custom,
+            ..
         } => match (presets.first(), custom.as_ref().and_then(|c| c.example())) {
             (Some(preset), _) => preset.wire.clone(),
             (None, Some((width, height))) => format!("{width}{separator}{height}"),
@@ -78,6 +81,44 @@ fn first_allowed(kind: &ParamKind) -> String {
         ParamKind::ImageList { min_items, .. } => {
             let count = min_items.unwrap_or(1).max(1) as usize;
             serde_json::to_string(&vec![INPUT_IMAGE; count]).unwrap_or_default()
+        }
+        // Items with their required fields, each at its smallest value.
+        ParamKind::ObjectList {
+            fields, min_items, ..
+        } => {
+            let count = min_items.unwrap_or(1).max(1) as usize;
+            let item: Value =
+                serde_json::from_str(&request_values_of_list(fields)).unwrap_or(Value::Null);
+            Value::Array(vec![item; count]).to_string()
+        }
+    }
+}
+
+/// One item of a list of objects with `fields`, its required fields each
+/// at its smallest value, as JSON text.
+pub fn request_values_of_list(fields: &[imagegen_spec::ir::Param]) -> String {
+    {
+        {
+            let item: serde_json::Map<String, Value> = fields
+                .iter()
+                .filter(|field| field.required)
+                .map(|field| {
+                    let text = match &field.default {
+                        Some(default) => default.to_wire_text(),
+                        None => first_allowed(&field.kind),
+                    };
+                    let json = match &field.kind {
+                        ParamKind::Text { .. } => Value::String(text),
+                        ParamKind::Choice {
+                            wire: imagegen_spec::ir::ChoiceWire::Text,
+                            ..
+                        } => Value::String(text),
+                        _ => serde_json::from_str(&text).unwrap_or(Value::String(text)),
+                    };
+                    (field.name.clone(), json)
+                })
+                .collect();
+            Value::Object(item).to_string()
         }
     }
 }

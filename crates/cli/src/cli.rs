@@ -88,6 +88,7 @@ pub fn command() -> Command {
                 ),
         )
         .subcommand(crate::codegen::command())
+        .subcommand(crate::import::command())
 }
 
 /// `parent` with one subcommand per model, each built by `model_command`.

@@ -256,11 +256,12 @@ pub fn kind_name(kind: ParamKind) -> &'static str {
     match kind {
         ParamKind::Boolean => "boolean",
         ParamKind::Text => "text",
-        ParamKind::Choice => "choice",
+        ParamKind::Choice | ParamKind::NumberChoice => "choice",
         ParamKind::Integer => "integer",
         ParamKind::Number => "number",
         ParamKind::ImageUrl => "image URL",
         ParamKind::ImageList => "image URLs",
+        ParamKind::ObjectList => "list of objects",
         ParamKind::ImageSize => "image size",
         _ => "value",
     }

@@ -13,6 +13,7 @@ mod connect;
 mod describe;
 mod failure;
 mod generate;
+mod import;
 mod list;
 mod params;
 mod progress;
@@ -65,6 +66,7 @@ fn main() -> ExitCode {
             Some(("gallery", sub)) => batch::rebuild_gallery(sub),
             Some(("sim", sub)) => sim::run(sub).await,
             Some(("codegen", sub)) => codegen::run(sub),
+            Some(("import", sub)) => import::run(sub).await,
             // clap requires a subcommand, so this is not reached.
             _ => Err(Failure::usage(
                 "a subcommand is required; see `imagegen --help`",

@@ -64,7 +64,7 @@ pub fn flags(model: &ModelInfo) -> Vec<Arg> {
         .into_iter()
         .map(|(param, flag)| {
             // A list's flag is given once per item (or once with a JSON array).
-            let action = if param.kind == ParamKind::ImageList {
+            let action = if is_list(param.kind) {
                 clap::ArgAction::Append
             } else {
                 clap::ArgAction::Set
@@ -79,7 +79,7 @@ pub fn flags(model: &ModelInfo) -> Vec<Arg> {
                 // negative number is allowed is the model's rules' to say.
                 .allow_negative_numbers(matches!(
                     param.kind,
-                    ParamKind::Integer | ParamKind::Number
+                    ParamKind::Integer | ParamKind::Number | ParamKind::NumberChoice
                 ))
         })
         .collect()
@@ -94,9 +94,10 @@ fn value_name(model: &ModelInfo, param: &ParamInfo) -> &'static str {
         ParamKind::Text => "TEXT",
         ParamKind::Choice => "VALUE",
         ParamKind::Integer => "INT",
-        ParamKind::Number => "NUMBER",
+        ParamKind::Number | ParamKind::NumberChoice => "NUMBER",
         ParamKind::ImageUrl | ParamKind::ImageList => "URL",
         ParamKind::ImageSize => "SIZE",
+        ParamKind::ObjectList => "JSON",
         _ => "VALUE",
     }
 }
@@ -112,7 +113,10 @@ fn takes_files(model: &ModelInfo, param: &ParamInfo) -> bool {
 /// The description, then what is allowed and the default, as the docs say.
 pub fn help(model: &ModelInfo, param: &ParamInfo) -> String {
     let mut text = param.description.trim_end_matches('.').to_owned();
-    text.push_str(&format!(". Allowed: {}", param.allowed));
+    if !text.is_empty() {
+        text.push_str(". ");
+    }
+    text.push_str(&format!("Allowed: {}", param.allowed));
     match model.local_images(param) {
         Some(LocalImages::Uploaded(_)) => {
             text.push_str(", or a local file (checked, then uploaded)")
@@ -122,8 +126,13 @@ pub fn help(model: &ModelInfo, param: &ParamInfo) -> String {
         }
         _ => {}
     }
-    if param.kind == ParamKind::ImageList {
-        text.push_str("; give the flag once per image, in order (or once, with a JSON array)");
+    match param.kind {
+        ParamKind::ImageList => text
+            .push_str("; give the flag once per image, in order (or once, with a JSON array)"),
+        ParamKind::ObjectList => text.push_str(
+            "; give the flag once per item, each a JSON object, in order (or once, with a JSON array)",
+        ),
+        _ => {}
     }
     match param.default {
         Some(default) => text.push_str(&format!(". Default: {default} (applied by the server)")),
@@ -138,8 +147,8 @@ pub fn help(model: &ModelInfo, param: &ParamInfo) -> String {
 pub fn given(model: &ModelInfo, matches: &ArgMatches) -> Args {
     let mut args = Args::new();
     for param in model.parameters.iter().filter(|p| p.fixed.is_none()) {
-        if param.kind == ParamKind::ImageList {
-            if let Some(value) = list_value(matches, param.name) {
+        if is_list(param.kind) {
+            if let Some(value) = list_value(matches, param.name, param.kind) {
                 args.insert(param.name, value);
             }
         } else if let Some(value) = matches.get_one::<String>(param.name) {
@@ -149,12 +158,31 @@ pub fn given(model: &ModelInfo, matches: &ArgMatches) -> Args {
     args
 }
 
+/// Whether a parameter's flag is given once per item.
+fn is_list(kind: ParamKind) -> bool {
+    matches!(kind, ParamKind::ImageList | ParamKind::ObjectList)
+}
+
 /// A list flag's value as the list type reads it: one occurrence as given
-/// (a JSON array, or one item), several as the JSON array of them.
-fn list_value(matches: &ArgMatches, name: &str) -> Option<String> {
+/// (a JSON array, or one item), several as the JSON array of them (for a
+/// list of objects, each occurrence an object or an array of them, in
+/// order; one that is not JSON is passed on as given, for the list's own
+/// parsing to refuse by name).
+fn list_value(matches: &ArgMatches, name: &str, kind: ParamKind) -> Option<String> {
     let values: Vec<&String> = matches.get_many::<String>(name)?.collect();
-    match values.as_slice() {
-        [one] => Some((*one).clone()),
-        many => serde_json::to_string(many).ok(),
+    if let [one] = values.as_slice() {
+        return Some((*one).clone());
     }
+    if kind != ParamKind::ObjectList {
+        return serde_json::to_string(&values).ok();
+    }
+    let mut items = Vec::new();
+    for text in values {
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Array(more)) => items.extend(more),
+            Ok(item @ serde_json::Value::Object(_)) => items.push(item),
+            _ => return Some(text.clone()),
+        }
+    }
+    Some(serde_json::Value::Array(items).to_string())
 }

@@ -55,6 +55,26 @@ pub(crate) fn table_cell(text: &str) -> String {
         .replace('|', "\\|")
 }
 
+/// `: description` after a parameter's name, or nothing where the page
+/// gives no description.
+pub(crate) fn after_colon(description: &str) -> String {
+    if description.is_empty() {
+        String::new()
+    } else {
+        format!(": {description}")
+    }
+}
+
+/// A field's docs: its description (where the page gives one), then its
+/// facts.
+pub(crate) fn described_facts(param: &Param) -> String {
+    if param.description.is_empty() {
+        param_facts(param)
+    } else {
+        format!("{}\n\n{}", param.description, param_facts(param))
+    }
+}
+
 /// The facts about a parameter, as a doc paragraph: what is allowed, the
 /// default, and the notes.
 pub(crate) fn param_facts(param: &Param) -> String {

@@ -97,6 +97,28 @@ impl Args {
     pub fn from_json(
         object: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, ArgErrors> {
+        Self::from_json_taking_objects(object, |_| false)
+    }
+
+    /// [`from_json`](Self::from_json) for `model`'s parameters: as there,
+    /// and a JSON object is read as its JSON text where the parameter takes
+    /// one (a size sent as `{"width": W, "height": H}`), to be parsed by the
+    /// parameter's own type.
+    pub fn from_json_for(
+        object: &serde_json::Map<String, serde_json::Value>,
+        model: &crate::info::ModelInfo,
+    ) -> Result<Self, ArgErrors> {
+        Self::from_json_taking_objects(object, |name| {
+            model
+                .parameter(name)
+                .is_some_and(|param| param.kind == crate::info::ParamKind::ImageSize)
+        })
+    }
+
+    fn from_json_taking_objects(
+        object: &serde_json::Map<String, serde_json::Value>,
+        takes_object: impl Fn(&str) -> bool,
+    ) -> Result<Self, ArgErrors> {
         let mut args = Args::new();
         let mut errors = Vec::new();
         for (name, value) in object {
@@ -106,6 +128,7 @@ impl Args {
                 serde_json::Value::Bool(flag) => flag.to_string(),
                 // A list parameter reads its JSON text.
                 serde_json::Value::Array(_) => value.to_string(),
+                serde_json::Value::Object(_) if takes_object(name) => value.to_string(),
                 other => {
                     let found = match other {
                         serde_json::Value::Null => "null",

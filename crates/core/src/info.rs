@@ -289,6 +289,10 @@ pub enum ParamKind {
     Text,
     /// One of an enumerated set of strings.
     Choice,
+    /// One of an enumerated set of numbers, sent as JSON numbers (aimlapi's
+    /// `n: [1]`, Beeble's `max_resolution: [720, 1080]`); written on the
+    /// command line and in `Args` as the number's text.
+    NumberChoice,
     /// A whole number.
     Integer,
     /// A number, possibly stepped.
@@ -303,6 +307,10 @@ pub enum ParamKind {
     /// provider can take one). On the command line and in `Args`, its text is
     /// the JSON array, or one item alone.
     ImageList,
+    /// Several objects with documented fields (LoRAs: `{path, scale}`): a
+    /// JSON array of objects. On the command line and in `Args`, its text
+    /// is the JSON array, or one object alone.
+    ObjectList,
 }
 
 /// One row of a model's parameter table.
@@ -443,6 +451,8 @@ pub enum Meaning {
     Width,
     /// The output height in pixels, with [`Width`](Meaning::Width).
     Height,
+    /// The output's aspect ratio (`16:9`), one of an enumerated set.
+    AspectRatio,
 }
 
 impl Meaning {
@@ -458,6 +468,7 @@ impl Meaning {
             Meaning::Quality => "quality",
             Meaning::Width => "width",
             Meaning::Height => "height",
+            Meaning::AspectRatio => "aspect_ratio",
         }
     }
 }

@@ -16,6 +16,7 @@
 pub mod args;
 pub mod image;
 pub mod info;
+pub mod object;
 pub mod price;
 pub mod rules;
 pub mod traits;
@@ -40,6 +41,7 @@ pub use violation::Violation;
 pub mod __private {
     pub use crate::literal::LiteralMessage;
     pub use serde;
+    pub use serde_json;
 }
 
 /// Any JSON value: the type of documented response fields whose shape the

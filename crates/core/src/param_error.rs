@@ -61,7 +61,9 @@ impl ParamError {
 
     /// The same error, placed at item `index` of its list parameter (an
     /// item type has the list's wire name): the message reads
-    /// `invalid \`images[1]\``. Placed once: the innermost index stands.
+    /// `invalid \`images[1]\``; for a field of a list of objects, whose
+    /// type is named `loras[].scale`, `invalid \`loras[1].scale\``. Placed
+    /// once: the innermost index stands.
     #[must_use]
     pub fn in_item(mut self, index: usize) -> Self {
         self.item.get_or_insert(index);
@@ -147,9 +149,10 @@ impl core::fmt::Display for ParamError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let excerpt = Excerpt::of(&self.value);
         f.write_str("invalid `")?;
-        f.write_str(self.parameter)?;
-        if let Some(index) = self.item {
-            write!(f, "[{index}]")?;
+        match (self.item, self.parameter.split_once("[]")) {
+            (Some(index), Some((list, field))) => write!(f, "{list}[{index}]{field}")?,
+            (Some(index), None) => write!(f, "{}[{index}]", self.parameter)?,
+            (None, _) => f.write_str(self.parameter)?,
         }
         write!(f, "`: `{}`{}", excerpt.shown, excerpt.length_note())?;
         write!(f, " {}; allowed: {}", self.violation, self.allowed)?;
@@ -192,6 +195,21 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "invalid `images[0]`: `x` is not well-formed; allowed: an http(s) URL"
+        );
+    }
+
+    #[test]
+    fn a_field_error_names_the_list_index_and_field() {
+        let error = ParamError::new(
+            "loras[].scale",
+            "5",
+            Violation::AboveMaximum,
+            "a number from 0.0 to 4.0",
+        )
+        .in_item(2);
+        assert_eq!(
+            error.to_string(),
+            "invalid `loras[2].scale`: `5` is above the maximum; allowed: a number from 0.0 to 4.0"
         );
     }
 

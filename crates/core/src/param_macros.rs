@@ -13,6 +13,8 @@
 //! | [`__decimal!`](crate::__decimal) | `struct T(i64)` counting steps of a decimal | `ALLOWED`, `try_new`, `get` |
 //! | [`__float!`](crate::__float) | `struct T(f64)` | `ALLOWED`, `try_new`, `get` |
 //! | [`__text!`](crate::__text), [`__image_url!`](crate::__image_url) | `struct T(Cow<'static, str>)` | `ALLOWED`, `try_new`, `as_str`, `into_string` |
+//! | [`__image_list!`](crate::__image_list), [`__object_list!`](crate::__object_list) | `struct T(Vec<TItem>)` | `ALLOWED`, `try_new`, `items`, `len` |
+//! | [`__object_item!`](crate::__object_item) | a list's item, `struct TItem { field, … }` | `new`, a builder method per optional field |
 //!
 //! A model's request gets its builder methods from
 //! [`__setters!`](crate::__setters), its literal macros from
@@ -35,9 +37,16 @@
 #[macro_export]
 macro_rules! __choice {
     ($ty:ident, $name:literal, $allowed:literal, [$($variant:ident = $wire:literal),+ $(,)?]) => {
-        $crate::__choice!(@enum $ty, $name, $allowed, Choice, ::core::option::Option::None, [$($variant = $wire),+]);
+        $crate::__choice!(@enum $ty, $name, $allowed, Choice, ::core::option::Option::None, [$($variant = $wire),+], as_str);
+    };
+    // Numbers (`[V720 = "720", …]`), sent and read as JSON numbers.
+    ($ty:ident, $name:literal, $allowed:literal, number, [$($variant:ident = $wire:literal),+ $(,)?]) => {
+        $crate::__choice!(@enum $ty, $name, $allowed, NumberChoice, ::core::option::Option::None, [$($variant = $wire),+], number);
     };
     (@enum $ty:ident, $name:literal, $allowed:literal, $kind:ident, $separator:expr, [$($variant:ident = $wire:literal),+]) => {
+        $crate::__choice!(@enum $ty, $name, $allowed, $kind, $separator, [$($variant = $wire),+], as_str);
+    };
+    (@enum $ty:ident, $name:literal, $allowed:literal, $kind:ident, $separator:expr, [$($variant:ident = $wire:literal),+], $serde:tt) => {
         impl $ty {
             $crate::__choice!(@tables $name, $allowed, [$($variant = $wire),+]);
             /// The value as sent on the wire.
@@ -67,7 +76,7 @@ macro_rules! __choice {
                 f.write_str(self.as_str())
             }
         }
-        $crate::__text_traits!($ty, $name, suggest, as_str);
+        $crate::__text_traits!($ty, $name, suggest, $serde);
     };
     (@tables $name:literal, $allowed:literal, [$($variant:ident = $wire:literal),*]) => {
         /// Every documented value, in documented order (none for a size
@@ -97,6 +106,15 @@ macro_rules! __size {
         }
     };
     ($ty:ident, $name:literal, $allowed:literal, $separator:literal, custom $custom:ident, [$($variant:ident = $wire:literal),* $(,)?]) => {
+        $crate::__size!(@custom $ty, $name, $allowed, $separator, $custom, [$($variant = $wire),*]);
+        $crate::__text_traits!($ty, $name, suggest);
+    };
+    // A custom size sent as `{"width": W, "height": H}` (presets as text).
+    ($ty:ident, $name:literal, $allowed:literal, $separator:literal, custom $custom:ident, object, [$($variant:ident = $wire:literal),* $(,)?]) => {
+        $crate::__size!(@custom $ty, $name, $allowed, $separator, $custom, [$($variant = $wire),*]);
+        $crate::__text_traits!($ty, $name, suggest, (object $separator));
+    };
+    (@custom $ty:ident, $name:literal, $allowed:literal, $separator:literal, $custom:ident, [$($variant:ident = $wire:literal),*]) => {
         impl $ty {
             $crate::__choice!(@tables $name, $allowed, [$($variant = $wire),*]);
             /// The documented spelling of a preset; `None` for a custom size.
@@ -157,7 +175,6 @@ macro_rules! __size {
                 }
             }
         }
-        $crate::__text_traits!($ty, $name, suggest);
     };
 }
 
@@ -676,6 +693,258 @@ macro_rules! __image_list {
     };
 }
 
+/// One item of a list of objects: `struct $ty { field: Type, … }` (the
+/// generated definition), given its fields in documented order, required
+/// then optional, as `field: Type = "wire"`. Gives it `new` (the required
+/// fields), a builder method per optional field, serde (an object; an item
+/// read from JSON is checked field by field, unknown fields refused),
+/// `FromStr` (its JSON text) and `Display` (the same). `$list` is the list
+/// parameter's wire name, `$allowed` what the list takes, for messages.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_item {
+    (
+        $ty:ident, $list:literal, $allowed:literal,
+        required [$($required:ident: $required_ty:ty = $required_wire:literal),* $(,)?],
+        optional [$($optional:ident: $optional_ty:ty = $optional_wire:literal),* $(,)?]
+    ) => {
+        impl $ty {
+            /// An item with its required fields; every optional field starts unset.
+            #[allow(clippy::new_without_default)]
+            pub fn new($($required: impl ::core::convert::Into<$required_ty>),*) -> Self {
+                Self {
+                    $($required: $required.into(),)*
+                    $($optional: ::core::option::Option::None,)*
+                }
+            }
+            $(
+                #[doc = ::core::concat!("Sets `", $optional_wire, "`.")]
+                #[must_use]
+                pub fn $optional(mut self, value: impl ::core::convert::Into<$optional_ty>) -> Self {
+                    self.$optional = ::core::option::Option::Some(value.into());
+                    self
+                }
+            )*
+            #[doc(hidden)]
+            pub fn __from_json(
+                value: &$crate::JsonValue,
+            ) -> ::core::result::Result<Self, $crate::ParamError> {
+                let map = $crate::object::object_of(
+                    value,
+                    $list,
+                    $allowed,
+                    &[$($required_wire,)* $($optional_wire,)*],
+                )?;
+                ::core::result::Result::Ok(Self {
+                    $($required: $crate::object::required_field(
+                        map,
+                        $required_wire,
+                        ::core::concat!($list, "[].", $required_wire),
+                        $list,
+                        $allowed,
+                    )?,)*
+                    $($optional: $crate::object::optional_field(
+                        map,
+                        $optional_wire,
+                        ::core::concat!($list, "[].", $optional_wire),
+                    )?,)*
+                })
+            }
+        }
+        impl $crate::__private::serde::Serialize for $ty {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                use $crate::__private::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(::core::option::Option::None)?;
+                $(map.serialize_entry($required_wire, &self.$required)?;)*
+                $(if let ::core::option::Option::Some(value) = &self.$optional {
+                    map.serialize_entry($optional_wire, value)?;
+                })*
+                map.end()
+            }
+        }
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::serde_support::deserialize_with(deserializer, |value: $crate::JsonValue| {
+                    Self::__from_json(&value)
+                })
+            }
+        }
+        impl ::core::str::FromStr for $ty {
+            type Err = $crate::ParamError;
+            /// The item's JSON object.
+            fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
+                let value: $crate::JsonValue = $crate::__private::serde_json::from_str(text)
+                    .map_err(|_| {
+                        $crate::ParamError::new($list, text, $crate::Violation::Malformed, $allowed)
+                    })?;
+                Self::__from_json(&value)
+            }
+        }
+        impl ::core::fmt::Display for $ty {
+            /// The item's JSON object.
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let text = $crate::__private::serde_json::to_string(self)
+                    .map_err(|_| ::core::fmt::Error)?;
+                f.write_str(&text)
+            }
+        }
+    };
+}
+
+/// A list of objects, `struct $ty(Vec<$item>)`, each item an
+/// [`__object_item!`](crate::__object_item) type; the number of items
+/// checked by its [`ListRule`](crate::rules::ListRule) (`Self::RULE`). Its
+/// text is a JSON array of objects (or one object alone); it is sent as a
+/// JSON array.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_list {
+    ($ty:ident, $item:ident, $name:literal, $allowed:literal) => {
+        impl $ty {
+            #[doc = ::core::concat!("What `", $name, "` allows, in words.")]
+            pub const ALLOWED: &'static str = $allowed;
+            /// The list, its number of items checked against the documented
+            /// rules (each item was checked when it was made).
+            pub fn try_new(
+                items: impl ::core::iter::IntoIterator<Item = $item>,
+            ) -> ::core::result::Result<Self, $crate::ParamError> {
+                let items: ::std::vec::Vec<$item> = items.into_iter().collect();
+                match Self::RULE.check(items.len()) {
+                    ::core::result::Result::Ok(()) => ::core::result::Result::Ok(Self(items)),
+                    ::core::result::Result::Err(violation) => {
+                        ::core::result::Result::Err($crate::ParamError::new(
+                            $name,
+                            $crate::rules::list_text(items.iter()),
+                            violation,
+                            Self::ALLOWED,
+                        ))
+                    }
+                }
+            }
+            /// The items, in order.
+            pub fn items(&self) -> &[$item] {
+                &self.0
+            }
+            /// The items, in order.
+            pub fn into_items(self) -> ::std::vec::Vec<$item> {
+                self.0
+            }
+            /// How many items.
+            pub fn len(&self) -> usize {
+                self.0.len()
+            }
+            /// Whether there are none (only where the rules allow it).
+            pub fn is_empty(&self) -> bool {
+                self.0.is_empty()
+            }
+            #[doc(hidden)]
+            pub const fn __literal_count_check(
+                count: usize,
+            ) -> ::core::result::Result<(), $crate::Violation> {
+                Self::RULE.check(count)
+            }
+            /// For the literal macro, after `__literal_count_check` has passed.
+            #[doc(hidden)]
+            pub fn __from_checked(items: ::std::vec::Vec<$item>) -> Self {
+                Self(items)
+            }
+            fn __from_values(
+                values: &[$crate::JsonValue],
+            ) -> ::core::result::Result<Self, $crate::ParamError> {
+                let mut items = ::std::vec::Vec::with_capacity(values.len());
+                for (index, value) in values.iter().enumerate() {
+                    items.push($item::__from_json(value).map_err(|error| error.in_item(index))?);
+                }
+                Self::try_new(items)
+            }
+        }
+        impl $crate::ParamType for $ty {
+            type Literal = usize;
+            const NAME: &'static str = $name;
+            const ALLOWED: &'static str = $allowed;
+            const KIND: $crate::info::ParamKind = $crate::info::ParamKind::ObjectList;
+        }
+        impl ::core::str::FromStr for $ty {
+            type Err = $crate::ParamError;
+            /// A JSON array of the items' objects, or one object alone.
+            fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
+                Self::__from_values(&$crate::object::list_items(text, $name, $allowed)?)
+            }
+        }
+        impl ::core::convert::TryFrom<&str> for $ty {
+            type Error = $crate::ParamError;
+            fn try_from(value: &str) -> ::core::result::Result<Self, Self::Error> {
+                value.parse()
+            }
+        }
+        impl ::core::convert::TryFrom<::std::vec::Vec<$item>> for $ty {
+            type Error = $crate::ParamError;
+            fn try_from(
+                items: ::std::vec::Vec<$item>,
+            ) -> ::core::result::Result<Self, Self::Error> {
+                Self::try_new(items)
+            }
+        }
+        impl ::core::fmt::Display for $ty {
+            /// The JSON array of the items.
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let text = $crate::__private::serde_json::to_string(&self.0)
+                    .map_err(|_| ::core::fmt::Error)?;
+                f.write_str(&text)
+            }
+        }
+        impl $crate::__private::serde::Serialize for $ty {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::__private::serde::Serialize::serialize(&self.0, serializer)
+            }
+        }
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::serde_support::deserialize_with(
+                    deserializer,
+                    |values: ::std::vec::Vec<$crate::JsonValue>| Self::__from_values(&values),
+                )
+            }
+        }
+    };
+}
+
+/// A list-of-objects literal: the items are expressions (each built from
+/// its fields, whose typed values have literal macros of their own); the
+/// number of items is checked against the list's rules in a named
+/// constant, a compile error under `cargo check`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_list_literal {
+    ($ty:ty, [$($item:expr),* $(,)?]) => {{
+        const COUNT: usize = [$($crate::__object_list_literal!(@unit $item)),*].len();
+        const _: () = match <$ty>::__literal_count_check(COUNT) {
+            ::core::result::Result::Ok(()) => (),
+            ::core::result::Result::Err(violation) => {
+                let message = $crate::__private::LiteralMessage::new(
+                    <$ty as $crate::ParamType>::NAME,
+                    ::core::stringify!([$($item),*]),
+                    violation,
+                    <$ty as $crate::ParamType>::ALLOWED,
+                );
+                ::core::panic!("{}", message.as_str())
+            }
+        };
+        <$ty>::__from_checked(::std::vec![$($item),*])
+    }};
+    (@unit $item:expr) => { () };
+}
+
 /// A list literal: each item checked by its own literal macro, and the
 /// number of items checked against the list's rules in a named constant,
 /// so both are compile errors under `cargo check`.
@@ -803,6 +1072,22 @@ macro_rules! __literal_macros {
             "A [`", ::core::stringify!($ty), "`] from literals, checked when the crate compiles ",
             "(by `cargo check` too): an item outside the rules, or too few or too many items, ",
             "is a compile error naming the parameter and what is allowed."
+        )]
+        #[doc(inline)]
+        pub use $exported as $local;
+    };
+    (@one $d:tt $krate:tt $module:ident $local:ident($ty:ident, objects) = $exported:ident) => {
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! $exported {
+            ($d($d item:expr),* $d(,)?) => {
+                $d $krate::__core::__object_list_literal!($d $krate::$module::$ty, [$d($d item),*])
+            };
+        }
+        #[doc = ::core::concat!(
+            "A [`", ::core::stringify!($ty), "`] from its items, its count checked when the crate ",
+            "compiles (by `cargo check` too): too few or too many items is a compile error naming ",
+            "the parameter and what is allowed."
         )]
         #[doc(inline)]
         pub use $exported as $local;

@@ -65,7 +65,11 @@ macro_rules! __number_traits {
 /// `Display` (serde_json's `collect_str` costs a formatter and an escaping
 /// pass per piece: a tenth of a request's serialisation). With `image`, the
 /// type has `source()` and is serialised by
-/// [`serialize_source`](crate::image::serialize_source).
+/// [`serialize_source`](crate::image::serialize_source). With `number`, the
+/// type has `as_str()` holding a number's text and is sent and read as a
+/// JSON number. With `(object 'x')`, a size with `preset_str()` and
+/// `dimensions()`: a preset is sent as text, a custom size as
+/// `{"width": W, "height": H}`, and either is read back.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __text_traits {
@@ -93,11 +97,53 @@ macro_rules! __text_traits {
             $serializer,
         )
     };
+    (@serialize $this:ident, $serializer:ident, number) => {
+        $crate::serde_support::serialize_number_text($this.as_str(), $serializer)
+    };
+    (@serialize $this:ident, $serializer:ident, (object $separator:literal)) => {
+        match $this.preset_str() {
+            ::core::option::Option::Some(preset) => $serializer.serialize_str(preset),
+            ::core::option::Option::None => {
+                let (width, height) = $this.dimensions().unwrap_or_default();
+                $crate::serde_support::serialize_size_object(width, height, $serializer)
+            }
+        }
+    };
+    (@deserialize $deserializer:ident) => {
+        $crate::serde_support::deserialize_with($deserializer, |value: ::std::string::String| {
+            value.parse()
+        })
+    };
+    (@deserialize $deserializer:ident, as_str) => {
+        $crate::__text_traits!(@deserialize $deserializer)
+    };
+    (@deserialize $deserializer:ident, image) => {
+        $crate::__text_traits!(@deserialize $deserializer)
+    };
+    (@deserialize $deserializer:ident, number) => {
+        $crate::serde_support::deserialize_with(
+            $deserializer,
+            |value: $crate::serde_support::NumberText| value.0.parse(),
+        )
+    };
+    (@deserialize $deserializer:ident, (object $separator:literal)) => {
+        $crate::serde_support::deserialize_with(
+            $deserializer,
+            |value: $crate::serde_support::SizeValue| value.text($separator).parse(),
+        )
+    };
+    (@text $value:ident, (object $separator:literal)) => {
+        $crate::serde_support::size_text($value, $separator)
+    };
+    (@text $value:ident $(, $as_str:tt)?) => {
+        ::std::borrow::Cow::Borrowed($value)
+    };
     (@impls $ty:ident, $name:literal, |$violation:ident, $value:ident| $suggestion:expr $(, $as_str:tt)?) => {
         impl ::core::str::FromStr for $ty {
             type Err = $crate::ParamError;
             fn from_str($value: &str) -> ::core::result::Result<Self, Self::Err> {
-                Self::__from_wire($value).map_err(|$violation| {
+                let __text = $crate::__text_traits!(@text $value $(, $as_str)?);
+                Self::__from_wire(&__text).map_err(|$violation| {
                     $crate::ParamError::new($name, $value, $violation, Self::ALLOWED)
                         .with_suggestion($suggestion)
                 })
@@ -121,9 +167,7 @@ macro_rules! __text_traits {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                $crate::serde_support::deserialize_with(deserializer, |value: ::std::string::String| {
-                    value.parse()
-                })
+                $crate::__text_traits!(@deserialize deserializer $(, $as_str)?)
             }
         }
     };

@@ -18,6 +18,96 @@ where
     make(raw).map_err(D::Error::custom)
 }
 
+/// A number's text, read from a JSON number (an enumerated number is sent
+/// and read as one, never as a string).
+#[derive(Debug)]
+pub struct NumberText(pub String);
+
+impl<'de> Deserialize<'de> for NumberText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::Number(number) => Ok(NumberText(number.to_string())),
+            other => Err(D::Error::custom(format!(
+                "invalid type: {other}, expected a number"
+            ))),
+        }
+    }
+}
+
+/// Sends a number's text as a JSON number: whole numbers as integers, the
+/// rest as the nearest double.
+pub fn serialize_number_text<S: serde::Serializer>(
+    text: &str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    if let Ok(whole) = text.parse::<i64>() {
+        return serializer.serialize_i64(whole);
+    }
+    match text.parse::<f64>() {
+        Ok(number) => serializer.serialize_f64(number),
+        Err(_) => Err(serde::ser::Error::custom(format!(
+            "`{text}` is not a number"
+        ))),
+    }
+}
+
+/// `{"width": W, "height": H}`: a custom size of a size sent as an object.
+pub fn serialize_size_object<S: serde::Serializer>(
+    width: u32,
+    height: u32,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap as _;
+    let mut map = serializer.serialize_map(Some(2))?;
+    map.serialize_entry("width", &width)?;
+    map.serialize_entry("height", &height)?;
+    map.end()
+}
+
+/// A size read from JSON where it may be a preset's text or a
+/// `{"width": W, "height": H}` object; [`text`](Self::text) gives what its
+/// `FromStr` reads.
+#[derive(Debug)]
+pub struct SizeValue(serde_json::Value);
+
+impl SizeValue {
+    /// The preset's text, or `W<separator>H` for an object with exactly a
+    /// whole `width` and `height` (anything else keeps its JSON text, which
+    /// no size parses, so it is refused by name).
+    pub fn text(&self, separator: char) -> String {
+        match &self.0 {
+            serde_json::Value::String(text) => text.clone(),
+            serde_json::Value::Object(fields) => {
+                let side = |name| fields.get(name).and_then(serde_json::Value::as_u64);
+                match (side("width"), side("height"), fields.len()) {
+                    (Some(width), Some(height), 2) => format!("{width}{separator}{height}"),
+                    _ => self.0.to_string(),
+                }
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+/// A size's text for its `FromStr`: `{"width": W, "height": H}` (as a
+/// size sent as an object is written in JSON, and so in `Args`) becomes
+/// `W<separator>H`; any other text is kept.
+pub fn size_text(text: &str, separator: char) -> std::borrow::Cow<'_, str> {
+    if !text.trim_start().starts_with('{') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(value) => std::borrow::Cow::Owned(SizeValue(value).text(separator)),
+        Err(_) => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+impl<'de> Deserialize<'de> for SizeValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_json::Value::deserialize(deserializer).map(SizeValue)
+    }
+}
+
 /// For optional response fields: a value of an undocumented type reads as
 /// absent instead of failing the whole response. A completed prediction
 /// whose `timings.inference` arrives as `12.5` must still yield its id and
@@ -96,10 +186,10 @@ where
                 )));
             }
             // Checked now, so the error is placed at this entry.
-            let args = crate::args::Args::from_json(&serde_json::Map::from_iter([(
-                name.clone(),
-                value.clone(),
-            )]))
+            let args = crate::args::Args::from_json_for(
+                &serde_json::Map::from_iter([(name.clone(), value.clone())]),
+                R::MODEL,
+            )
             .map_err(A::Error::custom)?;
             if let Some(error) = R::from_args(args).err().and_then(|errors| {
                 errors
@@ -121,7 +211,8 @@ where
         {
             return Err(A::Error::missing_field(missing.name));
         }
-        let args = crate::args::Args::from_json(&present).map_err(A::Error::custom)?;
+        let args =
+            crate::args::Args::from_json_for(&present, R::MODEL).map_err(A::Error::custom)?;
         R::from_args(args).map_err(A::Error::custom)
     }
 }
@@ -145,17 +236,25 @@ fn json_type_mismatch(
     let fits = match kind {
         ParamKind::Boolean => value.is_boolean(),
         ParamKind::Integer => value.is_i64() || value.is_u64(),
-        ParamKind::Number => value.is_number(),
+        ParamKind::Number | ParamKind::NumberChoice => value.is_number(),
         ParamKind::ImageList => value
             .as_array()
             .is_some_and(|items| items.iter().all(|i| i.is_string())),
+        ParamKind::ObjectList => value
+            .as_array()
+            .is_some_and(|items| items.iter().all(|i| i.is_object())),
+        // A size sent as an object takes `{"width", "height"}`; the size's
+        // own parsing refuses an object where it takes only text.
+        ParamKind::ImageSize => value.is_string() || value.is_object(),
         _ => value.is_string(),
     };
     (!fits).then_some(match kind {
         ParamKind::Boolean => "a boolean",
         ParamKind::Integer => "an integer",
-        ParamKind::Number => "a number",
+        ParamKind::Number | ParamKind::NumberChoice => "a number",
         ParamKind::ImageList => "an array of strings",
+        ParamKind::ObjectList => "an array of objects",
+        ParamKind::ImageSize => "a string or a size object",
         _ => "a string",
     })
 }

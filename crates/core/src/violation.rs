@@ -43,6 +43,10 @@ pub enum Violation {
     TooFewItems,
     /// A list with more items than the documented maximum.
     TooManyItems,
+    /// An object (a list's item) without one of its required fields.
+    MissingField,
+    /// An object (a list's item) with a field it does not document.
+    UnknownField,
 }
 
 impl Violation {
@@ -67,6 +71,8 @@ impl Violation {
             Violation::PresetSize => "is a preset size, not a custom one: use its variant",
             Violation::TooFewItems => "has fewer items than allowed",
             Violation::TooManyItems => "has more items than allowed",
+            Violation::MissingField => "lacks a required field",
+            Violation::UnknownField => "has a field that is not documented",
         }
     }
 }

@@ -52,6 +52,7 @@ mod faults;
 mod images;
 mod inputs;
 mod log;
+mod models_api;
 mod multipart;
 mod plan;
 mod poll;

@@ -65,8 +65,15 @@ pub(crate) fn plan(
     let (width, height) = size(model, values, input);
     // How many images a request makes is its `means: count` parameter
     // (`n`, `num_images`), so downloads and file names follow it.
+    // A count typed `number` may arrive as `2.0`.
     let count = meant(model, values, Meaning::Count)
-        .and_then(Value::as_u64)
+        .and_then(|n| {
+            n.as_u64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                    .map(|f| f as u64)
+            })
+        })
         .and_then(|n| u32::try_from(n).ok())
         .unwrap_or(1)
         .max(1);
@@ -117,6 +124,11 @@ fn size(model: &Model, values: &Map<String, Value>, input: Option<InputImage>) -
     else {
         return DEFAULT_SIZE;
     };
+    // A custom size sent as `{"width": W, "height": H}`.
+    if let Some(object) = values.get(&param.name).and_then(Value::as_object) {
+        let side = |name| object.get(name)?.as_u64()?.try_into().ok();
+        return side("width").zip(side("height")).unwrap_or(DEFAULT_SIZE);
+    }
     let Some(text) = values.get(&param.name).and_then(Value::as_str) else {
         let has_keyword = presets.iter().any(|p| p.dimensions.is_none());
         return chosen.filter(|_| has_keyword).unwrap_or(DEFAULT_SIZE);
@@ -136,9 +148,9 @@ fn format(model: &Model, values: &Map<String, Value>) -> ImageFormat {
         .parameters
         .iter()
         .find_map(|param| match &param.kind {
-            ParamKind::Choice { values: choices }
-                if choices.iter().all(|c| image_format(&c.wire).is_some()) =>
-            {
+            ParamKind::Choice {
+                values: choices, ..
+            } if choices.iter().all(|c| image_format(&c.wire).is_some()) => {
                 image_format(values.get(&param.name)?.as_str()?)
             }
             _ => None,

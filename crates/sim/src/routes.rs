@@ -75,6 +75,12 @@ async fn route(state: &Arc<State>, request: Request<Incoming>) -> Reply {
         .reply_plain();
     };
 
+    if let Some(catalog) = &api.spec.catalog
+        && catalog.endpoint.path == rest
+        && parts.method == http::Method::GET
+    {
+        return models_listing(state, api, &parts.headers);
+    }
     if api.is_upload_path(&rest) {
         let allow = api
             .spec
@@ -97,6 +103,20 @@ async fn route(state: &Arc<State>, request: Request<Incoming>) -> Reply {
         return method_not_allowed(api, &parts.method, &rest, "POST");
     }
     not_found(api, &parts.method, &rest)
+}
+
+/// The provider's model listing, built from the specs it serves, with
+/// their endpoints on this emulator (the host the request named).
+fn models_listing(state: &Arc<State>, api: &ProviderApi, headers: &HeaderMap) -> Reply {
+    if let Err(problem) = crate::auth::check(&api.spec.auth, headers, &state.config.api_key) {
+        return ApiError::unauthorized(problem).reply(api);
+    }
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let server = format!("http://{host}/{}", api.name());
+    Reply::json(200, &crate::models_api::answer(&api.spec, &server))
 }
 
 fn method_not_allowed(api: &ProviderApi, method: &http::Method, path: &str, allow: &str) -> Reply {

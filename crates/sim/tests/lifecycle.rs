@@ -37,7 +37,7 @@ async fn faults_and_the_log_over_http() {
         &sim,
         "aimlapi",
         "/v1/images/generations",
-        &json!({"prompt": "x"}),
+        &json!({"model": "openai/gpt-image-1", "prompt": "x"}),
     )
     .await;
     assert_eq!(refused.status, 503);

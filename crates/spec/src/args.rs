@@ -13,7 +13,7 @@ use imagegen_core::rules::{list_items, suggest};
 use imagegen_core::{ParamError, Violation};
 use serde_json::{Map, Value};
 
-use crate::ir::{Model, Param, ParamKind};
+use crate::ir::{ChoiceWire, Model, Param, ParamKind};
 
 /// What a request for a model read at run time sends: its JSON parameters
 /// (fixed ones included) and its images, apart, by wire name (a list's
@@ -130,6 +130,15 @@ fn add(
                 .images
                 .extend(sources.into_iter().map(|s| (param.name.clone(), s)));
         }
+        // A size sent as an object and a list of objects are written as
+        // text (`1024x768`, a JSON array) and sent as JSON.
+        ParamKind::ImageSize { object: true, .. } | ParamKind::ObjectList { .. } => {
+            let json = crate::check::interpret(&param.kind, text)
+                .map_err(rejected)?
+                .to_json();
+            check(&json)?;
+            parts.body.insert(param.name.clone(), json);
+        }
         _ => {
             let json = Value::String(text.to_owned());
             check(&json)?;
@@ -173,6 +182,12 @@ fn core_value(
                         .with_suggestion(suggest(text, row.choices)),
                 ));
             }
+            ParamKind::Choice {
+                wire: ChoiceWire::Number,
+                ..
+            } => serde_json::from_str::<serde_json::Number>(text)
+                .map(Value::Number)
+                .map_err(|_| invalid(Violation::Malformed))?,
             ParamKind::Choice { .. } => Value::String(text.to_owned()),
             _ => return Ok(None),
         }

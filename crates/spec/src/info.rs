@@ -13,7 +13,9 @@ use imagegen_core::info::{
 };
 use imagegen_core::price;
 
-use crate::ir::{ImageFormat, Method, Model, Param, ParamKind, PriceTable, Provider, Task};
+use crate::ir::{
+    ChoiceWire, ImageFormat, Method, Model, Param, ParamKind, PriceTable, Provider, Task,
+};
 
 /// `model`'s table, leaked for the life of the process (the runtime's
 /// tables are `'static`; a command line builds one per spec it reads),
@@ -93,7 +95,12 @@ fn param_info(param: &Param) -> ParamInfo {
         ParamKind::Text { .. } => ParamInfo::new(name, Kind::Text, allowed),
         ParamKind::Integer { .. } => ParamInfo::new(name, Kind::Integer, allowed),
         ParamKind::Number { .. } => ParamInfo::new(name, Kind::Number, allowed),
-        ParamKind::Choice { values } => ParamInfo::new(name, Kind::Choice, allowed)
+        ParamKind::Choice {
+            values,
+            wire: ChoiceWire::Number,
+        } => ParamInfo::new(name, Kind::NumberChoice, allowed)
+            .with_choices(leak_all(values.iter().map(|c| c.wire.as_str()))),
+        ParamKind::Choice { values, .. } => ParamInfo::new(name, Kind::Choice, allowed)
             .with_choices(leak_all(values.iter().map(|c| c.wire.as_str()))),
         ParamKind::ImageSize {
             separator, presets, ..
@@ -124,6 +131,7 @@ fn param_info(param: &Param) -> ParamInfo {
             }),
             ..ParamInfo::new(name, Kind::ImageList, allowed)
         },
+        ParamKind::ObjectList { .. } => ParamInfo::new(name, Kind::ObjectList, allowed),
     }
     .described(leak(&param.description));
     if param.required {

@@ -85,6 +85,16 @@ pub fn choice_variant(value: &str) -> Option<String> {
     (is_identifier(&name) && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
 }
 
+/// The enum variant for a number an enumerated `integer` or `number`
+/// allows: `720` → `V720`, `0.5` → `V0_5`, `-1` → `Minus1`.
+pub fn number_variant(value: &str) -> String {
+    let (prefix, digits) = match value.strip_prefix('-') {
+        Some(rest) => ("Minus", rest),
+        None => ("V", value),
+    };
+    format!("{prefix}{}", digits.replace('.', "_"))
+}
+
 /// The enum variant for an image size: `1024*1024` and `1024x1024` →
 /// `S1024x1024` (as async-openai names sizes), `auto` → `Auto`.
 pub fn size_variant(width: u32, height: u32) -> String {
@@ -127,6 +137,9 @@ mod tests {
         assert_eq!(choice_variant("auto").as_deref(), Some("Auto"));
         assert_eq!(choice_variant("1"), None);
         assert_eq!(choice_variant("21:9").as_deref(), Some("Ratio21x9"));
+        assert_eq!(number_variant("720"), "V720");
+        assert_eq!(number_variant("0.5"), "V0_5");
+        assert_eq!(number_variant("-1"), "Minus1");
         assert_eq!(size_variant(1536, 1024), "S1536x1024");
         assert_eq!(const_name("random"), "RANDOM");
         assert!(is_keyword("type") && !is_keyword("size"));

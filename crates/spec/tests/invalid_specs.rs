@@ -395,7 +395,7 @@ fn enumerations() {
         &yaml,
         "1024 by 1024",
         "1024 by",
-        "`1024 by 1024` is neither a size written W*H nor a lowercase keyword",
+        "`1024 by 1024` is neither a size written W*H nor a keyword such as `auto`",
     );
 }
 
@@ -901,7 +901,7 @@ fn meanings_must_fit_the_type() {
         &seed_on_a_number,
         "means: seed",
         "seed",
-        "`means: seed` needs a parameter of type `integer`, not `number`",
+        "`means: seed` needs a parameter of type `integer` without `enum`, not `number`",
     );
     let format_on_an_integer = edit(
         MODEL,

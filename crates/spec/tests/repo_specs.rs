@@ -45,7 +45,7 @@ fn param<'a>(model: &'a Model, name: &str) -> &'a Param {
 
 fn wires(param: &Param) -> Vec<&str> {
     match &param.kind {
-        ParamKind::Choice { values } => values.iter().map(|c| c.wire.as_str()).collect(),
+        ParamKind::Choice { values, .. } => values.iter().map(|c| c.wire.as_str()).collect(),
         ParamKind::ImageSize { presets, .. } => presets.iter().map(|p| p.wire.as_str()).collect(),
         other => panic!("`{}` is not enumerated: {other:?}", param.name),
     }

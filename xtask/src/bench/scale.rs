@@ -278,7 +278,7 @@ fn cheap_flags(model: &Model) -> Vec<String> {
                     flags.extend([flag, smallest.to_owned()]);
                 }
             }
-            (ParamKind::Choice { values }, Some(Meaning::OutputFormat)) => {
+            (ParamKind::Choice { values, .. }, Some(Meaning::OutputFormat)) => {
                 if let Some(jpeg) = values.iter().find(|c| {
                     c.wire.eq_ignore_ascii_case("jpeg") || c.wire.eq_ignore_ascii_case("jpg")
                 }) {

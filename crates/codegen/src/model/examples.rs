@@ -3,7 +3,7 @@
 //! request is exercised by its own documentation.
 
 use imagegen_spec::decimal::Decimal;
-use imagegen_spec::ir::{ImageFormat, Param, ParamKind, Value};
+use imagegen_spec::ir::{ChoiceWire, ImageFormat, Param, ParamKind, Value};
 
 use super::Ctx;
 use crate::json::canonical;
@@ -31,13 +31,19 @@ pub(crate) fn example_value(param: &Param) -> Value {
             }
             Value::Text(text)
         }
-        ParamKind::Choice { values } => Value::Text(values[0].wire.clone()),
+        ParamKind::Choice {
+            values,
+            wire: ChoiceWire::Number,
+        } => Value::number(&values[0].wire).unwrap_or(Value::Integer(0)),
+        ParamKind::Choice { values, .. } => Value::Text(values[0].wire.clone()),
         ParamKind::ImageSize {
             presets,
             separator,
             custom,
+            object,
         } => match (presets.first(), custom.as_ref().and_then(|c| c.example())) {
             (Some(preset), _) => Value::Text(preset.wire.clone()),
+            (None, Some((width, height))) if *object => Value::size_object(width, height),
             (None, Some((width, height))) => Value::Text(format!("{width}{separator}{height}")),
             // The checker refuses a size with neither presets nor a custom
             // rule some square meets only if the rules are contradictory.
@@ -50,6 +56,12 @@ pub(crate) fn example_value(param: &Param) -> Value {
             let count = min_items.unwrap_or(1).max(1) as usize;
             Value::List(vec![example_image_url(formats); count])
         }
+        ParamKind::ObjectList {
+            fields, min_items, ..
+        } => {
+            let count = min_items.unwrap_or(1).max(1) as usize;
+            Value::List(vec![example_item(fields); count])
+        }
         ParamKind::Integer {
             minimum, maximum, ..
         } => Value::Integer(minimum.unwrap_or_else(|| maximum.map_or(0, |max| max.min(0)))),
@@ -60,6 +72,26 @@ pub(crate) fn example_value(param: &Param) -> Value {
             Value::Number(minimum.unwrap_or_else(|| maximum.map_or(zero, |max| max.min(zero))))
         }
     }
+}
+
+/// An item of a list of objects with its required fields set.
+fn example_item(fields: &[Param]) -> Value {
+    Value::Object(
+        fields
+            .iter()
+            .filter(|field| field.required)
+            .map(|field| {
+                // An item's text is a name or path, not a prompt.
+                let value = match (&field.kind, &field.default) {
+                    (ParamKind::Text { .. }, None) if !field.has_own_type() => {
+                        Value::Text("example".to_owned())
+                    }
+                    _ => example_value(field),
+                };
+                (field.name.clone(), value)
+            })
+            .collect(),
+    )
 }
 
 /// An example URL of an image in the first documented format.
@@ -107,6 +139,10 @@ pub(crate) fn rejected_input(param: &Param) -> Option<String> {
         ParamKind::ImageList {
             min_items: Some(min),
             ..
+        }
+        | ParamKind::ObjectList {
+            min_items: Some(min),
+            ..
         } if *min > 0 => Some("[]".to_owned()),
         _ => None,
     }
@@ -146,10 +182,10 @@ pub(crate) fn value_source(ctx: &Ctx<'_>, param: &Param, value: &Value) -> Strin
     };
     match (&param.kind, value) {
         (ParamKind::Boolean, Value::Bool(flag)) => flag.to_string(),
-        (ParamKind::Choice { values }, Value::Text(text)) => {
+        (ParamKind::Choice { values, .. }, value) => {
             let variant = values
                 .iter()
-                .find(|c| &c.wire == text)
+                .find(|c| c.is(value))
                 .map_or("", |c| c.variant.as_str());
             format!("{}::{variant}", param.type_name)
         }
@@ -158,6 +194,22 @@ pub(crate) fn value_source(ctx: &Ctx<'_>, param: &Param, value: &Value) -> Strin
                 Some(preset) => format!("{}::{}", param.type_name, preset.variant),
                 None => macro_call(format!("{text:?}")),
             }
+        }
+        (ParamKind::ImageSize { separator, .. }, Value::Object(_)) => {
+            let (width, height) = value.as_size_object().unwrap_or_default();
+            macro_call(format!("\"{width}{separator}{height}\""))
+        }
+        (ParamKind::ObjectList { fields, .. }, Value::List(items)) => {
+            let items: Vec<String> = items
+                .iter()
+                .map(|item| item_source(ctx, param, fields, item))
+                .collect();
+            format!(
+                "{}::{}![{}]",
+                ctx.model.module,
+                ctx.macro_name(param),
+                items.join(", ")
+            )
         }
         (ParamKind::Text { .. } | ParamKind::ImageUrl { .. }, Value::Text(text)) => {
             if param.has_own_type() {
@@ -191,9 +243,69 @@ pub(crate) fn value_source(ctx: &Ctx<'_>, param: &Param, value: &Value) -> Strin
     }
 }
 
+/// Rust source building one item of a list of objects: `new` with its
+/// required fields, then a builder method per optional field set.
+fn item_source(ctx: &Ctx<'_>, list: &Param, fields: &[Param], item: &Value) -> String {
+    let Value::Object(values) = item else {
+        return String::new();
+    };
+    let source = |field: &Param| {
+        values
+            .iter()
+            .find(|(name, _)| name == &field.name)
+            .map(|(_, value)| value_source(ctx, &super::params::field_param(list, field), value))
+    };
+    let required: Vec<String> = fields
+        .iter()
+        .filter(|f| f.required)
+        .filter_map(source)
+        .collect();
+    let mut code = format!(
+        "{}::{}::new({})",
+        ctx.model.module,
+        list.item_type_name(),
+        required.join(", ")
+    );
+    for field in fields.iter().filter(|f| !f.required) {
+        if let Some(value) = source(field) {
+            code.push_str(&format!(
+                ".{}({value})",
+                crate::names::plain_name(&field.field)
+            ));
+        }
+    }
+    code
+}
+
 /// A value for `param` read from an example body.
 pub(crate) fn value_from_json(param: &Param, json: &serde_json::Value) -> Option<Value> {
     match (&param.kind, json) {
+        (
+            ParamKind::Choice {
+                wire: ChoiceWire::Number,
+                ..
+            },
+            serde_json::Value::Number(n),
+        ) => Value::number(&n.to_string()),
+        (ParamKind::ImageSize { object: true, .. }, serde_json::Value::Object(fields)) => {
+            let side = |name| fields.get(name)?.as_u64()?.try_into().ok();
+            Some(Value::size_object(side("width")?, side("height")?))
+        }
+        (ParamKind::ObjectList { fields, .. }, serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                let map = item.as_object()?;
+                let values = fields
+                    .iter()
+                    .filter_map(|field| {
+                        let json = map.get(&field.name)?;
+                        Some(value_from_json(field, json).map(|v| (field.name.clone(), v)))
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                Some(Value::Object(values))
+            })
+            .collect::<Option<_>>()
+            .map(Value::List),
         (ParamKind::Boolean, serde_json::Value::Bool(flag)) => Some(Value::Bool(*flag)),
         (ParamKind::Integer { .. }, serde_json::Value::Number(n)) => n.as_i64().map(Value::Integer),
         (ParamKind::Number { .. }, serde_json::Value::Number(n)) => {
@@ -212,10 +324,10 @@ pub(crate) fn value_from_json(param: &Param, json: &serde_json::Value) -> Option
 /// The types an example names, for its `use` line.
 pub(crate) fn used_types(ctx: &Ctx<'_>, sources: &[String]) -> Vec<String> {
     let mut types = vec!["self".to_owned(), "Request".to_owned()];
-    for param in &ctx.model.parameters {
-        let prefix = format!("{}::", param.type_name);
-        if sources.iter().any(|s| s.starts_with(&prefix)) && !types.contains(&param.type_name) {
-            types.push(param.type_name.clone());
+    for name in ctx.model.parameters.iter().flat_map(Param::own_type_names) {
+        let prefix = format!("{name}::");
+        if sources.iter().any(|s| s.starts_with(&prefix)) && !types.contains(&name) {
+            types.push(name);
         }
     }
     types

@@ -109,11 +109,16 @@ fn param_row(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
         let kind = ident(match &param.kind {
             ParamKind::Boolean => "Boolean",
             ParamKind::Text { .. } => "Text",
+            ParamKind::Choice {
+                wire: imagegen_spec::ir::ChoiceWire::Number,
+                ..
+            } => "NumberChoice",
             ParamKind::Choice { .. } => "Choice",
             ParamKind::Integer { .. } => "Integer",
             ParamKind::Number { .. } => "Number",
             ParamKind::ImageUrl { .. } => "ImageUrl",
             ParamKind::ImageList { .. } => "ImageList",
+            ParamKind::ObjectList { .. } => "ObjectList",
             ParamKind::ImageSize { .. } => "ImageSize",
         });
         let allowed = param.allowed();
@@ -121,7 +126,7 @@ fn param_row(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
             rt::info::ParamInfo::new(#name, rt::info::ParamKind::#kind, #allowed).described(#description)
         };
         let choices: Vec<&str> = match &param.kind {
-            ParamKind::Choice { values } => values.iter().map(|c| c.wire.as_str()).collect(),
+            ParamKind::Choice { values, .. } => values.iter().map(|c| c.wire.as_str()).collect(),
             _ => Vec::new(),
         };
         if !choices.is_empty() {

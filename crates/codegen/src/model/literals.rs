@@ -10,7 +10,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use imagegen_spec::ir::ParamKind;
+use imagegen_spec::ir::{Param, ParamKind};
 
 use super::{Ctx, has_literal_macro};
 use crate::names::ident;
@@ -19,14 +19,23 @@ use crate::names::ident;
 /// model, or nothing when no parameter has one.
 pub(crate) fn literal_macros(ctx: &Ctx<'_>) -> TokenStream {
     let module = ident(&ctx.model.module);
-    let entries: Vec<TokenStream> = ctx
-        .model
-        .parameters
-        .iter()
-        .filter(|param| has_literal_macro(param))
+    // A list of objects' fields have literal macros of their own
+    // (`loras_scale!(1.0)`), named after the list and the field.
+    let params = ctx.model.parameters.iter().flat_map(|param| {
+        let fields: Vec<Param> = match &param.kind {
+            ParamKind::ObjectList { fields, .. } => fields
+                .iter()
+                .map(|field| super::params::field_param(param, field))
+                .collect(),
+            _ => Vec::new(),
+        };
+        std::iter::once(param.clone()).chain(fields)
+    });
+    let entries: Vec<TokenStream> = params
+        .filter(has_literal_macro)
         .map(|param| {
-            let exported = ident(&ctx.exported_macro_name(param));
-            let local = ident(&ctx.macro_name(param));
+            let exported = ident(&ctx.exported_macro_name(&param));
+            let local = ident(&ctx.macro_name(&param));
             let ty = ident(&param.type_name);
             // A number's literal may be written without a fraction (`strength!(1)`).
             let number = matches!(param.kind, ParamKind::Number { .. }).then(|| quote!(, number));
@@ -35,7 +44,10 @@ pub(crate) fn literal_macros(ctx: &Ctx<'_>) -> TokenStream {
                 let item = ident(&param.item_type_name());
                 quote!(, list #item)
             });
-            quote!(#local(#ty #number #list) = #exported)
+            // A list of objects' macro takes its items (`loras![item, …]`).
+            let objects =
+                matches!(param.kind, ParamKind::ObjectList { .. }).then(|| quote!(, objects));
+            quote!(#local(#ty #number #list #objects) = #exported)
         })
         .collect();
     if entries.is_empty() {

@@ -31,9 +31,17 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// The literal macro's name within the module (`strength`).
+    /// The literal macro's name within the module (`strength`; for a
+    /// field of a list's item, named `loras[].scale`, `loras_scale`).
     pub(crate) fn macro_name(&self, param: &Param) -> String {
-        plain_name(&param.field)
+        match param.name.split_once("[].") {
+            Some((list, field)) => format!(
+                "{}_{}",
+                plain_name(&imagegen_spec::naming::field_name(list)),
+                plain_name(&imagegen_spec::naming::field_name(field))
+            ),
+            None => plain_name(&param.field),
+        }
     }
 
     /// The `#[macro_export]` name, unique in the crate.
@@ -97,9 +105,12 @@ pub(crate) fn model_module(
 fn module_docs(ctx: &Ctx<'_>) -> String {
     let model = ctx.model;
     let mut text = format!(
-        "{} (`{}`) on {}.\n\n{}\n",
-        model.display_name, model.id, ctx.provider.display_name, model.summary
+        "{} (`{}`) on {}.\n",
+        model.display_name, model.id, ctx.provider.display_name
     );
+    if !model.summary.is_empty() {
+        text.push_str(&format!("\n{}\n", model.summary));
+    }
     if let Some(description) = &model.description {
         text.push_str(&format!("\n{description}\n"));
     }

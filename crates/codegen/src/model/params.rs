@@ -8,7 +8,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use imagegen_spec::decimal::Decimal;
-use imagegen_spec::ir::{Choice, CustomSize, ImageFormat, Param, ParamKind, SizePreset, Value};
+use imagegen_spec::ir::{
+    Choice, ChoiceWire, CustomSize, ImageFormat, Param, ParamKind, SizePreset, Value,
+};
 
 use super::examples::{example_value, float_literal, rejected_input, value_source};
 use super::{Ctx, has_literal_macro};
@@ -20,11 +22,12 @@ pub(crate) fn param_types(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
         return TokenStream::new();
     }
     match &param.kind {
-        ParamKind::Choice { values } => enum_type(ctx, param, &choice_variants(values), None),
+        ParamKind::Choice { values, .. } => enum_type(ctx, param, &choice_variants(values), None),
         ParamKind::ImageSize {
             separator,
             presets,
             custom,
+            ..
         } => {
             let variants = size_variants(presets);
             let custom = custom.as_ref().map(|rules| (*separator, rules));
@@ -56,8 +59,96 @@ pub(crate) fn param_types(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
             tokens.extend(list_type(ctx, param, &item, *min_items, *max_items));
             tokens
         }
+        ParamKind::ObjectList {
+            fields,
+            min_items,
+            max_items,
+        } => object_list_types(ctx, param, fields, *min_items, *max_items),
         ParamKind::Boolean => TokenStream::new(),
     }
+}
+
+/// A field of a list's item as a parameter of its own for its type: named
+/// `list[].field`, so its messages and docs place it.
+pub(crate) fn field_param(list: &Param, field: &Param) -> Param {
+    Param {
+        name: format!("{}[].{}", list.name, field.name),
+        ..field.clone()
+    }
+}
+
+/// A list of objects: a type per field with rules of its own, the item
+/// struct (the core's `__object_item!` gives it `new`, builder methods,
+/// serde and text), and `struct T(Vec<TItem>)` with its count `RULE`.
+fn object_list_types(
+    ctx: &Ctx<'_>,
+    param: &Param,
+    fields: &[Param],
+    min_items: Option<u64>,
+    max_items: Option<u64>,
+) -> TokenStream {
+    let mut tokens = TokenStream::new();
+    for field in fields {
+        tokens.extend(param_types(ctx, &field_param(param, field)));
+    }
+    let (list, item) = (ident(&param.type_name), ident(&param.item_type_name()));
+    let wire_name = &param.name;
+    let allowed = param.allowed();
+    let field_defs = fields.iter().map(|field| {
+        let name = ident(&field.field);
+        let ty = super::request::value_type(field);
+        let doc = docs::outer(&docs::described_facts(field));
+        if field.required {
+            quote!(#doc pub #name: #ty,)
+        } else {
+            quote!(#doc pub #name: Option<#ty>,)
+        }
+    });
+    let entries = |required: bool| {
+        let entries = fields
+            .iter()
+            .filter(|f| f.required == required)
+            .map(|field| {
+                let name = ident(&field.field);
+                let ty = super::request::value_type(field);
+                let wire = &field.name;
+                quote!(#name: #ty = #wire)
+            });
+        quote!(#(#entries),*)
+    };
+    let (required, optional) = (entries(true), entries(false));
+    let item_doc = docs::outer(&format!(
+        "One item of [`{}`] (`{}`), a JSON object.\n\nMake one with [`{}::new`], which takes the required fields, and set optional ones with the builder methods, or parse its JSON text. A field with rules of its own has its own type, checked as a parameter's is.",
+        param.type_name,
+        param.name,
+        param.item_type_name(),
+    ));
+    let count = |n: Option<u64>| {
+        option(n, |n| {
+            let n = uint(n);
+            quote!(#n)
+        })
+    };
+    let (min, max) = (count(min_items), count(max_items));
+    let doc = type_doc(ctx, param);
+    tokens.extend(quote! {
+        #item_doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #item {
+            #(#field_defs)*
+        }
+        rt::__object_item!(#item, #wire_name, #allowed, required [#required], optional [#optional]);
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #list(::std::vec::Vec<#item>);
+        impl #list {
+            /// The documented rules.
+            const RULE: rt::rules::ListRule = rt::rules::ListRule { min_items: #min, max_items: #max };
+        }
+        rt::__object_list!(#list, #item, #wire_name, #allowed);
+    });
+    tokens
 }
 
 /// `struct T(Vec<TItem>)`: its `RULE` (how many items) and the core's
@@ -125,9 +216,9 @@ fn type_doc(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
         "Pick a variant, or parse the wire text (a near miss gets a suggestion).".to_owned()
     };
     docs::outer(&format!(
-        "`{}`: {}\n\n{}\n\n{build}{} See the [module's examples](self#parameter-values).",
+        "`{}`{}\n\n{}\n\n{build}{} See the [module's examples](self#parameter-values).",
         param.name,
-        param.description,
+        docs::after_colon(&param.description),
         docs::param_facts(param),
         local_files_doc(ctx, param),
     ))
@@ -176,7 +267,7 @@ pub(crate) fn value_examples(ctx: &Ctx<'_>) -> Option<String> {
     let mut code = String::new();
     for param in ctx.model.parameters.iter().filter(|p| p.has_own_type()) {
         let (types, example) = match &param.kind {
-            ParamKind::Choice { values } => {
+            ParamKind::Choice { values, .. } => {
                 let variants = choice_variants(values);
                 enum_example(ctx, param, &variants, None)
             }
@@ -184,6 +275,7 @@ pub(crate) fn value_examples(ctx: &Ctx<'_>) -> Option<String> {
                 separator,
                 presets,
                 custom,
+                ..
             } => {
                 let variants = size_variants(presets);
                 let custom = custom.as_ref().map(|rules| (*separator, rules));
@@ -194,6 +286,7 @@ pub(crate) fn value_examples(ctx: &Ctx<'_>) -> Option<String> {
             ParamKind::Integer { .. } => integer_example(ctx, param),
             ParamKind::Text { .. } | ParamKind::ImageUrl { .. } => text_example(ctx, param),
             ParamKind::ImageList { .. } => list_example(ctx, param),
+            ParamKind::ObjectList { .. } => object_list_example(ctx, param),
             ParamKind::Boolean => continue,
         };
         for name in types {
@@ -287,9 +380,11 @@ fn enum_type(
             let doc = docs::outer(&format!(
                 "A custom size, checked against the documented rules: see [`{custom_type}`]."
             ));
+            let object = matches!(param.kind, ParamKind::ImageSize { object: true, .. })
+                .then(|| quote!(object,));
             (
                 quote!(#doc Custom(#custom_type),),
-                quote!(rt::__size!(#name, #wire_name, #allowed, #separator, custom #custom_type, [#(#table),*]);),
+                quote!(rt::__size!(#name, #wire_name, #allowed, #separator, custom #custom_type, #object [#(#table),*]);),
             )
         }
         None if variants.iter().any(|v| v.dimensions.is_some()) => {
@@ -302,10 +397,20 @@ fn enum_type(
                 quote!(rt::__size!(#name, #wire_name, #allowed, #separator, [#(#table),*]);),
             )
         }
-        None => (
-            TokenStream::new(),
-            quote!(rt::__choice!(#name, #wire_name, #allowed, [#(#table),*]);),
-        ),
+        None => {
+            let number = matches!(
+                param.kind,
+                ParamKind::Choice {
+                    wire: ChoiceWire::Number,
+                    ..
+                }
+            )
+            .then(|| quote!(number,));
+            (
+                TokenStream::new(),
+                quote!(rt::__choice!(#name, #wire_name, #allowed, #number [#(#table),*]);),
+            )
+        }
     };
     let doc = type_doc(ctx, param);
     let consts = named_values(&name, default_const(param));
@@ -459,6 +564,45 @@ fn list_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
     );
     if let Some(rejected) = rejected_input(param) {
         code.push_str(&format!("assert!({name}::try_new({rejected}).is_err());\n"));
+    }
+    (vec![name.clone(), item], code.trim_end().to_owned())
+}
+
+/// A list of objects built by its literal macro, its item parsed from its
+/// JSON text, and refused with too many items (or too few).
+fn object_list_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
+    let (ParamKind::ObjectList { max_items, .. }, Value::List(items)) =
+        (&param.kind, example_value(param))
+    else {
+        return (Vec::new(), String::new());
+    };
+    let (name, item) = (&param.type_name, param.item_type_name());
+    let literal = value_source(ctx, param, &Value::List(items.clone()));
+    let first = value_source(ctx, param, &Value::List(items[..1].to_vec()));
+    let item_source = first
+        .split_once('[')
+        .and_then(|(_, rest)| rest.strip_suffix(']'))
+        .unwrap_or_default()
+        .to_owned();
+    let item_json = items[0].to_json().to_string();
+    let mut code = format!(
+        "assert_eq!({literal}.len(), {});
+assert_eq!({item_json:?}.parse::<{item}>()?, {item_source});
+assert_eq!({item_source}.to_string(), {item_json:?});
+",
+        items.len()
+    );
+    if let Some(max) = max_items {
+        code.push_str(&format!(
+            "assert!({name}::try_new(std::iter::repeat_n({item_source}, {})).is_err());
+",
+            max + 1
+        ));
+    } else if let Some(rejected) = rejected_input(param) {
+        code.push_str(&format!(
+            "assert!({name}::try_new({rejected}).is_err());
+"
+        ));
     }
     (vec![name.clone(), item], code.trim_end().to_owned())
 }
@@ -782,12 +926,18 @@ fn default_const(param: &Param) -> TokenStream {
 /// A value of the parameter's type as a constant expression.
 fn const_value(param: &Param, value: &Value) -> TokenStream {
     match (&param.kind, value) {
-        (ParamKind::Choice { values }, Value::Text(text)) => {
+        (ParamKind::Choice { values, .. }, value) => {
             let variant = values
                 .iter()
-                .find(|c| &c.wire == text)
+                .find(|c| c.is(value))
                 .map_or_else(|| ident("Unknown"), |c| ident(&c.variant));
             quote!(Self::#variant)
+        }
+        (ParamKind::ImageSize { .. }, Value::Object(_)) => {
+            let custom = ident(&param.custom_type_name());
+            let (width, height) = value.as_size_object().unwrap_or_default();
+            let (width, height) = (uint(width), uint(height));
+            quote!(Self::Custom(#custom { width: #width, height: #height }))
         }
         (
             ParamKind::ImageSize {

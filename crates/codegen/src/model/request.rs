@@ -205,11 +205,7 @@ fn field(param: &Param) -> TokenStream {
             #name: #ty,
         };
     }
-    let doc = docs::outer(&format!(
-        "{}\n\n{}",
-        param.description,
-        docs::param_facts(param)
-    ));
+    let doc = docs::outer(&docs::described_facts(param));
     let ty = value_type(param);
     if param.required {
         quote! {
@@ -327,7 +323,7 @@ fn requested(ctx: &Ctx<'_>, switch: Option<(&str, Value)>) -> TokenStream {
     }
     let target = match (&param.kind, &value) {
         (ParamKind::Boolean, Value::Bool(flag)) => quote!(#flag),
-        (ParamKind::Choice { values }, Value::Text(text)) => {
+        (ParamKind::Choice { values, .. }, Value::Text(text)) => {
             let ty = ident(&param.type_name);
             let variant = values
                 .iter()

@@ -15,7 +15,82 @@
 //!
 //! | Model | Module | Task |
 //! |---|---|---|
+//! | `alibaba/qwen-image`: Alibaba Qwen Image | [`alibaba_qwen_image`] | text-to-image |
+//! | `alibaba/qwen-image-2-0`: Alibaba Qwen Image 2 0 | [`alibaba_qwen_image_2_0`] | text-to-image |
+//! | `alibaba/qwen-image-2-0-pro`: Alibaba Qwen Image 2 0 Pro | [`alibaba_qwen_image_2_0_pro`] | text-to-image |
+//! | `alibaba/qwen-image-3`: Alibaba Qwen Image 3 | [`alibaba_qwen_image_3`] | text-to-image |
+//! | `alibaba/qwen-image-3-edit`: Alibaba Qwen Image 3 Edit | [`alibaba_qwen_image_3_edit`] | image-edit |
+//! | `alibaba/qwen-image-edit`: Alibaba Qwen Image Edit | [`alibaba_qwen_image_edit`] | image-edit |
+//! | `alibaba/wan-2-6-image`: Alibaba Wan 2 6 Image | [`alibaba_wan_2_6_image`] | text-to-image |
+//! | `alibaba/wan-2-7-image`: Alibaba Wan 2 7 Image | [`alibaba_wan_2_7_image`] | text-to-image |
+//! | `alibaba/wan-2-7-image-pro`: Alibaba Wan 2 7 Image Pro | [`alibaba_wan_2_7_image_pro`] | text-to-image |
+//! | `alibaba/wan2.2-t2i-flash`: Alibaba Wan2.2 T2i Flash | [`alibaba_wan2_2_t2i_flash`] | text-to-image |
+//! | `alibaba/wan2.2-t2i-plus`: Alibaba Wan2.2 T2i Plus | [`alibaba_wan2_2_t2i_plus`] | text-to-image |
+//! | `alibaba/wan2.5-t2i-preview`: Alibaba Wan2.5 T2i Preview | [`alibaba_wan2_5_t2i_preview`] | text-to-image |
+//! | `alibaba/z-image-turbo`: Alibaba Z Image Turbo | [`alibaba_z_image_turbo`] | text-to-image |
+//! | `alibaba/z-image-turbo-lora`: Alibaba Z Image Turbo Lora | [`alibaba_z_image_turbo_lora`] | text-to-image |
+//! | `beeble/switchx-image-to-image`: Beeble Switchx Image To Image | [`beeble_switchx_image_to_image`] | image-to-image |
+//! | `blackforestlabs/flux-2`: Blackforestlabs Flux 2 | [`blackforestlabs_flux_2`] | text-to-image |
+//! | `blackforestlabs/flux-2-edit`: Blackforestlabs Flux 2 Edit | [`blackforestlabs_flux_2_edit`] | image-edit |
+//! | `blackforestlabs/flux-2-lora`: Blackforestlabs Flux 2 Lora | [`blackforestlabs_flux_2_lora`] | text-to-image |
+//! | `blackforestlabs/flux-2-lora-edit`: Blackforestlabs Flux 2 Lora Edit | [`blackforestlabs_flux_2_lora_edit`] | image-edit |
+//! | `blackforestlabs/flux-2-max`: Blackforestlabs Flux 2 Max | [`blackforestlabs_flux_2_max`] | text-to-image |
+//! | `blackforestlabs/flux-2-pro`: Blackforestlabs Flux 2 Pro | [`blackforestlabs_flux_2_pro`] | text-to-image |
+//! | `blackforestlabs/flux-2-pro-edit`: Blackforestlabs Flux 2 Pro Edit | [`blackforestlabs_flux_2_pro_edit`] | image-edit |
+//! | `bytedance/dola-seedream-5-0-pro`: Bytedance Dola Seedream 5 0 Pro | [`bytedance_dola_seedream_5_0_pro`] | text-to-image |
+//! | `bytedance/dreamina-creative-upscale`: Bytedance Dreamina Creative Upscale | [`bytedance_dreamina_creative_upscale`] | image-to-image |
+//! | `bytedance/seedream-4-5`: Bytedance Seedream 4 5 | [`bytedance_seedream_4_5`] | text-to-image |
+//! | `bytedance/seedream-5-0-lite-preview`: Bytedance Seedream 5 0 Lite Preview | [`bytedance_seedream_5_0_lite_preview`] | text-to-image |
+//! | `bytedance/seedream-5-0-pro`: Bytedance Seedream 5 0 Pro | [`bytedance_seedream_5_0_pro`] | text-to-image |
+//! | `bytedance/seedream-v4-edit`: Bytedance Seedream V4 Edit | [`bytedance_seedream_v4_edit`] | image-edit |
+//! | `bytedance/seedream-v4-text-to-image`: Bytedance Seedream V4 Text To Image | [`bytedance_seedream_v4_text_to_image`] | text-to-image |
+//! | `bytedance/uso`: Bytedance Uso | [`bytedance_uso`] | image-to-image |
+//! | `flux-pro`: Flux Pro | [`flux_pro`] | text-to-image |
+//! | `flux-pro/v1.1`: Flux Pro V1.1 | [`flux_pro_v1_1`] | text-to-image |
+//! | `flux-pro/v1.1-ultra`: Flux Pro V1.1 Ultra | [`flux_pro_v1_1_ultra`] | text-to-image |
+//! | `flux-realism`: Flux Realism | [`flux_realism`] | text-to-image |
+//! | `flux/dev`: Flux Dev | [`flux_dev`] | text-to-image |
+//! | `flux/dev/image-to-image`: Flux Dev Image To Image | [`flux_dev_image_to_image`] | image-to-image |
+//! | `flux/kontext-max/image-to-image`: Flux Kontext Max Image To Image | [`flux_kontext_max_image_to_image`] | image-to-image |
+//! | `flux/kontext-max/text-to-image`: Flux Kontext Max Text To Image | [`flux_kontext_max_text_to_image`] | text-to-image |
+//! | `flux/kontext-pro/image-to-image`: Flux Kontext Pro Image To Image | [`flux_kontext_pro_image_to_image`] | image-to-image |
+//! | `flux/kontext-pro/text-to-image`: Flux Kontext Pro Text To Image | [`flux_kontext_pro_text_to_image`] | text-to-image |
+//! | `flux/schnell`: Flux Schnell | [`flux_schnell`] | text-to-image |
+//! | `flux/srpo`: Flux Srpo | [`flux_srpo`] | text-to-image |
+//! | `flux/srpo/image-to-image`: Flux Srpo Image To Image | [`flux_srpo_image_to_image`] | image-to-image |
+//! | `google/gemini-2.5-flash-image`: Google Gemini 2.5 Flash Image | [`google_gemini_2_5_flash_image`] | text-to-image |
+//! | `google/gemini-3-1-flash-image-preview`: Google Gemini 3 1 Flash Image Preview | [`google_gemini_3_1_flash_image_preview`] | text-to-image |
+//! | `google/gemini-3-1-flash-lite-image`: Google Gemini 3 1 Flash Lite Image | [`google_gemini_3_1_flash_lite_image`] | text-to-image |
+//! | `google/gemini-3-pro-image-edit`: Google Gemini 3 Pro Image Edit | [`google_gemini_3_pro_image_edit`] | image-edit |
+//! | `google/gemini-3-pro-image-preview`: Google Gemini 3 Pro Image Preview | [`google_gemini_3_pro_image_preview`] | text-to-image |
+//! | `google/imagen-4.0-fast-generate-001`: Google Imagen 4.0 Fast Generate 001 | [`google_imagen_4_0_fast_generate_001`] | text-to-image |
+//! | `google/imagen-4.0-generate-001`: Google Imagen 4.0 Generate 001 | [`google_imagen_4_0_generate_001`] | text-to-image |
+//! | `google/imagen-4.0-ultra-generate-001`: Google Imagen 4.0 Ultra Generate 001 | [`google_imagen_4_0_ultra_generate_001`] | text-to-image |
+//! | `google/imagen4/preview`: Google Imagen4 Preview | [`google_imagen4_preview`] | text-to-image |
+//! | `google/nano-banana-2`: Google Nano Banana 2 | [`google_nano_banana_2`] | text-to-image |
+//! | `google/nano-banana-edit`: Google Nano Banana Edit | [`google_nano_banana_edit`] | image-edit |
+//! | `google/nano-banana-pro`: Google Nano Banana Pro | [`google_nano_banana_pro`] | text-to-image |
+//! | `hunyuan/hunyuan-image-v3-text-to-image`: Hunyuan Hunyuan Image V3 Text To Image | [`hunyuan_hunyuan_image_v3_text_to_image`] | text-to-image |
+//! | `imagen-3.0-generate-002`: Imagen 3.0 Generate 002 | [`imagen_3_0_generate_002`] | text-to-image |
+//! | `imagen4/preview`: Imagen4 Preview | [`imagen4_preview`] | text-to-image |
+//! | `klingai/image-o1`: Klingai Image O1 | [`klingai_image_o1`] | image-to-image |
+//! | `luma/uni-1`: Luma Uni 1 | [`luma_uni_1`] | text-to-image |
+//! | `luma/uni-1-max`: Luma Uni 1 Max | [`luma_uni_1_max`] | text-to-image |
+//! | `microsoft/mai-image-2.5`: Microsoft Mai Image 2.5 | [`microsoft_mai_image_2_5`] | text-to-image |
 //! | `openai/gpt-image-1`: GPT Image 1 | [`openai_gpt_image_1`] | text-to-image |
+//! | `openai/gpt-image-1-5`: Openai Gpt Image 1 5 | [`openai_gpt_image_1_5`] | text-to-image |
+//! | `openai/gpt-image-1-mini`: Openai Gpt Image 1 Mini | [`openai_gpt_image_1_mini`] | text-to-image |
+//! | `openai/gpt-image-2`: Openai Gpt Image 2 | [`openai_gpt_image_2`] | text-to-image |
+//! | `recraft-v3`: Recraft V3 | [`recraft_v3`] | text-to-image |
+//! | `reve/create-image`: Reve Create Image | [`reve_create_image`] | text-to-image |
+//! | `reve/edit-image`: Reve Edit Image | [`reve_edit_image`] | image-edit |
+//! | `reve/remix-edit-image`: Reve Remix Edit Image | [`reve_remix_edit_image`] | image-edit |
+//! | `stable-diffusion-v3-medium`: Stable Diffusion V3 Medium | [`stable_diffusion_v3_medium`] | text-to-image |
+//! | `stable-diffusion-v35-large`: Stable Diffusion V35 Large | [`stable_diffusion_v35_large`] | text-to-image |
+//! | `topaz-labs/sharpen`: Topaz Labs Sharpen | [`topaz_labs_sharpen`] | image-to-image |
+//! | `topaz-labs/sharpen-gen`: Topaz Labs Sharpen Gen | [`topaz_labs_sharpen_gen`] | image-to-image |
+//! | `x-ai/grok-imagine-image`: X Ai Grok Imagine Image | [`x_ai_grok_imagine_image`] | text-to-image |
+//! | `x-ai/grok-imagine-image-pro`: X Ai Grok Imagine Image Pro | [`x_ai_grok_imagine_image_pro`] | text-to-image |
 //!
 //! A request type's required parameters are its constructor's arguments; the others are set with builder methods and left out of the JSON until set. Every value is checked against the documentation: literals when the crate compiles (`strength!(0.6)`), runtime values by `try_new`, `TryFrom` and `FromStr`, which return a [`ParamError`] naming the parameter, the value and what is allowed.
 //!
@@ -23,9 +98,234 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 mod provider;
+#[cfg(feature = "alibaba-qwen-image")]
+#[rustfmt::skip]
+pub mod alibaba_qwen_image;
+#[cfg(feature = "alibaba-qwen-image-2-0")]
+#[rustfmt::skip]
+pub mod alibaba_qwen_image_2_0;
+#[cfg(feature = "alibaba-qwen-image-2-0-pro")]
+#[rustfmt::skip]
+pub mod alibaba_qwen_image_2_0_pro;
+#[cfg(feature = "alibaba-qwen-image-3")]
+#[rustfmt::skip]
+pub mod alibaba_qwen_image_3;
+#[cfg(feature = "alibaba-qwen-image-3-edit")]
+#[rustfmt::skip]
+pub mod alibaba_qwen_image_3_edit;
+#[cfg(feature = "alibaba-qwen-image-edit")]
+#[rustfmt::skip]
+pub mod alibaba_qwen_image_edit;
+#[cfg(feature = "alibaba-wan-2-6-image")]
+#[rustfmt::skip]
+pub mod alibaba_wan_2_6_image;
+#[cfg(feature = "alibaba-wan-2-7-image")]
+#[rustfmt::skip]
+pub mod alibaba_wan_2_7_image;
+#[cfg(feature = "alibaba-wan-2-7-image-pro")]
+#[rustfmt::skip]
+pub mod alibaba_wan_2_7_image_pro;
+#[cfg(feature = "alibaba-wan2-2-t2i-flash")]
+#[rustfmt::skip]
+pub mod alibaba_wan2_2_t2i_flash;
+#[cfg(feature = "alibaba-wan2-2-t2i-plus")]
+#[rustfmt::skip]
+pub mod alibaba_wan2_2_t2i_plus;
+#[cfg(feature = "alibaba-wan2-5-t2i-preview")]
+#[rustfmt::skip]
+pub mod alibaba_wan2_5_t2i_preview;
+#[cfg(feature = "alibaba-z-image-turbo")]
+#[rustfmt::skip]
+pub mod alibaba_z_image_turbo;
+#[cfg(feature = "alibaba-z-image-turbo-lora")]
+#[rustfmt::skip]
+pub mod alibaba_z_image_turbo_lora;
+#[cfg(feature = "beeble-switchx-image-to-image")]
+#[rustfmt::skip]
+pub mod beeble_switchx_image_to_image;
+#[cfg(feature = "blackforestlabs-flux-2")]
+#[rustfmt::skip]
+pub mod blackforestlabs_flux_2;
+#[cfg(feature = "blackforestlabs-flux-2-edit")]
+#[rustfmt::skip]
+pub mod blackforestlabs_flux_2_edit;
+#[cfg(feature = "blackforestlabs-flux-2-lora")]
+#[rustfmt::skip]
+pub mod blackforestlabs_flux_2_lora;
+#[cfg(feature = "blackforestlabs-flux-2-lora-edit")]
+#[rustfmt::skip]
+pub mod blackforestlabs_flux_2_lora_edit;
+#[cfg(feature = "blackforestlabs-flux-2-max")]
+#[rustfmt::skip]
+pub mod blackforestlabs_flux_2_max;
+#[cfg(feature = "blackforestlabs-flux-2-pro")]
+#[rustfmt::skip]
+pub mod blackforestlabs_flux_2_pro;
+#[cfg(feature = "blackforestlabs-flux-2-pro-edit")]
+#[rustfmt::skip]
+pub mod blackforestlabs_flux_2_pro_edit;
+#[cfg(feature = "bytedance-dola-seedream-5-0-pro")]
+#[rustfmt::skip]
+pub mod bytedance_dola_seedream_5_0_pro;
+#[cfg(feature = "bytedance-dreamina-creative-upscale")]
+#[rustfmt::skip]
+pub mod bytedance_dreamina_creative_upscale;
+#[cfg(feature = "bytedance-seedream-4-5")]
+#[rustfmt::skip]
+pub mod bytedance_seedream_4_5;
+#[cfg(feature = "bytedance-seedream-5-0-lite-preview")]
+#[rustfmt::skip]
+pub mod bytedance_seedream_5_0_lite_preview;
+#[cfg(feature = "bytedance-seedream-5-0-pro")]
+#[rustfmt::skip]
+pub mod bytedance_seedream_5_0_pro;
+#[cfg(feature = "bytedance-seedream-v4-edit")]
+#[rustfmt::skip]
+pub mod bytedance_seedream_v4_edit;
+#[cfg(feature = "bytedance-seedream-v4-text-to-image")]
+#[rustfmt::skip]
+pub mod bytedance_seedream_v4_text_to_image;
+#[cfg(feature = "bytedance-uso")]
+#[rustfmt::skip]
+pub mod bytedance_uso;
+#[cfg(feature = "flux-pro")]
+#[rustfmt::skip]
+pub mod flux_pro;
+#[cfg(feature = "flux-pro-v1-1")]
+#[rustfmt::skip]
+pub mod flux_pro_v1_1;
+#[cfg(feature = "flux-pro-v1-1-ultra")]
+#[rustfmt::skip]
+pub mod flux_pro_v1_1_ultra;
+#[cfg(feature = "flux-realism")]
+#[rustfmt::skip]
+pub mod flux_realism;
+#[cfg(feature = "flux-dev")]
+#[rustfmt::skip]
+pub mod flux_dev;
+#[cfg(feature = "flux-dev-image-to-image")]
+#[rustfmt::skip]
+pub mod flux_dev_image_to_image;
+#[cfg(feature = "flux-kontext-max-image-to-image")]
+#[rustfmt::skip]
+pub mod flux_kontext_max_image_to_image;
+#[cfg(feature = "flux-kontext-max-text-to-image")]
+#[rustfmt::skip]
+pub mod flux_kontext_max_text_to_image;
+#[cfg(feature = "flux-kontext-pro-image-to-image")]
+#[rustfmt::skip]
+pub mod flux_kontext_pro_image_to_image;
+#[cfg(feature = "flux-kontext-pro-text-to-image")]
+#[rustfmt::skip]
+pub mod flux_kontext_pro_text_to_image;
+#[cfg(feature = "flux-schnell")]
+#[rustfmt::skip]
+pub mod flux_schnell;
+#[cfg(feature = "flux-srpo")]
+#[rustfmt::skip]
+pub mod flux_srpo;
+#[cfg(feature = "flux-srpo-image-to-image")]
+#[rustfmt::skip]
+pub mod flux_srpo_image_to_image;
+#[cfg(feature = "google-gemini-2-5-flash-image")]
+#[rustfmt::skip]
+pub mod google_gemini_2_5_flash_image;
+#[cfg(feature = "google-gemini-3-1-flash-image-preview")]
+#[rustfmt::skip]
+pub mod google_gemini_3_1_flash_image_preview;
+#[cfg(feature = "google-gemini-3-1-flash-lite-image")]
+#[rustfmt::skip]
+pub mod google_gemini_3_1_flash_lite_image;
+#[cfg(feature = "google-gemini-3-pro-image-edit")]
+#[rustfmt::skip]
+pub mod google_gemini_3_pro_image_edit;
+#[cfg(feature = "google-gemini-3-pro-image-preview")]
+#[rustfmt::skip]
+pub mod google_gemini_3_pro_image_preview;
+#[cfg(feature = "google-imagen-4-0-fast-generate-001")]
+#[rustfmt::skip]
+pub mod google_imagen_4_0_fast_generate_001;
+#[cfg(feature = "google-imagen-4-0-generate-001")]
+#[rustfmt::skip]
+pub mod google_imagen_4_0_generate_001;
+#[cfg(feature = "google-imagen-4-0-ultra-generate-001")]
+#[rustfmt::skip]
+pub mod google_imagen_4_0_ultra_generate_001;
+#[cfg(feature = "google-imagen4-preview")]
+#[rustfmt::skip]
+pub mod google_imagen4_preview;
+#[cfg(feature = "google-nano-banana-2")]
+#[rustfmt::skip]
+pub mod google_nano_banana_2;
+#[cfg(feature = "google-nano-banana-edit")]
+#[rustfmt::skip]
+pub mod google_nano_banana_edit;
+#[cfg(feature = "google-nano-banana-pro")]
+#[rustfmt::skip]
+pub mod google_nano_banana_pro;
+#[cfg(feature = "hunyuan-hunyuan-image-v3-text-to-image")]
+#[rustfmt::skip]
+pub mod hunyuan_hunyuan_image_v3_text_to_image;
+#[cfg(feature = "imagen-3-0-generate-002")]
+#[rustfmt::skip]
+pub mod imagen_3_0_generate_002;
+#[cfg(feature = "imagen4-preview")]
+#[rustfmt::skip]
+pub mod imagen4_preview;
+#[cfg(feature = "klingai-image-o1")]
+#[rustfmt::skip]
+pub mod klingai_image_o1;
+#[cfg(feature = "luma-uni-1")]
+#[rustfmt::skip]
+pub mod luma_uni_1;
+#[cfg(feature = "luma-uni-1-max")]
+#[rustfmt::skip]
+pub mod luma_uni_1_max;
+#[cfg(feature = "microsoft-mai-image-2-5")]
+#[rustfmt::skip]
+pub mod microsoft_mai_image_2_5;
 #[cfg(feature = "openai-gpt-image-1")]
 #[rustfmt::skip]
 pub mod openai_gpt_image_1;
+#[cfg(feature = "openai-gpt-image-1-5")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_1_5;
+#[cfg(feature = "openai-gpt-image-1-mini")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_1_mini;
+#[cfg(feature = "openai-gpt-image-2")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_2;
+#[cfg(feature = "recraft-v3")]
+#[rustfmt::skip]
+pub mod recraft_v3;
+#[cfg(feature = "reve-create-image")]
+#[rustfmt::skip]
+pub mod reve_create_image;
+#[cfg(feature = "reve-edit-image")]
+#[rustfmt::skip]
+pub mod reve_edit_image;
+#[cfg(feature = "reve-remix-edit-image")]
+#[rustfmt::skip]
+pub mod reve_remix_edit_image;
+#[cfg(feature = "stable-diffusion-v3-medium")]
+#[rustfmt::skip]
+pub mod stable_diffusion_v3_medium;
+#[cfg(feature = "stable-diffusion-v35-large")]
+#[rustfmt::skip]
+pub mod stable_diffusion_v35_large;
+#[cfg(feature = "topaz-labs-sharpen")]
+#[rustfmt::skip]
+pub mod topaz_labs_sharpen;
+#[cfg(feature = "topaz-labs-sharpen-gen")]
+#[rustfmt::skip]
+pub mod topaz_labs_sharpen_gen;
+#[cfg(feature = "x-ai-grok-imagine-image")]
+#[rustfmt::skip]
+pub mod x_ai_grok_imagine_image;
+#[cfg(feature = "x-ai-grok-imagine-image-pro")]
+#[rustfmt::skip]
+pub mod x_ai_grok_imagine_image_pro;
 /// What the literal macros expand to, with or without the `client` feature.
 #[doc(hidden)]
 pub use imagegen_core as __core;

@@ -11,27 +11,29 @@
 //! - Price: unknown
 //! - Sync mode: not documented
 //! - Base64 output: `response_format` = `b64_json`
-//! - Written from: `003_b8db990b433541b2.txt`
-//! - estimated_time is the "~ 26 s" the documentation observed for its 1536x1024 example.
+//! - Written from: `https://github.com/aimlapi/api-docs/blob/f14fa72fbcea53f909372ad0975b079f4587c70b/docs/api-references/image-models/openai/gpt-image-1.md`
+//! - estimated_time is the "~ 26 s" an earlier copy of the page (tests/seeds/003_b8db990b433541b2.txt) observed for its 1536x1024 example.
+//! - That earlier copy gave `n` a range of 1 to 10; the current OpenAPI document allows only 1.
+//! - Edits go to `/v1/images/edits` as multipart/form-data file uploads (the page's OpenAI SDK examples); that endpoint is not part of this spec.
 //! - The call is synchronous; there is no sync-mode switch.
 //!
 //! # Parameters
 //!
 //! | Parameter | Type | Required | Default | Allowed | Description |
 //! |---|---|---|---|---|---|
-//! | `model` | string | fixed | – | always openai/gpt-image-1 | The model; every request of this type sends `openai/gpt-image-1`. |
+//! | `model` | string | fixed | – | always openai/gpt-image-1 |  |
 //! | `prompt` | string | yes | – | text of at most 32000 characters | The text prompt describing the content, style, or composition of the image to be generated. |
 //! | `background` | string | no | `auto` | one of transparent, opaque, auto | Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image. If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp. |
 //! | `moderation` | string | no | `auto` | one of low, auto | Control the content-moderation level for images. |
-//! | `n` | number | no | `1` | an integer from 1 to 10 | The number of images to generate. |
-//! | `output_compression` | integer | no | `100` | an integer from 0 to 100 | The compression level (0-100%) for the generated images. |
+//! | `n` | integer | no | `1` | one of 1 | The number of images to generate. |
+//! | `output_compression` | integer | no | `100` | an integer from 0 to 100 | Compression level (0-100%), applies to JPEG and WebP only. |
 //! | `output_format` | string | no | `png` | one of png, jpeg, webp | The format of the generated image. |
-//! | `quality` | string | no | `medium` | one of low, medium, high | The quality of the image that will be generated. |
+//! | `quality` | string | no | `medium` | one of low, high, medium | The quality of the image that will be generated. |
 //! | `size` | string (size) | no | `1024x1024` | one of 1024x1024, 1024x1536, 1536x1024 | The size of the generated image. |
 //! | `response_format` | string | no | `url` | one of url, b64\_json | The format in which the generated images are returned. |
 //!
 //!
-//! # Example: The quick example in 003 (Python and JavaScript)
+//! # Example: The quick example (Python and JavaScript) in an earlier copy of the page, tests/seeds/003_b8db990b433541b2.txt
 //!
 //! ```
 //! use imagegen_aimlapi::openai_gpt_image_1::{self, Request, Size};
@@ -49,15 +51,15 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 //!
-//! # Example: The HTTP example in 003, every parameter at its default
+//! # Example: The HTTP example in an earlier copy of the page, tests/seeds/003_b8db990b433541b2.txt, every parameter at its default
 //!
 //! ```
-//! use imagegen_aimlapi::openai_gpt_image_1::{self, Request, Background, Moderation, OutputFormat, Quality, Size, ResponseFormat};
+//! use imagegen_aimlapi::openai_gpt_image_1::{self, Request, Background, Moderation, N, OutputFormat, Quality, Size, ResponseFormat};
 //!
 //! let request = Request::new(openai_gpt_image_1::prompt!("text"))
 //!     .background(Background::Auto)
 //!     .moderation(Moderation::Auto)
-//!     .n(openai_gpt_image_1::n!(1))
+//!     .n(N::V1)
 //!     .output_compression(openai_gpt_image_1::output_compression!(100))
 //!     .output_format(OutputFormat::Png)
 //!     .quality(Quality::Medium)
@@ -81,6 +83,22 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 //!
+//! # Example: The cURL code sample of the OpenAPI document
+//!
+//! ```
+//! use imagegen_aimlapi::openai_gpt_image_1::{self, Request};
+//!
+//! let request = Request::new(openai_gpt_image_1::prompt!("A T-Rex relaxing on a beach, lying on a sun lounger and wearing sunglasses."));
+//! assert_eq!(
+//!     serde_json::to_value(&request)?,
+//!     serde_json::json!({
+//!       "model": "openai/gpt-image-1",
+//!       "prompt": "A T-Rex relaxing on a beach, lying on a sun lounger and wearing sunglasses."
+//!     }),
+//! );
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
 //! # Parameter values
 //!
 //! Each parameter with rules of its own has a type: parsed from its wire text, built by `try_new`, or checked when the crate compiles by its literal macro; a value outside the rules is refused with an error naming the parameter and what it allows.
@@ -96,9 +114,8 @@
 //! assert_eq!("auto".parse::<Moderation>()?, Moderation::Auto);
 //! assert_eq!(Moderation::Auto.to_string(), "auto");
 //! assert_eq!("AUTO".parse::<Moderation>().unwrap_err().suggestion(), Some("auto"));
-//! assert_eq!(openai_gpt_image_1::n!(1), N::try_new(1)?);
-//! assert_eq!(N::try_new(1)?.to_string(), "1");
-//! assert!(N::try_new(11).is_err());
+//! assert_eq!("1".parse::<N>()?, N::V1);
+//! assert_eq!(N::V1.to_string(), "1");
 //! assert_eq!(openai_gpt_image_1::output_compression!(100), OutputCompression::try_new(100)?);
 //! assert_eq!(OutputCompression::try_new(100)?.to_string(), "100");
 //! assert!(OutputCompression::try_new(101).is_err());
@@ -127,7 +144,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     estimated_time: Some(rt::info::EstimatedTime::millis(26000, 26000)),
     cost_cents: None,
     price: None,
-    source: "003_b8db990b433541b2.txt",
+    source: "https://github.com/aimlapi/api-docs/blob/f14fa72fbcea53f909372ad0975b079f4587c70b/docs/api-references/image-models/openai/gpt-image-1.md",
     submit: rt::info::Endpoint::post("/v1/images/generations").answering(201),
     sync_mode: None,
     base64_output: Some(rt::info::Base64Switch {
@@ -137,13 +154,10 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     parameters: &[
         rt::info::ParamInfo::new(
                 "model",
-                rt::info::ParamKind::Choice,
+                rt::info::ParamKind::Text,
                 "always openai/gpt-image-1",
             )
-            .described(
-                "The model; every request of this type sends `openai/gpt-image-1`.",
-            )
-            .with_choices(&["openai/gpt-image-1"])
+            .described("")
             .with_fixed("openai/gpt-image-1"),
         rt::info::ParamInfo::of::<Prompt>()
             .described(
@@ -153,7 +167,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             .with_meaning(rt::info::Meaning::Prompt),
         rt::info::ParamInfo::of::<Background>()
             .described(
-                "Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image. If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.",
+                "Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image.\nIf transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.",
             )
             .with_default("auto"),
         rt::info::ParamInfo::of::<Moderation>()
@@ -164,7 +178,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             .with_default("1")
             .with_meaning(rt::info::Meaning::Count),
         rt::info::ParamInfo::of::<OutputCompression>()
-            .described("The compression level (0-100%) for the generated images.")
+            .described("Compression level (0-100%), applies to JPEG and WebP only.")
             .with_default("100"),
         rt::info::ParamInfo::of::<OutputFormat>()
             .described("The format of the generated image.")
@@ -194,60 +208,45 @@ pub struct Request {
     ///
     /// Allowed: text of at most 32000 characters. Required.
     pub prompt: Prompt,
-    /// Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image. If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.
+    /// Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image.
+    /// If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.
     ///
     /// Allowed: one of transparent, opaque, auto. Default: `auto` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed lost the values and this description; both are from aimlapi's OpenAPI schema.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<Background>,
     /// Control the content-moderation level for images.
     ///
     /// Allowed: one of low, auto. Default: `auto` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed lost the values and this description; both are from aimlapi's OpenAPI schema.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation: Option<Moderation>,
     /// The number of images to generate.
     ///
-    /// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out). Documented type: `number`.
-    ///
-    /// Note: Documented as `number`; it counts images, and its range and default are whole numbers.
+    /// Allowed: one of 1. Default: `1` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub n: Option<N>,
-    /// The compression level (0-100%) for the generated images.
+    /// Compression level (0-100%), applies to JPEG and WebP only.
     ///
     /// Allowed: an integer from 0 to 100. Default: `100` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed shows only `max: 100` (GitBook does not print a minimum of 0); aimlapi's OpenAPI schema gives minimum 0 and this description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_compression: Option<OutputCompression>,
     /// The format of the generated image.
     ///
     /// Allowed: one of png, jpeg, webp. Default: `png` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<OutputFormat>,
     /// The quality of the image that will be generated.
     ///
-    /// Allowed: one of low, medium, high. Default: `medium` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
+    /// Allowed: one of low, high, medium. Default: `medium` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<Quality>,
     /// The size of the generated image.
     ///
     /// Allowed: one of 1024x1024, 1024x1536, 1536x1024. Default: `1024x1024` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// The format in which the generated images are returned.
     ///
     /// Allowed: one of url, b64\_json. Default: `url` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_format: Option<ResponseFormat>,
 }
@@ -347,11 +346,10 @@ impl Prompt {
     });
 }
 rt::__text!(Prompt, "prompt", "text of at most 32000 characters");
-/// `background`: Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image. If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.
+/// `background`: Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image.
+/// If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.
 ///
 /// Allowed: one of transparent, opaque, auto. Default: `auto` (applied by the server when the parameter is left out).
-///
-/// Note: The seed lost the values and this description; both are from aimlapi's OpenAPI schema.
 ///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -375,8 +373,6 @@ impl Background {
 ///
 /// Allowed: one of low, auto. Default: `auto` (applied by the server when the parameter is left out).
 ///
-/// Note: The seed lost the values and this description; both are from aimlapi's OpenAPI schema.
-///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Moderation {
@@ -394,34 +390,22 @@ impl Moderation {
 }
 /// `n`: The number of images to generate.
 ///
-/// Allowed: an integer from 1 to 10. Default: `1` (applied by the server when the parameter is left out). Documented type: `number`.
+/// Allowed: one of 1. Default: `1` (applied by the server when the parameter is left out).
 ///
-/// Note: Documented as `number`; it counts images, and its range and default are whole numbers.
-///
-/// Make one with [`n!`](crate::openai_gpt_image_1::n) (checked when the crate compiles), [`N::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct N(i64);
-impl N {
-    /// The documented rules.
-    const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
-        min: Some(1),
-        max: Some(10),
-        step: None,
-        step_origin: 1,
-    };
-    /// The smallest allowed value, `1`.
-    pub const MIN: Self = Self(1);
-    /// The largest allowed value, `10`.
-    pub const MAX: Self = Self(10);
-    /// The documented default, `1`, which the server applies when the parameter is left out.
-    pub const DEFAULT: Self = Self(1);
+pub enum N {
+    /// `1`, the documented default
+    V1,
 }
-rt::__integer!(N, "n", "an integer from 1 to 10");
-/// `output_compression`: The compression level (0-100%) for the generated images.
+rt::__choice!(N, "n", "one of 1", number, [V1 = "1"]);
+impl N {
+    /// The documented default, `1`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self::V1;
+}
+/// `output_compression`: Compression level (0-100%), applies to JPEG and WebP only.
 ///
 /// Allowed: an integer from 0 to 100. Default: `100` (applied by the server when the parameter is left out).
-///
-/// Note: The seed shows only `max: 100` (GitBook does not print a minimum of 0); aimlapi's OpenAPI schema gives minimum 0 and this description.
 ///
 /// Make one with [`output_compression!`](crate::openai_gpt_image_1::output_compression) (checked when the crate compiles), [`OutputCompression::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -446,8 +430,6 @@ rt::__integer!(OutputCompression, "output_compression", "an integer from 0 to 10
 ///
 /// Allowed: one of png, jpeg, webp. Default: `png` (applied by the server when the parameter is left out).
 ///
-/// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
-///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutputFormat {
@@ -468,23 +450,21 @@ impl OutputFormat {
 }
 /// `quality`: The quality of the image that will be generated.
 ///
-/// Allowed: one of low, medium, high. Default: `medium` (applied by the server when the parameter is left out).
-///
-/// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
+/// Allowed: one of low, high, medium. Default: `medium` (applied by the server when the parameter is left out).
 ///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Quality {
     /// `low`
     Low,
-    /// `medium`, the documented default
-    Medium,
     /// `high`
     High,
+    /// `medium`, the documented default
+    Medium,
 }
 rt::__choice!(
-    Quality, "quality", "one of low, medium, high", [Low = "low", Medium = "medium", High
-    = "high"]
+    Quality, "quality", "one of low, high, medium", [Low = "low", High = "high", Medium =
+    "medium"]
 );
 impl Quality {
     /// The documented default, `medium`, which the server applies when the parameter is left out.
@@ -493,8 +473,6 @@ impl Quality {
 /// `size`: The size of the generated image.
 ///
 /// Allowed: one of 1024x1024, 1024x1536, 1536x1024. Default: `1024x1024` (applied by the server when the parameter is left out).
-///
-/// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
 ///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -518,8 +496,6 @@ impl Size {
 ///
 /// Allowed: one of url, b64\_json. Default: `url` (applied by the server when the parameter is left out).
 ///
-/// Note: The seed lost the values; they are from aimlapi's OpenAPI schema.
-///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseFormat {
@@ -537,7 +513,7 @@ impl ResponseFormat {
     pub const DEFAULT: Self = Self::Url;
 }
 rt::__literal_macros!(
-    $crate openai_gpt_image_1[prompt(Prompt) = __aimlapi_openai_gpt_image_1_prompt, n(N)
-    = __aimlapi_openai_gpt_image_1_n, output_compression(OutputCompression) =
+    $crate openai_gpt_image_1[prompt(Prompt) = __aimlapi_openai_gpt_image_1_prompt,
+    output_compression(OutputCompression) =
     __aimlapi_openai_gpt_image_1_output_compression]
 );

@@ -5,7 +5,162 @@ use imagegen_core as rt;
 #[cfg(feature = "client")]
 pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry = imagegen_runtime::dynamic::ProviderEntry::of::<
     AimlApi,
->(&[#[cfg(feature = "openai-gpt-image-1")] &crate::openai_gpt_image_1::ENTRY]);
+>(
+    &[
+        #[cfg(feature = "alibaba-qwen-image")]
+        &crate::alibaba_qwen_image::ENTRY,
+        #[cfg(feature = "alibaba-qwen-image-2-0")]
+        &crate::alibaba_qwen_image_2_0::ENTRY,
+        #[cfg(feature = "alibaba-qwen-image-2-0-pro")]
+        &crate::alibaba_qwen_image_2_0_pro::ENTRY,
+        #[cfg(feature = "alibaba-qwen-image-3")]
+        &crate::alibaba_qwen_image_3::ENTRY,
+        #[cfg(feature = "alibaba-qwen-image-3-edit")]
+        &crate::alibaba_qwen_image_3_edit::ENTRY,
+        #[cfg(feature = "alibaba-qwen-image-edit")]
+        &crate::alibaba_qwen_image_edit::ENTRY,
+        #[cfg(feature = "alibaba-wan-2-6-image")]
+        &crate::alibaba_wan_2_6_image::ENTRY,
+        #[cfg(feature = "alibaba-wan-2-7-image")]
+        &crate::alibaba_wan_2_7_image::ENTRY,
+        #[cfg(feature = "alibaba-wan-2-7-image-pro")]
+        &crate::alibaba_wan_2_7_image_pro::ENTRY,
+        #[cfg(feature = "alibaba-wan2-2-t2i-flash")]
+        &crate::alibaba_wan2_2_t2i_flash::ENTRY,
+        #[cfg(feature = "alibaba-wan2-2-t2i-plus")]
+        &crate::alibaba_wan2_2_t2i_plus::ENTRY,
+        #[cfg(feature = "alibaba-wan2-5-t2i-preview")]
+        &crate::alibaba_wan2_5_t2i_preview::ENTRY,
+        #[cfg(feature = "alibaba-z-image-turbo")]
+        &crate::alibaba_z_image_turbo::ENTRY,
+        #[cfg(feature = "alibaba-z-image-turbo-lora")]
+        &crate::alibaba_z_image_turbo_lora::ENTRY,
+        #[cfg(feature = "beeble-switchx-image-to-image")]
+        &crate::beeble_switchx_image_to_image::ENTRY,
+        #[cfg(feature = "blackforestlabs-flux-2")]
+        &crate::blackforestlabs_flux_2::ENTRY,
+        #[cfg(feature = "blackforestlabs-flux-2-edit")]
+        &crate::blackforestlabs_flux_2_edit::ENTRY,
+        #[cfg(feature = "blackforestlabs-flux-2-lora")]
+        &crate::blackforestlabs_flux_2_lora::ENTRY,
+        #[cfg(feature = "blackforestlabs-flux-2-lora-edit")]
+        &crate::blackforestlabs_flux_2_lora_edit::ENTRY,
+        #[cfg(feature = "blackforestlabs-flux-2-max")]
+        &crate::blackforestlabs_flux_2_max::ENTRY,
+        #[cfg(feature = "blackforestlabs-flux-2-pro")]
+        &crate::blackforestlabs_flux_2_pro::ENTRY,
+        #[cfg(feature = "blackforestlabs-flux-2-pro-edit")]
+        &crate::blackforestlabs_flux_2_pro_edit::ENTRY,
+        #[cfg(feature = "bytedance-dola-seedream-5-0-pro")]
+        &crate::bytedance_dola_seedream_5_0_pro::ENTRY,
+        #[cfg(feature = "bytedance-dreamina-creative-upscale")]
+        &crate::bytedance_dreamina_creative_upscale::ENTRY,
+        #[cfg(feature = "bytedance-seedream-4-5")]
+        &crate::bytedance_seedream_4_5::ENTRY,
+        #[cfg(feature = "bytedance-seedream-5-0-lite-preview")]
+        &crate::bytedance_seedream_5_0_lite_preview::ENTRY,
+        #[cfg(feature = "bytedance-seedream-5-0-pro")]
+        &crate::bytedance_seedream_5_0_pro::ENTRY,
+        #[cfg(feature = "bytedance-seedream-v4-edit")]
+        &crate::bytedance_seedream_v4_edit::ENTRY,
+        #[cfg(feature = "bytedance-seedream-v4-text-to-image")]
+        &crate::bytedance_seedream_v4_text_to_image::ENTRY,
+        #[cfg(feature = "bytedance-uso")]
+        &crate::bytedance_uso::ENTRY,
+        #[cfg(feature = "flux-pro")]
+        &crate::flux_pro::ENTRY,
+        #[cfg(feature = "flux-pro-v1-1")]
+        &crate::flux_pro_v1_1::ENTRY,
+        #[cfg(feature = "flux-pro-v1-1-ultra")]
+        &crate::flux_pro_v1_1_ultra::ENTRY,
+        #[cfg(feature = "flux-realism")]
+        &crate::flux_realism::ENTRY,
+        #[cfg(feature = "flux-dev")]
+        &crate::flux_dev::ENTRY,
+        #[cfg(feature = "flux-dev-image-to-image")]
+        &crate::flux_dev_image_to_image::ENTRY,
+        #[cfg(feature = "flux-kontext-max-image-to-image")]
+        &crate::flux_kontext_max_image_to_image::ENTRY,
+        #[cfg(feature = "flux-kontext-max-text-to-image")]
+        &crate::flux_kontext_max_text_to_image::ENTRY,
+        #[cfg(feature = "flux-kontext-pro-image-to-image")]
+        &crate::flux_kontext_pro_image_to_image::ENTRY,
+        #[cfg(feature = "flux-kontext-pro-text-to-image")]
+        &crate::flux_kontext_pro_text_to_image::ENTRY,
+        #[cfg(feature = "flux-schnell")]
+        &crate::flux_schnell::ENTRY,
+        #[cfg(feature = "flux-srpo")]
+        &crate::flux_srpo::ENTRY,
+        #[cfg(feature = "flux-srpo-image-to-image")]
+        &crate::flux_srpo_image_to_image::ENTRY,
+        #[cfg(feature = "google-gemini-2-5-flash-image")]
+        &crate::google_gemini_2_5_flash_image::ENTRY,
+        #[cfg(feature = "google-gemini-3-1-flash-image-preview")]
+        &crate::google_gemini_3_1_flash_image_preview::ENTRY,
+        #[cfg(feature = "google-gemini-3-1-flash-lite-image")]
+        &crate::google_gemini_3_1_flash_lite_image::ENTRY,
+        #[cfg(feature = "google-gemini-3-pro-image-edit")]
+        &crate::google_gemini_3_pro_image_edit::ENTRY,
+        #[cfg(feature = "google-gemini-3-pro-image-preview")]
+        &crate::google_gemini_3_pro_image_preview::ENTRY,
+        #[cfg(feature = "google-imagen-4-0-fast-generate-001")]
+        &crate::google_imagen_4_0_fast_generate_001::ENTRY,
+        #[cfg(feature = "google-imagen-4-0-generate-001")]
+        &crate::google_imagen_4_0_generate_001::ENTRY,
+        #[cfg(feature = "google-imagen-4-0-ultra-generate-001")]
+        &crate::google_imagen_4_0_ultra_generate_001::ENTRY,
+        #[cfg(feature = "google-imagen4-preview")]
+        &crate::google_imagen4_preview::ENTRY,
+        #[cfg(feature = "google-nano-banana-2")]
+        &crate::google_nano_banana_2::ENTRY,
+        #[cfg(feature = "google-nano-banana-edit")]
+        &crate::google_nano_banana_edit::ENTRY,
+        #[cfg(feature = "google-nano-banana-pro")]
+        &crate::google_nano_banana_pro::ENTRY,
+        #[cfg(feature = "hunyuan-hunyuan-image-v3-text-to-image")]
+        &crate::hunyuan_hunyuan_image_v3_text_to_image::ENTRY,
+        #[cfg(feature = "imagen-3-0-generate-002")]
+        &crate::imagen_3_0_generate_002::ENTRY,
+        #[cfg(feature = "imagen4-preview")]
+        &crate::imagen4_preview::ENTRY,
+        #[cfg(feature = "klingai-image-o1")]
+        &crate::klingai_image_o1::ENTRY,
+        #[cfg(feature = "luma-uni-1")]
+        &crate::luma_uni_1::ENTRY,
+        #[cfg(feature = "luma-uni-1-max")]
+        &crate::luma_uni_1_max::ENTRY,
+        #[cfg(feature = "microsoft-mai-image-2-5")]
+        &crate::microsoft_mai_image_2_5::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1")]
+        &crate::openai_gpt_image_1::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1-5")]
+        &crate::openai_gpt_image_1_5::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1-mini")]
+        &crate::openai_gpt_image_1_mini::ENTRY,
+        #[cfg(feature = "openai-gpt-image-2")]
+        &crate::openai_gpt_image_2::ENTRY,
+        #[cfg(feature = "recraft-v3")]
+        &crate::recraft_v3::ENTRY,
+        #[cfg(feature = "reve-create-image")]
+        &crate::reve_create_image::ENTRY,
+        #[cfg(feature = "reve-edit-image")]
+        &crate::reve_edit_image::ENTRY,
+        #[cfg(feature = "reve-remix-edit-image")]
+        &crate::reve_remix_edit_image::ENTRY,
+        #[cfg(feature = "stable-diffusion-v3-medium")]
+        &crate::stable_diffusion_v3_medium::ENTRY,
+        #[cfg(feature = "stable-diffusion-v35-large")]
+        &crate::stable_diffusion_v35_large::ENTRY,
+        #[cfg(feature = "topaz-labs-sharpen")]
+        &crate::topaz_labs_sharpen::ENTRY,
+        #[cfg(feature = "topaz-labs-sharpen-gen")]
+        &crate::topaz_labs_sharpen_gen::ENTRY,
+        #[cfg(feature = "x-ai-grok-imagine-image")]
+        &crate::x_ai_grok_imagine_image::ENTRY,
+        #[cfg(feature = "x-ai-grok-imagine-image-pro")]
+        &crate::x_ai_grok_imagine_image_pro::ENTRY,
+    ],
+);
 /// A client for the AI/ML API API: [`Client::from_env`](imagegen_runtime::Client::from_env) reads the key from `AIMLAPI_API_KEY` (and the base URL from `AIMLAPI_BASE_URL` if set); [`Client::builder`](imagegen_runtime::Client::builder) sets them and the timeouts, retries and polling in code. With the `client` feature (on by default).
 #[cfg(feature = "client")]
 pub type Client = imagegen_runtime::Client<AimlApi>;

@@ -10,10 +10,8 @@
 //! - Sync mode: not documented
 //! - Base64 output: `enable_base64_output` = `true`
 //! - Written from: `https://wavespeed.ai/docs/docs-api/bytedance/bytedance-seededit-v3`
-//! - The request example and the complete request table (followed directly by Response Parameters) were read from a verbatim Markdown copy of this page in a public repository (headed '来源: https://wavespeed.ai/docs/docs-api/bytedance/bytedance-seededit-v3'; code-index file id 26639949006). Its text matches the stored older-layout page https://wavespeed.ai/docs-api/bytedance-seededit-v3 word for word up to the curl example.
-//! - That stored older-layout page POSTs to https://api.wavespeed.ai/api/v3/wavespeed-ai/seededit-v3 (example: prompt "Rainbow colored short curly hair", image https://d1q70pf5vjeyhc.wavespeed.ai/media/images/1751357277013126744_lvKJIFDD.png, then cut off at "guidance"). The table's page POSTs to api/v3/bytedance/seededit-v3, and the newer layout names the model "SeedEdit v3 — bytedance/seededit-v3", so bytedance/seededit-v3 is the id; wavespeed-ai/seededit-v3 looks like an older alias.
-//! - The price is from the newer layout (https://wavespeed.ai/docs/docs-api/bytedance-seededit-v3), Pricing "Output | Price / Per image | $0.027"; the table's page version has no price.
-//! - The page documents no enable_sync_mode, no size, no num_images and no mask.
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/bytedance/bytedance-seededit-v3.md at commit 7d5b6ab.
+//! - Price from https://wavespeed.ai/docs/docs-api/bytedance-seededit-v3; the copy of the page the parameters are read from states no price.
 //!
 //! # Parameters
 //!
@@ -26,7 +24,7 @@
 //! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API. |
 //!
 //!
-//! # Example: The submit request example on the page. It leaves out the required prompt and image
+//! # Example: The submit request example on the page. It leaves out the required `prompt` and `image`
 //!
 //! The documented body leaves out required parameters; example values fill them in.
 //!
@@ -128,14 +126,12 @@ pub struct Request {
     /// The positive prompt for the generation.
     ///
     /// Allowed: any text. Required.
-    ///
-    /// Note: Default "-", no range.
     pub prompt: String,
     /// The image to edit, can be a URL or base64 encoded image.
     ///
     /// Allowed: an http(s) URL of an image. Required. Documented type: `string`.
     ///
-    /// Note: The page says base64 is accepted but not in which form (raw base64 or a data URI), so data_uri is not set and only URLs are written.
+    /// Note: The page says a base64 encoded image is also accepted, but not in which form (raw base64 or a data URI), so only URLs are written.
     pub image: Image,
     /// The guidance scale to use for the generation.
     ///
@@ -222,7 +218,7 @@ impl rt::ModelRequest for Request {
 ///
 /// Allowed: an http(s) URL of an image. Required. Documented type: `string`.
 ///
-/// Note: The page says base64 is accepted but not in which form (raw base64 or a data URI), so data_uri is not set and only URLs are written.
+/// Note: The page says a base64 encoded image is also accepted, but not in which form (raw base64 or a data URI), so only URLs are written.
 ///
 /// Make one with [`image!`](crate::bytedance_seededit_v3::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. A local file ([`Image::path`], or text without a URL scheme) or image in memory ([`Image::bytes`]) is checked when the request is sent, then uploaded to WaveSpeedAI (`POST /api/v3/media/upload/binary`, up to 20000000 bytes) and its URL sent. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -9,42 +9,44 @@
 //! - Price: $0.027 per image
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: `enable_base64_output` = `true`
-//! - Written from: `https://wavespeed.ai/docs-api/bytedance-seedream-v3`
-//! - No parameter row of this page was seen: the older layout (source URL, POST https://api.wavespeed.ai/api/v3/bytedance/seedream-v3) is cut off right after "Task Submission Parameters / Reques" in every excerpt, and no full copy of the page was found in the code index. Parameters come from its request example plus the newer layout's bullet list (https://wavespeed.ai/docs/docs-api/bytedance/bytedance-seedream-v3). Types are those of the example's JSON values.
-//! - The price is from the newer layout's Pricing table ("Output | Price / Per image | $0.027").
-//! - The older layout's Limitations say "Single image generation per request" and "Text-to-image only (no image-to-image or inpainting)"; no num_images parameter is documented.
-//! - The page states limits only in prose, so the server may refuse sizes inside 512~2048 that it does not support (for example because of aspect ratio); none were stated.
+//! - Written from: `https://wavespeed.ai/docs/docs-api/bytedance/bytedance-seedream-v3`
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/bytedance/bytedance-seedream-v3.md at commit 7d5b6ab.
+//! - Price from https://wavespeed.ai/docs/docs-api/bytedance/bytedance-seedream-v3; the copy of the page the parameters are read from states no price.
+//! - The page's Limitations: "Supported image sizes: 512~2048 pixels", "Single image generation per request", "Text-to-image only (no image-to-image or inpainting)".
+//! - The page's Input Requirements: "Supports both Chinese and English prompts".
 //!
 //! # Parameters
 //!
 //! | Parameter | Type | Required | Default | Allowed | Description |
 //! |---|---|---|---|---|---|
-//! | `prompt` | string | yes | – | text of at most 2000 characters | Text description of what to generate |
-//! | `size` | string (size) | no | – | a W\*H size with shortest side at least 512, longest side at most 2048 | Not described in any excerpt seen; the request example sends "1024*1024". |
-//! | `guidance_scale` | number | no | – | any number | Prompt adherence strength (higher = stricter; too high may reduce naturalness) |
-//! | `seed` | integer | no | – | any integer (-1 = a random seed) | Random seed (-1 for random; fixed value for reproducible results) |
-//! | `enable_base64_output` | boolean | no | – | true or false | Not described in any excerpt seen; the request example sends false. |
-//! | `enable_sync_mode` | boolean | no | – | true or false | Not described in any excerpt seen; the request example sends true. |
+//! | `prompt` | string | yes | – | text of at most 2000 characters | The positive prompt for the generation. |
+//! | `size` | string | no | `1024*1024` | a W\*H size with shortest side at least 512, longest side at most 2048 | The size of the generated media in pixels (width*height). |
+//! | `guidance_scale` | number | no | `2.5` | a number from 0 to 20 | The guidance scale to use for the generation. |
+//! | `seed` | integer | no | `-1` | an integer from -1 to 2147483647 (-1 = a random seed) | The random seed to use for the generation. -1 means a random seed will be used. |
+//! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API. |
+//! | `enable_sync_mode` | boolean | no | `false` | true or false | If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API. |
 //!
 //!
-//! # Example: The submit request example on the older-layout page
+//! # Example: The submit request example on the page. It leaves out the required `prompt`
+//!
+//! The documented body leaves out required parameters; example values fill them in.
 //!
 //! ```
 //! use imagegen_wavespeed::bytedance_seedream_v3::{self, Request};
 //!
-//! let request = Request::new(bytedance_seedream_v3::prompt!("Vaporwave-inspired magazine cover, neon pink-blue gradient background, title: 'DIGITAL LOVE', retro font, grid and glitch effects"))
+//! let request = Request::new(bytedance_seedream_v3::prompt!("A beautiful sunset over mountains with golden light"))
 //!     .size(bytedance_seedream_v3::size!("1024*1024"))
 //!     .guidance_scale(bytedance_seedream_v3::guidance_scale!(2.5))
 //!     .seed(bytedance_seedream_v3::seed!(-1))
 //!     .enable_base64_output(false)
-//!     .enable_sync_mode(true);
+//!     .enable_sync_mode(false);
 //! assert_eq!(
 //!     serde_json::to_value(&request)?,
 //!     serde_json::json!({
 //!       "enable_base64_output": false,
-//!       "enable_sync_mode": true,
+//!       "enable_sync_mode": false,
 //!       "guidance_scale": 2.5,
-//!       "prompt": "Vaporwave-inspired magazine cover, neon pink-blue gradient background, title: 'DIGITAL LOVE', retro font, grid and glitch effects",
+//!       "prompt": "A beautiful sunset over mountains with golden light",
 //!       "seed": -1,
 //!       "size": "1024*1024"
 //!     }),
@@ -64,11 +66,12 @@
 //! let custom = bytedance_seedream_v3::size!("1280*720");
 //! assert_eq!(custom, Size::Custom(CustomSize::try_new(1280, 720)?));
 //! assert!(CustomSize::try_new(4000, 4000).is_err());
-//! assert_eq!(bytedance_seedream_v3::guidance_scale!(0.0), GuidanceScale::try_new(0.0)?);
-//! assert_eq!(GuidanceScale::try_new(0.0)?.get(), 0.0);
-//! assert!(GuidanceScale::try_new(f64::NAN).is_err());
-//! assert_eq!(bytedance_seedream_v3::seed!(0), Seed::try_new(0)?);
-//! assert_eq!(Seed::try_new(0)?.to_string(), "0");
+//! assert_eq!(bytedance_seedream_v3::guidance_scale!(2.5), GuidanceScale::try_new(2.5)?);
+//! assert_eq!(GuidanceScale::try_new(2.5)?.get(), 2.5);
+//! assert!(GuidanceScale::try_new(21.0).is_err());
+//! assert_eq!(bytedance_seedream_v3::seed!(-1), Seed::try_new(-1)?);
+//! assert_eq!(Seed::try_new(-1)?.to_string(), "-1");
+//! assert!(Seed::try_new(2147483648).is_err());
 //! # Ok::<(), imagegen_wavespeed::ParamError>(())
 //! ```
 use imagegen_core as rt;
@@ -87,7 +90,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
         table: rt::price::PriceTable::Flat(rt::price::Amount::new(27, 3)),
         source: "Per image | $0.027",
     }),
-    source: "https://wavespeed.ai/docs-api/bytedance-seedream-v3",
+    source: "https://wavespeed.ai/docs/docs-api/bytedance/bytedance-seedream-v3",
     submit: rt::info::Endpoint::post("/api/v3/bytedance/seedream-v3"),
     sync_mode: Some("enable_sync_mode"),
     base64_output: Some(rt::info::Base64Switch {
@@ -96,22 +99,21 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     }),
     parameters: &[
         rt::info::ParamInfo::of::<Prompt>()
-            .described("Text description of what to generate")
+            .described("The positive prompt for the generation.")
             .required()
             .with_meaning(rt::info::Meaning::Prompt),
         rt::info::ParamInfo::of::<Size>()
-            .described(
-                "Not described in any excerpt seen; the request example sends \"1024*1024\".",
-            )
+            .described("The size of the generated media in pixels (width*height).")
+            .with_default("1024*1024")
             .with_meaning(rt::info::Meaning::Size),
         rt::info::ParamInfo::of::<GuidanceScale>()
-            .described(
-                "Prompt adherence strength (higher = stricter; too high may reduce naturalness)",
-            ),
+            .described("The guidance scale to use for the generation.")
+            .with_default("2.5"),
         rt::info::ParamInfo::of::<Seed>()
             .described(
-                "Random seed (-1 for random; fixed value for reproducible results)",
+                "The random seed to use for the generation. -1 means a random seed will be used.",
             )
+            .with_default("-1")
             .with_meaning(rt::info::Meaning::Seed),
         rt::info::ParamInfo::new(
                 "enable_base64_output",
@@ -119,16 +121,18 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
                 "true or false",
             )
             .described(
-                "Not described in any excerpt seen; the request example sends false.",
-            ),
+                "If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.",
+            )
+            .with_default("false"),
         rt::info::ParamInfo::new(
                 "enable_sync_mode",
                 rt::info::ParamKind::Boolean,
                 "true or false",
             )
             .described(
-                "Not described in any excerpt seen; the request example sends true.",
-            ),
+                "If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API.",
+            )
+            .with_default("false"),
     ],
 };
 /// A request to Bytedance Seedream V3 (`bytedance/seedream-v3`), sent as `POST /api/v3/bytedance/seedream-v3`.
@@ -137,47 +141,35 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Request {
-    /// Text description of what to generate
+    /// The positive prompt for the generation.
     ///
     /// Allowed: text of at most 2000 characters. Required.
     ///
-    /// Note: Required per the newer layout's bullet list ("prompt (required)"); the typed table row was not seen.
-    ///
-    /// Note: max_length from the older layout's Input Requirements ("Maximum prompt length: 2000 characters").
+    /// Note: max_length from the page's "Input Requirements": "Maximum prompt length: 2000 characters".
     pub prompt: Prompt,
-    /// Not described in any excerpt seen; the request example sends "1024*1024".
+    /// The size of the generated media in pixels (width*height).
     ///
-    /// Allowed: a W\*H size with shortest side at least 512, longest side at most 2048. The documentation gives no default.
-    ///
-    /// Note: Only seen in the request example. The limits are from the older layout's Limitations ("Supported image sizes: 512~2048 pixels") and Output ("flexible resolution (512~2048)"), read as per side; the typed row (with any default) was not seen.
-    ///
-    /// Note: The newer layout's bullet list names "width / height: Output size" instead. Per the brief the request example is followed, so `size` ("W*H") is written and width/height are not.
+    /// Allowed: a W\*H size with shortest side at least 512, longest side at most 2048. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
-    /// Prompt adherence strength (higher = stricter; too high may reduce naturalness)
+    /// The guidance scale to use for the generation.
     ///
-    /// Allowed: any number. The documentation gives no default.
-    ///
-    /// Note: From the newer layout's bullet list; the request example sends 2.5. No default or range seen.
+    /// Allowed: a number from 0 to 20. Default: `2.5` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guidance_scale: Option<GuidanceScale>,
-    /// Random seed (-1 for random; fixed value for reproducible results)
+    /// The random seed to use for the generation. -1 means a random seed will be used.
     ///
-    /// Allowed: any integer (-1 = a random seed). The documentation gives no default.
-    ///
-    /// Note: From the newer layout's bullet list; the request example sends -1. No default or range seen.
+    /// Allowed: an integer from -1 to 2147483647 (-1 = a random seed). Default: `-1` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<Seed>,
-    /// Not described in any excerpt seen; the request example sends false.
+    /// If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.
     ///
-    /// Allowed: true or false. The documentation gives no default.
+    /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_base64_output: Option<bool>,
-    /// Not described in any excerpt seen; the request example sends true.
+    /// If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API.
     ///
-    /// Allowed: true or false. The documentation gives no default.
-    ///
-    /// Note: The older layout's Key Features list "Fast synchronous inference".
+    /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sync_mode: Option<bool>,
 }
@@ -249,13 +241,11 @@ impl rt::ModelRequest for Request {
         self.enable_base64_output.unwrap_or(false)
     }
 }
-/// `prompt`: Text description of what to generate
+/// `prompt`: The positive prompt for the generation.
 ///
 /// Allowed: text of at most 2000 characters. Required.
 ///
-/// Note: Required per the newer layout's bullet list ("prompt (required)"); the typed table row was not seen.
-///
-/// Note: max_length from the older layout's Input Requirements ("Maximum prompt length: 2000 characters").
+/// Note: max_length from the page's "Input Requirements": "Maximum prompt length: 2000 characters".
 ///
 /// Make one with [`prompt!`](crate::bytedance_seedream_v3::prompt) (checked when the crate compiles), [`Prompt::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -268,13 +258,9 @@ impl Prompt {
     });
 }
 rt::__text!(Prompt, "prompt", "text of at most 2000 characters");
-/// `size`: Not described in any excerpt seen; the request example sends "1024*1024".
+/// `size`: The size of the generated media in pixels (width*height).
 ///
-/// Allowed: a W\*H size with shortest side at least 512, longest side at most 2048. The documentation gives no default.
-///
-/// Note: Only seen in the request example. The limits are from the older layout's Limitations ("Supported image sizes: 512~2048 pixels") and Output ("flexible resolution (512~2048)"), read as per side; the typed row (with any default) was not seen.
-///
-/// Note: The newer layout's bullet list names "width / height: Output size" instead. Per the brief the request example is followed, so `size` ("W*H") is written and width/height are not.
+/// Allowed: a W\*H size with shortest side at least 512, longest side at most 2048. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
 ///
 /// Make one with [`size!`](crate::bytedance_seedream_v3::size) (checked when the crate compiles), [`Size::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -287,6 +273,13 @@ rt::__size!(
     "a W*H size with shortest side at least 512, longest side at most 2048", '*', custom
     CustomSize, []
 );
+impl Size {
+    /// The documented default, `1024*1024`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self::Custom(CustomSize {
+        width: 1024,
+        height: 1024,
+    });
+}
 /// A custom `size` for Bytedance Seedream V3: shortest side at least 512, longest side at most 2048.
 ///
 /// Built by [`CustomSize::try_new`], by parsing a [`Size`], or checked at compile time by [`size!`](crate::bytedance_seedream_v3::size).
@@ -307,11 +300,9 @@ impl CustomSize {
     };
 }
 rt::__custom_size!(CustomSize, Size, '*');
-/// `guidance_scale`: Prompt adherence strength (higher = stricter; too high may reduce naturalness)
+/// `guidance_scale`: The guidance scale to use for the generation.
 ///
-/// Allowed: any number. The documentation gives no default.
-///
-/// Note: From the newer layout's bullet list; the request example sends 2.5. No default or range seen.
+/// Allowed: a number from 0 to 20. Default: `2.5` (applied by the server when the parameter is left out).
 ///
 /// Make one with [`guidance_scale!`](crate::bytedance_seedream_v3::guidance_scale) (checked when the crate compiles), [`GuidanceScale::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
@@ -319,16 +310,20 @@ pub struct GuidanceScale(f64);
 impl GuidanceScale {
     /// The documented rules.
     const RULE: rt::rules::FloatRule = rt::rules::FloatRule {
-        min: None,
-        max: None,
+        min: Some(0.0),
+        max: Some(20.0),
     };
+    /// The smallest allowed value, `0`.
+    pub const MIN: Self = Self(0.0);
+    /// The largest allowed value, `20`.
+    pub const MAX: Self = Self(20.0);
+    /// The documented default, `2.5`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self(2.5);
 }
-rt::__float!(GuidanceScale, "guidance_scale", "any number");
-/// `seed`: Random seed (-1 for random; fixed value for reproducible results)
+rt::__float!(GuidanceScale, "guidance_scale", "a number from 0 to 20");
+/// `seed`: The random seed to use for the generation. -1 means a random seed will be used.
 ///
-/// Allowed: any integer (-1 = a random seed). The documentation gives no default.
-///
-/// Note: From the newer layout's bullet list; the request example sends -1. No default or range seen.
+/// Allowed: an integer from -1 to 2147483647 (-1 = a random seed). Default: `-1` (applied by the server when the parameter is left out).
 ///
 /// Make one with [`seed!`](crate::bytedance_seedream_v3::seed) (checked when the crate compiles), [`Seed::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -336,15 +331,21 @@ pub struct Seed(i64);
 impl Seed {
     /// The documented rules.
     const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
-        min: None,
-        max: None,
+        min: Some(-1),
+        max: Some(2147483647),
         step: None,
-        step_origin: 0,
+        step_origin: -1,
     };
+    /// The smallest allowed value, `-1`.
+    pub const MIN: Self = Self(-1);
+    /// The largest allowed value, `2147483647`.
+    pub const MAX: Self = Self(2147483647);
+    /// The documented default, `-1`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self(-1);
     /// `-1`: a random seed.
     pub const RANDOM: Self = Self(-1);
 }
-rt::__integer!(Seed, "seed", "any integer (-1 = a random seed)");
+rt::__integer!(Seed, "seed", "an integer from -1 to 2147483647 (-1 = a random seed)");
 rt::__literal_macros!(
     $crate bytedance_seedream_v3[prompt(Prompt) =
     __wavespeed_bytedance_seedream_v3_prompt, size(Size) =

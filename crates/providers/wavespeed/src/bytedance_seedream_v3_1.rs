@@ -10,22 +10,22 @@
 //! - Sync mode: not documented
 //! - Base64 output: `enable_base64_output` = `true`
 //! - Written from: `https://wavespeed.ai/docs/docs-api/bytedance/bytedance-seedream-v3.1`
-//! - The stored page is cut off inside the request example (after "enable_prompt_"). The full example and the complete request table (followed directly by Response Parameters) were read from a verbatim Markdown copy of this page in a public repository (headed '来源: https://wavespeed.ai/docs/docs-api/bytedance/bytedance-seedream-v3.1'; code-index file id 26705329929) whose text matches the stored page.
-//! - No Pricing or Price section exists in this page version (both stored copies and the full copy), so price is unknown.
-//! - Limitations: "Single image generation per request", "Text-to-image only (no image-to-image or inpainting)". The page documents no enable_sync_mode and no guidance_scale.
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/bytedance/bytedance-seedream-v3-1.md at commit 7d5b6ab.
+//! - The page's Limitations: "Supported image sizes: 512~2048 pixels", "Single image generation per request", "Text-to-image only (no image-to-image or inpainting)".
+//! - The page's Input Requirements: "Supports both Chinese and English prompts".
 //!
 //! # Parameters
 //!
 //! | Parameter | Type | Required | Default | Allowed | Description |
 //! |---|---|---|---|---|---|
 //! | `prompt` | string | yes | – | text of at most 100 characters | The positive prompt for the generation. |
-//! | `size` | string (size) | no | `1024*1024` | a W\*H size with shortest side at least 512, longest side at most 2048 | The size of the generated media in pixels (width*height). |
+//! | `size` | string | no | `1024*1024` | a W\*H size with shortest side at least 512, longest side at most 2048 | The size of the generated media in pixels (width*height). |
 //! | `seed` | integer | no | `-1` | an integer from -1 to 2147483647 (-1 = a random seed) | The random seed to use for the generation. -1 means a random seed will be used. |
 //! | `enable_prompt_expansion` | boolean | no | `true` | true or false | If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API. |
 //! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API. |
 //!
 //!
-//! # Example: The submit request example on the page. It leaves out the required prompt
+//! # Example: The submit request example on the page. It leaves out the required `prompt`
 //!
 //! The documented body leaves out required parameters; example values fill them in.
 //!
@@ -130,13 +130,11 @@ pub struct Request {
     ///
     /// Allowed: text of at most 100 characters. Required.
     ///
-    /// Note: max_length from Input Requirements ("Maximum prompt length: 100 characters"). The Seedream V3 page says 2000 for the same sentence; 100 is what this page states, so it is written.
+    /// Note: max_length from the page's "Input Requirements": "Maximum prompt length: 100 characters".
     pub prompt: Prompt,
     /// The size of the generated media in pixels (width*height).
     ///
-    /// Allowed: a W\*H size with shortest side at least 512, longest side at most 2048. Default: `1024*1024` (applied by the server when the parameter is left out).
-    ///
-    /// Note: Range "512 ~ 2048 per dimension".
+    /// Allowed: a W\*H size with shortest side at least 512, longest side at most 2048. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// The random seed to use for the generation. -1 means a random seed will be used.
@@ -148,7 +146,7 @@ pub struct Request {
     ///
     /// Allowed: true or false. Default: `true` (applied by the server when the parameter is left out).
     ///
-    /// Note: The description is the sync-mode text copied onto this row; the name says it turns prompt expansion on or off. Written as documented; it is not treated as sync mode.
+    /// Note: This description is word for word the page's description of `enable_sync_mode`; it does not describe prompt expansion, and the page says nothing else about this parameter.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_prompt_expansion: Option<bool>,
     /// If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.
@@ -226,7 +224,7 @@ impl rt::ModelRequest for Request {
 ///
 /// Allowed: text of at most 100 characters. Required.
 ///
-/// Note: max_length from Input Requirements ("Maximum prompt length: 100 characters"). The Seedream V3 page says 2000 for the same sentence; 100 is what this page states, so it is written.
+/// Note: max_length from the page's "Input Requirements": "Maximum prompt length: 100 characters".
 ///
 /// Make one with [`prompt!`](crate::bytedance_seedream_v3_1::prompt) (checked when the crate compiles), [`Prompt::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -241,9 +239,7 @@ impl Prompt {
 rt::__text!(Prompt, "prompt", "text of at most 100 characters");
 /// `size`: The size of the generated media in pixels (width*height).
 ///
-/// Allowed: a W\*H size with shortest side at least 512, longest side at most 2048. Default: `1024*1024` (applied by the server when the parameter is left out).
-///
-/// Note: Range "512 ~ 2048 per dimension".
+/// Allowed: a W\*H size with shortest side at least 512, longest side at most 2048. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
 ///
 /// Make one with [`size!`](crate::bytedance_seedream_v3_1::size) (checked when the crate compiles), [`Size::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -6,42 +6,45 @@
 //! - Task: text-to-image
 //! - Endpoint: `POST /api/v3/google/imagen4-ultra`
 //! - Estimated time: not documented
-//! - Price: unknown
+//! - Price: $0.058 per image
 //! - Sync mode: not documented
 //! - Base64 output: `enable_base64_output` = `true`
-//! - Written from: `https://wavespeed.ai/docs/docs-api/google-imagen4-ultra`
-//! - Both stored versions of the page (same older layout) show no Pricing section and no price, so price is unknown.
-//! - The page documents no num_images parameter and no enable_sync_mode.
-//! - The table rows for prompt and negative_prompt put the description in the Range column (an empty cell is missing); read as no range.
-//! - The excerpt is cut off after the request table ("Response ..."); the response table was not seen.
+//! - Written from: `https://wavespeed.ai/docs/docs-api/google/google-imagen4-ultra`
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/google/google-imagen4-ultra.md at commit 7d5b6ab.
 //!
 //! # Parameters
 //!
 //! | Parameter | Type | Required | Default | Allowed | Description |
 //! |---|---|---|---|---|---|
-//! | `prompt` | string | yes | – | any text | The positive prompt for image generation. |
-//! | `aspect_ratio` | string | no | `1:1` | any text | The aspect ratio of the generated image. |
-//! | `negative_prompt` | string | no | – | any text | The negative prompt for image generation. |
+//! | `prompt` | string | yes | – | any text | The positive prompt for the generation. |
+//! | `aspect_ratio` | string | no | `1:1` | one of 1:1, 16:9, 9:16, 4:3, 3:4 | The aspect ratio of the generated media. |
+//! | `resolution` | string | no | `1k` | one of 1k, 2k | The target resolution of the generated media. |
+//! | `num_images` | integer | no | `1` | an integer from 1 to 4 | The number of images to generate. |
+//! | `negative_prompt` | string | no | – | any text | The negative prompt for the generation. |
 //! | `seed` | integer | no | – | an integer from -1 to 2147483647 | The random seed to use for the generation. |
 //! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API. |
 //!
 //!
-//! # Example: The submit request example on the page
+//! # Example: The submit request example on the page. It leaves out the required `prompt`
+//!
+//! The documented body leaves out required parameters; example values fill them in.
 //!
 //! ```
-//! use imagegen_wavespeed::google_imagen4_ultra::{self, Request};
+//! use imagegen_wavespeed::google_imagen4_ultra::{self, Request, AspectRatio, Resolution};
 //!
-//! let request = Request::new("A serene landscape with mountains reflected in a crystal clear lake at sunset")
-//!     .aspect_ratio("1:1")
-//!     .negative_prompt("")
+//! let request = Request::new("A beautiful sunset over mountains with golden light")
+//!     .aspect_ratio(AspectRatio::Ratio1x1)
+//!     .resolution(Resolution::Res1k)
+//!     .num_images(google_imagen4_ultra::num_images!(1))
 //!     .enable_base64_output(false);
 //! assert_eq!(
 //!     serde_json::to_value(&request)?,
 //!     serde_json::json!({
 //!       "aspect_ratio": "1:1",
 //!       "enable_base64_output": false,
-//!       "negative_prompt": "",
-//!       "prompt": "A serene landscape with mountains reflected in a crystal clear lake at sunset"
+//!       "num_images": 1,
+//!       "prompt": "A beautiful sunset over mountains with golden light",
+//!       "resolution": "1k"
 //!     }),
 //! );
 //! # Ok::<(), serde_json::Error>(())
@@ -52,8 +55,16 @@
 //! Each parameter with rules of its own has a type: parsed from its wire text, built by `try_new`, or checked when the crate compiles by its literal macro; a value outside the rules is refused with an error naming the parameter and what it allows.
 //!
 //! ```
-//! use imagegen_wavespeed::google_imagen4_ultra::{self, Seed};
+//! use imagegen_wavespeed::google_imagen4_ultra::{self, AspectRatio, Resolution, NumImages, Seed};
 //!
+//! assert_eq!("1:1".parse::<AspectRatio>()?, AspectRatio::Ratio1x1);
+//! assert_eq!(AspectRatio::Ratio1x1.to_string(), "1:1");
+//! assert_eq!("1k".parse::<Resolution>()?, Resolution::Res1k);
+//! assert_eq!(Resolution::Res1k.to_string(), "1k");
+//! assert_eq!("1K".parse::<Resolution>().unwrap_err().suggestion(), Some("1k"));
+//! assert_eq!(google_imagen4_ultra::num_images!(1), NumImages::try_new(1)?);
+//! assert_eq!(NumImages::try_new(1)?.to_string(), "1");
+//! assert!(NumImages::try_new(5).is_err());
 //! assert_eq!(google_imagen4_ultra::seed!(-1), Seed::try_new(-1)?);
 //! assert_eq!(Seed::try_new(-1)?.to_string(), "-1");
 //! assert!(Seed::try_new(2147483648).is_err());
@@ -69,8 +80,13 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     task: "text-to-image",
     estimated_time: None,
     cost_cents: None,
-    price: None,
-    source: "https://wavespeed.ai/docs/docs-api/google-imagen4-ultra",
+    price: Some(rt::price::Price {
+        currency: "USD",
+        per: rt::price::PricePer::Image,
+        table: rt::price::PriceTable::Flat(rt::price::Amount::new(58, 3)),
+        source: "$0.058 per image",
+    }),
+    source: "https://wavespeed.ai/docs/docs-api/google/google-imagen4-ultra",
     submit: rt::info::Endpoint::post("/api/v3/google/imagen4-ultra"),
     sync_mode: None,
     base64_output: Some(rt::info::Base64Switch {
@@ -79,18 +95,26 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     }),
     parameters: &[
         rt::info::ParamInfo::new("prompt", rt::info::ParamKind::Text, "any text")
-            .described("The positive prompt for image generation.")
+            .described("The positive prompt for the generation.")
             .required()
             .with_meaning(rt::info::Meaning::Prompt),
-        rt::info::ParamInfo::new("aspect_ratio", rt::info::ParamKind::Text, "any text")
-            .described("The aspect ratio of the generated image.")
-            .with_default("1:1"),
+        rt::info::ParamInfo::of::<AspectRatio>()
+            .described("The aspect ratio of the generated media.")
+            .with_default("1:1")
+            .with_meaning(rt::info::Meaning::AspectRatio),
+        rt::info::ParamInfo::of::<Resolution>()
+            .described("The target resolution of the generated media.")
+            .with_default("1k"),
+        rt::info::ParamInfo::of::<NumImages>()
+            .described("The number of images to generate.")
+            .with_default("1")
+            .with_meaning(rt::info::Meaning::Count),
         rt::info::ParamInfo::new(
                 "negative_prompt",
                 rt::info::ParamKind::Text,
                 "any text",
             )
-            .described("The negative prompt for image generation."),
+            .described("The negative prompt for the generation."),
         rt::info::ParamInfo::of::<Seed>()
             .described("The random seed to use for the generation.")
             .with_meaning(rt::info::Meaning::Seed),
@@ -111,18 +135,26 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Request {
-    /// The positive prompt for image generation.
+    /// The positive prompt for the generation.
     ///
     /// Allowed: any text. Required.
     pub prompt: String,
-    /// The aspect ratio of the generated image.
+    /// The aspect ratio of the generated media.
     ///
-    /// Allowed: any text. Default: `1:1` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The Range column is "-"; the page lists no allowed aspect ratios, so no enum is written.
+    /// Allowed: one of 1:1, 16:9, 9:16, 4:3, 3:4. Default: `1:1` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub aspect_ratio: Option<String>,
-    /// The negative prompt for image generation.
+    pub aspect_ratio: Option<AspectRatio>,
+    /// The target resolution of the generated media.
+    ///
+    /// Allowed: one of 1k, 2k. Default: `1k` (applied by the server when the parameter is left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
+    /// The number of images to generate.
+    ///
+    /// Allowed: an integer from 1 to 4. Default: `1` (applied by the server when the parameter is left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub num_images: Option<NumImages>,
+    /// The negative prompt for the generation.
     ///
     /// Allowed: any text. The documentation gives no default.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -130,8 +162,6 @@ pub struct Request {
     /// The random seed to use for the generation.
     ///
     /// Allowed: an integer from -1 to 2147483647. The documentation gives no default.
-    ///
-    /// Note: No default ("-") and no statement of what -1 means, so no sentinel is written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<Seed>,
     /// If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.
@@ -156,6 +186,8 @@ impl Request {
         Self {
             prompt: prompt.into(),
             aspect_ratio: None,
+            resolution: None,
+            num_images: None,
             negative_prompt: None,
             seed: None,
             enable_base64_output: None,
@@ -163,14 +195,16 @@ impl Request {
     }
 }
 rt::__setters!(
-    Request { aspect_ratio(impl Into < String >), negative_prompt(impl Into < String >),
-    seed(Seed), enable_base64_output(bool) }
+    Request { aspect_ratio(AspectRatio), resolution(Resolution), num_images(NumImages),
+    negative_prompt(impl Into < String >), seed(Seed), enable_base64_output(bool) }
 );
 impl rt::args::FromArgs for Request {
     fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
         let mut __reader = rt::args::ArgReader::new(args, &MODEL);
         let prompt = __reader.required("prompt");
         let aspect_ratio = __reader.optional("aspect_ratio");
+        let resolution = __reader.optional("resolution");
+        let num_images = __reader.optional("num_images");
         let negative_prompt = __reader.optional("negative_prompt");
         let seed = __reader.optional("seed");
         let enable_base64_output = __reader.optional("enable_base64_output");
@@ -180,6 +214,8 @@ impl rt::args::FromArgs for Request {
                 Ok(Self {
                     prompt,
                     aspect_ratio,
+                    resolution,
+                    num_images,
                     negative_prompt,
                     seed,
                     enable_base64_output,
@@ -205,11 +241,75 @@ impl rt::ModelRequest for Request {
         self.enable_base64_output.unwrap_or(false)
     }
 }
+/// `aspect_ratio`: The aspect ratio of the generated media.
+///
+/// Allowed: one of 1:1, 16:9, 9:16, 4:3, 3:4. Default: `1:1` (applied by the server when the parameter is left out).
+///
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AspectRatio {
+    /// `1:1`, the documented default
+    Ratio1x1,
+    /// `16:9`
+    Ratio16x9,
+    /// `9:16`
+    Ratio9x16,
+    /// `4:3`
+    Ratio4x3,
+    /// `3:4`
+    Ratio3x4,
+}
+rt::__choice!(
+    AspectRatio, "aspect_ratio", "one of 1:1, 16:9, 9:16, 4:3, 3:4", [Ratio1x1 = "1:1",
+    Ratio16x9 = "16:9", Ratio9x16 = "9:16", Ratio4x3 = "4:3", Ratio3x4 = "3:4"]
+);
+impl AspectRatio {
+    /// The documented default, `1:1`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self::Ratio1x1;
+}
+/// `resolution`: The target resolution of the generated media.
+///
+/// Allowed: one of 1k, 2k. Default: `1k` (applied by the server when the parameter is left out).
+///
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Resolution {
+    /// `1k`, the documented default
+    Res1k,
+    /// `2k`
+    Res2k,
+}
+rt::__choice!(Resolution, "resolution", "one of 1k, 2k", [Res1k = "1k", Res2k = "2k"]);
+impl Resolution {
+    /// The documented default, `1k`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self::Res1k;
+}
+/// `num_images`: The number of images to generate.
+///
+/// Allowed: an integer from 1 to 4. Default: `1` (applied by the server when the parameter is left out).
+///
+/// Make one with [`num_images!`](crate::google_imagen4_ultra::num_images) (checked when the crate compiles), [`NumImages::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NumImages(i64);
+impl NumImages {
+    /// The documented rules.
+    const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
+        min: Some(1),
+        max: Some(4),
+        step: None,
+        step_origin: 1,
+    };
+    /// The smallest allowed value, `1`.
+    pub const MIN: Self = Self(1);
+    /// The largest allowed value, `4`.
+    pub const MAX: Self = Self(4);
+    /// The documented default, `1`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self(1);
+}
+rt::__integer!(NumImages, "num_images", "an integer from 1 to 4");
 /// `seed`: The random seed to use for the generation.
 ///
 /// Allowed: an integer from -1 to 2147483647. The documentation gives no default.
-///
-/// Note: No default ("-") and no statement of what -1 means, so no sentinel is written.
 ///
 /// Make one with [`seed!`](crate::google_imagen4_ultra::seed) (checked when the crate compiles), [`Seed::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -229,5 +329,7 @@ impl Seed {
 }
 rt::__integer!(Seed, "seed", "an integer from -1 to 2147483647");
 rt::__literal_macros!(
-    $crate google_imagen4_ultra[seed(Seed) = __wavespeed_google_imagen4_ultra_seed]
+    $crate google_imagen4_ultra[num_images(NumImages) =
+    __wavespeed_google_imagen4_ultra_num_images, seed(Seed) =
+    __wavespeed_google_imagen4_ultra_seed]
 );

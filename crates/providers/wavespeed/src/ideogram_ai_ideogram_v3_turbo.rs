@@ -10,10 +10,11 @@
 //! - Sync mode: not documented
 //! - Base64 output: `enable_base64_output` = `true`
 //! - Written from: `https://wavespeed.ai/docs/docs-api/ideogram-ai/ideogram-ai-ideogram-v3-turbo`
-//! - Only the newer page layout (Parameter | Required | Description, no Type column) was found. Types are not stated by the page; they were chosen from the descriptions (image/mask_image are images "upload or public URL"; reference_images is a list of up to 3 images; enable_base64_output is an on/off flag). The older-layout table of the sibling ideogram-v2a-turbo page types image and mask_image as `string`.
+//! - The page's typed request table (Type, Default, Range, up to Response Parameters) could not be checked against a complete copy. This spec follows the page's Parameter | Required | Description table (https://wavespeed.ai/docs/docs-api/ideogram-ai/ideogram-ai-ideogram-v3-turbo), which is complete: it runs from prompt to its last row, "Enable Safety Checker", and is followed by How to Use.
+//! - That table has no Type column; types were chosen from the descriptions (image and mask_image are images "upload or public URL"; reference_images is a list of up to 3 images; enable_base64_output is an on/off flag). The typed table of the sibling page https://wavespeed.ai/docs/docs-api/ideogram-ai/ideogram-ai-ideogram-v2a-turbo types image and mask_image as `string`.
 //! - The table's last row is "Enable Safety Checker" (a display label, not a wire name); its wire name, type and default are not stated, so it is not written.
-//! - The excerpt shows no curl example, so the endpoint is not seen on this page; the id follows the page path and the sibling page's endpoint pattern (api/v3/ideogram-ai/ideogram-v2a-turbo). No request example is written.
-//! - No Pricing section was seen in the excerpt (cut off in "How to Use"), so price is unknown.
+//! - The page gives no request example, so it does not show the endpoint; the id follows the page path and the sibling page's endpoint (https://api.wavespeed.ai/api/v3/ideogram-ai/ideogram-v2a-turbo). No request example is written.
+//! - The page's Features and Parameters sections state no price, so price is unknown. The Ideogram V3 Balanced page (https://wavespeed.ai/docs/docs-api/ideogram-ai/ideogram-ai-ideogram-v3-balanced) lists the Ideogram 3.0 Turbo tier at "$0.03/image"; that is another endpoint's page, so it is not written as this model's price.
 //! - The page documents no seed and no num_images.
 //!
 //! # Parameters
@@ -169,7 +170,7 @@ pub struct Request {
     ///
     /// Allowed: true or false. The documentation gives no default.
     ///
-    /// Note: The newer table states no default for this row.
+    /// Note: The page's table states no default for this row.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_base64_output: Option<bool>,
 }

@@ -19,41 +19,108 @@
 //!
 //! | Model | Module | Task |
 //! |---|---|---|
+//! | `alibaba/qwen-image/translate`: Alibaba Qwen Image Translate | [`alibaba_qwen_image_translate`] | image-to-image |
+//! | `alibaba/wan-2.5/image-edit`: Alibaba Wan 2.5 Image Edit | [`alibaba_wan_2_5_image_edit`] | image-edit |
+//! | `alibaba/wan-2.5/text-to-image`: Alibaba Wan 2.5 Text To Image | [`alibaba_wan_2_5_text_to_image`] | text-to-image |
+//! | `bytedance/dreamina-v3.0/edit`: Bytedance Dreamina V3.0 Edit | [`bytedance_dreamina_v3_0_edit`] | image-edit |
+//! | `bytedance/dreamina-v3.0/text-to-image`: Bytedance Dreamina V3.0 Text To Image | [`bytedance_dreamina_v3_0_text_to_image`] | text-to-image |
+//! | `bytedance/dreamina-v3.1/text-to-image`: Bytedance Dreamina V3.1 Text To Image | [`bytedance_dreamina_v3_1_text_to_image`] | text-to-image |
+//! | `bytedance/portrait`: Bytedance Portrait | [`bytedance_portrait`] | image-edit |
 //! | `bytedance/seededit-v3`: Bytedance Seededit V3 | [`bytedance_seededit_v3`] | image-edit |
 //! | `bytedance/seedream-v3`: Bytedance Seedream V3 | [`bytedance_seedream_v3`] | text-to-image |
 //! | `bytedance/seedream-v3.1`: Bytedance Seedream V3.1 | [`bytedance_seedream_v3_1`] | text-to-image |
 //! | `bytedance/seedream-v4`: Bytedance Seedream V4 | [`bytedance_seedream_v4`] | text-to-image |
 //! | `bytedance/seedream-v4/edit`: Bytedance Seedream V4 Edit | [`bytedance_seedream_v4_edit`] | image-edit |
+//! | `bytedance/seedream-v4/edit-sequential`: Bytedance Seedream V4 Edit Sequential | [`bytedance_seedream_v4_edit_sequential`] | image-edit |
 //! | `bytedance/seedream-v4/sequential`: Bytedance Seedream V4 Sequential | [`bytedance_seedream_v4_sequential`] | text-to-image |
+//! | `bytedance/uso`: Bytedance Uso | [`bytedance_uso`] | image-to-image |
+//! | `google/gemini-2.5-flash-image-preview/edit`: Google Gemini 2.5 Flash Image Preview Edit | [`google_gemini_2_5_flash_image_preview_edit`] | image-edit |
+//! | `google/gemini-2.5-flash-image-preview/text-to-image`: Google Gemini 2.5 Flash Image Preview Text To Image | [`google_gemini_2_5_flash_image_preview_text_to_image`] | text-to-image |
 //! | `google/gemini-2.5-flash-image/edit`: Google Gemini 2.5 Flash Image Edit | [`google_gemini_2_5_flash_image_edit`] | image-edit |
 //! | `google/gemini-2.5-flash-image/text-to-image`: Google Gemini 2.5 Flash Image Text To Image | [`google_gemini_2_5_flash_image_text_to_image`] | text-to-image |
+//! | `google/imagen3`: Google Imagen3 | [`google_imagen3`] | text-to-image |
+//! | `google/imagen3-fast`: Google Imagen3 Fast | [`google_imagen3_fast`] | text-to-image |
+//! | `google/imagen4`: Google Imagen4 | [`google_imagen4`] | text-to-image |
+//! | `google/imagen4-fast`: Google Imagen4 Fast | [`google_imagen4_fast`] | text-to-image |
 //! | `google/imagen4-ultra`: Google Imagen4 Ultra | [`google_imagen4_ultra`] | text-to-image |
+//! | `google/nano-banana/edit`: Google Nano Banana Edit | [`google_nano_banana_edit`] | image-edit |
+//! | `google/nano-banana/effects`: Google Nano Banana Effects | [`google_nano_banana_effects`] | image-to-image |
+//! | `google/nano-banana/text-to-image`: Google Nano Banana Text To Image | [`google_nano_banana_text_to_image`] | text-to-image |
+//! | `ideogram-ai/ideogram-character`: Ideogram Ai Ideogram Character | [`ideogram_ai_ideogram_character`] | image-to-image |
+//! | `ideogram-ai/ideogram-v2`: Ideogram Ai Ideogram V2 | [`ideogram_ai_ideogram_v2`] | text-to-image |
+//! | `ideogram-ai/ideogram-v2-turbo`: Ideogram Ai Ideogram V2 Turbo | [`ideogram_ai_ideogram_v2_turbo`] | text-to-image |
+//! | `ideogram-ai/ideogram-v2a`: Ideogram Ai Ideogram V2A | [`ideogram_ai_ideogram_v2a`] | text-to-image |
+//! | `ideogram-ai/ideogram-v2a-turbo`: Ideogram Ai Ideogram V2A Turbo | [`ideogram_ai_ideogram_v2a_turbo`] | text-to-image |
+//! | `ideogram-ai/ideogram-v3-balanced`: Ideogram Ai Ideogram V3 Balanced | [`ideogram_ai_ideogram_v3_balanced`] | text-to-image |
 //! | `ideogram-ai/ideogram-v3-turbo`: Ideogram Ai Ideogram V3 Turbo | [`ideogram_ai_ideogram_v3_turbo`] | text-to-image |
-//! | `openai/gpt-image-1`: OpenAI GPT Image 1 | [`openai_gpt_image_1`] | image-edit |
+//! | `openai/dall-e-2`: Openai Dall E 2 | [`openai_dall_e_2`] | text-to-image |
+//! | `openai/dall-e-3`: Openai Dall E 3 | [`openai_dall_e_3`] | text-to-image |
+//! | `openai/gpt-image-1`: Openai Gpt Image 1 | [`openai_gpt_image_1`] | image-edit |
 //! | `openai/gpt-image-1/text-to-image`: Openai Gpt Image 1 Text To Image | [`openai_gpt_image_1_text_to_image`] | text-to-image |
 //! | `recraft-ai/recraft-v4/text-to-image`: Recraft Ai Recraft V4 Text To Image | [`recraft_ai_recraft_v4_text_to_image`] | text-to-image |
 //! | `stability-ai/sdxl`: Stability Ai Sdxl | [`stability_ai_sdxl`] | text-to-image |
+//! | `wavespeed-ai/chroma`: Chroma | [`wavespeed_ai_chroma`] | text-to-image |
+//! | `wavespeed-ai/female-human`: Female Human | [`wavespeed_ai_female_human`] | text-to-image |
+//! | `wavespeed-ai/flux-1-srpo`: Flux 1 Srpo | [`wavespeed_ai_flux_1_srpo`] | text-to-image |
+//! | `wavespeed-ai/flux-1-srpo/image-to-image`: Flux 1 Srpo Image To Image | [`wavespeed_ai_flux_1_srpo_image_to_image`] | image-to-image |
+//! | `wavespeed-ai/flux-1.1-pro`: Flux 1.1 Pro | [`wavespeed_ai_flux_1_1_pro`] | text-to-image |
 //! | `wavespeed-ai/flux-1.1-pro-ultra`: Flux 1.1 Pro Ultra | [`wavespeed_ai_flux_1_1_pro_ultra`] | text-to-image |
+//! | `wavespeed-ai/flux-controlnet-union-pro-2.0`: Flux Controlnet Union Pro 2.0 | [`wavespeed_ai_flux_controlnet_union_pro_2_0`] | image-to-image |
 //! | `wavespeed-ai/flux-dev`: Flux Dev | [`wavespeed_ai_flux_dev`] | text-to-image |
+//! | `wavespeed-ai/flux-dev-lora`: Flux Dev LoRA | [`wavespeed_ai_flux_dev_lora`] | text-to-image |
+//! | `wavespeed-ai/flux-dev-lora-ultra-fast`: Flux Dev LoRA Ultra Fast | [`wavespeed_ai_flux_dev_lora_ultra_fast`] | text-to-image |
 //! | `wavespeed-ai/flux-dev-ultra-fast`: Flux Dev Ultra Fast | [`wavespeed_ai_flux_dev_ultra_fast`] | text-to-image |
 //! | `wavespeed-ai/flux-fill-dev`: Flux Fill Dev | [`wavespeed_ai_flux_fill_dev`] | image-edit |
 //! | `wavespeed-ai/flux-kontext-dev`: Flux Kontext Dev | [`wavespeed_ai_flux_kontext_dev`] | image-edit |
+//! | `wavespeed-ai/flux-kontext-dev-lora`: Flux Kontext Dev LoRA | [`wavespeed_ai_flux_kontext_dev_lora`] | image-edit |
+//! | `wavespeed-ai/flux-kontext-dev-lora-ultra-fast`: Flux Kontext Dev LoRA Ultra Fast | [`wavespeed_ai_flux_kontext_dev_lora_ultra_fast`] | image-edit |
+//! | `wavespeed-ai/flux-kontext-dev-ultra-fast`: Flux Kontext Dev Ultra Fast | [`wavespeed_ai_flux_kontext_dev_ultra_fast`] | image-edit |
+//! | `wavespeed-ai/flux-kontext-dev/multi`: Flux Kontext Dev Multi | [`wavespeed_ai_flux_kontext_dev_multi`] | image-edit |
+//! | `wavespeed-ai/flux-kontext-dev/multi-ultra-fast`: Flux Kontext Dev Multi Ultra Fast | [`wavespeed_ai_flux_kontext_dev_multi_ultra_fast`] | image-edit |
 //! | `wavespeed-ai/flux-kontext-max`: Flux Kontext Max | [`wavespeed_ai_flux_kontext_max`] | image-edit |
 //! | `wavespeed-ai/flux-kontext-max/multi`: Flux Kontext Max Multi | [`wavespeed_ai_flux_kontext_max_multi`] | image-edit |
 //! | `wavespeed-ai/flux-kontext-max/text-to-image`: Flux Kontext Max Text To Image | [`wavespeed_ai_flux_kontext_max_text_to_image`] | text-to-image |
 //! | `wavespeed-ai/flux-kontext-pro`: Flux Kontext Pro | [`wavespeed_ai_flux_kontext_pro`] | image-edit |
+//! | `wavespeed-ai/flux-kontext-pro/multi`: Flux Kontext Pro Multi | [`wavespeed_ai_flux_kontext_pro_multi`] | image-edit |
 //! | `wavespeed-ai/flux-kontext-pro/text-to-image`: Flux Kontext Pro Text To Image | [`wavespeed_ai_flux_kontext_pro_text_to_image`] | text-to-image |
-//! | `wavespeed-ai/flux-redux-dev`: Flux Redux Dev | [`wavespeed_ai_flux_redux_dev`] | image-edit |
-//! | `wavespeed-ai/flux-redux-pro`: Flux Redux Pro | [`wavespeed_ai_flux_redux_pro`] | image-edit |
+//! | `wavespeed-ai/flux-krea-dev-lora`: Flux Krea Dev LoRA | [`wavespeed_ai_flux_krea_dev_lora`] | text-to-image |
+//! | `wavespeed-ai/flux-pulid`: Flux Pulid | [`wavespeed_ai_flux_pulid`] | image-to-image |
+//! | `wavespeed-ai/flux-redux-dev`: Flux Redux Dev | [`wavespeed_ai_flux_redux_dev`] | image-to-image |
+//! | `wavespeed-ai/flux-redux-pro`: Flux Redux Pro | [`wavespeed_ai_flux_redux_pro`] | image-to-image |
 //! | `wavespeed-ai/flux-schnell`: Flux Schnell | [`wavespeed_ai_flux_schnell`] | text-to-image |
+//! | `wavespeed-ai/flux-schnell-lora`: Flux Schnell LoRA | [`wavespeed_ai_flux_schnell_lora`] | text-to-image |
+//! | `wavespeed-ai/flux-srpo`: Flux Srpo | [`wavespeed_ai_flux_srpo`] | text-to-image |
+//! | `wavespeed-ai/flux-srpo/image-to-image`: Flux Srpo Image To Image | [`wavespeed_ai_flux_srpo_image_to_image`] | image-to-image |
+//! | `wavespeed-ai/ghibli`: Ghibli | [`wavespeed_ai_ghibli`] | image-to-image |
 //! | `wavespeed-ai/hidream-e1-full`: Hidream E1 Full | [`wavespeed_ai_hidream_e1_full`] | image-edit |
+//! | `wavespeed-ai/hidream-i1-dev`: Hidream I1 Dev | [`wavespeed_ai_hidream_i1_dev`] | text-to-image |
 //! | `wavespeed-ai/hidream-i1-full`: Hidream I1 Full | [`wavespeed_ai_hidream_i1_full`] | text-to-image |
+//! | `wavespeed-ai/hunyuan-image-2.1`: Hunyuan Image 2.1 | [`wavespeed_ai_hunyuan_image_2_1`] | text-to-image |
+//! | `wavespeed-ai/hunyuan-image-3`: Hunyuan Image 3 | [`wavespeed_ai_hunyuan_image_3`] | text-to-image |
 //! | `wavespeed-ai/hunyuan-image-3-instruct/text-to-image`: Hunyuan Image 3 Instruct Text To Image | [`wavespeed_ai_hunyuan_image_3_instruct_text_to_image`] | text-to-image |
+//! | `wavespeed-ai/image-background-remover`: Image Background Remover | [`wavespeed_ai_image_background_remover`] | image-to-image |
+//! | `wavespeed-ai/image-face-swap`: Image Face Swap | [`wavespeed_ai_image_face_swap`] | image-to-image |
+//! | `wavespeed-ai/image-face-swap-pro`: Image Face Swap Pro | [`wavespeed_ai_image_face_swap_pro`] | image-to-image |
+//! | `wavespeed-ai/image-upscaler`: Image Upscaler | [`wavespeed_ai_image_upscaler`] | image-to-image |
+//! | `wavespeed-ai/image-watermark-remover`: Image Watermark Remover | [`wavespeed_ai_image_watermark_remover`] | image-to-image |
+//! | `wavespeed-ai/image-zoom-out`: Image Zoom Out | [`wavespeed_ai_image_zoom_out`] | image-to-image |
 //! | `wavespeed-ai/imagen4`: Imagen4 | [`wavespeed_ai_imagen4`] | text-to-image |
+//! | `wavespeed-ai/instant-character`: Instant Character | [`wavespeed_ai_instant_character`] | image-to-image |
+//! | `wavespeed-ai/neta-lumina`: Neta Lumina | [`wavespeed_ai_neta_lumina`] | text-to-image |
 //! | `wavespeed-ai/qwen-image/edit`: Qwen Image Edit | [`wavespeed_ai_qwen_image_edit`] | image-edit |
+//! | `wavespeed-ai/qwen-image/edit-lora`: Qwen Image Edit LoRA | [`wavespeed_ai_qwen_image_edit_lora`] | image-edit |
 //! | `wavespeed-ai/qwen-image/edit-plus`: Qwen Image Edit Plus | [`wavespeed_ai_qwen_image_edit_plus`] | image-edit |
+//! | `wavespeed-ai/qwen-image/edit-plus-lora`: Qwen Image Edit Plus LoRA | [`wavespeed_ai_qwen_image_edit_plus_lora`] | image-edit |
 //! | `wavespeed-ai/qwen-image/text-to-image`: Qwen Image Text To Image | [`wavespeed_ai_qwen_image_text_to_image`] | text-to-image |
+//! | `wavespeed-ai/qwen-image/text-to-image-lora`: Qwen Image Text To Image LoRA | [`wavespeed_ai_qwen_image_text_to_image_lora`] | text-to-image |
+//! | `wavespeed-ai/real-esrgan`: Real Esrgan | [`wavespeed_ai_real_esrgan`] | image-to-image |
+//! | `wavespeed-ai/step1x-edit`: Step1x Edit | [`wavespeed_ai_step1x_edit`] | image-edit |
+//! | `wavespeed-ai/uno`: Uno | [`wavespeed_ai_uno`] | image-to-image |
 //! | `wavespeed-ai/wan-2.1/text-to-image`: Wan 2.1 Text To Image | [`wavespeed_ai_wan_2_1_text_to_image`] | text-to-image |
+//! | `wavespeed-ai/wan-2.1/text-to-image-lora`: Wan 2.1 Text To Image LoRA | [`wavespeed_ai_wan_2_1_text_to_image_lora`] | text-to-image |
+//! | `wavespeed-ai/wan-2.2/image-to-image`: Wan 2.2 Image To Image | [`wavespeed_ai_wan_2_2_image_to_image`] | image-to-image |
+//! | `wavespeed-ai/wan-2.2/text-to-image-lora`: Wan 2.2 Text To Image LoRA | [`wavespeed_ai_wan_2_2_text_to_image_lora`] | text-to-image |
+//! | `wavespeed-ai/wan-2.2/text-to-image-realism`: Wan 2.2 Text To Image Realism | [`wavespeed_ai_wan_2_2_text_to_image_realism`] | text-to-image |
 //! | `wavespeed-ai/z-image-base`: Z Image Base | [`wavespeed_ai_z_image_base`] | text-to-image |
 //!
 //! A request type's required parameters are its constructor's arguments; the others are set with builder methods and left out of the JSON until set. Every value is checked against the documentation: literals when the crate compiles (`strength!(0.6)`), runtime values by `try_new`, `TryFrom` and `FromStr`, which return a [`ParamError`] naming the parameter, the value and what is allowed.
@@ -62,6 +129,27 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 mod provider;
+#[cfg(feature = "alibaba-qwen-image-translate")]
+#[rustfmt::skip]
+pub mod alibaba_qwen_image_translate;
+#[cfg(feature = "alibaba-wan-2-5-image-edit")]
+#[rustfmt::skip]
+pub mod alibaba_wan_2_5_image_edit;
+#[cfg(feature = "alibaba-wan-2-5-text-to-image")]
+#[rustfmt::skip]
+pub mod alibaba_wan_2_5_text_to_image;
+#[cfg(feature = "bytedance-dreamina-v3-0-edit")]
+#[rustfmt::skip]
+pub mod bytedance_dreamina_v3_0_edit;
+#[cfg(feature = "bytedance-dreamina-v3-0-text-to-image")]
+#[rustfmt::skip]
+pub mod bytedance_dreamina_v3_0_text_to_image;
+#[cfg(feature = "bytedance-dreamina-v3-1-text-to-image")]
+#[rustfmt::skip]
+pub mod bytedance_dreamina_v3_1_text_to_image;
+#[cfg(feature = "bytedance-portrait")]
+#[rustfmt::skip]
+pub mod bytedance_portrait;
 #[cfg(feature = "bytedance-seededit-v3")]
 #[rustfmt::skip]
 pub mod bytedance_seededit_v3;
@@ -77,21 +165,78 @@ pub mod bytedance_seedream_v4;
 #[cfg(feature = "bytedance-seedream-v4-edit")]
 #[rustfmt::skip]
 pub mod bytedance_seedream_v4_edit;
+#[cfg(feature = "bytedance-seedream-v4-edit-sequential")]
+#[rustfmt::skip]
+pub mod bytedance_seedream_v4_edit_sequential;
 #[cfg(feature = "bytedance-seedream-v4-sequential")]
 #[rustfmt::skip]
 pub mod bytedance_seedream_v4_sequential;
+#[cfg(feature = "bytedance-uso")]
+#[rustfmt::skip]
+pub mod bytedance_uso;
+#[cfg(feature = "google-gemini-2-5-flash-image-preview-edit")]
+#[rustfmt::skip]
+pub mod google_gemini_2_5_flash_image_preview_edit;
+#[cfg(feature = "google-gemini-2-5-flash-image-preview-text-to-image")]
+#[rustfmt::skip]
+pub mod google_gemini_2_5_flash_image_preview_text_to_image;
 #[cfg(feature = "google-gemini-2-5-flash-image-edit")]
 #[rustfmt::skip]
 pub mod google_gemini_2_5_flash_image_edit;
 #[cfg(feature = "google-gemini-2-5-flash-image-text-to-image")]
 #[rustfmt::skip]
 pub mod google_gemini_2_5_flash_image_text_to_image;
+#[cfg(feature = "google-imagen3")]
+#[rustfmt::skip]
+pub mod google_imagen3;
+#[cfg(feature = "google-imagen3-fast")]
+#[rustfmt::skip]
+pub mod google_imagen3_fast;
+#[cfg(feature = "google-imagen4")]
+#[rustfmt::skip]
+pub mod google_imagen4;
+#[cfg(feature = "google-imagen4-fast")]
+#[rustfmt::skip]
+pub mod google_imagen4_fast;
 #[cfg(feature = "google-imagen4-ultra")]
 #[rustfmt::skip]
 pub mod google_imagen4_ultra;
+#[cfg(feature = "google-nano-banana-edit")]
+#[rustfmt::skip]
+pub mod google_nano_banana_edit;
+#[cfg(feature = "google-nano-banana-effects")]
+#[rustfmt::skip]
+pub mod google_nano_banana_effects;
+#[cfg(feature = "google-nano-banana-text-to-image")]
+#[rustfmt::skip]
+pub mod google_nano_banana_text_to_image;
+#[cfg(feature = "ideogram-ai-ideogram-character")]
+#[rustfmt::skip]
+pub mod ideogram_ai_ideogram_character;
+#[cfg(feature = "ideogram-ai-ideogram-v2")]
+#[rustfmt::skip]
+pub mod ideogram_ai_ideogram_v2;
+#[cfg(feature = "ideogram-ai-ideogram-v2-turbo")]
+#[rustfmt::skip]
+pub mod ideogram_ai_ideogram_v2_turbo;
+#[cfg(feature = "ideogram-ai-ideogram-v2a")]
+#[rustfmt::skip]
+pub mod ideogram_ai_ideogram_v2a;
+#[cfg(feature = "ideogram-ai-ideogram-v2a-turbo")]
+#[rustfmt::skip]
+pub mod ideogram_ai_ideogram_v2a_turbo;
+#[cfg(feature = "ideogram-ai-ideogram-v3-balanced")]
+#[rustfmt::skip]
+pub mod ideogram_ai_ideogram_v3_balanced;
 #[cfg(feature = "ideogram-ai-ideogram-v3-turbo")]
 #[rustfmt::skip]
 pub mod ideogram_ai_ideogram_v3_turbo;
+#[cfg(feature = "openai-dall-e-2")]
+#[rustfmt::skip]
+pub mod openai_dall_e_2;
+#[cfg(feature = "openai-dall-e-3")]
+#[rustfmt::skip]
+pub mod openai_dall_e_3;
 #[cfg(feature = "openai-gpt-image-1")]
 #[rustfmt::skip]
 pub mod openai_gpt_image_1;
@@ -104,12 +249,36 @@ pub mod recraft_ai_recraft_v4_text_to_image;
 #[cfg(feature = "stability-ai-sdxl")]
 #[rustfmt::skip]
 pub mod stability_ai_sdxl;
+#[cfg(feature = "wavespeed-ai-chroma")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_chroma;
+#[cfg(feature = "wavespeed-ai-female-human")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_female_human;
+#[cfg(feature = "wavespeed-ai-flux-1-srpo")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_1_srpo;
+#[cfg(feature = "wavespeed-ai-flux-1-srpo-image-to-image")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_1_srpo_image_to_image;
+#[cfg(feature = "wavespeed-ai-flux-1-1-pro")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_1_1_pro;
 #[cfg(feature = "wavespeed-ai-flux-1-1-pro-ultra")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_flux_1_1_pro_ultra;
+#[cfg(feature = "wavespeed-ai-flux-controlnet-union-pro-2-0")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_controlnet_union_pro_2_0;
 #[cfg(feature = "wavespeed-ai-flux-dev")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_flux_dev;
+#[cfg(feature = "wavespeed-ai-flux-dev-lora")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_dev_lora;
+#[cfg(feature = "wavespeed-ai-flux-dev-lora-ultra-fast")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_dev_lora_ultra_fast;
 #[cfg(feature = "wavespeed-ai-flux-dev-ultra-fast")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_flux_dev_ultra_fast;
@@ -119,6 +288,21 @@ pub mod wavespeed_ai_flux_fill_dev;
 #[cfg(feature = "wavespeed-ai-flux-kontext-dev")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_flux_kontext_dev;
+#[cfg(feature = "wavespeed-ai-flux-kontext-dev-lora")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_kontext_dev_lora;
+#[cfg(feature = "wavespeed-ai-flux-kontext-dev-lora-ultra-fast")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_kontext_dev_lora_ultra_fast;
+#[cfg(feature = "wavespeed-ai-flux-kontext-dev-ultra-fast")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_kontext_dev_ultra_fast;
+#[cfg(feature = "wavespeed-ai-flux-kontext-dev-multi")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_kontext_dev_multi;
+#[cfg(feature = "wavespeed-ai-flux-kontext-dev-multi-ultra-fast")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_kontext_dev_multi_ultra_fast;
 #[cfg(feature = "wavespeed-ai-flux-kontext-max")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_flux_kontext_max;
@@ -131,9 +315,18 @@ pub mod wavespeed_ai_flux_kontext_max_text_to_image;
 #[cfg(feature = "wavespeed-ai-flux-kontext-pro")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_flux_kontext_pro;
+#[cfg(feature = "wavespeed-ai-flux-kontext-pro-multi")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_kontext_pro_multi;
 #[cfg(feature = "wavespeed-ai-flux-kontext-pro-text-to-image")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_flux_kontext_pro_text_to_image;
+#[cfg(feature = "wavespeed-ai-flux-krea-dev-lora")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_krea_dev_lora;
+#[cfg(feature = "wavespeed-ai-flux-pulid")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_pulid;
 #[cfg(feature = "wavespeed-ai-flux-redux-dev")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_flux_redux_dev;
@@ -143,30 +336,105 @@ pub mod wavespeed_ai_flux_redux_pro;
 #[cfg(feature = "wavespeed-ai-flux-schnell")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_flux_schnell;
+#[cfg(feature = "wavespeed-ai-flux-schnell-lora")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_schnell_lora;
+#[cfg(feature = "wavespeed-ai-flux-srpo")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_srpo;
+#[cfg(feature = "wavespeed-ai-flux-srpo-image-to-image")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_flux_srpo_image_to_image;
+#[cfg(feature = "wavespeed-ai-ghibli")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_ghibli;
 #[cfg(feature = "wavespeed-ai-hidream-e1-full")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_hidream_e1_full;
+#[cfg(feature = "wavespeed-ai-hidream-i1-dev")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_hidream_i1_dev;
 #[cfg(feature = "wavespeed-ai-hidream-i1-full")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_hidream_i1_full;
+#[cfg(feature = "wavespeed-ai-hunyuan-image-2-1")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_hunyuan_image_2_1;
+#[cfg(feature = "wavespeed-ai-hunyuan-image-3")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_hunyuan_image_3;
 #[cfg(feature = "wavespeed-ai-hunyuan-image-3-instruct-text-to-image")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_hunyuan_image_3_instruct_text_to_image;
+#[cfg(feature = "wavespeed-ai-image-background-remover")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_image_background_remover;
+#[cfg(feature = "wavespeed-ai-image-face-swap")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_image_face_swap;
+#[cfg(feature = "wavespeed-ai-image-face-swap-pro")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_image_face_swap_pro;
+#[cfg(feature = "wavespeed-ai-image-upscaler")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_image_upscaler;
+#[cfg(feature = "wavespeed-ai-image-watermark-remover")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_image_watermark_remover;
+#[cfg(feature = "wavespeed-ai-image-zoom-out")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_image_zoom_out;
 #[cfg(feature = "wavespeed-ai-imagen4")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_imagen4;
+#[cfg(feature = "wavespeed-ai-instant-character")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_instant_character;
+#[cfg(feature = "wavespeed-ai-neta-lumina")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_neta_lumina;
 #[cfg(feature = "wavespeed-ai-qwen-image-edit")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_qwen_image_edit;
+#[cfg(feature = "wavespeed-ai-qwen-image-edit-lora")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_qwen_image_edit_lora;
 #[cfg(feature = "wavespeed-ai-qwen-image-edit-plus")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_qwen_image_edit_plus;
+#[cfg(feature = "wavespeed-ai-qwen-image-edit-plus-lora")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_qwen_image_edit_plus_lora;
 #[cfg(feature = "wavespeed-ai-qwen-image-text-to-image")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_qwen_image_text_to_image;
+#[cfg(feature = "wavespeed-ai-qwen-image-text-to-image-lora")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_qwen_image_text_to_image_lora;
+#[cfg(feature = "wavespeed-ai-real-esrgan")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_real_esrgan;
+#[cfg(feature = "wavespeed-ai-step1x-edit")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_step1x_edit;
+#[cfg(feature = "wavespeed-ai-uno")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_uno;
 #[cfg(feature = "wavespeed-ai-wan-2-1-text-to-image")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_wan_2_1_text_to_image;
+#[cfg(feature = "wavespeed-ai-wan-2-1-text-to-image-lora")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_wan_2_1_text_to_image_lora;
+#[cfg(feature = "wavespeed-ai-wan-2-2-image-to-image")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_wan_2_2_image_to_image;
+#[cfg(feature = "wavespeed-ai-wan-2-2-text-to-image-lora")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_wan_2_2_text_to_image_lora;
+#[cfg(feature = "wavespeed-ai-wan-2-2-text-to-image-realism")]
+#[rustfmt::skip]
+pub mod wavespeed_ai_wan_2_2_text_to_image_realism;
 #[cfg(feature = "wavespeed-ai-z-image-base")]
 #[rustfmt::skip]
 pub mod wavespeed_ai_z_image_base;

@@ -10,28 +10,28 @@
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: `enable_base64_output` = `true`
 //! - Written from: `https://wavespeed.ai/docs/docs-api/openai/openai-gpt-image-1-text-to-image`
-//! - The newer page layout gives a price table that depends on two parameters (size and quality), which the single `by` field cannot express, so price is written as unknown. The page's table, verbatim: | Resolution | Low ($) | Medium ($) | High ($) | 1024 × 1024 | 0.011 | 0.042 | 0.167 | 1024 × 1536 / 1536 × 1024 | 0.016 | 0.063 | 0.250 |. At the default size (1024x1024) the price by quality is low 0.011, medium 0.042, high 0.167 USD; it is not stated whether this is per image or per request (the endpoint has no count parameter, so one image per request).
-//! - The parameter table comes from the older layout, the price table from the newer layout of the same URL. The request table ends with enable_base64_output (cut off inside its description); no num_images, seed or output_format is documented.
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/openai/openai-gpt-image-1-text-to-image.md at commit 7d5b6ab.
+//! - The live page https://wavespeed.ai/docs/docs-api/openai/openai-gpt-image-1-text-to-image gives a price table that depends on two parameters, size and quality, which one `by` table cannot express, so the price is written as unknown. Its table (USD): 1024 × 1024 low 0.011, medium 0.042, high 0.167; 1024 × 1536 / 1536 × 1024 low 0.016, medium 0.063, high 0.250. It does not say whether this is per image or per request (the endpoint has no count parameter).
 //!
 //! # Parameters
 //!
 //! | Parameter | Type | Required | Default | Allowed | Description |
 //! |---|---|---|---|---|---|
-//! | `prompt` | string | yes | – | text of at most 32000 characters | The prompt for generating the output.A text description of the desired image(s). The maximum length is 32000 characters |
-//! | `size` | string | no | `1024x1024` | one of 1024x1024, 1024x1536, 1536x1024 | The size of the generated media in pixels (width * height). |
+//! | `prompt` | string | yes | – | any text | The positive prompt for the generation. |
+//! | `size` | string | no | `1024*1024` | one of 1024\*1024, 1024\*1536, 1536\*1024 | The size of the generated media in pixels (width*height). |
 //! | `quality` | string | no | `medium` | one of low, medium, high | The quality of the generated image. |
 //! | `enable_sync_mode` | boolean | no | `false` | true or false | If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API. |
-//! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This prope |
+//! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API. |
 //!
 //!
-//! # Example: The submit request example on the page (older layout). It leaves out the required prompt
+//! # Example: The submit request example on the page. It leaves out the required `prompt`
 //!
 //! The documented body leaves out required parameters; example values fill them in.
 //!
 //! ```
 //! use imagegen_wavespeed::openai_gpt_image_1_text_to_image::{self, Request, Size, Quality};
 //!
-//! let request = Request::new(openai_gpt_image_1_text_to_image::prompt!("A beautiful sunset over mountains with golden light"))
+//! let request = Request::new("A beautiful sunset over mountains with golden light")
 //!     .size(Size::S1024x1024)
 //!     .quality(Quality::Medium)
 //!     .enable_sync_mode(false)
@@ -43,7 +43,7 @@
 //!       "enable_sync_mode": false,
 //!       "prompt": "A beautiful sunset over mountains with golden light",
 //!       "quality": "medium",
-//!       "size": "1024x1024"
+//!       "size": "1024*1024"
 //!     }),
 //! );
 //! # Ok::<(), serde_json::Error>(())
@@ -54,13 +54,11 @@
 //! Each parameter with rules of its own has a type: parsed from its wire text, built by `try_new`, or checked when the crate compiles by its literal macro; a value outside the rules is refused with an error naming the parameter and what it allows.
 //!
 //! ```
-//! use imagegen_wavespeed::openai_gpt_image_1_text_to_image::{self, Prompt, Size, Quality};
+//! use imagegen_wavespeed::openai_gpt_image_1_text_to_image::{self, Size, Quality};
 //!
-//! assert_eq!(openai_gpt_image_1_text_to_image::prompt!("A beautiful sunset over mountains with golden light"), Prompt::try_new("A beautiful sunset over mountains with golden light")?);
-//! assert!(Prompt::try_new("x".repeat(32001)).is_err());
-//! assert_eq!("1024x1024".parse::<Size>()?, Size::S1024x1024);
-//! assert_eq!(Size::S1024x1024.to_string(), "1024x1024");
-//! assert_eq!("1024*1024".parse::<Size>().unwrap_err().suggestion(), Some("1024x1024"));
+//! assert_eq!("1024*1024".parse::<Size>()?, Size::S1024x1024);
+//! assert_eq!(Size::S1024x1024.to_string(), "1024*1024");
+//! assert_eq!("1024x1024".parse::<Size>().unwrap_err().suggestion(), Some("1024*1024"));
 //! assert_eq!("medium".parse::<Quality>()?, Quality::Medium);
 //! assert_eq!(Quality::Medium.to_string(), "medium");
 //! assert_eq!("MEDIUM".parse::<Quality>().unwrap_err().suggestion(), Some("medium"));
@@ -85,15 +83,13 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
         value: "true",
     }),
     parameters: &[
-        rt::info::ParamInfo::of::<Prompt>()
-            .described(
-                "The prompt for generating the output.A text description of the desired image(s). The maximum length is 32000 characters",
-            )
+        rt::info::ParamInfo::new("prompt", rt::info::ParamKind::Text, "any text")
+            .described("The positive prompt for the generation.")
             .required()
             .with_meaning(rt::info::Meaning::Prompt),
         rt::info::ParamInfo::of::<Size>()
-            .described("The size of the generated media in pixels (width * height).")
-            .with_default("1024x1024")
+            .described("The size of the generated media in pixels (width*height).")
+            .with_default("1024*1024")
             .with_meaning(rt::info::Meaning::Size),
         rt::info::ParamInfo::of::<Quality>()
             .described("The quality of the generated image.")
@@ -114,7 +110,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
                 "true or false",
             )
             .described(
-                "If enabled, the output will be encoded into a BASE64 string instead of a URL. This prope",
+                "If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.",
             )
             .with_default("false"),
     ],
@@ -125,15 +121,13 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Request {
-    /// The prompt for generating the output.A text description of the desired image(s). The maximum length is 32000 characters
+    /// The positive prompt for the generation.
     ///
-    /// Allowed: text of at most 32000 characters. Required.
-    pub prompt: Prompt,
-    /// The size of the generated media in pixels (width * height).
+    /// Allowed: any text. Required.
+    pub prompt: String,
+    /// The size of the generated media in pixels (width*height).
     ///
-    /// Allowed: one of 1024x1024, 1024x1536, 1536x1024. Default: `1024x1024` (applied by the server when the parameter is left out). Documented type: `string`.
-    ///
-    /// Note: This endpoint writes sizes with "x" (1024x1024), both in the table and in the request example, unlike the sibling openai/gpt-image-1 edit page, which uses "*" (1024*1024).
+    /// Allowed: one of 1024\*1024, 1024\*1536, 1536\*1024. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// The quality of the generated image.
@@ -146,11 +140,9 @@ pub struct Request {
     /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sync_mode: Option<bool>,
-    /// If enabled, the output will be encoded into a BASE64 string instead of a URL. This prope
+    /// If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.
     ///
     /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The excerpt is cut off inside this row's description ("This prope"); the same sentence elsewhere on WaveSpeed reads "...This property is only available through the API."
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_base64_output: Option<bool>,
 }
@@ -166,9 +158,9 @@ impl<'de> serde::Deserialize<'de> for Request {
 }
 impl Request {
     /// A request with its required parameters, `prompt`; every optional parameter starts unset and is left out of the JSON.
-    pub fn new(prompt: Prompt) -> Self {
+    pub fn new(prompt: impl Into<String>) -> Self {
         Self {
-            prompt,
+            prompt: prompt.into(),
             size: None,
             quality: None,
             enable_sync_mode: None,
@@ -219,43 +211,26 @@ impl rt::ModelRequest for Request {
         self.enable_base64_output.unwrap_or(false)
     }
 }
-/// `prompt`: The prompt for generating the output.A text description of the desired image(s). The maximum length is 32000 characters
+/// `size`: The size of the generated media in pixels (width*height).
 ///
-/// Allowed: text of at most 32000 characters. Required.
-///
-/// Make one with [`prompt!`](crate::openai_gpt_image_1_text_to_image::prompt) (checked when the crate compiles), [`Prompt::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Prompt(std::borrow::Cow<'static, str>);
-impl Prompt {
-    /// The documented rules.
-    const RULE: rt::rules::TextRule = rt::rules::TextRule::Length(rt::rules::LengthRule {
-        min_chars: None,
-        max_chars: Some(32000),
-    });
-}
-rt::__text!(Prompt, "prompt", "text of at most 32000 characters");
-/// `size`: The size of the generated media in pixels (width * height).
-///
-/// Allowed: one of 1024x1024, 1024x1536, 1536x1024. Default: `1024x1024` (applied by the server when the parameter is left out). Documented type: `string`.
-///
-/// Note: This endpoint writes sizes with "x" (1024x1024), both in the table and in the request example, unlike the sibling openai/gpt-image-1 edit page, which uses "*" (1024*1024).
+/// Allowed: one of 1024\*1024, 1024\*1536, 1536\*1024. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
 ///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Size {
-    /// `1024x1024`, the documented default
+    /// `1024*1024`, the documented default
     S1024x1024,
-    /// `1024x1536`
+    /// `1024*1536`
     S1024x1536,
-    /// `1536x1024`
+    /// `1536*1024`
     S1536x1024,
 }
 rt::__size!(
-    Size, "size", "one of 1024x1024, 1024x1536, 1536x1024", 'x', [S1024x1024 =
-    "1024x1024", S1024x1536 = "1024x1536", S1536x1024 = "1536x1024"]
+    Size, "size", "one of 1024*1024, 1024*1536, 1536*1024", '*', [S1024x1024 =
+    "1024*1024", S1024x1536 = "1024*1536", S1536x1024 = "1536*1024"]
 );
 impl Size {
-    /// The documented default, `1024x1024`, which the server applies when the parameter is left out.
+    /// The documented default, `1024*1024`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::S1024x1024;
 }
 /// `quality`: The quality of the generated image.
@@ -280,7 +255,3 @@ impl Quality {
     /// The documented default, `medium`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self::Medium;
 }
-rt::__literal_macros!(
-    $crate openai_gpt_image_1_text_to_image[prompt(Prompt) =
-    __wavespeed_openai_gpt_image_1_text_to_image_prompt]
-);

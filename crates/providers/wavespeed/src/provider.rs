@@ -7,6 +7,20 @@ pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry = imagegen_runtime:
     WaveSpeed,
 >(
     &[
+        #[cfg(feature = "alibaba-qwen-image-translate")]
+        &crate::alibaba_qwen_image_translate::ENTRY,
+        #[cfg(feature = "alibaba-wan-2-5-image-edit")]
+        &crate::alibaba_wan_2_5_image_edit::ENTRY,
+        #[cfg(feature = "alibaba-wan-2-5-text-to-image")]
+        &crate::alibaba_wan_2_5_text_to_image::ENTRY,
+        #[cfg(feature = "bytedance-dreamina-v3-0-edit")]
+        &crate::bytedance_dreamina_v3_0_edit::ENTRY,
+        #[cfg(feature = "bytedance-dreamina-v3-0-text-to-image")]
+        &crate::bytedance_dreamina_v3_0_text_to_image::ENTRY,
+        #[cfg(feature = "bytedance-dreamina-v3-1-text-to-image")]
+        &crate::bytedance_dreamina_v3_1_text_to_image::ENTRY,
+        #[cfg(feature = "bytedance-portrait")]
+        &crate::bytedance_portrait::ENTRY,
         #[cfg(feature = "bytedance-seededit-v3")]
         &crate::bytedance_seededit_v3::ENTRY,
         #[cfg(feature = "bytedance-seedream-v3")]
@@ -17,16 +31,54 @@ pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry = imagegen_runtime:
         &crate::bytedance_seedream_v4::ENTRY,
         #[cfg(feature = "bytedance-seedream-v4-edit")]
         &crate::bytedance_seedream_v4_edit::ENTRY,
+        #[cfg(feature = "bytedance-seedream-v4-edit-sequential")]
+        &crate::bytedance_seedream_v4_edit_sequential::ENTRY,
         #[cfg(feature = "bytedance-seedream-v4-sequential")]
         &crate::bytedance_seedream_v4_sequential::ENTRY,
+        #[cfg(feature = "bytedance-uso")]
+        &crate::bytedance_uso::ENTRY,
+        #[cfg(feature = "google-gemini-2-5-flash-image-preview-edit")]
+        &crate::google_gemini_2_5_flash_image_preview_edit::ENTRY,
+        #[cfg(feature = "google-gemini-2-5-flash-image-preview-text-to-image")]
+        &crate::google_gemini_2_5_flash_image_preview_text_to_image::ENTRY,
         #[cfg(feature = "google-gemini-2-5-flash-image-edit")]
         &crate::google_gemini_2_5_flash_image_edit::ENTRY,
         #[cfg(feature = "google-gemini-2-5-flash-image-text-to-image")]
         &crate::google_gemini_2_5_flash_image_text_to_image::ENTRY,
+        #[cfg(feature = "google-imagen3")]
+        &crate::google_imagen3::ENTRY,
+        #[cfg(feature = "google-imagen3-fast")]
+        &crate::google_imagen3_fast::ENTRY,
+        #[cfg(feature = "google-imagen4")]
+        &crate::google_imagen4::ENTRY,
+        #[cfg(feature = "google-imagen4-fast")]
+        &crate::google_imagen4_fast::ENTRY,
         #[cfg(feature = "google-imagen4-ultra")]
         &crate::google_imagen4_ultra::ENTRY,
+        #[cfg(feature = "google-nano-banana-edit")]
+        &crate::google_nano_banana_edit::ENTRY,
+        #[cfg(feature = "google-nano-banana-effects")]
+        &crate::google_nano_banana_effects::ENTRY,
+        #[cfg(feature = "google-nano-banana-text-to-image")]
+        &crate::google_nano_banana_text_to_image::ENTRY,
+        #[cfg(feature = "ideogram-ai-ideogram-character")]
+        &crate::ideogram_ai_ideogram_character::ENTRY,
+        #[cfg(feature = "ideogram-ai-ideogram-v2")]
+        &crate::ideogram_ai_ideogram_v2::ENTRY,
+        #[cfg(feature = "ideogram-ai-ideogram-v2-turbo")]
+        &crate::ideogram_ai_ideogram_v2_turbo::ENTRY,
+        #[cfg(feature = "ideogram-ai-ideogram-v2a")]
+        &crate::ideogram_ai_ideogram_v2a::ENTRY,
+        #[cfg(feature = "ideogram-ai-ideogram-v2a-turbo")]
+        &crate::ideogram_ai_ideogram_v2a_turbo::ENTRY,
+        #[cfg(feature = "ideogram-ai-ideogram-v3-balanced")]
+        &crate::ideogram_ai_ideogram_v3_balanced::ENTRY,
         #[cfg(feature = "ideogram-ai-ideogram-v3-turbo")]
         &crate::ideogram_ai_ideogram_v3_turbo::ENTRY,
+        #[cfg(feature = "openai-dall-e-2")]
+        &crate::openai_dall_e_2::ENTRY,
+        #[cfg(feature = "openai-dall-e-3")]
+        &crate::openai_dall_e_3::ENTRY,
         #[cfg(feature = "openai-gpt-image-1")]
         &crate::openai_gpt_image_1::ENTRY,
         #[cfg(feature = "openai-gpt-image-1-text-to-image")]
@@ -35,16 +87,42 @@ pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry = imagegen_runtime:
         &crate::recraft_ai_recraft_v4_text_to_image::ENTRY,
         #[cfg(feature = "stability-ai-sdxl")]
         &crate::stability_ai_sdxl::ENTRY,
+        #[cfg(feature = "wavespeed-ai-chroma")]
+        &crate::wavespeed_ai_chroma::ENTRY,
+        #[cfg(feature = "wavespeed-ai-female-human")]
+        &crate::wavespeed_ai_female_human::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-1-srpo")]
+        &crate::wavespeed_ai_flux_1_srpo::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-1-srpo-image-to-image")]
+        &crate::wavespeed_ai_flux_1_srpo_image_to_image::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-1-1-pro")]
+        &crate::wavespeed_ai_flux_1_1_pro::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-1-1-pro-ultra")]
         &crate::wavespeed_ai_flux_1_1_pro_ultra::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-controlnet-union-pro-2-0")]
+        &crate::wavespeed_ai_flux_controlnet_union_pro_2_0::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-dev")]
         &crate::wavespeed_ai_flux_dev::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-dev-lora")]
+        &crate::wavespeed_ai_flux_dev_lora::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-dev-lora-ultra-fast")]
+        &crate::wavespeed_ai_flux_dev_lora_ultra_fast::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-dev-ultra-fast")]
         &crate::wavespeed_ai_flux_dev_ultra_fast::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-fill-dev")]
         &crate::wavespeed_ai_flux_fill_dev::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-kontext-dev")]
         &crate::wavespeed_ai_flux_kontext_dev::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-kontext-dev-lora")]
+        &crate::wavespeed_ai_flux_kontext_dev_lora::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-kontext-dev-lora-ultra-fast")]
+        &crate::wavespeed_ai_flux_kontext_dev_lora_ultra_fast::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-kontext-dev-ultra-fast")]
+        &crate::wavespeed_ai_flux_kontext_dev_ultra_fast::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-kontext-dev-multi")]
+        &crate::wavespeed_ai_flux_kontext_dev_multi::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-kontext-dev-multi-ultra-fast")]
+        &crate::wavespeed_ai_flux_kontext_dev_multi_ultra_fast::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-kontext-max")]
         &crate::wavespeed_ai_flux_kontext_max::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-kontext-max-multi")]
@@ -53,30 +131,86 @@ pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry = imagegen_runtime:
         &crate::wavespeed_ai_flux_kontext_max_text_to_image::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-kontext-pro")]
         &crate::wavespeed_ai_flux_kontext_pro::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-kontext-pro-multi")]
+        &crate::wavespeed_ai_flux_kontext_pro_multi::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-kontext-pro-text-to-image")]
         &crate::wavespeed_ai_flux_kontext_pro_text_to_image::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-krea-dev-lora")]
+        &crate::wavespeed_ai_flux_krea_dev_lora::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-pulid")]
+        &crate::wavespeed_ai_flux_pulid::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-redux-dev")]
         &crate::wavespeed_ai_flux_redux_dev::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-redux-pro")]
         &crate::wavespeed_ai_flux_redux_pro::ENTRY,
         #[cfg(feature = "wavespeed-ai-flux-schnell")]
         &crate::wavespeed_ai_flux_schnell::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-schnell-lora")]
+        &crate::wavespeed_ai_flux_schnell_lora::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-srpo")]
+        &crate::wavespeed_ai_flux_srpo::ENTRY,
+        #[cfg(feature = "wavespeed-ai-flux-srpo-image-to-image")]
+        &crate::wavespeed_ai_flux_srpo_image_to_image::ENTRY,
+        #[cfg(feature = "wavespeed-ai-ghibli")]
+        &crate::wavespeed_ai_ghibli::ENTRY,
         #[cfg(feature = "wavespeed-ai-hidream-e1-full")]
         &crate::wavespeed_ai_hidream_e1_full::ENTRY,
+        #[cfg(feature = "wavespeed-ai-hidream-i1-dev")]
+        &crate::wavespeed_ai_hidream_i1_dev::ENTRY,
         #[cfg(feature = "wavespeed-ai-hidream-i1-full")]
         &crate::wavespeed_ai_hidream_i1_full::ENTRY,
+        #[cfg(feature = "wavespeed-ai-hunyuan-image-2-1")]
+        &crate::wavespeed_ai_hunyuan_image_2_1::ENTRY,
+        #[cfg(feature = "wavespeed-ai-hunyuan-image-3")]
+        &crate::wavespeed_ai_hunyuan_image_3::ENTRY,
         #[cfg(feature = "wavespeed-ai-hunyuan-image-3-instruct-text-to-image")]
         &crate::wavespeed_ai_hunyuan_image_3_instruct_text_to_image::ENTRY,
+        #[cfg(feature = "wavespeed-ai-image-background-remover")]
+        &crate::wavespeed_ai_image_background_remover::ENTRY,
+        #[cfg(feature = "wavespeed-ai-image-face-swap")]
+        &crate::wavespeed_ai_image_face_swap::ENTRY,
+        #[cfg(feature = "wavespeed-ai-image-face-swap-pro")]
+        &crate::wavespeed_ai_image_face_swap_pro::ENTRY,
+        #[cfg(feature = "wavespeed-ai-image-upscaler")]
+        &crate::wavespeed_ai_image_upscaler::ENTRY,
+        #[cfg(feature = "wavespeed-ai-image-watermark-remover")]
+        &crate::wavespeed_ai_image_watermark_remover::ENTRY,
+        #[cfg(feature = "wavespeed-ai-image-zoom-out")]
+        &crate::wavespeed_ai_image_zoom_out::ENTRY,
         #[cfg(feature = "wavespeed-ai-imagen4")]
         &crate::wavespeed_ai_imagen4::ENTRY,
+        #[cfg(feature = "wavespeed-ai-instant-character")]
+        &crate::wavespeed_ai_instant_character::ENTRY,
+        #[cfg(feature = "wavespeed-ai-neta-lumina")]
+        &crate::wavespeed_ai_neta_lumina::ENTRY,
         #[cfg(feature = "wavespeed-ai-qwen-image-edit")]
         &crate::wavespeed_ai_qwen_image_edit::ENTRY,
+        #[cfg(feature = "wavespeed-ai-qwen-image-edit-lora")]
+        &crate::wavespeed_ai_qwen_image_edit_lora::ENTRY,
         #[cfg(feature = "wavespeed-ai-qwen-image-edit-plus")]
         &crate::wavespeed_ai_qwen_image_edit_plus::ENTRY,
+        #[cfg(feature = "wavespeed-ai-qwen-image-edit-plus-lora")]
+        &crate::wavespeed_ai_qwen_image_edit_plus_lora::ENTRY,
         #[cfg(feature = "wavespeed-ai-qwen-image-text-to-image")]
         &crate::wavespeed_ai_qwen_image_text_to_image::ENTRY,
+        #[cfg(feature = "wavespeed-ai-qwen-image-text-to-image-lora")]
+        &crate::wavespeed_ai_qwen_image_text_to_image_lora::ENTRY,
+        #[cfg(feature = "wavespeed-ai-real-esrgan")]
+        &crate::wavespeed_ai_real_esrgan::ENTRY,
+        #[cfg(feature = "wavespeed-ai-step1x-edit")]
+        &crate::wavespeed_ai_step1x_edit::ENTRY,
+        #[cfg(feature = "wavespeed-ai-uno")]
+        &crate::wavespeed_ai_uno::ENTRY,
         #[cfg(feature = "wavespeed-ai-wan-2-1-text-to-image")]
         &crate::wavespeed_ai_wan_2_1_text_to_image::ENTRY,
+        #[cfg(feature = "wavespeed-ai-wan-2-1-text-to-image-lora")]
+        &crate::wavespeed_ai_wan_2_1_text_to_image_lora::ENTRY,
+        #[cfg(feature = "wavespeed-ai-wan-2-2-image-to-image")]
+        &crate::wavespeed_ai_wan_2_2_image_to_image::ENTRY,
+        #[cfg(feature = "wavespeed-ai-wan-2-2-text-to-image-lora")]
+        &crate::wavespeed_ai_wan_2_2_text_to_image_lora::ENTRY,
+        #[cfg(feature = "wavespeed-ai-wan-2-2-text-to-image-realism")]
+        &crate::wavespeed_ai_wan_2_2_text_to_image_realism::ENTRY,
         #[cfg(feature = "wavespeed-ai-z-image-base")]
         &crate::wavespeed_ai_z_image_base::ENTRY,
     ],

@@ -10,8 +10,9 @@
 //! - Sync mode: not documented
 //! - Base64 output: not documented
 //! - Written from: `https://wavespeed.ai/docs/docs-api/recraft-ai/recraft-ai-recraft-v4-text-to-image`
-//! - The brief asked for recraft-ai/recraft-v3; no WaveSpeed page for raster Recraft V3 was found (only recraft-v3-svg, whose table was cut off before any row), so Recraft V4 text-to-image is written.
-//! - Only the newer page layout (no Type column) was found; types were chosen from the descriptions. No curl example was seen, so the endpoint is not confirmed; the id follows WaveSpeed's page-slug pattern (page recraft-ai-recraft-v4-text-to-image → recraft-ai/recraft-v4/text-to-image).
+//! - The page's typed request table (Type, Default, Range, up to Response Parameters) could not be checked against a complete copy. This spec follows the page's Parameter | Required | Description table (https://wavespeed.ai/docs/docs-api/recraft-ai/recraft-ai-recraft-v4-text-to-image), which is complete: prompt and image_size, followed by How to Use.
+//! - That table has no Type column; types were chosen from the descriptions. The page gives no request example, so it does not show the endpoint; the id follows WaveSpeed's page-slug pattern (page recraft-ai-recraft-v4-text-to-image → recraft-ai/recraft-v4/text-to-image).
+//! - The price is from the page's Pricing table ("Per image | $0.04").
 //! - The summary mentions "color palette control", but no palette parameter is in the table, so none is written. No seed, num_images, sync or base64 parameter is documented.
 //!
 //! # Parameters

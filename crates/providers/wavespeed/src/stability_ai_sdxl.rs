@@ -10,10 +10,11 @@
 //! - Sync mode: not documented
 //! - Base64 output: `enable_base64_output` = `true`
 //! - Written from: `https://wavespeed.ai/docs/docs-api/stability-ai/stability-ai-sdxl`
+//! - The page's request table could not be checked against a complete copy: only its header row ("Parameter | Type | Required | Default") is available for https://wavespeed.ai/docs/docs-api/stability-ai/stability-ai-sdxl. Parameters come from the page's request example and its "Inputs & Parameters" list.
 //! - The page states no sizes or limits for `size`, so it takes any W*H (`custom: {}`); the server may refuse sizes the page does not mention.
-//! - The older layout's request table is cut off right after its header ("Parameter | Type | Required | Default") in every excerpt; no table row was seen. Parameters come from the request example and the newer layout's "Inputs & Parameters" bullet list.
-//! - The Features text (copied from elsewhere) mentions a prompt_strength field, a refiner (base_model_refiner) and in-painting; no wire names, types or ranges were seen for these, so they are not written. The newer layout's How to Use says "tweak strength", also without a parameter row.
-//! - The brief asked for wavespeed-ai/sdxl; the page found posts to api/v3/stability-ai/sdxl (the old https://wavespeed.ai/docs-api/sdxl page excerpt ended before any endpoint or table).
+//! - The page's request example POSTs to https://api.wavespeed.ai/api/v3/stability-ai/sdxl.
+//! - The page's Features text mentions a prompt_strength field, a refiner (base_model_refiner) and in-painting, and its How to Use says "tweak strength"; no wire names, types or ranges are given for these, so they are not written.
+//! - The price is from the page's Price section ("Per image for $0.0026.").
 //!
 //! # Parameters
 //!
@@ -21,12 +22,12 @@
 //! |---|---|---|---|---|---|
 //! | `prompt` | string | yes | – | any text | Describe subject, style, lighting, camera, mood. |
 //! | `image` | string (URL) | no | – | an http(s) URL of a PNG, JPEG or WebP image | PNG/JPEG/WebP; used as the starting point. |
-//! | `size` | string (size) | no | – | a W\*H size with any width and height | Not described in any excerpt seen; the request example sends "1024*1024". |
+//! | `size` | string (size) | no | – | a W\*H size with any width and height |  |
 //! | `seed` | integer | no | – | any integer (-1 = a random seed) | -1 for random, or set any integer for reproducible results. |
-//! | `enable_base64_output` | boolean | no | – | true or false | Not described in any excerpt seen; the request example sends false. |
+//! | `enable_base64_output` | boolean | no | – | true or false |  |
 //!
 //!
-//! # Example: The submit request example on the page (older layout). It leaves out the required prompt
+//! # Example: The submit request example on the page. It leaves out the required prompt
 //!
 //! The documented body leaves out required parameters; example values fill them in.
 //!
@@ -95,9 +96,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             .described("PNG/JPEG/WebP; used as the starting point.")
             .with_meaning(rt::info::Meaning::ReferenceImage),
         rt::info::ParamInfo::of::<Size>()
-            .described(
-                "Not described in any excerpt seen; the request example sends \"1024*1024\".",
-            )
+            .described("")
             .with_meaning(rt::info::Meaning::Size),
         rt::info::ParamInfo::of::<Seed>()
             .described("-1 for random, or set any integer for reproducible results.")
@@ -107,9 +106,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
                 rt::info::ParamKind::Boolean,
                 "true or false",
             )
-            .described(
-                "Not described in any excerpt seen; the request example sends false.",
-            ),
+            .described(""),
     ],
 };
 /// A request to Stability Ai Sdxl (`stability-ai/sdxl`), sent as `POST /api/v3/stability-ai/sdxl`.
@@ -122,34 +119,30 @@ pub struct Request {
     ///
     /// Allowed: any text. Required.
     ///
-    /// Note: From the newer layout's bullet list ("prompt (required)"); the typed table row was not seen.
+    /// Note: From the page's "Inputs & Parameters" list ("prompt (required)"); the page's typed table row for it is not available.
     pub prompt: String,
     /// PNG/JPEG/WebP; used as the starting point.
     ///
     /// Allowed: an http(s) URL of a PNG, JPEG or WebP image. The documentation gives no default.
     ///
-    /// Note: From the bullet list; optional (image-to-image mode). Its wire type was not seen.
+    /// Note: From the page's "Inputs & Parameters" list; optional (image-to-image mode). The page does not state its wire type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
-    /// Not described in any excerpt seen; the request example sends "1024*1024".
-    ///
     /// Allowed: a W\*H size with any width and height. The documentation gives no default.
     ///
-    /// Note: Only seen in the request example. The newer bullet list instead names "width / height" ("Flexible canvas; common choices 1024×1024, 1536×1536, 1024×1536, 1536×1024"). Per the brief, the request example is followed, so `size` ("W*H") is written and width/height are not. No default, range or enum was seen.
+    /// Note: Sent in the page's request example ("1024*1024"); the page gives no description for it. The page's "Inputs & Parameters" list instead names "width / height" ("Flexible canvas; common choices 1024×1024, 1536×1536, 1024×1536, 1536×1024"); the request example is followed, so `size` ("W*H") is written and width/height are not. No default, range or enum is stated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// -1 for random, or set any integer for reproducible results.
     ///
     /// Allowed: any integer (-1 = a random seed). The documentation gives no default.
     ///
-    /// Note: From the bullet list and the request example (-1). No range or default stated.
+    /// Note: From the page's "Inputs & Parameters" list and its request example (-1). No range or default is stated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<Seed>,
-    /// Not described in any excerpt seen; the request example sends false.
-    ///
     /// Allowed: true or false. The documentation gives no default.
     ///
-    /// Note: Only seen in the request example; on other WaveSpeed pages this flag makes the output a BASE64 string instead of a URL.
+    /// Note: Sent in the page's request example (false); the page's table row for it is not available, so no description or default is written. On other WaveSpeed pages this flag makes the output a BASE64 string instead of a URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_base64_output: Option<bool>,
 }
@@ -222,7 +215,7 @@ impl rt::ModelRequest for Request {
 ///
 /// Allowed: an http(s) URL of a PNG, JPEG or WebP image. The documentation gives no default.
 ///
-/// Note: From the bullet list; optional (image-to-image mode). Its wire type was not seen.
+/// Note: From the page's "Inputs & Parameters" list; optional (image-to-image mode). The page does not state its wire type.
 ///
 /// Make one with [`image!`](crate::stability_ai_sdxl::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. A local file ([`Image::path`], or text without a URL scheme) or image in memory ([`Image::bytes`]) is checked when the request is sent, then uploaded to WaveSpeedAI (`POST /api/v3/media/upload/binary`, up to 20000000 bytes) and its URL sent. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -238,11 +231,11 @@ impl Image {
     };
 }
 rt::__image_url!(Image, "image", "an http(s) URL of a PNG, JPEG or WebP image");
-/// `size`: Not described in any excerpt seen; the request example sends "1024*1024".
+/// `size`
 ///
 /// Allowed: a W\*H size with any width and height. The documentation gives no default.
 ///
-/// Note: Only seen in the request example. The newer bullet list instead names "width / height" ("Flexible canvas; common choices 1024×1024, 1536×1536, 1024×1536, 1536×1024"). Per the brief, the request example is followed, so `size` ("W*H") is written and width/height are not. No default, range or enum was seen.
+/// Note: Sent in the page's request example ("1024*1024"); the page gives no description for it. The page's "Inputs & Parameters" list instead names "width / height" ("Flexible canvas; common choices 1024×1024, 1536×1536, 1024×1536, 1536×1024"); the request example is followed, so `size` ("W*H") is written and width/height are not. No default, range or enum is stated.
 ///
 /// Make one with [`size!`](crate::stability_ai_sdxl::size) (checked when the crate compiles), [`Size::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -277,7 +270,7 @@ rt::__custom_size!(CustomSize, Size, '*');
 ///
 /// Allowed: any integer (-1 = a random seed). The documentation gives no default.
 ///
-/// Note: From the bullet list and the request example (-1). No range or default stated.
+/// Note: From the page's "Inputs & Parameters" list and its request example (-1). No range or default is stated.
 ///
 /// Make one with [`seed!`](crate::stability_ai_sdxl::seed) (checked when the crate compiles), [`Seed::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

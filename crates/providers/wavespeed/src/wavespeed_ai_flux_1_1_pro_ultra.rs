@@ -10,23 +10,21 @@
 //! - Sync mode: not documented
 //! - Base64 output: `enable_base64_output` = `true`
 //! - Written from: `https://wavespeed.ai/docs/docs-api/wavespeed-ai/flux-1.1-pro-ultra`
-//! - The typed table was read from a verbatim Markdown mirror of the source URL in a public repository; it is complete (followed by Response Parameters) - prompt, aspect_ratio, output_format, raw, seed, enable_base64_output. No size, num_images, enable_sync_mode or safety parameter.
-//! - The older stored layout (https://wavespeed.ai/docs/docs-api/flux-1.1-pro-ultra, same endpoint) has a request example that starts with a prompt ("A grand steampunk airship ...") but the excerpt is cut off inside the prompt, so that example is not copied.
-//! - No Pricing section was seen in any version; price unknown. Prices found on other providers' pages are not used.
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/wavespeed-ai/flux-1-1-pro-ultra.md at commit 7d5b6ab.
 //!
 //! # Parameters
 //!
 //! | Parameter | Type | Required | Default | Allowed | Description |
 //! |---|---|---|---|---|---|
 //! | `prompt` | string | yes | – | any text | The positive prompt for the generation. |
-//! | `aspect_ratio` | string | no | `1:1` | one of 1:1, 16:9, 9:16, 4:3, 3:4 | Not described on the page (the row has no Description cell). |
+//! | `aspect_ratio` | string | no | `1:1` | one of 1:1, 16:9, 9:16, 4:3, 3:4 |  |
 //! | `output_format` | string | no | `jpg` | one of jpg, png | The format of the output image. |
 //! | `raw` | boolean | no | `false` | true or false | Generate less processed, more natural-looking images. |
 //! | `seed` | integer | no | – | an integer from -1 to 2147483647 | The random seed to use for the generation. |
 //! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API. |
 //!
 //!
-//! # Example: The submit request example on the page (source URL). It leaves out the required prompt
+//! # Example: The submit request example on the page. It leaves out the required `prompt`
 //!
 //! The documented body leaves out required parameters; example values fill them in.
 //!
@@ -92,8 +90,9 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             .required()
             .with_meaning(rt::info::Meaning::Prompt),
         rt::info::ParamInfo::of::<AspectRatio>()
-            .described("Not described on the page (the row has no Description cell).")
-            .with_default("1:1"),
+            .described("")
+            .with_default("1:1")
+            .with_meaning(rt::info::Meaning::AspectRatio),
         rt::info::ParamInfo::of::<OutputFormat>()
             .described("The format of the output image.")
             .with_default("jpg")
@@ -125,18 +124,14 @@ pub struct Request {
     ///
     /// Allowed: any text. Required.
     pub prompt: String,
-    /// Not described on the page (the row has no Description cell).
-    ///
     /// Allowed: one of 1:1, 16:9, 9:16, 4:3, 3:4. Default: `1:1` (applied by the server when the parameter is left out).
     ///
-    /// Note: The row is "aspect_ratio | string | No | 1:1 | 1:1, 16:9, 9:16, 4:3, 3:4" with no description.
+    /// Note: The page's row for this parameter has no description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<AspectRatio>,
     /// The format of the output image.
     ///
     /// Allowed: one of jpg, png. Default: `jpg` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The page spells JPEG as "jpg"; the wire value is kept as documented.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<OutputFormat>,
     /// Generate less processed, more natural-looking images.
@@ -147,8 +142,6 @@ pub struct Request {
     /// The random seed to use for the generation.
     ///
     /// Allowed: an integer from -1 to 2147483647. The documentation gives no default.
-    ///
-    /// Note: Default "-". The page does not say what -1 means, so no sentinel is written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<Seed>,
     /// If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.
@@ -225,11 +218,11 @@ impl rt::ModelRequest for Request {
         self.enable_base64_output.unwrap_or(false)
     }
 }
-/// `aspect_ratio`: Not described on the page (the row has no Description cell).
+/// `aspect_ratio`
 ///
 /// Allowed: one of 1:1, 16:9, 9:16, 4:3, 3:4. Default: `1:1` (applied by the server when the parameter is left out).
 ///
-/// Note: The row is "aspect_ratio | string | No | 1:1 | 1:1, 16:9, 9:16, 4:3, 3:4" with no description.
+/// Note: The page's row for this parameter has no description.
 ///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -257,8 +250,6 @@ impl AspectRatio {
 ///
 /// Allowed: one of jpg, png. Default: `jpg` (applied by the server when the parameter is left out).
 ///
-/// Note: The page spells JPEG as "jpg"; the wire value is kept as documented.
-///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutputFormat {
@@ -277,8 +268,6 @@ impl OutputFormat {
 /// `seed`: The random seed to use for the generation.
 ///
 /// Allowed: an integer from -1 to 2147483647. The documentation gives no default.
-///
-/// Note: Default "-". The page does not say what -1 means, so no sentinel is written.
 ///
 /// Make one with [`seed!`](crate::wavespeed_ai_flux_1_1_pro_ultra::seed) (checked when the crate compiles), [`Seed::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

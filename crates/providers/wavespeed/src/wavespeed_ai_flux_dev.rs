@@ -9,60 +9,55 @@
 //! - Price: $0.012 per image
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: `enable_base64_output` = `true`
-//! - Written from: `https://wavespeed.ai/docs/docs-api/flux-dev`
-//! - The request example sends `image: ""` (an empty string for the optional input image); an empty string is not an image URL, so it is left out of the example here: leaving `image` out is how a request goes without one.
-//! - The page states no sizes or limits for `size`, so it takes any W*H (`custom: {}`); the server may refuse sizes the page does not mention.
-//! - Two versions were used. Older layout (https://wavespeed.ai/docs/docs-api/flux-dev, POST api/v3/wavespeed-ai/flux-dev) gives the request example and the typed table, cut off in the mask_image row. Newer layout (https://wavespeed.ai/docs-api/flux-dev) gives pricing and a Parameter | Required | Description table, cut off in the output_format row. Nothing after output_format was seen in any table; enable_base64_output, enable_safety_checker and enable_sync_mode are from the request example only.
-//! - The old api/v2 version of https://wavespeed.ai/docs-api/flux-dev has ranges (size 512 ~ 1536 per dimension, steps 1 ~ 50, guidance 0.0 ~ 10.0 default 5.0, strength default 0.6, loras max 5 items); those belong to the retired v2 endpoint and contradict the v3 defaults, so they are not used.
-//! - Newer layout mentions a "Prompt Enhancer"; no parameter for it was seen.
-//! - The brief's URL https://wavespeed.ai/docs/docs-api/wavespeed-ai/flux-dev did not show up in searches.
+//! - Written from: `https://wavespeed.ai/docs/docs-api/wavespeed-ai/flux-dev`
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/wavespeed-ai/flux-dev.md at commit 7d5b6ab.
+//! - Price from https://wavespeed.ai/docs-api/flux-dev; the copy of the page the parameters are read from states no price.
 //!
 //! # Parameters
 //!
 //! | Parameter | Type | Required | Default | Allowed | Description |
 //! |---|---|---|---|---|---|
-//! | `prompt` | string | yes | – | any text | The prompt to generate an image from. |
+//! | `prompt` | string | yes | – | any text | The positive prompt for the generation. |
 //! | `image` | string | no | – | an http(s) URL of an image | The image to generate an image from. |
-//! | `mask_image` | string | no | – | an http(s) URL of an image | The mask image tells the model where to generate new pixels (white) and where to preserv[e ...] |
-//! | `strength` | number | no | `0.8` | a number from 0 to 1 | How much to transform the source image (0.0–1.0, default: 0.8). |
-//! | `size` | string (size) | no | – | a W\*H size with any width and height | Not described in any excerpt seen; the request example sends "1024*1024". |
-//! | `num_inference_steps` | integer | no | `28` | any integer | Quality/speed trade-off (default: 28). |
-//! | `seed` | integer | no | – | any integer (-1 = a random seed) | Set for reproducibility; -1 for random. |
-//! | `guidance_scale` | number | no | `3.5` | any number | Prompt adherence strength (default: 3.5). |
-//! | `num_images` | integer | no | `1` | any integer | Number of images to generate (default: 1). |
-//! | `output_format` | string | no | – | any text | Not seen in full; the newer layout's row is cut off after "Output forma". |
-//! | `enable_base64_output` | boolean | no | – | true or false | Not described in any excerpt seen; the request example sends false. |
-//! | `enable_safety_checker` | boolean | no | – | true or false | Not described in any excerpt seen; the request example sends true. |
-//! | `enable_sync_mode` | boolean | no | – | true or false | Not described in any excerpt seen; the request example sends false. |
+//! | `mask_image` | string | no | – | an http(s) URL of an image | The mask image tells the model where to generate new pixels (white) and where to preserve the original image (black). It acts as a stencil or guide for targeted image editing. |
+//! | `strength` | number | no | `0.8` | a number from 0 to 1 | Strength indicates extent to transform the reference image. |
+//! | `size` | string | no | `1024*1024` | a W\*H size with shortest side at least 256, longest side at most 1536 | The size of the generated media in pixels (width*height). |
+//! | `num_inference_steps` | integer | no | `28` | an integer from 1 to 50 | The number of inference steps to perform. |
+//! | `seed` | integer | no | `-1` | an integer from -1 to 2147483647 (-1 = a random seed) | The random seed to use for the generation. -1 means a random seed will be used. |
+//! | `guidance_scale` | number | no | `3.5` | a number from 1 to 20 | The guidance scale to use for the generation. |
+//! | `num_images` | integer | no | `1` | an integer from 1 to 4 | The number of images to generate. |
+//! | `output_format` | string | no | `jpeg` | one of jpeg, png, webp | The format of the output image. |
+//! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API. |
+//! | `enable_sync_mode` | boolean | no | `false` | true or false | If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API. |
 //!
 //!
-//! # Example: The v3 submit request example on the older-layout page
+//! # Example: The submit request example on the page. It leaves out the required `prompt`
+//!
+//! The documented body leaves out required parameters; example values fill them in.
 //!
 //! ```
-//! use imagegen_wavespeed::wavespeed_ai_flux_dev::{self, Request};
+//! use imagegen_wavespeed::wavespeed_ai_flux_dev::{self, Request, OutputFormat};
 //!
-//! let request = Request::new("A stylish model, fashion show, showcase a designer outfit, orange colour suit, conspicuous jewelry, fashion show background, vibrant color, dramatic makeup")
+//! let request = Request::new("A beautiful sunset over mountains with golden light")
 //!     .strength(wavespeed_ai_flux_dev::strength!(0.8))
 //!     .size(wavespeed_ai_flux_dev::size!("1024*1024"))
-//!     .num_inference_steps(28)
+//!     .num_inference_steps(wavespeed_ai_flux_dev::num_inference_steps!(28))
 //!     .seed(wavespeed_ai_flux_dev::seed!(-1))
 //!     .guidance_scale(wavespeed_ai_flux_dev::guidance_scale!(3.5))
-//!     .num_images(1)
-//!     .output_format("jpeg")
+//!     .num_images(wavespeed_ai_flux_dev::num_images!(1))
+//!     .output_format(OutputFormat::Jpeg)
 //!     .enable_base64_output(false)
-//!     .enable_safety_checker(true)
 //!     .enable_sync_mode(false);
 //! assert_eq!(
 //!     serde_json::to_value(&request)?,
 //!     serde_json::json!({
 //!       "enable_base64_output": false,
-//!       "enable_safety_checker": true,
 //!       "enable_sync_mode": false,
 //!       "guidance_scale": 3.5,
 //!       "num_images": 1,
 //!       "num_inference_steps": 28,
 //!       "output_format": "jpeg",
-//!       "prompt": "A stylish model, fashion show, showcase a designer outfit, orange colour suit, conspicuous jewelry, fashion show background, vibrant color, dramatic makeup",
+//!       "prompt": "A beautiful sunset over mountains with golden light",
 //!       "seed": -1,
 //!       "size": "1024*1024",
 //!       "strength": 0.8
@@ -76,7 +71,7 @@
 //! Each parameter with rules of its own has a type: parsed from its wire text, built by `try_new`, or checked when the crate compiles by its literal macro; a value outside the rules is refused with an error naming the parameter and what it allows.
 //!
 //! ```
-//! use imagegen_wavespeed::wavespeed_ai_flux_dev::{self, Image, MaskImage, Strength, Size, Seed, GuidanceScale};
+//! use imagegen_wavespeed::wavespeed_ai_flux_dev::{self, Image, MaskImage, Strength, Size, CustomSize, NumInferenceSteps, Seed, GuidanceScale, NumImages, OutputFormat};
 //!
 //! assert_eq!(wavespeed_ai_flux_dev::image!("https://example.com/image.png"), Image::try_new("https://example.com/image.png")?);
 //! assert!(Image::try_new("not a URL").is_err());
@@ -85,12 +80,24 @@
 //! assert_eq!(wavespeed_ai_flux_dev::strength!(0.8), Strength::try_new(0.8)?);
 //! assert_eq!(Strength::try_new(0.8)?.get(), 0.8);
 //! assert!(Strength::try_new(2.0).is_err());
-//!
-//! assert_eq!(wavespeed_ai_flux_dev::seed!(0), Seed::try_new(0)?);
-//! assert_eq!(Seed::try_new(0)?.to_string(), "0");
+//! let custom = wavespeed_ai_flux_dev::size!("1280*720");
+//! assert_eq!(custom, Size::Custom(CustomSize::try_new(1280, 720)?));
+//! assert!(CustomSize::try_new(4000, 4000).is_err());
+//! assert_eq!(wavespeed_ai_flux_dev::num_inference_steps!(28), NumInferenceSteps::try_new(28)?);
+//! assert_eq!(NumInferenceSteps::try_new(28)?.to_string(), "28");
+//! assert!(NumInferenceSteps::try_new(51).is_err());
+//! assert_eq!(wavespeed_ai_flux_dev::seed!(-1), Seed::try_new(-1)?);
+//! assert_eq!(Seed::try_new(-1)?.to_string(), "-1");
+//! assert!(Seed::try_new(2147483648).is_err());
 //! assert_eq!(wavespeed_ai_flux_dev::guidance_scale!(3.5), GuidanceScale::try_new(3.5)?);
 //! assert_eq!(GuidanceScale::try_new(3.5)?.get(), 3.5);
-//! assert!(GuidanceScale::try_new(f64::NAN).is_err());
+//! assert!(GuidanceScale::try_new(21.0).is_err());
+//! assert_eq!(wavespeed_ai_flux_dev::num_images!(1), NumImages::try_new(1)?);
+//! assert_eq!(NumImages::try_new(1)?.to_string(), "1");
+//! assert!(NumImages::try_new(5).is_err());
+//! assert_eq!("jpeg".parse::<OutputFormat>()?, OutputFormat::Jpeg);
+//! assert_eq!(OutputFormat::Jpeg.to_string(), "jpeg");
+//! assert_eq!("JPEG".parse::<OutputFormat>().unwrap_err().suggestion(), Some("jpeg"));
 //! # Ok::<(), imagegen_wavespeed::ParamError>(())
 //! ```
 use imagegen_core as rt;
@@ -109,7 +116,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
         table: rt::price::PriceTable::Flat(rt::price::Amount::new(12, 3)),
         source: "Per image | $0.012 | Total cost = $0.012 × num_images",
     }),
-    source: "https://wavespeed.ai/docs/docs-api/flux-dev",
+    source: "https://wavespeed.ai/docs/docs-api/wavespeed-ai/flux-dev",
     submit: rt::info::Endpoint::post("/api/v3/wavespeed-ai/flux-dev"),
     sync_mode: Some("enable_sync_mode"),
     base64_output: Some(rt::info::Base64Switch {
@@ -118,7 +125,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     }),
     parameters: &[
         rt::info::ParamInfo::new("prompt", rt::info::ParamKind::Text, "any text")
-            .described("The prompt to generate an image from.")
+            .described("The positive prompt for the generation.")
             .required()
             .with_meaning(rt::info::Meaning::Prompt),
         rt::info::ParamInfo::of::<Image>()
@@ -126,67 +133,53 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             .with_meaning(rt::info::Meaning::ReferenceImage),
         rt::info::ParamInfo::of::<MaskImage>()
             .described(
-                "The mask image tells the model where to generate new pixels (white) and where to preserv[e ...]",
+                "The mask image tells the model where to generate new pixels (white) and where to preserve the original image (black). It acts as a stencil or guide for targeted image editing.",
             ),
         rt::info::ParamInfo::of::<Strength>()
-            .described(
-                "How much to transform the source image (0.0–1.0, default: 0.8).",
-            )
+            .described("Strength indicates extent to transform the reference image.")
             .with_default("0.8"),
         rt::info::ParamInfo::of::<Size>()
-            .described(
-                "Not described in any excerpt seen; the request example sends \"1024*1024\".",
-            )
+            .described("The size of the generated media in pixels (width*height).")
+            .with_default("1024*1024")
             .with_meaning(rt::info::Meaning::Size),
-        rt::info::ParamInfo::new(
-                "num_inference_steps",
-                rt::info::ParamKind::Integer,
-                "any integer",
-            )
-            .described("Quality/speed trade-off (default: 28).")
+        rt::info::ParamInfo::of::<NumInferenceSteps>()
+            .described("The number of inference steps to perform.")
             .with_default("28"),
         rt::info::ParamInfo::of::<Seed>()
-            .described("Set for reproducibility; -1 for random.")
+            .described(
+                "The random seed to use for the generation. -1 means a random seed will be used.",
+            )
+            .with_default("-1")
             .with_meaning(rt::info::Meaning::Seed),
         rt::info::ParamInfo::of::<GuidanceScale>()
-            .described("Prompt adherence strength (default: 3.5).")
+            .described("The guidance scale to use for the generation.")
             .with_default("3.5"),
-        rt::info::ParamInfo::new(
-                "num_images",
-                rt::info::ParamKind::Integer,
-                "any integer",
-            )
-            .described("Number of images to generate (default: 1).")
+        rt::info::ParamInfo::of::<NumImages>()
+            .described("The number of images to generate.")
             .with_default("1")
             .with_meaning(rt::info::Meaning::Count),
-        rt::info::ParamInfo::new("output_format", rt::info::ParamKind::Text, "any text")
-            .described(
-                "Not seen in full; the newer layout's row is cut off after \"Output forma\".",
-            ),
+        rt::info::ParamInfo::of::<OutputFormat>()
+            .described("The format of the output image.")
+            .with_default("jpeg")
+            .with_meaning(rt::info::Meaning::OutputFormat),
         rt::info::ParamInfo::new(
                 "enable_base64_output",
                 rt::info::ParamKind::Boolean,
                 "true or false",
             )
             .described(
-                "Not described in any excerpt seen; the request example sends false.",
-            ),
-        rt::info::ParamInfo::new(
-                "enable_safety_checker",
-                rt::info::ParamKind::Boolean,
-                "true or false",
+                "If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.",
             )
-            .described(
-                "Not described in any excerpt seen; the request example sends true.",
-            ),
+            .with_default("false"),
         rt::info::ParamInfo::new(
                 "enable_sync_mode",
                 rt::info::ParamKind::Boolean,
                 "true or false",
             )
             .described(
-                "Not described in any excerpt seen; the request example sends false.",
-            ),
+                "If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API.",
+            )
+            .with_default("false"),
     ],
 };
 /// A request to Flux Dev (`wavespeed-ai/flux-dev`), sent as `POST /api/v3/wavespeed-ai/flux-dev`.
@@ -195,86 +188,63 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Request {
-    /// The prompt to generate an image from.
+    /// The positive prompt for the generation.
     ///
     /// Allowed: any text. Required.
     pub prompt: String,
     /// The image to generate an image from.
     ///
     /// Allowed: an http(s) URL of an image. The documentation gives no default. Documented type: `string`.
-    ///
-    /// Note: Newer layout describes it as "Source image for image-to-image or inpainting mode." Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
-    /// The mask image tells the model where to generate new pixels (white) and where to preserv[e ...]
+    /// The mask image tells the model where to generate new pixels (white) and where to preserve the original image (black). It acts as a stencil or guide for targeted image editing.
     ///
     /// Allowed: an http(s) URL of an image. The documentation gives no default. Documented type: `string`.
-    ///
-    /// Note: The older-layout description is cut off mid-word in every excerpt. Newer layout says "Mask image for inpainting (white areas will be regenerated)." Not in the request example.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mask_image: Option<MaskImage>,
-    /// How much to transform the source image (0.0–1.0, default: 0.8).
+    /// Strength indicates extent to transform the reference image.
     ///
     /// Allowed: a number from 0 to 1. Default: `0.8` (applied by the server when the parameter is left out).
-    ///
-    /// Note: Range and default from the newer layout's description; the request example sends 0.8. The older typed row was not seen (table cut off after mask_image).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strength: Option<Strength>,
-    /// Not described in any excerpt seen; the request example sends "1024*1024".
+    /// The size of the generated media in pixels (width*height).
     ///
-    /// Allowed: a W\*H size with any width and height. The documentation gives no default.
-    ///
-    /// Note: The v3 request example sends `size` ("1024*1024"); the newer layout's table instead lists `width` (default 1024) and `height` (default 1024). Per the brief the request example is followed, so `size` is written and width/height are not. No default, range or enum for `size` was seen on the v3 page; the newer layout says "Generate images up to 1024×1024".
+    /// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
-    /// Quality/speed trade-off (default: 28).
+    /// The number of inference steps to perform.
     ///
-    /// Allowed: any integer. Default: `28` (applied by the server when the parameter is left out).
-    ///
-    /// Note: Default from the newer layout; the request example sends 28. No range seen on the v3 page.
+    /// Allowed: an integer from 1 to 50. Default: `28` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub num_inference_steps: Option<i64>,
-    /// Set for reproducibility; -1 for random.
+    pub num_inference_steps: Option<NumInferenceSteps>,
+    /// The random seed to use for the generation. -1 means a random seed will be used.
     ///
-    /// Allowed: any integer (-1 = a random seed). The documentation gives no default.
-    ///
-    /// Note: The request example sends -1. No range or default stated.
+    /// Allowed: an integer from -1 to 2147483647 (-1 = a random seed). Default: `-1` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<Seed>,
-    /// Prompt adherence strength (default: 3.5).
+    /// The guidance scale to use for the generation.
     ///
-    /// Allowed: any number. Default: `3.5` (applied by the server when the parameter is left out).
-    ///
-    /// Note: Default from the newer layout; the request example sends 3.5. No range seen on the v3 page.
+    /// Allowed: a number from 1 to 20. Default: `3.5` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guidance_scale: Option<GuidanceScale>,
-    /// Number of images to generate (default: 1).
+    /// The number of images to generate.
     ///
-    /// Allowed: any integer. Default: `1` (applied by the server when the parameter is left out).
-    ///
-    /// Note: No range seen.
+    /// Allowed: an integer from 1 to 4. Default: `1` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub num_images: Option<i64>,
-    /// Not seen in full; the newer layout's row is cut off after "Output forma".
+    pub num_images: Option<NumImages>,
+    /// The format of the output image.
     ///
-    /// Allowed: any text. The documentation gives no default.
-    ///
-    /// Note: The request example sends "jpeg". The Features text says "Export as JPEG or PNG", but no enum was seen in a parameter row, so none is written.
+    /// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub output_format: Option<String>,
-    /// Not described in any excerpt seen; the request example sends false.
+    pub output_format: Option<OutputFormat>,
+    /// If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.
     ///
-    /// Allowed: true or false. The documentation gives no default.
+    /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_base64_output: Option<bool>,
-    /// Not described in any excerpt seen; the request example sends true.
+    /// If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API.
     ///
-    /// Allowed: true or false. The documentation gives no default.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable_safety_checker: Option<bool>,
-    /// Not described in any excerpt seen; the request example sends false.
-    ///
-    /// Allowed: true or false. The documentation gives no default.
+    /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sync_mode: Option<bool>,
 }
@@ -303,16 +273,15 @@ impl Request {
             num_images: None,
             output_format: None,
             enable_base64_output: None,
-            enable_safety_checker: None,
             enable_sync_mode: None,
         }
     }
 }
 rt::__setters!(
     Request { image(Image), mask_image(MaskImage), strength(Strength), size(Size),
-    num_inference_steps(i64), seed(Seed), guidance_scale(GuidanceScale), num_images(i64),
-    output_format(impl Into < String >), enable_base64_output(bool),
-    enable_safety_checker(bool), enable_sync_mode(bool) }
+    num_inference_steps(NumInferenceSteps), seed(Seed), guidance_scale(GuidanceScale),
+    num_images(NumImages), output_format(OutputFormat), enable_base64_output(bool),
+    enable_sync_mode(bool) }
 );
 impl rt::args::FromArgs for Request {
     fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
@@ -328,7 +297,6 @@ impl rt::args::FromArgs for Request {
         let num_images = __reader.optional("num_images");
         let output_format = __reader.optional("output_format");
         let enable_base64_output = __reader.optional("enable_base64_output");
-        let enable_safety_checker = __reader.optional("enable_safety_checker");
         let enable_sync_mode = __reader.optional("enable_sync_mode");
         let __errors = __reader.finish();
         match (prompt,) {
@@ -345,7 +313,6 @@ impl rt::args::FromArgs for Request {
                     num_images,
                     output_format,
                     enable_base64_output,
-                    enable_safety_checker,
                     enable_sync_mode,
                 })
             }
@@ -374,8 +341,6 @@ impl rt::ModelRequest for Request {
 ///
 /// Allowed: an http(s) URL of an image. The documentation gives no default. Documented type: `string`.
 ///
-/// Note: Newer layout describes it as "Source image for image-to-image or inpainting mode." Optional.
-///
 /// Make one with [`image!`](crate::wavespeed_ai_flux_dev::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. A local file ([`Image::path`], or text without a URL scheme) or image in memory ([`Image::bytes`]) is checked when the request is sent, then uploaded to WaveSpeedAI (`POST /api/v3/media/upload/binary`, up to 20000000 bytes) and its URL sent. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Image(rt::image::ImageSource);
@@ -390,11 +355,9 @@ impl Image {
     };
 }
 rt::__image_url!(Image, "image", "an http(s) URL of an image");
-/// `mask_image`: The mask image tells the model where to generate new pixels (white) and where to preserv[e ...]
+/// `mask_image`: The mask image tells the model where to generate new pixels (white) and where to preserve the original image (black). It acts as a stencil or guide for targeted image editing.
 ///
 /// Allowed: an http(s) URL of an image. The documentation gives no default. Documented type: `string`.
-///
-/// Note: The older-layout description is cut off mid-word in every excerpt. Newer layout says "Mask image for inpainting (white areas will be regenerated)." Not in the request example.
 ///
 /// Make one with [`mask_image!`](crate::wavespeed_ai_flux_dev::mask_image) (checked when the crate compiles), [`MaskImage::try_new`] or by parsing text. A local file ([`MaskImage::path`], or text without a URL scheme) or image in memory ([`MaskImage::bytes`]) is checked when the request is sent, then uploaded to WaveSpeedAI (`POST /api/v3/media/upload/binary`, up to 20000000 bytes) and its URL sent. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -410,11 +373,9 @@ impl MaskImage {
     };
 }
 rt::__image_url!(MaskImage, "mask_image", "an http(s) URL of an image");
-/// `strength`: How much to transform the source image (0.0–1.0, default: 0.8).
+/// `strength`: Strength indicates extent to transform the reference image.
 ///
 /// Allowed: a number from 0 to 1. Default: `0.8` (applied by the server when the parameter is left out).
-///
-/// Note: Range and default from the newer layout's description; the request example sends 0.8. The older typed row was not seen (table cut off after mask_image).
 ///
 /// Make one with [`strength!`](crate::wavespeed_ai_flux_dev::strength) (checked when the crate compiles), [`Strength::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
@@ -433,11 +394,9 @@ impl Strength {
     pub const DEFAULT: Self = Self(0.8);
 }
 rt::__float!(Strength, "strength", "a number from 0 to 1");
-/// `size`: Not described in any excerpt seen; the request example sends "1024*1024".
+/// `size`: The size of the generated media in pixels (width*height).
 ///
-/// Allowed: a W\*H size with any width and height. The documentation gives no default.
-///
-/// Note: The v3 request example sends `size` ("1024*1024"); the newer layout's table instead lists `width` (default 1024) and `height` (default 1024). Per the brief the request example is followed, so `size` is written and width/height are not. No default, range or enum for `size` was seen on the v3 page; the newer layout says "Generate images up to 1024×1024".
+/// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
 ///
 /// Make one with [`size!`](crate::wavespeed_ai_flux_dev::size) (checked when the crate compiles), [`Size::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -446,9 +405,18 @@ pub enum Size {
     Custom(CustomSize),
 }
 rt::__size!(
-    Size, "size", "a W*H size with any width and height", '*', custom CustomSize, []
+    Size, "size",
+    "a W*H size with shortest side at least 256, longest side at most 1536", '*', custom
+    CustomSize, []
 );
-/// A custom `size` for Flux Dev: any width and height.
+impl Size {
+    /// The documented default, `1024*1024`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self::Custom(CustomSize {
+        width: 1024,
+        height: 1024,
+    });
+}
+/// A custom `size` for Flux Dev: shortest side at least 256, longest side at most 1536.
 ///
 /// Built by [`CustomSize::try_new`], by parsing a [`Size`], or checked at compile time by [`size!`](crate::wavespeed_ai_flux_dev::size).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -460,19 +428,40 @@ impl CustomSize {
     /// The documented rules.
     const RULE: rt::rules::CustomSizeRule = rt::rules::CustomSizeRule {
         multiple_of: None,
-        min_edge: None,
-        max_edge: None,
+        min_edge: Some(256),
+        max_edge: Some(1536),
         max_aspect_ratio: None,
         min_pixels: None,
         max_pixels: None,
     };
 }
 rt::__custom_size!(CustomSize, Size, '*');
-/// `seed`: Set for reproducibility; -1 for random.
+/// `num_inference_steps`: The number of inference steps to perform.
 ///
-/// Allowed: any integer (-1 = a random seed). The documentation gives no default.
+/// Allowed: an integer from 1 to 50. Default: `28` (applied by the server when the parameter is left out).
 ///
-/// Note: The request example sends -1. No range or default stated.
+/// Make one with [`num_inference_steps!`](crate::wavespeed_ai_flux_dev::num_inference_steps) (checked when the crate compiles), [`NumInferenceSteps::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NumInferenceSteps(i64);
+impl NumInferenceSteps {
+    /// The documented rules.
+    const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
+        min: Some(1),
+        max: Some(50),
+        step: None,
+        step_origin: 1,
+    };
+    /// The smallest allowed value, `1`.
+    pub const MIN: Self = Self(1);
+    /// The largest allowed value, `50`.
+    pub const MAX: Self = Self(50);
+    /// The documented default, `28`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self(28);
+}
+rt::__integer!(NumInferenceSteps, "num_inference_steps", "an integer from 1 to 50");
+/// `seed`: The random seed to use for the generation. -1 means a random seed will be used.
+///
+/// Allowed: an integer from -1 to 2147483647 (-1 = a random seed). Default: `-1` (applied by the server when the parameter is left out).
 ///
 /// Make one with [`seed!`](crate::wavespeed_ai_flux_dev::seed) (checked when the crate compiles), [`Seed::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -480,20 +469,24 @@ pub struct Seed(i64);
 impl Seed {
     /// The documented rules.
     const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
-        min: None,
-        max: None,
+        min: Some(-1),
+        max: Some(2147483647),
         step: None,
-        step_origin: 0,
+        step_origin: -1,
     };
+    /// The smallest allowed value, `-1`.
+    pub const MIN: Self = Self(-1);
+    /// The largest allowed value, `2147483647`.
+    pub const MAX: Self = Self(2147483647);
+    /// The documented default, `-1`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self(-1);
     /// `-1`: a random seed.
     pub const RANDOM: Self = Self(-1);
 }
-rt::__integer!(Seed, "seed", "any integer (-1 = a random seed)");
-/// `guidance_scale`: Prompt adherence strength (default: 3.5).
+rt::__integer!(Seed, "seed", "an integer from -1 to 2147483647 (-1 = a random seed)");
+/// `guidance_scale`: The guidance scale to use for the generation.
 ///
-/// Allowed: any number. Default: `3.5` (applied by the server when the parameter is left out).
-///
-/// Note: Default from the newer layout; the request example sends 3.5. No range seen on the v3 page.
+/// Allowed: a number from 1 to 20. Default: `3.5` (applied by the server when the parameter is left out).
 ///
 /// Make one with [`guidance_scale!`](crate::wavespeed_ai_flux_dev::guidance_scale) (checked when the crate compiles), [`GuidanceScale::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
@@ -501,18 +494,69 @@ pub struct GuidanceScale(f64);
 impl GuidanceScale {
     /// The documented rules.
     const RULE: rt::rules::FloatRule = rt::rules::FloatRule {
-        min: None,
-        max: None,
+        min: Some(1.0),
+        max: Some(20.0),
     };
+    /// The smallest allowed value, `1`.
+    pub const MIN: Self = Self(1.0);
+    /// The largest allowed value, `20`.
+    pub const MAX: Self = Self(20.0);
     /// The documented default, `3.5`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self(3.5);
 }
-rt::__float!(GuidanceScale, "guidance_scale", "any number");
+rt::__float!(GuidanceScale, "guidance_scale", "a number from 1 to 20");
+/// `num_images`: The number of images to generate.
+///
+/// Allowed: an integer from 1 to 4. Default: `1` (applied by the server when the parameter is left out).
+///
+/// Make one with [`num_images!`](crate::wavespeed_ai_flux_dev::num_images) (checked when the crate compiles), [`NumImages::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NumImages(i64);
+impl NumImages {
+    /// The documented rules.
+    const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
+        min: Some(1),
+        max: Some(4),
+        step: None,
+        step_origin: 1,
+    };
+    /// The smallest allowed value, `1`.
+    pub const MIN: Self = Self(1);
+    /// The largest allowed value, `4`.
+    pub const MAX: Self = Self(4);
+    /// The documented default, `1`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self(1);
+}
+rt::__integer!(NumImages, "num_images", "an integer from 1 to 4");
+/// `output_format`: The format of the output image.
+///
+/// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
+///
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutputFormat {
+    /// `jpeg`, the documented default
+    Jpeg,
+    /// `png`
+    Png,
+    /// `webp`
+    Webp,
+}
+rt::__choice!(
+    OutputFormat, "output_format", "one of jpeg, png, webp", [Jpeg = "jpeg", Png = "png",
+    Webp = "webp"]
+);
+impl OutputFormat {
+    /// The documented default, `jpeg`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self::Jpeg;
+}
 rt::__literal_macros!(
     $crate wavespeed_ai_flux_dev[image(Image) = __wavespeed_wavespeed_ai_flux_dev_image,
     mask_image(MaskImage) = __wavespeed_wavespeed_ai_flux_dev_mask_image,
     strength(Strength, number) = __wavespeed_wavespeed_ai_flux_dev_strength, size(Size) =
-    __wavespeed_wavespeed_ai_flux_dev_size, seed(Seed) =
+    __wavespeed_wavespeed_ai_flux_dev_size, num_inference_steps(NumInferenceSteps) =
+    __wavespeed_wavespeed_ai_flux_dev_num_inference_steps, seed(Seed) =
     __wavespeed_wavespeed_ai_flux_dev_seed, guidance_scale(GuidanceScale, number) =
-    __wavespeed_wavespeed_ai_flux_dev_guidance_scale]
+    __wavespeed_wavespeed_ai_flux_dev_guidance_scale, num_images(NumImages) =
+    __wavespeed_wavespeed_ai_flux_dev_num_images]
 );

@@ -9,39 +9,37 @@
 //! - Price: unknown
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: not documented
-//! - Written from: `https://wavespeed.ai/docs/docs-api/flux-kontext-pro`
-//! - Two stored versions. https://wavespeed.ai/docs-api/flux-kontext-pro has four request rows (prompt, image, guidance_scale, safety_tolerance) followed directly by Response Parameters, so that table is complete. https://wavespeed.ai/docs/docs-api/flux-kontext-pro adds a fifth row, enable_sync_mode, and its excerpt ends inside that row, so rows after it (if any) were not seen.
-//! - No num_images, seed, size/aspect_ratio, output_format or enable_base64_output is documented for this endpoint in what was seen.
-//! - No price on any wavespeed.ai excerpt for this (image-edit) endpoint; the text-to-image sibling's page says $0.04 per image, but that is a different endpoint, so price is unknown here.
+//! - Written from: `https://wavespeed.ai/docs/docs-api/wavespeed-ai/flux-kontext-pro`
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/wavespeed-ai/flux-kontext-pro.md at commit 7d5b6ab.
 //!
 //! # Parameters
 //!
 //! | Parameter | Type | Required | Default | Allowed | Description |
 //! |---|---|---|---|---|---|
-//! | `prompt` | string | yes | – | any text | The prompt to generate an image from. |
+//! | `prompt` | string | yes | – | any text | The positive prompt for the generation. |
 //! | `image` | string | yes | – | an http(s) URL of an image | The image to generate an image from. |
-//! | `guidance_scale` | number | no | `3.5` | a number from 1 to 10 | The guidance scale to use for the generation. |
-//! | `safety_tolerance` | string | no | `2` | any text | The safety tolerance level for the generated image. 1 being the most strict and 5 being the most permissive. |
-//! | `enable_sync_mode` | boolean | no | `false` | true or false | If set to true, the function will wait for the image to be generated an[d ...] |
+//! | `guidance_scale` | number | no | `3.5` | a number from 1 to 20 | The guidance scale to use for the generation. |
+//! | `aspect_ratio` | string | no | – | one of 21:9, 16:9, 4:3, 3:2, 1:1, 2:3, 3:4, 9:16, 9:21 | The aspect ratio of the generated media. |
+//! | `enable_sync_mode` | boolean | no | `false` | true or false | If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API. |
 //!
 //!
-//! # Example: The submit request example on https://wavespeed.ai/docs/docs-api/flux-kontext-pro
+//! # Example: The submit request example on the page. It leaves out the required `prompt` and `image`
+//!
+//! The documented body leaves out required parameters; example values fill them in.
 //!
 //! ```
 //! use imagegen_wavespeed::wavespeed_ai_flux_kontext_pro::{self, Request};
 //!
-//! let request = Request::new("A man eating noddles", wavespeed_ai_flux_kontext_pro::image!("https://d3gnftk2yhz9lr.wavespeed.ai/media/images/1750499863413941379_I6hX6gpy.jpg"))
+//! let request = Request::new("A beautiful sunset over mountains with golden light", wavespeed_ai_flux_kontext_pro::image!("https://example.com/image.png"))
 //!     .guidance_scale(wavespeed_ai_flux_kontext_pro::guidance_scale!(3.5))
-//!     .safety_tolerance("2")
 //!     .enable_sync_mode(false);
 //! assert_eq!(
 //!     serde_json::to_value(&request)?,
 //!     serde_json::json!({
 //!       "enable_sync_mode": false,
 //!       "guidance_scale": 3.5,
-//!       "image": "https://d3gnftk2yhz9lr.wavespeed.ai/media/images/1750499863413941379_I6hX6gpy.jpg",
-//!       "prompt": "A man eating noddles",
-//!       "safety_tolerance": "2"
+//!       "image": "https://example.com/image.png",
+//!       "prompt": "A beautiful sunset over mountains with golden light"
 //!     }),
 //! );
 //! # Ok::<(), serde_json::Error>(())
@@ -52,13 +50,15 @@
 //! Each parameter with rules of its own has a type: parsed from its wire text, built by `try_new`, or checked when the crate compiles by its literal macro; a value outside the rules is refused with an error naming the parameter and what it allows.
 //!
 //! ```
-//! use imagegen_wavespeed::wavespeed_ai_flux_kontext_pro::{self, Image, GuidanceScale};
+//! use imagegen_wavespeed::wavespeed_ai_flux_kontext_pro::{self, Image, GuidanceScale, AspectRatio};
 //!
 //! assert_eq!(wavespeed_ai_flux_kontext_pro::image!("https://example.com/image.png"), Image::try_new("https://example.com/image.png")?);
 //! assert!(Image::try_new("not a URL").is_err());
 //! assert_eq!(wavespeed_ai_flux_kontext_pro::guidance_scale!(3.5), GuidanceScale::try_new(3.5)?);
 //! assert_eq!(GuidanceScale::try_new(3.5)?.get(), 3.5);
-//! assert!(GuidanceScale::try_new(11.0).is_err());
+//! assert!(GuidanceScale::try_new(21.0).is_err());
+//! assert_eq!("21:9".parse::<AspectRatio>()?, AspectRatio::Ratio21x9);
+//! assert_eq!(AspectRatio::Ratio21x9.to_string(), "21:9");
 //! # Ok::<(), imagegen_wavespeed::ParamError>(())
 //! ```
 use imagegen_core as rt;
@@ -72,13 +72,13 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     estimated_time: None,
     cost_cents: None,
     price: None,
-    source: "https://wavespeed.ai/docs/docs-api/flux-kontext-pro",
+    source: "https://wavespeed.ai/docs/docs-api/wavespeed-ai/flux-kontext-pro",
     submit: rt::info::Endpoint::post("/api/v3/wavespeed-ai/flux-kontext-pro"),
     sync_mode: Some("enable_sync_mode"),
     base64_output: None,
     parameters: &[
         rt::info::ParamInfo::new("prompt", rt::info::ParamKind::Text, "any text")
-            .described("The prompt to generate an image from.")
+            .described("The positive prompt for the generation.")
             .required()
             .with_meaning(rt::info::Meaning::Prompt),
         rt::info::ParamInfo::of::<Image>()
@@ -88,22 +88,16 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
         rt::info::ParamInfo::of::<GuidanceScale>()
             .described("The guidance scale to use for the generation.")
             .with_default("3.5"),
-        rt::info::ParamInfo::new(
-                "safety_tolerance",
-                rt::info::ParamKind::Text,
-                "any text",
-            )
-            .described(
-                "The safety tolerance level for the generated image. 1 being the most strict and 5 being the most permissive.",
-            )
-            .with_default("2"),
+        rt::info::ParamInfo::of::<AspectRatio>()
+            .described("The aspect ratio of the generated media.")
+            .with_meaning(rt::info::Meaning::AspectRatio),
         rt::info::ParamInfo::new(
                 "enable_sync_mode",
                 rt::info::ParamKind::Boolean,
                 "true or false",
             )
             .described(
-                "If set to true, the function will wait for the image to be generated an[d ...]",
+                "If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API.",
             )
             .with_default("false"),
     ],
@@ -114,7 +108,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Request {
-    /// The prompt to generate an image from.
+    /// The positive prompt for the generation.
     ///
     /// Allowed: any text. Required.
     pub prompt: String,
@@ -124,21 +118,19 @@ pub struct Request {
     pub image: Image,
     /// The guidance scale to use for the generation.
     ///
-    /// Allowed: a number from 1 to 10. Default: `3.5` (applied by the server when the parameter is left out).
+    /// Allowed: a number from 1 to 20. Default: `3.5` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guidance_scale: Option<GuidanceScale>,
-    /// The safety tolerance level for the generated image. 1 being the most strict and 5 being the most permissive.
+    /// The aspect ratio of the generated media.
     ///
-    /// Allowed: any text. Default: `2` (applied by the server when the parameter is left out).
+    /// Allowed: one of 21:9, 16:9, 4:3, 3:2, 1:1, 2:3, 3:4, 9:16, 9:21. The documentation gives no default.
     ///
-    /// Note: Typed string with default 2 and no Range; the request example sends the string "2". The description implies levels 1 to 5, but no enum is listed, so none is written.
+    /// Note: The page's Type cell for this row is empty; its values are text (aspect ratios), so it is written as a string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub safety_tolerance: Option<String>,
-    /// If set to true, the function will wait for the image to be generated an[d ...]
+    pub aspect_ratio: Option<AspectRatio>,
+    /// If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API.
     ///
     /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
-    ///
-    /// Note: Description cut off mid-word in the only excerpt that has this row.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sync_mode: Option<bool>,
 }
@@ -159,13 +151,13 @@ impl Request {
             prompt: prompt.into(),
             image,
             guidance_scale: None,
-            safety_tolerance: None,
+            aspect_ratio: None,
             enable_sync_mode: None,
         }
     }
 }
 rt::__setters!(
-    Request { guidance_scale(GuidanceScale), safety_tolerance(impl Into < String >),
+    Request { guidance_scale(GuidanceScale), aspect_ratio(AspectRatio),
     enable_sync_mode(bool) }
 );
 impl rt::args::FromArgs for Request {
@@ -174,7 +166,7 @@ impl rt::args::FromArgs for Request {
         let prompt = __reader.required("prompt");
         let image = __reader.required("image");
         let guidance_scale = __reader.optional("guidance_scale");
-        let safety_tolerance = __reader.optional("safety_tolerance");
+        let aspect_ratio = __reader.optional("aspect_ratio");
         let enable_sync_mode = __reader.optional("enable_sync_mode");
         let __errors = __reader.finish();
         match (prompt, image) {
@@ -183,7 +175,7 @@ impl rt::args::FromArgs for Request {
                     prompt,
                     image,
                     guidance_scale,
-                    safety_tolerance,
+                    aspect_ratio,
                     enable_sync_mode,
                 })
             }
@@ -228,7 +220,7 @@ impl Image {
 rt::__image_url!(Image, "image", "an http(s) URL of an image");
 /// `guidance_scale`: The guidance scale to use for the generation.
 ///
-/// Allowed: a number from 1 to 10. Default: `3.5` (applied by the server when the parameter is left out).
+/// Allowed: a number from 1 to 20. Default: `3.5` (applied by the server when the parameter is left out).
 ///
 /// Make one with [`guidance_scale!`](crate::wavespeed_ai_flux_kontext_pro::guidance_scale) (checked when the crate compiles), [`GuidanceScale::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
@@ -237,16 +229,50 @@ impl GuidanceScale {
     /// The documented rules.
     const RULE: rt::rules::FloatRule = rt::rules::FloatRule {
         min: Some(1.0),
-        max: Some(10.0),
+        max: Some(20.0),
     };
     /// The smallest allowed value, `1`.
     pub const MIN: Self = Self(1.0);
-    /// The largest allowed value, `10`.
-    pub const MAX: Self = Self(10.0);
+    /// The largest allowed value, `20`.
+    pub const MAX: Self = Self(20.0);
     /// The documented default, `3.5`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self(3.5);
 }
-rt::__float!(GuidanceScale, "guidance_scale", "a number from 1 to 10");
+rt::__float!(GuidanceScale, "guidance_scale", "a number from 1 to 20");
+/// `aspect_ratio`: The aspect ratio of the generated media.
+///
+/// Allowed: one of 21:9, 16:9, 4:3, 3:2, 1:1, 2:3, 3:4, 9:16, 9:21. The documentation gives no default.
+///
+/// Note: The page's Type cell for this row is empty; its values are text (aspect ratios), so it is written as a string.
+///
+/// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AspectRatio {
+    /// `21:9`
+    Ratio21x9,
+    /// `16:9`
+    Ratio16x9,
+    /// `4:3`
+    Ratio4x3,
+    /// `3:2`
+    Ratio3x2,
+    /// `1:1`
+    Ratio1x1,
+    /// `2:3`
+    Ratio2x3,
+    /// `3:4`
+    Ratio3x4,
+    /// `9:16`
+    Ratio9x16,
+    /// `9:21`
+    Ratio9x21,
+}
+rt::__choice!(
+    AspectRatio, "aspect_ratio",
+    "one of 21:9, 16:9, 4:3, 3:2, 1:1, 2:3, 3:4, 9:16, 9:21", [Ratio21x9 = "21:9",
+    Ratio16x9 = "16:9", Ratio4x3 = "4:3", Ratio3x2 = "3:2", Ratio1x1 = "1:1", Ratio2x3 =
+    "2:3", Ratio3x4 = "3:4", Ratio9x16 = "9:16", Ratio9x21 = "9:21"]
+);
 rt::__literal_macros!(
     $crate wavespeed_ai_flux_kontext_pro[image(Image) =
     __wavespeed_wavespeed_ai_flux_kontext_pro_image, guidance_scale(GuidanceScale,

@@ -3,88 +3,57 @@
 //!
 //! FLUX.1 Redux [dev] is an adapter for all FLUX.1 base models for image variation generation.
 //!
-//! - Task: image-edit
+//! - Task: image-to-image
 //! - Endpoint: `POST /api/v3/wavespeed-ai/flux-redux-dev`
 //! - Estimated time: not documented
 //! - Price: unknown
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: `enable_base64_output` = `true`
-//! - Written from: `https://wavespeed.ai/docs/docs-api/flux-redux-dev`
-//! - Typed table (older layout) is cut off in the num_inference_steps row; the newer layout's Parameter | Required | Description table (https://wavespeed.ai/docs-api/flux-redux-dev) is complete (it ends before "How to Use") and supplies the defaults. The newer table has width/height instead of size and has no enable_safety_checker; the request examples (size, enable_safety_checker) are followed.
-//! - No prompt parameter is documented for this endpoint (the old marketing text mentions text-based restyling, but no prompt row or example key was seen).
-//! - No Pricing section appeared in any excerpt, so price is unknown.
-//! - task is image-edit because a source image is required (the model makes variations of it).
+//! - Written from: `https://wavespeed.ai/docs/docs-api/wavespeed-ai/flux-redux-dev`
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/wavespeed-ai/flux-redux-dev.md at commit 7d5b6ab.
 //!
 //! # Parameters
 //!
 //! | Parameter | Type | Required | Default | Allowed | Description |
 //! |---|---|---|---|---|---|
 //! | `image` | string | yes | – | an http(s) URL of an image | The URL of the image to generate an image from. |
-//! | `size` | string (size) | no | `1024*1024` | a W\*H size with shortest side at least 256, longest side at most 1536 | The size of the generated media in pixels (width*height). |
-//! | `num_inference_steps` | integer | no | `28` | any integer | Quality/speed trade-off (default: 28). |
-//! | `guidance_scale` | number | no | `3.5` | any number | Variation strength (default: 3.5). |
-//! | `num_images` | integer | no | `1` | any integer | Number of images to generate (default: 1). |
-//! | `seed` | integer | no | – | any integer (-1 = a random seed) | Set for reproducibility; -1 for random. |
-//! | `output_format` | string | no | `jpeg` | one of jpeg, png | Output format: jpeg or png (default: jpeg). |
-//! | `enable_base64_output` | boolean | no | – | true or false | Return base64 string instead of URL (API only). |
-//! | `enable_safety_checker` | boolean | no | – | true or false | Not described in any excerpt seen; both request examples send true. |
-//! | `enable_sync_mode` | boolean | no | – | true or false | Wait for result before returning response (API only). |
+//! | `size` | string | no | `1024*1024` | a W\*H size with shortest side at least 256, longest side at most 1536 | The size of the generated media in pixels (width*height). |
+//! | `num_inference_steps` | integer | no | `28` | an integer from 1 to 50 | The number of inference steps to perform. |
+//! | `guidance_scale` | number | no | `3.5` | a number from 1 to 20 | The guidance scale to use for the generation. |
+//! | `num_images` | integer | no | `1` | an integer from 1 to 4 | The number of images to generate. |
+//! | `seed` | integer | no | `-1` | an integer from -1 to 2147483647 | The random seed to use for the generation. |
+//! | `output_format` | string | no | `jpeg` | one of jpeg, png, webp | The format of the output image. |
+//! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API. |
+//! | `enable_sync_mode` | boolean | no | `false` | true or false | If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API. |
 //!
 //!
-//! # Example: Submit request example, older layout version A (https://wavespeed.ai/docs/docs-api/wavespeed-ai/flux-redux-dev)
+//! # Example: The submit request example on the page. It leaves out the required `image`
+//!
+//! The documented body leaves out required parameters; example values fill them in.
 //!
 //! ```
 //! use imagegen_wavespeed::wavespeed_ai_flux_redux_dev::{self, Request, OutputFormat};
 //!
-//! let request = Request::new(wavespeed_ai_flux_redux_dev::image!("https://d3gnftk2yhz9lr.wavespeed.ai/media/f82c31a9020c49459ec9e57f26d0a22f/images/1747759609242653889_0W52YVRN.jpg"))
+//! let request = Request::new(wavespeed_ai_flux_redux_dev::image!("https://example.com/image.png"))
 //!     .size(wavespeed_ai_flux_redux_dev::size!("1024*1024"))
-//!     .num_inference_steps(28)
+//!     .num_inference_steps(wavespeed_ai_flux_redux_dev::num_inference_steps!(28))
 //!     .guidance_scale(wavespeed_ai_flux_redux_dev::guidance_scale!(3.5))
-//!     .num_images(1)
-//!     .seed(wavespeed_ai_flux_redux_dev::seed!(0))
+//!     .num_images(wavespeed_ai_flux_redux_dev::num_images!(1))
+//!     .seed(wavespeed_ai_flux_redux_dev::seed!(-1))
 //!     .output_format(OutputFormat::Jpeg)
 //!     .enable_base64_output(false)
-//!     .enable_safety_checker(true)
 //!     .enable_sync_mode(false);
 //! assert_eq!(
 //!     serde_json::to_value(&request)?,
 //!     serde_json::json!({
 //!       "enable_base64_output": false,
-//!       "enable_safety_checker": true,
 //!       "enable_sync_mode": false,
 //!       "guidance_scale": 3.5,
-//!       "image": "https://d3gnftk2yhz9lr.wavespeed.ai/media/f82c31a9020c49459ec9e57f26d0a22f/images/1747759609242653889_0W52YVRN.jpg",
+//!       "image": "https://example.com/image.png",
 //!       "num_images": 1,
 //!       "num_inference_steps": 28,
 //!       "output_format": "jpeg",
-//!       "seed": 0,
-//!       "size": "1024*1024"
-//!     }),
-//! );
-//! # Ok::<(), serde_json::Error>(())
-//! ```
-//!
-//! # Example: Submit request example, older layout version B (https://wavespeed.ai/docs/docs-api/flux-redux-dev)
-//!
-//! ```
-//! use imagegen_wavespeed::wavespeed_ai_flux_redux_dev::{self, Request};
-//!
-//! let request = Request::new(wavespeed_ai_flux_redux_dev::image!("https://d3gnftk2yhz9lr.wavespeed.ai/media/f82c31a9020c49459ec9e57f26d0a22f/images/1747759609242653889_0W52YVRN.jpg"))
-//!     .size(wavespeed_ai_flux_redux_dev::size!("1024*1024"))
-//!     .num_inference_steps(28)
-//!     .guidance_scale(wavespeed_ai_flux_redux_dev::guidance_scale!(3.5))
-//!     .num_images(1)
-//!     .seed(wavespeed_ai_flux_redux_dev::seed!(0))
-//!     .enable_safety_checker(true);
-//! assert_eq!(
-//!     serde_json::to_value(&request)?,
-//!     serde_json::json!({
-//!       "enable_safety_checker": true,
-//!       "guidance_scale": 3.5,
-//!       "image": "https://d3gnftk2yhz9lr.wavespeed.ai/media/f82c31a9020c49459ec9e57f26d0a22f/images/1747759609242653889_0W52YVRN.jpg",
-//!       "num_images": 1,
-//!       "num_inference_steps": 28,
-//!       "seed": 0,
+//!       "seed": -1,
 //!       "size": "1024*1024"
 //!     }),
 //! );
@@ -96,18 +65,25 @@
 //! Each parameter with rules of its own has a type: parsed from its wire text, built by `try_new`, or checked when the crate compiles by its literal macro; a value outside the rules is refused with an error naming the parameter and what it allows.
 //!
 //! ```
-//! use imagegen_wavespeed::wavespeed_ai_flux_redux_dev::{self, Image, Size, CustomSize, GuidanceScale, Seed, OutputFormat};
+//! use imagegen_wavespeed::wavespeed_ai_flux_redux_dev::{self, Image, Size, CustomSize, NumInferenceSteps, GuidanceScale, NumImages, Seed, OutputFormat};
 //!
 //! assert_eq!(wavespeed_ai_flux_redux_dev::image!("https://example.com/image.png"), Image::try_new("https://example.com/image.png")?);
 //! assert!(Image::try_new("not a URL").is_err());
 //! let custom = wavespeed_ai_flux_redux_dev::size!("1280*720");
 //! assert_eq!(custom, Size::Custom(CustomSize::try_new(1280, 720)?));
 //! assert!(CustomSize::try_new(4000, 4000).is_err());
+//! assert_eq!(wavespeed_ai_flux_redux_dev::num_inference_steps!(28), NumInferenceSteps::try_new(28)?);
+//! assert_eq!(NumInferenceSteps::try_new(28)?.to_string(), "28");
+//! assert!(NumInferenceSteps::try_new(51).is_err());
 //! assert_eq!(wavespeed_ai_flux_redux_dev::guidance_scale!(3.5), GuidanceScale::try_new(3.5)?);
 //! assert_eq!(GuidanceScale::try_new(3.5)?.get(), 3.5);
-//! assert!(GuidanceScale::try_new(f64::NAN).is_err());
-//! assert_eq!(wavespeed_ai_flux_redux_dev::seed!(0), Seed::try_new(0)?);
-//! assert_eq!(Seed::try_new(0)?.to_string(), "0");
+//! assert!(GuidanceScale::try_new(21.0).is_err());
+//! assert_eq!(wavespeed_ai_flux_redux_dev::num_images!(1), NumImages::try_new(1)?);
+//! assert_eq!(NumImages::try_new(1)?.to_string(), "1");
+//! assert!(NumImages::try_new(5).is_err());
+//! assert_eq!(wavespeed_ai_flux_redux_dev::seed!(-1), Seed::try_new(-1)?);
+//! assert_eq!(Seed::try_new(-1)?.to_string(), "-1");
+//! assert!(Seed::try_new(2147483648).is_err());
 //! assert_eq!("jpeg".parse::<OutputFormat>()?, OutputFormat::Jpeg);
 //! assert_eq!(OutputFormat::Jpeg.to_string(), "jpeg");
 //! assert_eq!("JPEG".parse::<OutputFormat>().unwrap_err().suggestion(), Some("jpeg"));
@@ -120,11 +96,11 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     id: "wavespeed-ai/flux-redux-dev",
     display_name: "Flux Redux Dev",
     summary: "FLUX.1 Redux [dev] is an adapter for all FLUX.1 base models for image variation generation.",
-    task: "image-edit",
+    task: "image-to-image",
     estimated_time: None,
     cost_cents: None,
     price: None,
-    source: "https://wavespeed.ai/docs/docs-api/flux-redux-dev",
+    source: "https://wavespeed.ai/docs/docs-api/wavespeed-ai/flux-redux-dev",
     submit: rt::info::Endpoint::post("/api/v3/wavespeed-ai/flux-redux-dev"),
     sync_mode: Some("enable_sync_mode"),
     base64_output: Some(rt::info::Base64Switch {
@@ -140,29 +116,22 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
             .described("The size of the generated media in pixels (width*height).")
             .with_default("1024*1024")
             .with_meaning(rt::info::Meaning::Size),
-        rt::info::ParamInfo::new(
-                "num_inference_steps",
-                rt::info::ParamKind::Integer,
-                "any integer",
-            )
-            .described("Quality/speed trade-off (default: 28).")
+        rt::info::ParamInfo::of::<NumInferenceSteps>()
+            .described("The number of inference steps to perform.")
             .with_default("28"),
         rt::info::ParamInfo::of::<GuidanceScale>()
-            .described("Variation strength (default: 3.5).")
+            .described("The guidance scale to use for the generation.")
             .with_default("3.5"),
-        rt::info::ParamInfo::new(
-                "num_images",
-                rt::info::ParamKind::Integer,
-                "any integer",
-            )
-            .described("Number of images to generate (default: 1).")
+        rt::info::ParamInfo::of::<NumImages>()
+            .described("The number of images to generate.")
             .with_default("1")
             .with_meaning(rt::info::Meaning::Count),
         rt::info::ParamInfo::of::<Seed>()
-            .described("Set for reproducibility; -1 for random.")
+            .described("The random seed to use for the generation.")
+            .with_default("-1")
             .with_meaning(rt::info::Meaning::Seed),
         rt::info::ParamInfo::of::<OutputFormat>()
-            .described("Output format: jpeg or png (default: jpeg).")
+            .described("The format of the output image.")
             .with_default("jpeg")
             .with_meaning(rt::info::Meaning::OutputFormat),
         rt::info::ParamInfo::new(
@@ -170,21 +139,19 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
                 rt::info::ParamKind::Boolean,
                 "true or false",
             )
-            .described("Return base64 string instead of URL (API only)."),
-        rt::info::ParamInfo::new(
-                "enable_safety_checker",
-                rt::info::ParamKind::Boolean,
-                "true or false",
-            )
             .described(
-                "Not described in any excerpt seen; both request examples send true.",
-            ),
+                "If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.",
+            )
+            .with_default("false"),
         rt::info::ParamInfo::new(
                 "enable_sync_mode",
                 rt::info::ParamKind::Boolean,
                 "true or false",
             )
-            .described("Wait for result before returning response (API only)."),
+            .described(
+                "If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API.",
+            )
+            .with_default("false"),
     ],
 };
 /// A request to Flux Redux Dev (`wavespeed-ai/flux-redux-dev`), sent as `POST /api/v3/wavespeed-ai/flux-redux-dev`.
@@ -196,68 +163,45 @@ pub struct Request {
     /// The URL of the image to generate an image from.
     ///
     /// Allowed: an http(s) URL of an image. Required. Documented type: `string`.
-    ///
-    /// Note: Newer layout says "Source image for variation (upload or public URL)."
     pub image: Image,
     /// The size of the generated media in pixels (width*height).
     ///
-    /// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out).
-    ///
-    /// Note: Range "256 ~ 1536 per dimension". The newer layout lists width and height (default 1024 each) instead; the request example sends `size`, which is followed.
+    /// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
-    /// Quality/speed trade-off (default: 28).
+    /// The number of inference steps to perform.
     ///
-    /// Allowed: any integer. Default: `28` (applied by the server when the parameter is left out).
-    ///
-    /// Note: Typed row seen only as far as "integer | N"; type integer from it, default 28 from the newer layout. No range seen.
+    /// Allowed: an integer from 1 to 50. Default: `28` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub num_inference_steps: Option<i64>,
-    /// Variation strength (default: 3.5).
+    pub num_inference_steps: Option<NumInferenceSteps>,
+    /// The guidance scale to use for the generation.
     ///
-    /// Allowed: any number. Default: `3.5` (applied by the server when the parameter is left out).
-    ///
-    /// Note: From the newer layout; typed row not seen, so no range. Request examples send 3.5.
+    /// Allowed: a number from 1 to 20. Default: `3.5` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guidance_scale: Option<GuidanceScale>,
-    /// Number of images to generate (default: 1).
+    /// The number of images to generate.
     ///
-    /// Allowed: any integer. Default: `1` (applied by the server when the parameter is left out).
-    ///
-    /// Note: No range seen.
+    /// Allowed: an integer from 1 to 4. Default: `1` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub num_images: Option<i64>,
-    /// Set for reproducibility; -1 for random.
+    pub num_images: Option<NumImages>,
+    /// The random seed to use for the generation.
     ///
-    /// Allowed: any integer (-1 = a random seed). The documentation gives no default.
-    ///
-    /// Note: Request examples send 0. No range or default stated.
+    /// Allowed: an integer from -1 to 2147483647. Default: `-1` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<Seed>,
-    /// Output format: jpeg or png (default: jpeg).
+    /// The format of the output image.
     ///
-    /// Allowed: one of jpeg, png. Default: `jpeg` (applied by the server when the parameter is left out).
+    /// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<OutputFormat>,
-    /// Return base64 string instead of URL (API only).
+    /// If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.
     ///
-    /// Allowed: true or false. The documentation gives no default.
-    ///
-    /// Note: Request example A sends false. No default stated.
+    /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_base64_output: Option<bool>,
-    /// Not described in any excerpt seen; both request examples send true.
+    /// If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API.
     ///
-    /// Allowed: true or false. The documentation gives no default.
-    ///
-    /// Note: Not in the newer layout's table.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable_safety_checker: Option<bool>,
-    /// Wait for result before returning response (API only).
-    ///
-    /// Allowed: true or false. The documentation gives no default.
-    ///
-    /// Note: Request example A sends false. No default stated.
+    /// Allowed: true or false. Default: `false` (applied by the server when the parameter is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sync_mode: Option<bool>,
 }
@@ -283,15 +227,14 @@ impl Request {
             seed: None,
             output_format: None,
             enable_base64_output: None,
-            enable_safety_checker: None,
             enable_sync_mode: None,
         }
     }
 }
 rt::__setters!(
-    Request { size(Size), num_inference_steps(i64), guidance_scale(GuidanceScale),
-    num_images(i64), seed(Seed), output_format(OutputFormat), enable_base64_output(bool),
-    enable_safety_checker(bool), enable_sync_mode(bool) }
+    Request { size(Size), num_inference_steps(NumInferenceSteps),
+    guidance_scale(GuidanceScale), num_images(NumImages), seed(Seed),
+    output_format(OutputFormat), enable_base64_output(bool), enable_sync_mode(bool) }
 );
 impl rt::args::FromArgs for Request {
     fn from_args(args: rt::args::Args) -> Result<Self, rt::args::ArgErrors> {
@@ -304,7 +247,6 @@ impl rt::args::FromArgs for Request {
         let seed = __reader.optional("seed");
         let output_format = __reader.optional("output_format");
         let enable_base64_output = __reader.optional("enable_base64_output");
-        let enable_safety_checker = __reader.optional("enable_safety_checker");
         let enable_sync_mode = __reader.optional("enable_sync_mode");
         let __errors = __reader.finish();
         match (image,) {
@@ -318,7 +260,6 @@ impl rt::args::FromArgs for Request {
                     seed,
                     output_format,
                     enable_base64_output,
-                    enable_safety_checker,
                     enable_sync_mode,
                 })
             }
@@ -347,8 +288,6 @@ impl rt::ModelRequest for Request {
 ///
 /// Allowed: an http(s) URL of an image. Required. Documented type: `string`.
 ///
-/// Note: Newer layout says "Source image for variation (upload or public URL)."
-///
 /// Make one with [`image!`](crate::wavespeed_ai_flux_redux_dev::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. A local file ([`Image::path`], or text without a URL scheme) or image in memory ([`Image::bytes`]) is checked when the request is sent, then uploaded to WaveSpeedAI (`POST /api/v3/media/upload/binary`, up to 20000000 bytes) and its URL sent. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Image(rt::image::ImageSource);
@@ -365,9 +304,7 @@ impl Image {
 rt::__image_url!(Image, "image", "an http(s) URL of an image");
 /// `size`: The size of the generated media in pixels (width*height).
 ///
-/// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out).
-///
-/// Note: Range "256 ~ 1536 per dimension". The newer layout lists width and height (default 1024 each) instead; the request example sends `size`, which is followed.
+/// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
 ///
 /// Make one with [`size!`](crate::wavespeed_ai_flux_redux_dev::size) (checked when the crate compiles), [`Size::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -407,11 +344,32 @@ impl CustomSize {
     };
 }
 rt::__custom_size!(CustomSize, Size, '*');
-/// `guidance_scale`: Variation strength (default: 3.5).
+/// `num_inference_steps`: The number of inference steps to perform.
 ///
-/// Allowed: any number. Default: `3.5` (applied by the server when the parameter is left out).
+/// Allowed: an integer from 1 to 50. Default: `28` (applied by the server when the parameter is left out).
 ///
-/// Note: From the newer layout; typed row not seen, so no range. Request examples send 3.5.
+/// Make one with [`num_inference_steps!`](crate::wavespeed_ai_flux_redux_dev::num_inference_steps) (checked when the crate compiles), [`NumInferenceSteps::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NumInferenceSteps(i64);
+impl NumInferenceSteps {
+    /// The documented rules.
+    const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
+        min: Some(1),
+        max: Some(50),
+        step: None,
+        step_origin: 1,
+    };
+    /// The smallest allowed value, `1`.
+    pub const MIN: Self = Self(1);
+    /// The largest allowed value, `50`.
+    pub const MAX: Self = Self(50);
+    /// The documented default, `28`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self(28);
+}
+rt::__integer!(NumInferenceSteps, "num_inference_steps", "an integer from 1 to 50");
+/// `guidance_scale`: The guidance scale to use for the generation.
+///
+/// Allowed: a number from 1 to 20. Default: `3.5` (applied by the server when the parameter is left out).
 ///
 /// Make one with [`guidance_scale!`](crate::wavespeed_ai_flux_redux_dev::guidance_scale) (checked when the crate compiles), [`GuidanceScale::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
@@ -419,18 +377,43 @@ pub struct GuidanceScale(f64);
 impl GuidanceScale {
     /// The documented rules.
     const RULE: rt::rules::FloatRule = rt::rules::FloatRule {
-        min: None,
-        max: None,
+        min: Some(1.0),
+        max: Some(20.0),
     };
+    /// The smallest allowed value, `1`.
+    pub const MIN: Self = Self(1.0);
+    /// The largest allowed value, `20`.
+    pub const MAX: Self = Self(20.0);
     /// The documented default, `3.5`, which the server applies when the parameter is left out.
     pub const DEFAULT: Self = Self(3.5);
 }
-rt::__float!(GuidanceScale, "guidance_scale", "any number");
-/// `seed`: Set for reproducibility; -1 for random.
+rt::__float!(GuidanceScale, "guidance_scale", "a number from 1 to 20");
+/// `num_images`: The number of images to generate.
 ///
-/// Allowed: any integer (-1 = a random seed). The documentation gives no default.
+/// Allowed: an integer from 1 to 4. Default: `1` (applied by the server when the parameter is left out).
 ///
-/// Note: Request examples send 0. No range or default stated.
+/// Make one with [`num_images!`](crate::wavespeed_ai_flux_redux_dev::num_images) (checked when the crate compiles), [`NumImages::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NumImages(i64);
+impl NumImages {
+    /// The documented rules.
+    const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
+        min: Some(1),
+        max: Some(4),
+        step: None,
+        step_origin: 1,
+    };
+    /// The smallest allowed value, `1`.
+    pub const MIN: Self = Self(1);
+    /// The largest allowed value, `4`.
+    pub const MAX: Self = Self(4);
+    /// The documented default, `1`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self(1);
+}
+rt::__integer!(NumImages, "num_images", "an integer from 1 to 4");
+/// `seed`: The random seed to use for the generation.
+///
+/// Allowed: an integer from -1 to 2147483647. Default: `-1` (applied by the server when the parameter is left out).
 ///
 /// Make one with [`seed!`](crate::wavespeed_ai_flux_redux_dev::seed) (checked when the crate compiles), [`Seed::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -438,18 +421,22 @@ pub struct Seed(i64);
 impl Seed {
     /// The documented rules.
     const RULE: rt::rules::IntegerRule = rt::rules::IntegerRule {
-        min: None,
-        max: None,
+        min: Some(-1),
+        max: Some(2147483647),
         step: None,
-        step_origin: 0,
+        step_origin: -1,
     };
-    /// `-1`: a random seed.
-    pub const RANDOM: Self = Self(-1);
+    /// The smallest allowed value, `-1`.
+    pub const MIN: Self = Self(-1);
+    /// The largest allowed value, `2147483647`.
+    pub const MAX: Self = Self(2147483647);
+    /// The documented default, `-1`, which the server applies when the parameter is left out.
+    pub const DEFAULT: Self = Self(-1);
 }
-rt::__integer!(Seed, "seed", "any integer (-1 = a random seed)");
-/// `output_format`: Output format: jpeg or png (default: jpeg).
+rt::__integer!(Seed, "seed", "an integer from -1 to 2147483647");
+/// `output_format`: The format of the output image.
 ///
-/// Allowed: one of jpeg, png. Default: `jpeg` (applied by the server when the parameter is left out).
+/// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
 ///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -458,9 +445,12 @@ pub enum OutputFormat {
     Jpeg,
     /// `png`
     Png,
+    /// `webp`
+    Webp,
 }
 rt::__choice!(
-    OutputFormat, "output_format", "one of jpeg, png", [Jpeg = "jpeg", Png = "png"]
+    OutputFormat, "output_format", "one of jpeg, png, webp", [Jpeg = "jpeg", Png = "png",
+    Webp = "webp"]
 );
 impl OutputFormat {
     /// The documented default, `jpeg`, which the server applies when the parameter is left out.
@@ -469,7 +459,10 @@ impl OutputFormat {
 rt::__literal_macros!(
     $crate wavespeed_ai_flux_redux_dev[image(Image) =
     __wavespeed_wavespeed_ai_flux_redux_dev_image, size(Size) =
-    __wavespeed_wavespeed_ai_flux_redux_dev_size, guidance_scale(GuidanceScale, number) =
-    __wavespeed_wavespeed_ai_flux_redux_dev_guidance_scale, seed(Seed) =
+    __wavespeed_wavespeed_ai_flux_redux_dev_size, num_inference_steps(NumInferenceSteps)
+    = __wavespeed_wavespeed_ai_flux_redux_dev_num_inference_steps,
+    guidance_scale(GuidanceScale, number) =
+    __wavespeed_wavespeed_ai_flux_redux_dev_guidance_scale, num_images(NumImages) =
+    __wavespeed_wavespeed_ai_flux_redux_dev_num_images, seed(Seed) =
     __wavespeed_wavespeed_ai_flux_redux_dev_seed]
 );

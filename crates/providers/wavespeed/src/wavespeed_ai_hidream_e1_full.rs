@@ -10,9 +10,8 @@
 //! - Sync mode: not documented
 //! - Base64 output: `enable_base64_output` = `true`
 //! - Written from: `https://wavespeed.ai/docs/docs-api/wavespeed-ai/hidream-e1-full`
-//! - The source URL is in the stored pages and in a verbatim Markdown mirror; both show the same request example and the same complete table (followed by Response Parameters) - prompt, image, seed, output_format, enable_base64_output. No size, no enable_sync_mode, no num_images.
-//! - The price is from the newer layout of the page (https://wavespeed.ai/docs-api/hidream-e1-full, Pricing table "Per image edit | $0.024"); the source version has no Pricing section.
-//! - An old api/v2 version of https://wavespeed.ai/docs-api/hidream-e1-full (seed -1 ~ 9999999999, enable_base64_output default true, enable_safety_checker default true) belongs to the retired v2 endpoint and is not used.
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/wavespeed-ai/hidream-e1-full.md at commit 7d5b6ab.
+//! - Price from https://wavespeed.ai/docs-api/hidream-e1-full; the copy of the page the parameters are read from states no price.
 //!
 //! # Parameters
 //!
@@ -25,7 +24,7 @@
 //! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API. |
 //!
 //!
-//! # Example: The submit request example on the page. It leaves out the required prompt and image
+//! # Example: The submit request example on the page. It leaves out the required `prompt` and `image`
 //!
 //! The documented body leaves out required parameters; example values fill them in.
 //!
@@ -132,8 +131,6 @@ pub struct Request {
     /// The image to edit.
     ///
     /// Allowed: an http(s) URL of an image. Required. Documented type: `string`.
-    ///
-    /// Note: Typed string, required, default "-". The newer layout says "image - input image (upload or URL)".
     pub image: Image,
     /// The random seed to use for the generation. -1 means a random seed will be used.
     ///
@@ -219,8 +216,6 @@ impl rt::ModelRequest for Request {
 /// `image`: The image to edit.
 ///
 /// Allowed: an http(s) URL of an image. Required. Documented type: `string`.
-///
-/// Note: Typed string, required, default "-". The newer layout says "image - input image (upload or URL)".
 ///
 /// Make one with [`image!`](crate::wavespeed_ai_hidream_e1_full::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. A local file ([`Image::path`], or text without a URL scheme) or image in memory ([`Image::bytes`]) is checked when the request is sent, then uploaded to WaveSpeedAI (`POST /api/v3/media/upload/binary`, up to 20000000 bytes) and its URL sent. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -10,23 +10,21 @@
 //! - Sync mode: not documented
 //! - Base64 output: `enable_base64_output` = `true`
 //! - Written from: `https://wavespeed.ai/docs/docs-api/wavespeed-ai/hidream-i1-full`
-//! - The typed table was read from a verbatim Markdown mirror of the source URL in a public repository. It is complete (followed by Response Parameters) - prompt, size, seed, output_format, enable_base64_output. No enable_sync_mode, negative_prompt or num_images, so sync_mode is not declared.
-//! - The price is from the newer layout of the page (https://wavespeed.ai/docs-api/hidream-i1-full, "Why It Stands Out" list); the source version has no Pricing section.
-//! - The older stored layout (https://wavespeed.ai/docs/docs-api/hidream-i1-full, same endpoint) has a request example that also sends `enable_safety_checker: true`; no table row for it was seen in any version, so it is not written and that example is not copied.
-//! - The newer layout mentions a "Prompt Enhancer"; no parameter for it was seen.
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/wavespeed-ai/hidream-i1-full.md at commit 7d5b6ab.
+//! - Price from https://wavespeed.ai/docs-api/hidream-i1-full; the copy of the page the parameters are read from states no price.
 //!
 //! # Parameters
 //!
 //! | Parameter | Type | Required | Default | Allowed | Description |
 //! |---|---|---|---|---|---|
 //! | `prompt` | string | yes | – | any text | The positive prompt for the generation. |
-//! | `size` | string (size) | no | `1024*1024` | a W\*H size with shortest side at least 256, longest side at most 1536 | The size of the generated media in pixels (width*height). |
+//! | `size` | string | no | `1024*1024` | a W\*H size with shortest side at least 256, longest side at most 1536 | The size of the generated media in pixels (width*height). |
 //! | `seed` | integer | no | `-1` | an integer from -1 to 2147483647 (-1 = a random seed) | The random seed to use for the generation. -1 means a random seed will be used. |
 //! | `output_format` | string | no | `jpeg` | one of jpeg, png, webp | The format of the output image. |
 //! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API. |
 //!
 //!
-//! # Example: The submit request example on the page (source URL). It leaves out the required prompt
+//! # Example: The submit request example on the page. It leaves out the required `prompt`
 //!
 //! The documented body leaves out required parameters; example values fill them in.
 //!
@@ -134,9 +132,7 @@ pub struct Request {
     pub prompt: String,
     /// The size of the generated media in pixels (width*height).
     ///
-    /// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out).
-    ///
-    /// Note: Range "256 ~ 1536 per dimension". The newer layout (https://wavespeed.ai/docs-api/hidream-i1-full) lists `width` and `height` (default 1024 each) instead; the request example sends `size`, which is followed.
+    /// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// The random seed to use for the generation. -1 means a random seed will be used.
@@ -147,8 +143,6 @@ pub struct Request {
     /// The format of the output image.
     ///
     /// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The newer layout says "Output format - jpeg or png (default - jpeg)" (no webp); the typed table's enum is kept.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<OutputFormat>,
     /// If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.
@@ -224,9 +218,7 @@ impl rt::ModelRequest for Request {
 }
 /// `size`: The size of the generated media in pixels (width*height).
 ///
-/// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out).
-///
-/// Note: Range "256 ~ 1536 per dimension". The newer layout (https://wavespeed.ai/docs-api/hidream-i1-full) lists `width` and `height` (default 1024 each) instead; the request example sends `size`, which is followed.
+/// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
 ///
 /// Make one with [`size!`](crate::wavespeed_ai_hidream_i1_full::size) (checked when the crate compiles), [`Size::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -294,8 +286,6 @@ rt::__integer!(Seed, "seed", "an integer from -1 to 2147483647 (-1 = a random se
 /// `output_format`: The format of the output image.
 ///
 /// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
-///
-/// Note: The newer layout says "Output format - jpeg or png (default - jpeg)" (no webp); the typed table's enum is kept.
 ///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

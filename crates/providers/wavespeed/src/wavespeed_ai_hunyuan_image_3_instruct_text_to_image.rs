@@ -10,10 +10,11 @@
 //! - Sync mode: not documented
 //! - Base64 output: not documented
 //! - Written from: `https://wavespeed.ai/docs/docs-api/wavespeed-ai/hunyuan-image-3-instruct-text-to-image`
-//! - The brief asked for wavespeed-ai/hunyuan-image-2.1 or Hunyuan Image 3; no WaveSpeed page for Hunyuan Image 2.1 was found, so Hunyuan Image 3 Instruct text-to-image is written.
-//! - Only the newer page layout (Parameter | Required | Description) was found; no Type column, so types were chosen from the descriptions (pixel sizes → integer; seed → integer). No curl example was seen, so the endpoint is not confirmed; the id follows WaveSpeed's page-slug pattern (e.g. page google-gemini-2.5-flash-image-text-to-image ↔ endpoint google/gemini-2.5-flash-image/text-to-image).
-//! - The "Prompt Enhancer" is mentioned as a playground tool, not as a parameter, so it is not written.
-//! - The page documents no num_images, enable_sync_mode or enable_base64_output. The excerpt is cut off in "Best Use Cases".
+//! - The page's typed request table (Type, Default, Range, up to Response Parameters) could not be checked against a complete copy. This spec follows the page's Parameter | Required | Description table (https://wavespeed.ai/docs/docs-api/wavespeed-ai/hunyuan-image-3-instruct-text-to-image), which is complete: prompt, size, width, height and seed, followed by How to Use.
+//! - That table has no Type column, so types were chosen from the descriptions (pixel sizes → integer; seed → integer). The page gives no request example, so it does not show the endpoint; the id follows WaveSpeed's page-slug pattern (e.g. page google-gemini-2.5-flash-image-text-to-image ↔ endpoint google/gemini-2.5-flash-image/text-to-image).
+//! - The "Prompt Enhancer" is described as a playground tool, not as a parameter, so it is not written.
+//! - The price is from the page's Pricing table ("Per image | $0.12").
+//! - The page documents no num_images, enable_sync_mode or enable_base64_output.
 //!
 //! # Parameters
 //!
@@ -126,7 +127,7 @@ pub struct Request {
     ///
     /// Note: No default is stated for size.
     ///
-    /// Note: The newer-layout table describes the playground form. It lists size as an aspect-ratio preset and width/height as separate pixel fields; the wire format of size (aspect string vs a "W*H" string) is not shown (no curl example or typed table was found), so it is typed string with the listed presets, and `means: size` is not set.
+    /// Note: The page's table describes the playground form. It lists size as an aspect-ratio preset and width/height as separate pixel fields; the wire format of size (an aspect string or a "W*H" string) is not shown (the page gives no request example or typed table), so it is typed string with the listed presets, and `means: size` is not set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// Output width in pixels (256-1536, default: 1024)
@@ -215,7 +216,7 @@ impl rt::ModelRequest for Request {
 ///
 /// Note: No default is stated for size.
 ///
-/// Note: The newer-layout table describes the playground form. It lists size as an aspect-ratio preset and width/height as separate pixel fields; the wire format of size (aspect string vs a "W*H" string) is not shown (no curl example or typed table was found), so it is typed string with the listed presets, and `means: size` is not set.
+/// Note: The page's table describes the playground form. It lists size as an aspect-ratio preset and width/height as separate pixel fields; the wire format of size (an aspect string or a "W*H" string) is not shown (the page gives no request example or typed table), so it is typed string with the listed presets, and `means: size` is not set.
 ///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

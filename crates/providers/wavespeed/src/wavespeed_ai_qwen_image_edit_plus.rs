@@ -10,10 +10,8 @@
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: `enable_base64_output` = `true`
 //! - Written from: `https://wavespeed.ai/docs/docs-api/wavespeed-ai/qwen-image-edit-plus`
-//! - The full page text was read from a verbatim Markdown mirror of the source URL in a public repository (its header gives the source URL). No stored copy of the page itself turned up in the pages search.
-//! - The request table is complete (followed by the Response Parameters table) - prompt, images, size, seed, output_format, enable_base64_output, enable_sync_mode. No negative_prompt, no num_images.
-//! - The page notes: "If you did not upload the image locally, please ensure that the image URL is accessible!"
-//! - The page's summary mentions "native support for ControlNet", but no ControlNet parameter is in the table.
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/wavespeed-ai/qwen-image-edit-plus.md at commit 7d5b6ab.
+//! - The page's Note: "If you did not upload the image locally, please ensure that the image URL is accessible! A successfully accessible image will display a preview in the interface."
 //!
 //! # Parameters
 //!
@@ -21,14 +19,14 @@
 //! |---|---|---|---|---|---|
 //! | `prompt` | string | yes | – | any text | The positive prompt for the generation. |
 //! | `images` | array of URLs | yes | – | a list of at most 3 images, each an http(s) URL of an image | The images to edit. A maximum of 3 reference images can be uploaded. |
-//! | `size` | string (size) | no | – | a W\*H size with shortest side at least 256, longest side at most 1536 | The size of the generated media in pixels (width*height). |
+//! | `size` | string | no | – | a W\*H size with shortest side at least 256, longest side at most 1536 | The size of the generated media in pixels (width*height). |
 //! | `seed` | integer | no | `-1` | an integer from -1 to 2147483647 (-1 = a random seed) | The random seed to use for the generation. -1 means a random seed will be used. |
 //! | `output_format` | string | no | `jpeg` | one of jpeg, png, webp | The format of the output image. |
 //! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API. |
 //! | `enable_sync_mode` | boolean | no | `false` | true or false | If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API. |
 //!
 //!
-//! # Example: The submit request example on the page. It leaves out the required prompt and images
+//! # Example: The submit request example on the page. It leaves out the required `prompt` and `images`
 //!
 //! The documented body leaves out required parameters; example values fill them in.
 //!
@@ -157,15 +155,13 @@ pub struct Request {
     ///
     /// Allowed: a list of at most 3 images, each an http(s) URL of an image. Required.
     ///
-    /// Note: Typed array, required, default [] (an empty default on a required field; the default is not written). No minimum count is stated, so min_items is not written.
+    /// Note: The page gives this required parameter the Default "[]"; a required parameter is always sent, so no default is written.
     pub images: Images,
     /// The size of the generated media in pixels (width*height).
     ///
-    /// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. The documentation gives no default.
+    /// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. The documentation gives no default. Documented type: `string`.
     ///
-    /// Note: Range "256 ~ 1536 per dimension". No default ("-").
-    ///
-    /// Note: The page's "Recommended Resolutions" table lists sizes above 1536 per side (1448 × 1448, 1773 × 1182, 1936 × 1089, 2212 × 948 and rounded 1728 × 1152, 1920 × 1088, 2176 × 960); they contradict the typed 256 ~ 1536 range, so the typed range is kept and those sizes are not written as presets.
+    /// Note: The page's "Recommended Resolutions" table lists sizes from 320 × 320 to 2212 × 948, some of which lie outside this Range (256 ~ 1536 per dimension); the table's sizes are not written, only the Range.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// The random seed to use for the generation. -1 means a random seed will be used.
@@ -176,8 +172,6 @@ pub struct Request {
     /// The format of the output image.
     ///
     /// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
-    ///
-    /// Note: How to use says "Output Formats - JPG / PNG / WEBP"; the table's enum spelling (jpeg) is used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<OutputFormat>,
     /// If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API.
@@ -285,7 +279,7 @@ rt::__image_url!(ImagesItem, "images", "an http(s) URL of an image");
 ///
 /// Allowed: a list of at most 3 images, each an http(s) URL of an image. Required.
 ///
-/// Note: Typed array, required, default [] (an empty default on a required field; the default is not written). No minimum count is stated, so min_items is not written.
+/// Note: The page gives this required parameter the Default "[]"; a required parameter is always sent, so no default is written.
 ///
 /// Make one with [`images!`](crate::wavespeed_ai_qwen_image_edit_plus::images) (checked when the crate compiles), [`Images::try_new`] or by parsing text. Its items are [`ImagesItem`]s, each a URL or a local file. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -303,11 +297,9 @@ rt::__image_list!(
 );
 /// `size`: The size of the generated media in pixels (width*height).
 ///
-/// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. The documentation gives no default.
+/// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. The documentation gives no default. Documented type: `string`.
 ///
-/// Note: Range "256 ~ 1536 per dimension". No default ("-").
-///
-/// Note: The page's "Recommended Resolutions" table lists sizes above 1536 per side (1448 × 1448, 1773 × 1182, 1936 × 1089, 2212 × 948 and rounded 1728 × 1152, 1920 × 1088, 2176 × 960); they contradict the typed 256 ~ 1536 range, so the typed range is kept and those sizes are not written as presets.
+/// Note: The page's "Recommended Resolutions" table lists sizes from 320 × 320 to 2212 × 948, some of which lie outside this Range (256 ~ 1536 per dimension); the table's sizes are not written, only the Range.
 ///
 /// Make one with [`size!`](crate::wavespeed_ai_qwen_image_edit_plus::size) (checked when the crate compiles), [`Size::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -368,8 +360,6 @@ rt::__integer!(Seed, "seed", "an integer from -1 to 2147483647 (-1 = a random se
 /// `output_format`: The format of the output image.
 ///
 /// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
-///
-/// Note: How to use says "Output Formats - JPG / PNG / WEBP"; the table's enum spelling (jpeg) is used.
 ///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

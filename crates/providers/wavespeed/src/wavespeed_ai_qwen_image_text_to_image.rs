@@ -10,24 +10,22 @@
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: `enable_base64_output` = `true`
 //! - Written from: `https://wavespeed.ai/docs/docs-api/wavespeed-ai/qwen-image-text-to-image`
-//! - The full page text was read from a verbatim Markdown mirror of the source URL in a public repository (its header gives the source URL); the same page is in the stored pages under https://wavespeed.ai/docs/docs-api/qwen-image-text-to-image (older layout, same endpoint, parameter table cut off after the "Parameters / Task" heading).
-//! - The request table is complete (it is followed by the Response Parameters table) - prompt, size, seed, output_format, enable_sync_mode, enable_base64_output. The page documents no negative_prompt and no num_images.
-//! - Price is "per image"; with no num_images parameter one request makes one image.
-//! - estimated_time is from the Limits section - "Processing speed - ~5–8 seconds per image (depends on size & queue)".
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/wavespeed-ai/qwen-image-text-to-image.md at commit 7d5b6ab.
+//! - estimated_time is from the page's "Limits and Performance" list: "Processing speed: ~5–8 seconds per image (depends on size & queue)".
 //!
 //! # Parameters
 //!
 //! | Parameter | Type | Required | Default | Allowed | Description |
 //! |---|---|---|---|---|---|
 //! | `prompt` | string | yes | – | any text | The positive prompt for the generation. |
-//! | `size` | string (size) | no | `1024*1024` | a W\*H size with shortest side at least 256, longest side at most 1536 | The size of the generated media in pixels (width*height). |
+//! | `size` | string | no | `1024*1024` | a W\*H size with shortest side at least 256, longest side at most 1536 | The size of the generated media in pixels (width*height). |
 //! | `seed` | integer | no | `-1` | an integer from -1 to 2147483647 (-1 = a random seed) | The random seed to use for the generation. -1 means a random seed will be used. |
 //! | `output_format` | string | no | `jpeg` | one of jpeg, png, webp | The format of the output image. |
 //! | `enable_sync_mode` | boolean | no | `false` | true or false | If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API. |
 //! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API. |
 //!
 //!
-//! # Example: The submit request example on the page (source URL). It leaves out the required prompt
+//! # Example: The submit request example on the page. It leaves out the required `prompt`
 //!
 //! The documented body leaves out required parameters; example values fill them in.
 //!
@@ -48,27 +46,6 @@
 //!       "output_format": "jpeg",
 //!       "prompt": "A beautiful sunset over mountains with golden light",
 //!       "seed": -1,
-//!       "size": "1024*1024"
-//!     }),
-//! );
-//! # Ok::<(), serde_json::Error>(())
-//! ```
-//!
-//! # Example: The submit request example of the older layout of the same model's page (https://wavespeed.ai/docs/docs-api/qwen-image-text-to-image), which posts to the same endpoint
-//!
-//! ```
-//! use imagegen_wavespeed::wavespeed_ai_qwen_image_text_to_image::{self, Request};
-//!
-//! let request = Request::new("Close-up, top-down view of a teenage girl lying on a vibrant picnic blanket spread out on the green lawn of a sunny backyard garden. She’s laughing joyfully as a playful puppy stands beside her head, licking her ear. Her eyes are closed from laughter, and her expression is full of pure delight. The blanket is colorful — with bright patterns like florals or stripes — contrasting against the lush grass. Around them, soft natural sunlight filters through tree leaves, casting dappled shadows and warm highlights across her face, hair, and the puppy’s fur. Flowers, garden plants, or scattered toys add playful detail in the background. A lively, heartwarming outdoor moment filled with summer energy and color.")
-//!     .size(wavespeed_ai_qwen_image_text_to_image::size!("1024*1024"))
-//!     .enable_sync_mode(false)
-//!     .enable_base64_output(false);
-//! assert_eq!(
-//!     serde_json::to_value(&request)?,
-//!     serde_json::json!({
-//!       "enable_base64_output": false,
-//!       "enable_sync_mode": false,
-//!       "prompt": "Close-up, top-down view of a teenage girl lying on a vibrant picnic blanket spread out on the green lawn of a sunny backyard garden. She’s laughing joyfully as a playful puppy stands beside her head, licking her ear. Her eyes are closed from laughter, and her expression is full of pure delight. The blanket is colorful — with bright patterns like florals or stripes — contrasting against the lush grass. Around them, soft natural sunlight filters through tree leaves, casting dappled shadows and warm highlights across her face, hair, and the puppy’s fur. Flowers, garden plants, or scattered toys add playful detail in the background. A lively, heartwarming outdoor moment filled with summer energy and color.",
 //!       "size": "1024*1024"
 //!     }),
 //! );
@@ -164,14 +141,10 @@ pub struct Request {
     /// The positive prompt for the generation.
     ///
     /// Allowed: any text. Required.
-    ///
-    /// Note: Default "-", no range. The Limits section says "Input prompt - supports detailed, multi-line descriptions"; no length limit is stated.
     pub prompt: String,
     /// The size of the generated media in pixels (width*height).
     ///
-    /// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out).
-    ///
-    /// Note: Range "256 ~ 1536 per dimension". The Limits section agrees ("Max resolution per job - up to 1536 × 1536 pixels"; "Custom size - manually set width & height").
+    /// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// The random seed to use for the generation. -1 means a random seed will be used.
@@ -182,8 +155,6 @@ pub struct Request {
     /// The format of the output image.
     ///
     /// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
-    ///
-    /// Note: The Limits section agrees ("Output formats - JPEG / PNG / WEBP").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<OutputFormat>,
     /// If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API.
@@ -267,9 +238,7 @@ impl rt::ModelRequest for Request {
 }
 /// `size`: The size of the generated media in pixels (width*height).
 ///
-/// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out).
-///
-/// Note: Range "256 ~ 1536 per dimension". The Limits section agrees ("Max resolution per job - up to 1536 × 1536 pixels"; "Custom size - manually set width & height").
+/// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
 ///
 /// Make one with [`size!`](crate::wavespeed_ai_qwen_image_text_to_image::size) (checked when the crate compiles), [`Size::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -337,8 +306,6 @@ rt::__integer!(Seed, "seed", "an integer from -1 to 2147483647 (-1 = a random se
 /// `output_format`: The format of the output image.
 ///
 /// Allowed: one of jpeg, png, webp. Default: `jpeg` (applied by the server when the parameter is left out).
-///
-/// Note: The Limits section agrees ("Output formats - JPEG / PNG / WEBP").
 ///
 /// Pick a variant, or parse the wire text (a near miss gets a suggestion). See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

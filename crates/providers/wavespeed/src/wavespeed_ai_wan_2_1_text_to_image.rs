@@ -10,9 +10,7 @@
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: `enable_base64_output` = `true`
 //! - Written from: `https://wavespeed.ai/docs/docs-api/wavespeed-ai/wan-2.1-text-to-image`
-//! - The page was read from a verbatim Markdown mirror of the source URL in a public repository; its table is complete (followed by Response Parameters). No negative_prompt and no num_images.
-//! - No Pricing section on the page; price unknown.
-//! - The brief asked for wan-2.2/text-to-image (or wan-2.1). No WaveSpeed page for a wan-2.2 text-to-image endpoint was found; the stored "Wan 2.2 Image To Image" page (https://wavespeed.ai/docs/docs-api/wavespeed-ai/wan-2.2-image-to-image) curiously posts its submit example to this same api/v3/wavespeed-ai/wan-2.1/text-to-image endpoint (with image required there), a page error or alias that is not followed.
+//! - Read from the complete copy of this page in the public repository gxx-github/waveSpeedClone, src/docs/docs/docs-api/wavespeed-ai/wan-2-1-text-to-image.md at commit 7d5b6ab.
 //!
 //! # Parameters
 //!
@@ -21,14 +19,14 @@
 //! | `prompt` | string | yes | – | any text | The positive prompt for the generation. |
 //! | `image` | string | no | – | an http(s) URL of an image | The image to generate an image from (optional). |
 //! | `strength` | number | no | `0.6` | a number from 0 to 1 | Strength indicates extent to transform the reference image. |
-//! | `size` | string (size) | no | `1024*1024` | a W\*H size with shortest side at least 256, longest side at most 1536 | The size of the generated media in pixels (width*height). |
+//! | `size` | string | no | `1024*1024` | a W\*H size with shortest side at least 256, longest side at most 1536 | The size of the generated media in pixels (width*height). |
 //! | `seed` | integer | no | `-1` | an integer from -1 to 2147483647 (-1 = a random seed) | The random seed to use for the generation. -1 means a random seed will be used. |
 //! | `output_format` | string | no | `jpeg` | one of jpeg, png, webp | The format of the output image. |
 //! | `enable_base64_output` | boolean | no | `false` | true or false | If enabled, the output will be encoded into a BASE64 string instead of a URL. This property is only available through the API. |
 //! | `enable_sync_mode` | boolean | no | `false` | true or false | If set to true, the function will wait for the image to be generated and uploaded before returning the response. It allows you to get the image directly in the response. This property is only available through the API. |
 //!
 //!
-//! # Example: The submit request example on the page. It leaves out the required prompt
+//! # Example: The submit request example on the page. It leaves out the required `prompt`
 //!
 //! The documented body leaves out required parameters; example values fill them in.
 //!
@@ -156,22 +154,16 @@ pub struct Request {
     /// The image to generate an image from (optional).
     ///
     /// Allowed: an http(s) URL of an image. The documentation gives no default. Documented type: `string`.
-    ///
-    /// Note: Typed string, not required, default "-". Without it the model does text-to-image, so task is text-to-image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     /// Strength indicates extent to transform the reference image.
     ///
     /// Allowed: a number from 0 to 1. Default: `0.6` (applied by the server when the parameter is left out).
-    ///
-    /// Note: Range "0.00 ~ 1.00".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strength: Option<Strength>,
     /// The size of the generated media in pixels (width*height).
     ///
-    /// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out).
-    ///
-    /// Note: Range "256 ~ 1536 per dimension".
+    /// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
     /// The random seed to use for the generation. -1 means a random seed will be used.
@@ -274,8 +266,6 @@ impl rt::ModelRequest for Request {
 ///
 /// Allowed: an http(s) URL of an image. The documentation gives no default. Documented type: `string`.
 ///
-/// Note: Typed string, not required, default "-". Without it the model does text-to-image, so task is text-to-image.
-///
 /// Make one with [`image!`](crate::wavespeed_ai_wan_2_1_text_to_image::image) (checked when the crate compiles), [`Image::try_new`] or by parsing text. A local file ([`Image::path`], or text without a URL scheme) or image in memory ([`Image::bytes`]) is checked when the request is sent, then uploaded to WaveSpeedAI (`POST /api/v3/media/upload/binary`, up to 20000000 bytes) and its URL sent. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Image(rt::image::ImageSource);
@@ -293,8 +283,6 @@ rt::__image_url!(Image, "image", "an http(s) URL of an image");
 /// `strength`: Strength indicates extent to transform the reference image.
 ///
 /// Allowed: a number from 0 to 1. Default: `0.6` (applied by the server when the parameter is left out).
-///
-/// Note: Range "0.00 ~ 1.00".
 ///
 /// Make one with [`strength!`](crate::wavespeed_ai_wan_2_1_text_to_image::strength) (checked when the crate compiles), [`Strength::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
@@ -315,9 +303,7 @@ impl Strength {
 rt::__float!(Strength, "strength", "a number from 0 to 1");
 /// `size`: The size of the generated media in pixels (width*height).
 ///
-/// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out).
-///
-/// Note: Range "256 ~ 1536 per dimension".
+/// Allowed: a W\*H size with shortest side at least 256, longest side at most 1536. Default: `1024*1024` (applied by the server when the parameter is left out). Documented type: `string`.
 ///
 /// Make one with [`size!`](crate::wavespeed_ai_wan_2_1_text_to_image::size) (checked when the crate compiles), [`Size::try_new`] or by parsing text. See the [module's examples](self#parameter-values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

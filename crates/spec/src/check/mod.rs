@@ -8,6 +8,8 @@ mod provider;
 mod response;
 mod values;
 
+pub(crate) use values::interpret;
+
 use std::path::Path;
 
 use serde::de::DeserializeOwned;

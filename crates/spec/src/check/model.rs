@@ -57,11 +57,11 @@ pub(crate) fn check_model(
         );
     }
     for (key, value) in [
-        ("source", &raw.source),
-        ("display_name", &raw.display_name),
-        ("summary", &raw.summary),
+        ("source", Some(&raw.source)),
+        ("display_name", Some(&raw.display_name)),
+        ("summary", raw.summary.as_ref()),
     ] {
-        if value.trim().is_empty() {
+        if value.is_some_and(|value| value.trim().is_empty()) {
             r.error(key, format!("`{key}` is empty"));
         }
     }
@@ -121,7 +121,7 @@ pub(crate) fn check_model(
         id: raw.id.clone(),
         source: raw.source.clone(),
         display_name: raw.display_name.clone(),
-        summary: raw.summary.trim().to_owned(),
+        summary: raw.summary.as_deref().unwrap_or_default().trim().to_owned(),
         description: raw.description.as_ref().map(|d| d.trim().to_owned()),
         task: raw.task,
         estimated_time,
@@ -133,9 +133,21 @@ pub(crate) fn check_model(
         sync_mode: None,
         base64_output: None,
         parameters: parameters.into_iter().map(|(_, p)| p).collect(),
+        imported: raw.imported.as_ref().map(|imported| crate::ir::Imported {
+            format: imported.format,
+            document: imported.document.clone(),
+        }),
         examples: Vec::new(),
         notes: raw.notes.clone(),
     };
+    if let Some(imported) = &raw.imported
+        && imported.document.trim().is_empty()
+    {
+        r.error(
+            "imported.document",
+            "`document` is empty: name what was imported",
+        );
+    }
 
     if let Some(name) = &raw.sync_mode {
         match model.parameter(name) {

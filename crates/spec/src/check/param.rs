@@ -5,8 +5,10 @@ use std::collections::BTreeSet;
 use super::values::{admit, dimensions, interpret};
 use super::{Reporter, at, is_type_name, item};
 use crate::decimal::{Decimal, MAX_SCALE};
-use crate::file::model::{CustomSizeFile, MeaningName, ParamTypeName, ParameterFile};
-use crate::ir::{Choice, CustomSize, Param, ParamKind, Sentinel, SizePreset, Value};
+use crate::file::model::{
+    CustomSizeFile, MeaningName, ParamTypeName, ParameterFile, SizeShapeName,
+};
+use crate::ir::{Choice, ChoiceWire, CustomSize, Param, ParamKind, Sentinel, SizePreset, Value};
 use crate::naming;
 use imagegen_core::ImageFormat;
 use imagegen_core::info::Meaning;
@@ -71,7 +73,12 @@ pub(super) fn check_param(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile)
         required: raw.required,
         default: None,
         fixed: None,
-        description: raw.description.trim().to_owned(),
+        description: raw
+            .description
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
         doc_type: raw.doc_type.clone(),
         sentinels: Vec::new(),
         notes: raw.notes.clone(),
@@ -84,8 +91,15 @@ pub(super) fn check_param(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile)
             format!("`{}` does not make a Rust field name", raw.name),
         );
     }
-    if param.description.is_empty() {
-        r.error(&at(path, "description"), "the description is empty");
+    if raw
+        .description
+        .as_ref()
+        .is_some_and(|d| d.trim().is_empty())
+    {
+        r.error(
+            &at(path, "description"),
+            "the description is empty: leave `description` out where the page gives none",
+        );
     }
     param.default = checked_value(
         r,
@@ -114,6 +128,7 @@ fn meaning(name: MeaningName) -> Meaning {
         MeaningName::Quality => Meaning::Quality,
         MeaningName::Width => Meaning::Width,
         MeaningName::Height => Meaning::Height,
+        MeaningName::AspectRatio => Meaning::AspectRatio,
     }
 }
 
@@ -128,10 +143,17 @@ fn check_meaning(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) {
             "`string` without `enum`",
         ),
         MeaningName::Size => (raw.ty == ParamTypeName::ImageSize, "`image_size`"),
-        MeaningName::Count | MeaningName::Seed | MeaningName::Width | MeaningName::Height => {
-            (raw.ty == ParamTypeName::Integer, "`integer`")
-        }
-        MeaningName::OutputFormat | MeaningName::Quality => (
+        // A count some providers type as `number` (aimlapi's `n`) is still a
+        // whole number of images; the neutral request writes it as one.
+        MeaningName::Count => (
+            matches!(raw.ty, ParamTypeName::Integer | ParamTypeName::Number),
+            "`integer` or `number`",
+        ),
+        MeaningName::Seed | MeaningName::Width | MeaningName::Height => (
+            raw.ty == ParamTypeName::Integer && !enumerated,
+            "`integer` without `enum`",
+        ),
+        MeaningName::OutputFormat | MeaningName::Quality | MeaningName::AspectRatio => (
             raw.ty == ParamTypeName::String && enumerated,
             "`string` with `enum`",
         ),
@@ -209,21 +231,27 @@ fn is_wire_name(name: &str) -> bool {
 /// Rejects attributes that do not apply to the parameter's type.
 fn check_applicable(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) {
     use ParamTypeName::*;
-    let attributes: [(&str, bool, &[ParamTypeName]); 16] = [
+    let attributes: [(&str, bool, &[ParamTypeName]); 18] = [
         ("minimum", raw.minimum.is_some(), &[Integer, Number]),
         ("maximum", raw.maximum.is_some(), &[Integer, Number]),
         ("step", raw.step.is_some(), &[Integer, Number]),
         ("sentinels", !raw.sentinels.is_empty(), &[Integer, Number]),
         ("min_length", raw.min_length.is_some(), &[String]),
         ("max_length", raw.max_length.is_some(), &[String]),
-        ("enum", raw.values.is_some(), &[String, ImageSize]),
+        (
+            "enum",
+            raw.values.is_some(),
+            &[String, ImageSize, Integer, Number],
+        ),
         (
             "variant_names",
             !raw.variant_names.is_empty(),
-            &[String, ImageSize],
+            &[String, ImageSize, Integer, Number],
         ),
         ("separator", raw.separator.is_some(), &[ImageSize]),
         ("custom", raw.custom.is_some(), &[ImageSize]),
+        ("shape", raw.shape.is_some(), &[ImageSize]),
+        ("properties", raw.properties.is_some(), &[Array]),
         ("formats", raw.formats.is_some(), &[ImageUrl, Array]),
         ("data_uri", raw.data_uri, &[ImageUrl, Array]),
         ("mask_for", raw.mask_for.is_some(), &[ImageUrl]),
@@ -255,6 +283,7 @@ fn type_keyword(ty: ParamTypeName) -> &'static str {
         ParamTypeName::ImageUrl => "image_url",
         ParamTypeName::ImageSize => "image_size",
         ParamTypeName::Array => "array",
+        ParamTypeName::Object => "object",
     }
 }
 
@@ -280,7 +309,10 @@ fn check_kind(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<P
                     });
                 }
                 check_unique_variants(r, path, choices.iter().map(|c| c.variant.as_str()));
-                Some(ParamKind::Choice { values: choices })
+                Some(ParamKind::Choice {
+                    values: choices,
+                    wire: ChoiceWire::Text,
+                })
             }
             None => {
                 if let (Some(min), Some(max)) = (raw.min_length, raw.max_length)
@@ -298,6 +330,9 @@ fn check_kind(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<P
                 })
             }
         },
+        ParamTypeName::Integer | ParamTypeName::Number if raw.values.is_some() => {
+            check_numeric_choice(r, path, raw)
+        }
         ParamTypeName::Integer => {
             let mut whole = |key: &str, value: Option<Decimal>| -> Result<Option<i64>, ()> {
                 match value {
@@ -336,7 +371,82 @@ fn check_kind(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<P
         ParamTypeName::ImageUrl => check_image_url(r, path, raw),
         ParamTypeName::Array => check_array(r, path, raw),
         ParamTypeName::ImageSize => check_image_size(r, path, raw),
+        ParamTypeName::Object => {
+            r.error(
+                &at(path, "type"),
+                "`object` is only an array's `items` (`type: array`, `items: object`, `properties: [...]`)",
+            );
+            None
+        }
     }
+}
+
+/// An `integer` or `number` with an `enum`: one of the listed numbers, sent
+/// as a JSON number. Its values are the rule, so it takes no range.
+fn check_numeric_choice(
+    r: &mut Reporter<'_>,
+    path: &str,
+    raw: &ParameterFile,
+) -> Option<ParamKind> {
+    for (key, present) in [
+        ("minimum", raw.minimum.is_some()),
+        ("maximum", raw.maximum.is_some()),
+        ("step", raw.step.is_some()),
+        ("sentinels", !raw.sentinels.is_empty()),
+    ] {
+        if present {
+            r.error(
+                &at(path, key),
+                format!("an enumerated number takes no `{key}`: its values are the rule"),
+            );
+        }
+    }
+    let values = check_enum_values(
+        r,
+        path,
+        raw,
+        raw.values.iter().flatten().map(|v| v.as_str()),
+    )?;
+    let mut choices = Vec::new();
+    for (index, value) in values.iter().enumerate() {
+        let number = Decimal::parse(value)
+            .ok()
+            .filter(|number| raw.ty == ParamTypeName::Number || number.as_i64().is_some());
+        if number.is_none() {
+            r.error(
+                &item(&at(path, "enum"), index),
+                format!(
+                    "`{value}` is not {}",
+                    if raw.ty == ParamTypeName::Integer {
+                        "a whole number"
+                    } else {
+                        "a number"
+                    }
+                ),
+            );
+            continue;
+        }
+        let variant = variant_name(
+            r,
+            path,
+            raw,
+            index,
+            value,
+            Some(naming::number_variant(value)),
+        )?;
+        choices.push(Choice {
+            wire: value.clone(),
+            variant,
+        });
+    }
+    if choices.len() != values.len() {
+        return None;
+    }
+    check_unique_variants(r, path, choices.iter().map(|c| c.variant.as_str()));
+    Some(ParamKind::Choice {
+        values: choices,
+        wire: ChoiceWire::Number,
+    })
 }
 
 /// `formats` listed once each; the kind of one image URL.
@@ -374,11 +484,12 @@ fn check_image_url(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Opt
 fn check_array(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<ParamKind> {
     match raw.items {
         Some(ParamTypeName::ImageUrl) => {}
+        Some(ParamTypeName::Object) => return check_object_list(r, path, raw),
         Some(other) => {
             r.error(
                 &at(path, "items"),
                 format!(
-                    "arrays of `{}` are not supported: `items` must be `image_url` (several input images)",
+                    "arrays of `{}` are not supported: `items` must be `image_url` (several input images) or `object` (with `properties`)",
                     type_keyword(other)
                 ),
             );
@@ -387,15 +498,39 @@ fn check_array(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<
         None => {
             r.error(
                 path,
-                "an `array` parameter needs `items`: the type of each item (`image_url`)",
+                "an `array` parameter needs `items`: the type of each item (`image_url`, or `object` with `properties`)",
             );
             return None;
         }
+    }
+    if raw.properties.is_some() {
+        r.error(
+            &at(path, "properties"),
+            "`properties` are the fields of `items: object`; these items are image URLs",
+        );
+        return None;
     }
     if raw.mask_for.is_some() {
         r.error(&at(path, "mask_for"), "a list of images cannot be a mask");
         return None;
     }
+    check_item_count(r, path, raw)?;
+    let ParamKind::ImageUrl {
+        formats, data_uri, ..
+    } = check_image_url(r, path, raw)?
+    else {
+        return None;
+    };
+    Some(ParamKind::ImageList {
+        formats,
+        data_uri,
+        min_items: raw.min_items,
+        max_items: raw.max_items,
+    })
+}
+
+/// What every array takes: no default, and an ordered item count.
+fn check_item_count(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<()> {
     if raw.default.is_some() {
         r.error(
             &at(path, "default"),
@@ -416,15 +551,99 @@ fn check_array(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<
         r.error(&at(path, "max_items"), "`max_items` must be at least 1");
         return None;
     }
-    let ParamKind::ImageUrl {
-        formats, data_uri, ..
-    } = check_image_url(r, path, raw)?
-    else {
+    Some(())
+}
+
+/// `type: array`, `items: object`: each item's fields are parameter rows of
+/// scalar types, checked as parameters are; their types are named after the
+/// list's (`loras` → `LorasScale`), so they never collide with a
+/// parameter's own.
+fn check_object_list(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<ParamKind> {
+    for (key, present) in [
+        ("formats", raw.formats.is_some()),
+        ("data_uri", raw.data_uri),
+        ("mask_for", raw.mask_for.is_some()),
+    ] {
+        if present {
+            r.error(
+                &at(path, key),
+                format!("`{key}` applies to images; these items are objects"),
+            );
+        }
+    }
+    check_item_count(r, path, raw)?;
+    let Some(rows) = &raw.properties else {
+        r.error(
+            path,
+            "`items: object` needs `properties`: the fields of each item, as parameter rows",
+        );
         return None;
     };
-    Some(ParamKind::ImageList {
-        formats,
-        data_uri,
+    if rows.is_empty() {
+        r.error(
+            &at(path, "properties"),
+            "`properties` is empty: list each item's documented fields",
+        );
+        return None;
+    }
+    let list_type = match &raw.rust_name {
+        Some(name) => name.clone(),
+        None => naming::type_name(&raw.name),
+    };
+    let errors_before = r.error_count();
+    let mut fields: Vec<Param> = Vec::new();
+    for (index, row) in rows.iter().enumerate() {
+        let here = item(&at(path, "properties"), index);
+        let scalar = matches!(
+            row.ty,
+            ParamTypeName::Boolean
+                | ParamTypeName::String
+                | ParamTypeName::Integer
+                | ParamTypeName::Number
+        );
+        if !scalar {
+            r.error(
+                &at(&here, "type"),
+                format!(
+                    "an item's field is a boolean, string, integer or number, not `{}`",
+                    type_keyword(row.ty)
+                ),
+            );
+            continue;
+        }
+        for (key, present) in [
+            ("means", row.means.is_some()),
+            ("fixed", row.fixed.is_some()),
+        ] {
+            if present {
+                r.error(&at(&here, key), format!("an item's field takes no `{key}`"));
+            }
+        }
+        let Some(mut field) = check_param(r, &here, row) else {
+            continue;
+        };
+        // An item's `new` is its constructor.
+        if naming::field_name(&field.name) == "new" {
+            r.error(
+                &at(&here, "name"),
+                "an item's field cannot be named `new`: the item's constructor has that name",
+            );
+            continue;
+        }
+        if row.rust_name.is_none() {
+            field.type_name = format!("{list_type}{}", field.type_name);
+        }
+        if fields.iter().any(|f| f.name == field.name) {
+            r.error(
+                &at(&here, "name"),
+                format!("`{}` is listed twice", field.name),
+            );
+            continue;
+        }
+        fields.push(field);
+    }
+    (r.error_count() == errors_before).then_some(ParamKind::ObjectList {
+        fields,
         min_items: raw.min_items,
         max_items: raw.max_items,
     })
@@ -509,7 +728,19 @@ fn check_bounds(
 }
 
 fn check_image_size(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Option<ParamKind> {
+    let object = raw.shape == Some(SizeShapeName::Object);
+    // Named presets only (`square_hd`, …) have no width and height to
+    // separate.
+    let keywords_only = raw.custom.is_none()
+        && raw
+            .values
+            .iter()
+            .flatten()
+            .all(|value| is_size_keyword(value.as_str()));
     let separator = match raw.separator.as_deref() {
+        // An object-shaped size has no text on the wire; its text (the
+        // command line's, `Display`) is `WxH`.
+        None if object || keywords_only => 'x',
         None => {
             r.error(
                 path,
@@ -551,14 +782,14 @@ fn check_image_size(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Op
         let derived = match dimensions {
             Some((width, height)) => Some(naming::size_variant(width, height)),
             // `Custom(..)` holds the custom sizes.
-            None if value.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
+            None if is_size_keyword(value) => {
                 naming::choice_variant(value).filter(|v| v != "Custom" || raw.custom.is_none())
             }
             None => {
                 r.error(
                     &item(&at(path, "enum"), index),
                     format!(
-                        "`{value}` is neither a size written W{separator}H nor a lowercase keyword such as `auto`"
+                        "`{value}` is neither a size written W{separator}H nor a keyword such as `auto` or `square_hd`"
                     ),
                 );
                 continue;
@@ -600,7 +831,22 @@ fn check_image_size(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile) -> Op
         separator,
         presets,
         custom,
+        object,
     })
+}
+
+/// A size preset named rather than measured (`auto`, `square_hd`, `2K`):
+/// ASCII letters, digits, `_`, `.` and `-`, with at least one letter, and
+/// not a size with another separator (`1024X1024`), which is a typo.
+fn is_size_keyword(value: &str) -> bool {
+    let looks_like_size = ['x', 'X', '*']
+        .iter()
+        .any(|&separator| dimensions(value, separator).is_some());
+    !looks_like_size
+        && value.chars().any(|c| c.is_ascii_alphabetic())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
 fn check_custom(r: &mut Reporter<'_>, path: &str, file: &CustomSizeFile) -> Option<CustomSize> {

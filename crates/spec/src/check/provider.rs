@@ -8,8 +8,8 @@ use super::{Reporter, at, is_env_var, is_lower_name, is_type_name, item, parse_y
 use crate::diagnostic::Diagnostic;
 use crate::file::provider::{EndpointFile, ProviderFile, UploadFile};
 use crate::ir::{
-    Auth, Endpoint, ErrorCode, Method, Outcome, Protocol, Provider, Status, SyncTimeoutAnswer,
-    Upload,
+    Auth, Catalog, Endpoint, ErrorCode, Method, Outcome, Protocol, Provider, Status,
+    SyncTimeoutAnswer, Upload,
 };
 use crate::naming;
 
@@ -140,6 +140,23 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
         check_upload(&mut r, raw_upload, !statuses.is_empty(), types)
     });
     let errors = check_errors(&mut r, &raw);
+    let catalog = raw.catalog.as_ref().and_then(|catalog| {
+        let raw_endpoint = EndpointFile {
+            method: catalog.method,
+            path: catalog.path.clone(),
+            success_status: None,
+        };
+        let endpoint = check_endpoint(&mut r, "catalog", &raw_endpoint, Method::Get, None)?;
+        if endpoint.path.contains('{') {
+            r.error("catalog.path", "a catalog path takes no placeholder");
+            return None;
+        }
+        Some(Catalog {
+            endpoint,
+            format: catalog.format,
+            source: catalog.source.clone(),
+        })
+    });
 
     let mut provider = Provider {
         file: file.to_path_buf(),
@@ -181,6 +198,7 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
                 message: answer.message.clone(),
             }),
         upload,
+        catalog,
         notes: raw.notes.clone(),
         models: Vec::new(),
     };

@@ -6,11 +6,38 @@
 use imagegen_core::rules::{LengthRule, ListRule, check_http_url, parse_dimensions};
 
 use crate::decimal::Decimal;
-use crate::ir::{Param, ParamKind, Value};
+use crate::ir::{ChoiceWire, Param, ParamKind, Value};
 
 /// Reads the text of a YAML scalar as a value of the parameter's type.
-pub(super) fn interpret(kind: &ParamKind, text: &str) -> Result<Value, String> {
+pub(crate) fn interpret(kind: &ParamKind, text: &str) -> Result<Value, String> {
     match kind {
+        ParamKind::Choice {
+            wire: ChoiceWire::Number,
+            ..
+        } => number_value(text),
+        // A custom size of an object-shaped size is written `WxH` as text
+        // and sent as an object.
+        ParamKind::ImageSize {
+            object: true,
+            separator,
+            presets,
+            ..
+        } if !presets.iter().any(|p| p.wire == text) => match dimensions(text, *separator) {
+            Some((width, height)) => Ok(size_object(width, height)),
+            None => match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(json @ serde_json::Value::Object(_)) => interpret_json(kind, &json),
+                _ => Ok(Value::Text(text.to_owned())),
+            },
+        },
+        ParamKind::ObjectList { .. } => match serde_json::from_str(text) {
+            Ok(json @ serde_json::Value::Array(_)) => interpret_json(kind, &json),
+            Ok(json @ serde_json::Value::Object(_)) => {
+                interpret_json(kind, &serde_json::Value::Array(vec![json]))
+            }
+            _ => Err(format!(
+                "`{text}` is not a JSON array of objects (or one object)"
+            )),
+        },
         ParamKind::Boolean => match text {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
@@ -34,9 +61,82 @@ pub(super) fn interpret(kind: &ParamKind, text: &str) -> Result<Value, String> {
     }
 }
 
+/// A number as documented (see [`Value::number`]).
+fn number_value(text: &str) -> Result<Value, String> {
+    Value::number(text).ok_or_else(|| format!("`{text}` is not a number"))
+}
+
+fn size_object(width: u32, height: u32) -> Value {
+    Value::size_object(width, height)
+}
+
 /// Reads a JSON value from an example body as a value of the parameter's type,
 /// insisting on the JSON type the API takes (`0.6`, not `"0.6"`).
 pub(crate) fn interpret_json(kind: &ParamKind, json: &serde_json::Value) -> Result<Value, String> {
+    match (kind, json) {
+        (
+            ParamKind::Choice {
+                wire: ChoiceWire::Number,
+                ..
+            },
+            serde_json::Value::Number(n),
+        ) => return number_value(&n.to_string()),
+        (
+            ParamKind::Choice {
+                wire: ChoiceWire::Number,
+                ..
+            },
+            other,
+        ) => return Err(format!("`{other}` is not a number")),
+        (ParamKind::ImageSize { object: true, .. }, serde_json::Value::Object(fields)) => {
+            let side = |name: &str| {
+                fields
+                    .get(name)
+                    .and_then(serde_json::Value::as_u64)
+                    .and_then(|n| u32::try_from(n).ok())
+            };
+            if let Some(extra) = fields.keys().find(|k| *k != "width" && *k != "height") {
+                return Err(format!(
+                    "`{json}` has a field `{extra}`; a size object has `width` and `height`"
+                ));
+            }
+            return match (side("width"), side("height")) {
+                (Some(width), Some(height)) => Ok(size_object(width, height)),
+                _ => Err(format!(
+                    "`{json}` is not a size: expected whole `width` and `height`"
+                )),
+            };
+        }
+        (ParamKind::ObjectList { fields, .. }, serde_json::Value::Array(items)) => {
+            let mut objects = Vec::with_capacity(items.len());
+            for (index, item) in items.iter().enumerate() {
+                let serde_json::Value::Object(map) = item else {
+                    return Err(format!("item {index} `{item}` is not an object"));
+                };
+                if let Some(unknown) = map.keys().find(|k| !fields.iter().any(|f| &f.name == *k)) {
+                    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+                    return Err(format!(
+                        "item {index} has a field `{unknown}`; an item's fields are {}",
+                        names.join(", ")
+                    ));
+                }
+                let mut values = Vec::new();
+                for field in fields {
+                    if let Some(value) = map.get(&field.name) {
+                        let value = interpret_json(&field.kind, value)
+                            .map_err(|e| format!("item {index} field `{}`: {e}", field.name))?;
+                        values.push((field.name.clone(), value));
+                    }
+                }
+                objects.push(Value::Object(values));
+            }
+            return Ok(Value::List(objects));
+        }
+        (ParamKind::ObjectList { .. }, other) => {
+            return Err(format!("`{other}` is not an array of objects"));
+        }
+        _ => {}
+    }
     if matches!(kind, ParamKind::ImageList { .. }) {
         let serde_json::Value::Array(items) = json else {
             return Err(format!("`{json}` is not an array of URLs"));
@@ -100,12 +200,85 @@ pub(crate) fn admit(param: &Param, value: &Value) -> Result<(), String> {
             };
             rule.check(text).or_else(|v| rejected(v.describe()))
         }
-        (ParamKind::Choice { values }, Value::Text(text)) => {
+        (
+            ParamKind::Choice {
+                values,
+                wire: ChoiceWire::Text,
+            },
+            Value::Text(text),
+        ) => {
             if values.iter().any(|choice| &choice.wire == text) {
                 Ok(())
             } else {
                 rejected("is not one of the allowed values")
             }
+        }
+        (
+            ParamKind::Choice {
+                values,
+                wire: ChoiceWire::Number,
+            },
+            Value::Integer(_) | Value::Number(_),
+        ) => {
+            if values.iter().any(|choice| choice.is(value)) {
+                Ok(())
+            } else {
+                rejected("is not one of the allowed values")
+            }
+        }
+        (
+            ParamKind::ImageSize {
+                object: true,
+                custom,
+                ..
+            },
+            Value::Object(_),
+        ) => {
+            let Some(rules) = custom else {
+                return rejected("is not one of the allowed values");
+            };
+            let Some((width, height)) = value.as_size_object() else {
+                return rejected("is not well-formed");
+            };
+            rules
+                .rule()
+                .check(width, height)
+                .or_else(|v| rejected(v.describe()))
+        }
+        (
+            ParamKind::ObjectList {
+                fields,
+                min_items,
+                max_items,
+            },
+            Value::List(items),
+        ) => {
+            let rule = ListRule {
+                min_items: min_items.map(|n| n as usize),
+                max_items: max_items.map(|n| n as usize),
+            };
+            rule.check(items.len())
+                .or_else(|v| rejected(v.describe()))?;
+            for (index, item) in items.iter().enumerate() {
+                let Value::Object(values) = item else {
+                    return rejected(&format!("has an item {index} that is not an object"));
+                };
+                for field in fields {
+                    match values.iter().find(|(name, _)| name == &field.name) {
+                        Some((_, value)) => admit(field, value).map_err(|message| {
+                            format!("`{}` item {index}: {message}", param.name)
+                        })?,
+                        None if field.required => {
+                            return rejected(&format!(
+                                "has an item {index} without its required `{}`",
+                                field.name
+                            ));
+                        }
+                        None => {}
+                    }
+                }
+            }
+            Ok(())
         }
         (
             ParamKind::Integer {
@@ -168,6 +341,7 @@ pub(crate) fn admit(param: &Param, value: &Value) -> Result<(), String> {
                 separator,
                 presets,
                 custom,
+                ..
             },
             Value::Text(text),
         ) => {

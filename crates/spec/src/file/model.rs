@@ -25,8 +25,10 @@ pub struct ModelFile {
     pub source: String,
     /// Name for people (`Z-Image Turbo`).
     pub display_name: String,
-    /// One sentence about the model.
-    pub summary: String,
+    /// One sentence about the model, as the page words it; left out where
+    /// the source gives none.
+    #[serde(default)]
+    pub summary: Option<String>,
     /// Longer documentation, if the provider gives it.
     #[serde(default)]
     pub description: Option<String>,
@@ -52,6 +54,10 @@ pub struct ModelFile {
     pub base64_output: Option<Base64OutputFile>,
     /// The parameter table, in documented order.
     pub parameters: Vec<ParameterFile>,
+    /// Written by `imagegen import`: the machine-readable document the
+    /// parameter table was imported from. Absent for a spec read from a page.
+    #[serde(default)]
+    pub imported: Option<ImportedFile>,
     /// Example request bodies from the documentation, checked against `parameters`.
     #[serde(default)]
     pub examples: Vec<RequestExampleFile>,
@@ -170,6 +176,27 @@ impl<'de> Deserialize<'de> for PriceRows {
     }
 }
 
+/// Where an imported spec's table was read from.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportedFile {
+    /// The kind of document.
+    pub format: ImportFormatName,
+    /// What a reader can open: the document's URL, or its repository path
+    /// at a commit.
+    pub document: String,
+}
+
+/// The machine-readable documents `imagegen import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportFormatName {
+    /// An OpenAPI 3.0 document (aimlapi's).
+    Openapi,
+    /// WaveSpeed's `GET /api/v3/models` answer.
+    WavespeedModels,
+}
+
 /// What a model does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -215,8 +242,10 @@ pub struct ParameterFile {
     /// Sent with this value on every request and not settable (aimlapi's `model`).
     #[serde(default)]
     pub fixed: Option<Scalar>,
-    /// The documented description.
-    pub description: String,
+    /// The documented description, as the page words it; left out where
+    /// the page gives none.
+    #[serde(default)]
+    pub description: Option<String>,
     /// `integer`, `number`: the documented minimum.
     #[serde(default)]
     pub minimum: Option<Decimal>,
@@ -232,7 +261,8 @@ pub struct ParameterFile {
     /// `string`: the most characters allowed.
     #[serde(default)]
     pub max_length: Option<u64>,
-    /// `string`, `image_size`: the allowed values, in the provider's exact spelling.
+    /// `string`, `image_size`, `integer`, `number`: the allowed values, in
+    /// the provider's exact spelling (numbers are sent as JSON numbers).
     #[serde(default, rename = "enum")]
     pub values: Option<Vec<Scalar>>,
     /// `string`, `image_size`: Rust variant names for values that cannot be
@@ -245,6 +275,11 @@ pub struct ParameterFile {
     /// `image_size`: rules for sizes outside `enum`, where custom sizes are allowed.
     #[serde(default)]
     pub custom: Option<CustomSizeFile>,
+    /// `image_size`: how a custom size is sent: `text` (`"1024*768"`, the
+    /// default) or `object` (`{"width": 1024, "height": 768}`; presets stay
+    /// text).
+    #[serde(default)]
+    pub shape: Option<SizeShapeName>,
     /// `image_url`: the image formats the URL may serve, as documented.
     #[serde(default)]
     pub formats: Option<Vec<ImageFormatName>>,
@@ -262,9 +297,14 @@ pub struct ParameterFile {
     #[serde(default)]
     pub sentinels: Vec<SentinelFile>,
     /// `array`: the type of each item (`image_url`: several input images;
-    /// `formats` and `data_uri` then apply to every item).
+    /// `formats` and `data_uri` then apply to every item; `object`: items
+    /// with the fields in `properties`).
     #[serde(default)]
     pub items: Option<ParamTypeName>,
+    /// `array` of `object`: each item's fields, as parameter rows (scalar
+    /// types only: boolean, string, integer, number).
+    #[serde(default)]
+    pub properties: Option<Vec<ParameterFile>>,
     /// `array`: the fewest items.
     #[serde(default)]
     pub min_items: Option<u64>,
@@ -282,6 +322,74 @@ pub struct ParameterFile {
     /// come from.
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+impl ParameterFile {
+    /// A row with only its name and type: optional, undescribed, with no
+    /// rules until set (what an importer fills in from a schema).
+    pub fn new(name: impl Into<String>, ty: ParamTypeName) -> Self {
+        Self {
+            name: name.into(),
+            ty,
+            doc_type: None,
+            required: false,
+            default: None,
+            fixed: None,
+            description: None,
+            minimum: None,
+            maximum: None,
+            step: None,
+            min_length: None,
+            max_length: None,
+            values: None,
+            variant_names: BTreeMap::new(),
+            separator: None,
+            custom: None,
+            shape: None,
+            formats: None,
+            data_uri: false,
+            mask_for: None,
+            sentinels: Vec::new(),
+            items: None,
+            properties: None,
+            min_items: None,
+            max_items: None,
+            rust_name: None,
+            means: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
+impl ModelFile {
+    /// A model with its id, source, name and task, no price, and no
+    /// parameters yet.
+    pub fn new(
+        id: impl Into<String>,
+        source: impl Into<String>,
+        display_name: impl Into<String>,
+        task: TaskName,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            provider: None,
+            source: source.into(),
+            display_name: display_name.into(),
+            summary: None,
+            description: None,
+            task,
+            estimated_time: None,
+            cost_cents: None,
+            price: PriceFile::Unknown(UnknownPrice::Unknown),
+            rust_name: None,
+            sync_mode: None,
+            base64_output: None,
+            parameters: Vec::new(),
+            imported: None,
+            examples: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
 }
 
 /// What a parameter stands for in the provider-neutral request.
@@ -307,6 +415,8 @@ pub enum MeaningName {
     Width,
     /// The output height in pixels (`integer`; needs a `width`).
     Height,
+    /// The output's aspect ratio (`string` with an `enum` of `W:H` ratios).
+    AspectRatio,
 }
 
 /// A parameter type.
@@ -326,9 +436,23 @@ pub enum ParamTypeName {
     /// `WxH` sizes from `enum` (plus keywords such as `auto`), and custom sizes
     /// where `custom` allows them.
     ImageSize,
-    /// A JSON array of `items` (`image_url`), optionally `min_items` to
-    /// `max_items` long.
+    /// A JSON array of `items` (`image_url` or `object`), optionally
+    /// `min_items` to `max_items` long.
     Array,
+    /// A JSON object with the fields in `properties`: only as an array's
+    /// `items`.
+    Object,
+}
+
+/// How a custom image size is written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SizeShapeName {
+    /// `W<separator>H` text.
+    #[default]
+    Text,
+    /// `{"width": W, "height": H}`.
+    Object,
 }
 
 /// Rules for custom image sizes.

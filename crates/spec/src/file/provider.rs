@@ -60,6 +60,11 @@ pub struct ProviderFile {
     /// the provider documents such an endpoint.
     #[serde(default)]
     pub upload: Option<UploadFile>,
+    /// Where the provider lists its models with their request schemas,
+    /// where it documents such an endpoint (`imagegen import` reads it; the
+    /// emulator serves it from the specs).
+    #[serde(default)]
+    pub catalog: Option<CatalogFile>,
     /// Anything else the documentation says that a user should know.
     #[serde(default)]
     pub notes: Vec<String>,
@@ -394,4 +399,18 @@ pub enum ResponseName {
     Submit,
     /// The body answering a status check.
     Result,
+}
+
+/// The endpoint listing the provider's models and their request schemas.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogFile {
+    /// HTTP method (`GET`).
+    pub method: MethodName,
+    /// Path below the base URL, starting with `/`.
+    pub path: String,
+    /// The answer's format.
+    pub format: crate::file::model::ImportFormatName,
+    /// The page documenting it.
+    pub source: String,
 }

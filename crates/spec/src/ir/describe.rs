@@ -1,7 +1,7 @@
 //! Parameters described in words, for rustdoc, README tables, error messages
 //! and the command line: one wording everywhere.
 
-use super::{CustomSize, ImageFormat, Param, ParamKind};
+use super::{ChoiceWire, CustomSize, ImageFormat, Param, ParamKind};
 
 impl Param {
     /// The type as a table shows it: the documentation's own spelling where
@@ -12,11 +12,21 @@ impl Param {
         }
         match &self.kind {
             ParamKind::Boolean => "boolean",
+            ParamKind::Choice {
+                wire: ChoiceWire::Number,
+                values,
+            } if values.iter().any(|c| c.wire.contains('.')) => "number",
+            ParamKind::Choice {
+                wire: ChoiceWire::Number,
+                ..
+            } => "integer",
             ParamKind::Text { .. } | ParamKind::Choice { .. } => "string",
             ParamKind::Integer { .. } => "integer",
             ParamKind::Number { .. } => "number",
             ParamKind::ImageUrl { .. } => "string (URL)",
             ParamKind::ImageList { .. } => "array of URLs",
+            ParamKind::ObjectList { .. } => "array of objects",
+            ParamKind::ImageSize { object: true, .. } => "string or object (size)",
             ParamKind::ImageSize { .. } => "string (size)",
         }
         .to_owned()
@@ -39,7 +49,7 @@ impl Param {
                 (None, Some(max)) => format!("text of at most {max} characters"),
                 (Some(min), Some(max)) => format!("text of {min} to {max} characters"),
             },
-            ParamKind::Choice { values } => {
+            ParamKind::Choice { values, .. } => {
                 one_of(values.iter().map(|choice| choice.wire.as_str()))
             }
             ParamKind::Integer {
@@ -70,35 +80,51 @@ impl Param {
                 data_uri,
                 min_items,
                 max_items,
-            } => {
-                let count = match (min_items, max_items) {
-                    (None, None) => "any number of".to_owned(),
-                    (Some(min), None) => format!("at least {min}"),
-                    (None, Some(max)) => format!("at most {max}"),
-                    (Some(min), Some(max)) if min == max => format!("exactly {min}"),
-                    (Some(min), Some(max)) => format!("{min} to {max}"),
-                };
-                format!(
-                    "a list of {count} images, each {}",
-                    image_url_text(formats, *data_uri)
-                )
-            }
+            } => format!(
+                "a list of {} images, each {}",
+                count_words(*min_items, *max_items),
+                image_url_text(formats, *data_uri)
+            ),
             ParamKind::ImageSize {
                 separator,
                 presets,
                 custom,
+                object,
             } => {
                 let listed = one_of(presets.iter().map(|preset| preset.wire.as_str()));
+                let sent = if *object {
+                    r#" (sent as {"width": W, "height": H})"#
+                } else {
+                    ""
+                };
                 match custom {
                     None => listed,
                     Some(rules) if presets.is_empty() => {
-                        format!("a W{separator}H size with {}", describe_custom(rules))
+                        format!("a W{separator}H size{sent} with {}", describe_custom(rules))
                     }
                     Some(rules) => format!(
-                        "{listed}, or a custom W{separator}H size with {}",
+                        "{listed}, or a custom W{separator}H size{sent} with {}",
                         describe_custom(rules)
                     ),
                 }
+            }
+            ParamKind::ObjectList {
+                fields,
+                min_items,
+                max_items,
+            } => {
+                let fields: Vec<String> = fields
+                    .iter()
+                    .map(|field| {
+                        let required = if field.required { ", required" } else { "" };
+                        format!("{}: {}{required}", field.name, field.allowed())
+                    })
+                    .collect();
+                format!(
+                    "a list of {} objects, each {{{}}}",
+                    count_words(*min_items, *max_items),
+                    fields.join("; ")
+                )
             }
         };
         if !self.sentinels.is_empty() {
@@ -115,6 +141,17 @@ impl Param {
     /// The documented default as the documentation writes it, if there is one.
     pub fn default_text(&self) -> Option<String> {
         self.default.as_ref().map(|value| value.to_wire_text())
+    }
+}
+
+/// How many items a list takes, in words (`at most 3`).
+fn count_words(min_items: Option<u64>, max_items: Option<u64>) -> String {
+    match (min_items, max_items) {
+        (None, None) => "any number of".to_owned(),
+        (Some(min), None) => format!("at least {min}"),
+        (None, Some(max)) => format!("at most {max}"),
+        (Some(min), Some(max)) if min == max => format!("exactly {min}"),
+        (Some(min), Some(max)) => format!("{min} to {max}"),
     }
 }
 

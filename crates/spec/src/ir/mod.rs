@@ -13,19 +13,21 @@ mod rules;
 pub use body::{BodyError, BodyProblem};
 pub use describe::describe_custom;
 pub use model::{
-    Amount, Choice, CustomSize, EstimatedTime, Model, Param, ParamKind, Price, PricePer,
-    PriceTable, RequestExample, Sentinel, SizePreset, Value,
+    Amount, Choice, ChoiceWire, CustomSize, EstimatedTime, Imported, Model, Param, ParamKind,
+    Price, PricePer, PriceTable, RequestExample, Sentinel, SizePreset, Value,
 };
 pub use provider::{
-    Auth, Endpoint, ErrorCode, Field, FieldType, ObjectType, Provider, ResponseExample, Status,
-    SyncTimeoutAnswer, Upload,
+    Auth, Catalog, Endpoint, ErrorCode, Field, FieldType, ObjectType, Provider, ResponseExample,
+    Status, SyncTimeoutAnswer, Upload,
 };
 pub use rules::decimal_to_f64;
 
 /// What a parameter stands for (`means:` in a spec).
 pub use imagegen_core::info::Meaning;
 
-pub use crate::file::model::{ImageFormatName as ImageFormat, TaskName as Task};
+pub use crate::file::model::{
+    ImageFormatName as ImageFormat, ImportFormatName as ImportFormat, TaskName as Task,
+};
 pub use crate::file::provider::{
     ErrorKindName as ErrorKind, MethodName as Method, OutcomeName as Outcome,
     ProtocolName as Protocol, ResponseName, RoleName as Role,

@@ -18,7 +18,7 @@ pub struct Model {
     pub source: String,
     /// Name for people.
     pub display_name: String,
-    /// One sentence.
+    /// One sentence; empty where the source gives none.
     pub summary: String,
     /// Longer documentation.
     pub description: Option<String>,
@@ -43,6 +43,8 @@ pub struct Model {
     pub base64_output: Option<(String, Value)>,
     /// Parameters in documented order.
     pub parameters: Vec<Param>,
+    /// The machine-readable document the table was imported from, if any.
+    pub imported: Option<Imported>,
     /// Documented example requests.
     pub examples: Vec<RequestExample>,
     /// Other documented facts.
@@ -110,6 +112,15 @@ pub enum PriceTable {
         /// `(wire value, amount)`.
         amounts: Vec<(String, Amount)>,
     },
+}
+
+/// Where an imported spec's table was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// The kind of document.
+    pub format: crate::file::model::ImportFormatName,
+    /// The document, as a reader can open it.
+    pub document: String,
 }
 
 /// A documented time estimate.
@@ -181,6 +192,7 @@ impl Param {
             | ParamKind::Number { .. }
             | ParamKind::ImageUrl { .. }
             | ParamKind::ImageList { .. }
+            | ParamKind::ObjectList { .. }
             | ParamKind::ImageSize { .. } => true,
         }
     }
@@ -192,8 +204,14 @@ impl Param {
             return Vec::new();
         }
         let mut names = vec![self.type_name.clone()];
-        if matches!(self.kind, ParamKind::ImageList { .. }) {
+        if matches!(
+            self.kind,
+            ParamKind::ImageList { .. } | ParamKind::ObjectList { .. }
+        ) {
             names.push(self.item_type_name());
+        }
+        if let ParamKind::ObjectList { fields, .. } = &self.kind {
+            names.extend(fields.iter().flat_map(Param::own_type_names));
         }
         if matches!(
             &self.kind,
@@ -258,6 +276,9 @@ pub enum ParamKind {
     Choice {
         /// Allowed values in documented order.
         values: Vec<Choice>,
+        /// How the values are sent: as JSON strings, or (an `integer` or
+        /// `number` with an `enum`) as JSON numbers.
+        wire: ChoiceWire,
     },
     /// A whole number.
     Integer {
@@ -300,13 +321,35 @@ pub enum ParamKind {
     },
     /// An image size.
     ImageSize {
-        /// Between width and height (`*` or `x`).
+        /// Between width and height (`*` or `x`) in the size's text.
         separator: char,
         /// Allowed presets in documented order.
         presets: Vec<SizePreset>,
         /// Rules for custom sizes, where allowed.
         custom: Option<CustomSize>,
+        /// A custom size is sent as `{"width": W, "height": H}`, not as text.
+        object: bool,
     },
+    /// Several objects with documented fields (LoRAs), a JSON array.
+    ObjectList {
+        /// Each item's fields, in documented order: parameters of scalar
+        /// kinds (boolean, text, choice, integer, number), named by their
+        /// wire name within the item, their types prefixed with the list's.
+        fields: Vec<Param>,
+        /// Fewest items.
+        min_items: Option<u64>,
+        /// Most items.
+        max_items: Option<u64>,
+    },
+}
+
+/// How an enumerated parameter's values go on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChoiceWire {
+    /// JSON strings.
+    Text,
+    /// JSON numbers, written as documented (`1080`, `0.5`).
+    Number,
 }
 
 /// An enumerated value.
@@ -316,6 +359,20 @@ pub struct Choice {
     pub wire: String,
     /// Rust variant.
     pub variant: String,
+}
+
+impl Choice {
+    /// Whether `value` is this choice: the same text, or for a number the
+    /// same number however it is written.
+    pub fn is(&self, value: &Value) -> bool {
+        match value {
+            Value::Text(text) => &self.wire == text,
+            Value::Integer(_) | Value::Number(_) => {
+                Decimal::parse(&self.wire).ok() == Decimal::parse(&value.to_wire_text()).ok()
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A preset image size or size keyword.
@@ -405,11 +462,48 @@ pub enum Value {
     Number(Decimal),
     /// Text (also enumerated values and sizes, in wire spelling).
     Text(String),
-    /// A list (of image URLs).
+    /// A list (of image URLs, or of objects).
     List(Vec<Value>),
+    /// An object: a list item's fields, in documented order.
+    Object(Vec<(String, Value)>),
 }
 
 impl Value {
+    /// A number as documented: whole numbers as integers (`1080`), the
+    /// rest as exact decimals (`0.5`), so each is sent as written.
+    pub fn number(text: &str) -> Option<Value> {
+        let number = Decimal::parse(text).ok()?;
+        Some(match number.as_i64() {
+            Some(whole) if !text.contains(['.', 'e', 'E']) => Value::Integer(whole),
+            _ => Value::Number(number),
+        })
+    }
+
+    /// `{"width": W, "height": H}`: a custom size sent as an object.
+    pub fn size_object(width: u32, height: u32) -> Value {
+        Value::Object(vec![
+            ("width".to_owned(), Value::Integer(width.into())),
+            ("height".to_owned(), Value::Integer(height.into())),
+        ])
+    }
+
+    /// The width and height of a [`size_object`](Self::size_object).
+    pub fn as_size_object(&self) -> Option<(u32, u32)> {
+        let Value::Object(fields) = self else {
+            return None;
+        };
+        let side = |name: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, v)| match v {
+                    Value::Integer(n) => u32::try_from(*n).ok(),
+                    _ => None,
+                })
+        };
+        Some((side("width")?, side("height")?))
+    }
+
     /// The value as the documentation writes it.
     pub fn to_wire_text(&self) -> String {
         match self {
@@ -417,7 +511,7 @@ impl Value {
             Value::Integer(value) => value.to_string(),
             Value::Number(value) => value.to_string(),
             Value::Text(value) => value.clone(),
-            Value::List(_) => self.to_json().to_string(),
+            Value::List(_) | Value::Object(_) => self.to_json().to_string(),
         }
     }
 
@@ -433,6 +527,12 @@ impl Value {
                 .map_or(serde_json::Value::Null, Into::into),
             Value::Text(value) => value.clone().into(),
             Value::List(items) => items.iter().map(Value::to_json).collect(),
+            Value::Object(fields) => serde_json::Value::Object(
+                fields
+                    .iter()
+                    .map(|(name, value)| (name.clone(), value.to_json()))
+                    .collect(),
+            ),
         }
     }
 }

@@ -57,6 +57,9 @@ pub struct Provider {
     pub sync_timeout_answer: Option<SyncTimeoutAnswer>,
     /// Where local files are uploaded, if documented.
     pub upload: Option<Upload>,
+    /// Where the provider lists its models and their request schemas, if
+    /// documented.
+    pub catalog: Option<Catalog>,
     /// Other documented facts.
     pub notes: Vec<String>,
     /// Models, sorted by id.
@@ -243,4 +246,16 @@ pub struct ResponseExample {
     pub response: ResponseName,
     /// The body.
     pub body: serde_json::Value,
+}
+
+/// The documented endpoint listing a provider's models with their request
+/// schemas (WaveSpeed's `GET /api/v3/models`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Catalog {
+    /// Where it is, below the base URL.
+    pub endpoint: Endpoint,
+    /// The answer's format.
+    pub format: crate::file::model::ImportFormatName,
+    /// The page documenting it.
+    pub source: String,
 }

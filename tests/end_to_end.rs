@@ -227,8 +227,8 @@ async fn aimlapi_gpt_image_1() {
             fox()
                 .size(Size::S1536x1024)
                 .output_format(OutputFormat::Webp)
-                .n(N::try_new(2).unwrap()),
-            2,
+                .n(N::V1),
+            1,
             Expected::new(1536, 1024, WebP),
             Delivery::Immediate
         ),

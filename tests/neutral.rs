@@ -92,14 +92,15 @@ fn each_model_gets_the_options_in_its_own_parameters_and_spelling() {
         json!({"prompt": PROMPT, "size": "1024*1536", "quality": "low", "image": SKETCH})
     );
 
+    // aimlapi's `n` is an enumerated number (only 1), sent as one.
     let request = Generate::new(PROMPT)
         .size(1024, 1024)
-        .count(2)
+        .count(1)
         .output_format(ImageFormat::Jpeg)
         .quality(Quality::Medium);
     assert_eq!(
         body::<aimlapi_gpt_image_1::Request>(&request),
-        json!({"model": "openai/gpt-image-1", "prompt": PROMPT, "size": "1024x1024", "n": 2,
+        json!({"model": "openai/gpt-image-1", "prompt": PROMPT, "size": "1024x1024", "n": 1,
                "output_format": "jpeg", "quality": "medium"})
     );
 
@@ -334,9 +335,15 @@ fn counts_go_to_the_count_parameter_within_its_range() {
     let ten = Generate::new(PROMPT).count(10);
     assert_eq!(body::<gptproto_gpt_image_2::Request>(&ten)["n"], 10);
     assert_eq!(
-        unsupported::<aimlapi_gpt_image_1::Request>(&Generate::new(PROMPT).count(11)).to_string(),
-        "count 11: aimlapi/openai/gpt-image-1 cannot honour it: `n` = `11` is above the maximum; \
-         allowed: an integer from 1 to 10"
+        unsupported::<gptproto_gpt_image_2::Request>(&Generate::new(PROMPT).count(11)).to_string(),
+        "count 11: gptproto/openai/gpt-image-2/text-to-image cannot honour it: `n` = `11` is above \
+         the maximum; allowed: an integer from 1 to 10"
+    );
+    // An enumerated count (aimlapi's `n`: only 1) refuses any other.
+    assert_eq!(
+        unsupported::<aimlapi_gpt_image_1::Request>(&Generate::new(PROMPT).count(2)).to_string(),
+        "count 2: aimlapi/openai/gpt-image-1 cannot honour it: `n` = `2` is not one of the \
+         allowed values; allowed: one of 1"
     );
     assert_eq!(
         unsupported::<gptproto_gpt_image_1::Request>(&Generate::new(PROMPT).count(0)).problems()[0]

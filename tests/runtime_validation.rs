@@ -54,11 +54,17 @@ fn numbers_out_of_range_and_off_step() {
         Violation::BelowMinimum,
         "invalid `seed`: `-2` is below the minimum; allowed: an integer from -1 to 2147483647 (-1 = a random seed)",
     );
+    // aimlapi's current schema allows only one image a request, sent as a
+    // JSON number.
     assert_rejects(
-        aimlapi::N::try_new(11),
+        "2".parse::<aimlapi::N>(),
         "n",
-        Violation::AboveMaximum,
-        "invalid `n`: `11` is above the maximum; allowed: an integer from 1 to 10",
+        Violation::NotAllowed,
+        "invalid `n`: `2` is not one of the allowed values; allowed: one of 1; did you mean `1`?",
+    );
+    assert_eq!(
+        serde_json::to_value(aimlapi::N::V1).unwrap(),
+        serde_json::json!(1)
     );
     assert_rejects(
         "101".parse::<aimlapi::OutputCompression>(),

@@ -460,8 +460,10 @@ fn ctrl_c_while_waiting_prints_the_resume_command() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_during_a_submission_still_prints_its_id() {
-    // Sync mode: the submission itself lasts until the prediction is done.
-    let emulator = Emulator::with(SimConfig::new().complete_after(Duration::from_secs(2)));
+    // Sync mode: the submission itself lasts until the prediction is done,
+    // long enough for the signal to arrive while it is in flight on a busy
+    // machine (spawning `kill` can take a second or more under load).
+    let emulator = Emulator::with(SimConfig::new().complete_after(Duration::from_secs(6)));
     let out = tempfile::tempdir().expect("a temporary directory");
     let child = emulator
         .generate_std(

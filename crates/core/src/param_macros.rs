@@ -927,7 +927,7 @@ macro_rules! __object_list {
 #[macro_export]
 macro_rules! __object_list_literal {
     ($ty:ty, [$($item:expr),* $(,)?]) => {{
-        const COUNT: usize = [$($crate::__object_list_literal!(@unit $item)),*].len();
+        const COUNT: usize = 0 $(+ $crate::__object_list_literal!(@one $item))*;
         const _: () = match <$ty>::__literal_count_check(COUNT) {
             ::core::result::Result::Ok(()) => (),
             ::core::result::Result::Err(violation) => {
@@ -942,7 +942,7 @@ macro_rules! __object_list_literal {
         };
         <$ty>::__from_checked(::std::vec![$($item),*])
     }};
-    (@unit $item:expr) => { () };
+    (@one $item:expr) => { 1 };
 }
 
 /// A list literal: each item checked by its own literal macro, and the
@@ -952,7 +952,7 @@ macro_rules! __object_list_literal {
 #[macro_export]
 macro_rules! __list_literal {
     ($ty:ty, $item:ty, [$($value:literal),* $(,)?]) => {{
-        const COUNT: usize = [$($crate::__list_literal!(@unit $value)),*].len();
+        const COUNT: usize = 0 $(+ $crate::__list_literal!(@one $value))*;
         const _: () = match <$ty>::__literal_count_check(COUNT) {
             ::core::result::Result::Ok(()) => (),
             ::core::result::Result::Err(violation) => {
@@ -967,7 +967,7 @@ macro_rules! __list_literal {
         };
         <$ty>::__from_checked(::std::vec![$($crate::__literal!($item, $value)),*])
     }};
-    (@unit $value:literal) => { () };
+    (@one $value:literal) => { 1 };
 }
 
 /// A request's image fields, for [`ModelRequest::images`](crate::ModelRequest::images)

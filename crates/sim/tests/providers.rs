@@ -287,7 +287,7 @@ async fn aimlapi_answers_201_with_the_images() {
             "model": "openai/gpt-image-1",
             "prompt": "A T-Rex relaxing on a beach",
             "size": "1536x1024",
-            "n": 2,
+            "n": 1,
             "output_format": "jpeg"
         }),
     )
@@ -307,7 +307,7 @@ async fn aimlapi_answers_201_with_the_images() {
         usage["input_tokens"].as_u64().unwrap() + usage["output_tokens"].as_u64().unwrap()
     );
     let data = body["data"].as_array().unwrap();
-    assert_eq!(data.len(), 2);
+    assert_eq!(data.len(), 1);
     for item in data {
         let url = item["url"].as_str().unwrap();
         assert!(url.ends_with(".jpg"), "{url}");

@@ -5,6 +5,9 @@ use imagegen_vibedream::{gpt_image_1, z_image_turbo};
 use imagegen_wavespeed::google_gemini_2_5_flash_image_edit as nano_banana_edit;
 use imagegen_wavespeed::ideogram_ai_ideogram_v3_turbo as ideogram;
 use imagegen_wavespeed::wavespeed_ai_flux_dev as flux_dev;
+use imagegen_wavespeed::wavespeed_ai_flux_dev_lora as flux_dev_lora;
+use imagegen_aimlapi::flux_dev as aimlapi_flux_dev;
+use imagegen_aimlapi::openai_gpt_image_1 as aimlapi_gpt_image_1;
 
 fn main() {
     // Strength at both ends of its range and on its step.
@@ -48,4 +51,32 @@ fn main() {
     // An aspect ratio, and a size documented by no preset (any W*H).
     let _ = ideogram::AspectRatio::Ratio16x9;
     assert_eq!(flux_dev::size!("1024*768").dimensions(), Some((1024, 768)));
+
+    // Lists of objects: LoRAs, each field checked by its own literal macro,
+    // sent as an array of objects.
+    let loras = flux_dev_lora::loras![
+        flux_dev_lora::LorasItem::new("acme/style", flux_dev_lora::loras_scale!(4.0)),
+        flux_dev_lora::LorasItem::new("acme/other", flux_dev_lora::loras_scale!(0)),
+    ];
+    let request = flux_dev_lora::Request::new("a fox").loras(loras);
+    assert_eq!(
+        serde_json::to_value(&request).unwrap()["loras"],
+        serde_json::json!([{"path": "acme/style", "scale": 4.0}, {"path": "acme/other", "scale": 0.0}])
+    );
+
+    // A size sent as an object, and a preset by name.
+    let request = aimlapi_flux_dev::Request::new(aimlapi_flux_dev::prompt!("a fox"))
+        .image_size(aimlapi_flux_dev::image_size!("1024x768"));
+    assert_eq!(
+        serde_json::to_value(&request).unwrap()["image_size"],
+        serde_json::json!({"width": 1024, "height": 768})
+    );
+    let request = aimlapi_flux_dev::Request::new(aimlapi_flux_dev::prompt!("a fox"))
+        .image_size(aimlapi_flux_dev::ImageSize::SquareHd);
+    assert_eq!(serde_json::to_value(&request).unwrap()["image_size"], "square_hd");
+
+    // An enumerated number, sent as a JSON number.
+    let request = aimlapi_gpt_image_1::Request::new(aimlapi_gpt_image_1::prompt!("a fox"))
+        .n(aimlapi_gpt_image_1::N::V1);
+    assert_eq!(serde_json::to_value(&request).unwrap()["n"], 1);
 }

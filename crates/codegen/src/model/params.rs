@@ -584,7 +584,22 @@ fn object_list_example(ctx: &Ctx<'_>, param: &Param) -> (Vec<String>, String) {
         .and_then(|(_, rest)| rest.strip_suffix(']'))
         .unwrap_or_default()
         .to_owned();
-    let item_json = items[0].to_json().to_string();
+    // The item's JSON as its `Display` writes it: fields in table order.
+    let item_json = match &items[0] {
+        Value::Object(fields) => format!(
+            "{{{}}}",
+            fields
+                .iter()
+                .map(|(name, value)| format!(
+                    "{}:{}",
+                    serde_json::Value::from(name.as_str()),
+                    value.to_json()
+                ))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        other => other.to_json().to_string(),
+    };
     let mut code = format!(
         "assert_eq!({literal}.len(), {});
 assert_eq!({item_json:?}.parse::<{item}>()?, {item_source});

@@ -56,8 +56,8 @@
 //! assert_eq!(Style::RealisticImage.to_string(), "realistic_image");
 //! assert_eq!("REALISTIC_IMAGE".parse::<Style>().unwrap_err().suggestion(), Some("realistic_image"));
 //! assert_eq!(recraft_v3::colors![recraft_v3::ColorsItem::new(recraft_v3::colors_r!(0), recraft_v3::colors_g!(0), recraft_v3::colors_b!(0))].len(), 1);
-//! assert_eq!("{\"b\":0,\"g\":0,\"r\":0}".parse::<ColorsItem>()?, recraft_v3::ColorsItem::new(recraft_v3::colors_r!(0), recraft_v3::colors_g!(0), recraft_v3::colors_b!(0)));
-//! assert_eq!(recraft_v3::ColorsItem::new(recraft_v3::colors_r!(0), recraft_v3::colors_g!(0), recraft_v3::colors_b!(0)).to_string(), "{\"b\":0,\"g\":0,\"r\":0}");
+//! assert_eq!("{\"r\":0,\"g\":0,\"b\":0}".parse::<ColorsItem>()?, recraft_v3::ColorsItem::new(recraft_v3::colors_r!(0), recraft_v3::colors_g!(0), recraft_v3::colors_b!(0)));
+//! assert_eq!(recraft_v3::ColorsItem::new(recraft_v3::colors_r!(0), recraft_v3::colors_g!(0), recraft_v3::colors_b!(0)).to_string(), "{\"r\":0,\"g\":0,\"b\":0}");
 //! assert_eq!("1".parse::<NumImages>()?, NumImages::V1);
 //! assert_eq!(NumImages::V1.to_string(), "1");
 //! # Ok::<(), imagegen_aimlapi::ParamError>(())

@@ -18,8 +18,30 @@
 //!
 //! | Model | Module | Task |
 //! |---|---|---|
+//! | `alibaba/wan-2.5-preview/image-edit`: Wan-2.5-Preview ｜ Image Edit | [`alibaba_wan_2_5_preview_image_edit`] | image-edit |
+//! | `alibaba/wan-2.5-preview/text-to-image`: Wan-2.5-Preview ｜ Text To Image | [`alibaba_wan_2_5_preview_text_to_image`] | text-to-image |
+//! | `alibaba/wan-2.5/image-edit`: Wan-2.5 - Image Edit - gptproto | [`alibaba_wan_2_5_image_edit`] | image-edit |
+//! | `alibaba/wan-2.5/text-to-image`: Wan-2.5 - Text To Image - gptproto | [`alibaba_wan_2_5_text_to_image`] | text-to-image |
+//! | `bytedance/seededit-3-0-i2i-250628/image-edit`: Seededit-3-0-I2i-250628 - Image Edit - gptproto | [`bytedance_seededit_3_0_i2i_250628_image_edit`] | image-edit |
+//! | `bytedance/seedream-4-5-251128/image-edit`: seedream-4-5-251128 (image edit) | [`bytedance_seedream_4_5_251128_image_edit`] | image-edit |
+//! | `kwaivgi/kling-image-o1/image-to-image`: Kling-Image-O1 ｜ Image To Image | [`kwaivgi_kling_image_o1_image_to_image`] | image-to-image |
+//! | `kwaivgi/kling-image-o1/text-to-image`: Kling-Image-O1 ｜ Text To Image | [`kwaivgi_kling_image_o1_text_to_image`] | text-to-image |
+//! | `openai/gpt-image-1-mini/image-edit`: GPT-Image-1-Mini ｜ Image Edit | [`openai_gpt_image_1_mini_image_edit`] | image-edit |
+//! | `openai/gpt-image-1-mini/text-to-image`: GPT-Image-1-Mini ｜ Text To Image | [`openai_gpt_image_1_mini_text_to_image`] | text-to-image |
+//! | `openai/gpt-image-1-vip/image-edit`: GPT-Image-1-Vip ｜ Image Edit | [`openai_gpt_image_1_vip_image_edit`] | image-edit |
+//! | `openai/gpt-image-1-vip/text-to-image`: GPT-Image-1-Vip ｜ Text To Image | [`openai_gpt_image_1_vip_text_to_image`] | text-to-image |
+//! | `openai/gpt-image-1.5-plus/image-edit`: GPT-Image-1.5-Plus ｜ Image Edit | [`openai_gpt_image_1_5_plus_image_edit`] | image-edit |
+//! | `openai/gpt-image-1.5-plus/text-to-image`: GPT-Image-1.5-Plus ｜ Text To Image | [`openai_gpt_image_1_5_plus_text_to_image`] | text-to-image |
+//! | `openai/gpt-image-1.5/image-edit`: GPT-Image-1.5 ｜ Image Edit | [`openai_gpt_image_1_5_image_edit`] | image-edit |
+//! | `openai/gpt-image-1.5/text-to-image`: GPT-Image-1.5 ｜ Text To Image | [`openai_gpt_image_1_5_text_to_image`] | text-to-image |
+//! | `openai/gpt-image-1/image-edit`: GPT-Image-1 ｜ Image Edit | [`openai_gpt_image_1_image_edit`] | image-edit |
 //! | `openai/gpt-image-1/text-to-image`: GPT Image 1 Text to Image | [`openai_gpt_image_1_text_to_image`] | text-to-image |
+//! | `openai/gpt-image-2-plus/image-edit`: GPT-Image-2-Plus ｜ Image Edit | [`openai_gpt_image_2_plus_image_edit`] | image-edit |
+//! | `openai/gpt-image-2-plus/text-to-image`: GPT-Image-2-Plus ｜ Text To Image | [`openai_gpt_image_2_plus_text_to_image`] | text-to-image |
+//! | `openai/gpt-image-2/image-edit`: GPT-Image-2 ｜ Image Edit | [`openai_gpt_image_2_image_edit`] | image-edit |
 //! | `openai/gpt-image-2/text-to-image`: GPT Image 2 Text to Image | [`openai_gpt_image_2_text_to_image`] | text-to-image |
+//! | `vidu/viduq2/image-to-image`: Viduq2 ｜ Image To Image | [`vidu_viduq2_image_to_image`] | image-to-image |
+//! | `vidu/viduq2/text-to-image`: Viduq2 ｜ Text To Image | [`vidu_viduq2_text_to_image`] | text-to-image |
 //!
 //! A request type's required parameters are its constructor's arguments; the others are set with builder methods and left out of the JSON until set. Every value is checked against the documentation: literals when the crate compiles (`strength!(0.6)`), runtime values by `try_new`, `TryFrom` and `FromStr`, which return a [`ParamError`] naming the parameter, the value and what is allowed.
 //!
@@ -27,12 +49,78 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 mod provider;
+#[cfg(feature = "alibaba-wan-2-5-preview-image-edit")]
+#[rustfmt::skip]
+pub mod alibaba_wan_2_5_preview_image_edit;
+#[cfg(feature = "alibaba-wan-2-5-preview-text-to-image")]
+#[rustfmt::skip]
+pub mod alibaba_wan_2_5_preview_text_to_image;
+#[cfg(feature = "alibaba-wan-2-5-image-edit")]
+#[rustfmt::skip]
+pub mod alibaba_wan_2_5_image_edit;
+#[cfg(feature = "alibaba-wan-2-5-text-to-image")]
+#[rustfmt::skip]
+pub mod alibaba_wan_2_5_text_to_image;
+#[cfg(feature = "bytedance-seededit-3-0-i2i-250628-image-edit")]
+#[rustfmt::skip]
+pub mod bytedance_seededit_3_0_i2i_250628_image_edit;
+#[cfg(feature = "bytedance-seedream-4-5-251128-image-edit")]
+#[rustfmt::skip]
+pub mod bytedance_seedream_4_5_251128_image_edit;
+#[cfg(feature = "kwaivgi-kling-image-o1-image-to-image")]
+#[rustfmt::skip]
+pub mod kwaivgi_kling_image_o1_image_to_image;
+#[cfg(feature = "kwaivgi-kling-image-o1-text-to-image")]
+#[rustfmt::skip]
+pub mod kwaivgi_kling_image_o1_text_to_image;
+#[cfg(feature = "openai-gpt-image-1-mini-image-edit")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_1_mini_image_edit;
+#[cfg(feature = "openai-gpt-image-1-mini-text-to-image")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_1_mini_text_to_image;
+#[cfg(feature = "openai-gpt-image-1-vip-image-edit")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_1_vip_image_edit;
+#[cfg(feature = "openai-gpt-image-1-vip-text-to-image")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_1_vip_text_to_image;
+#[cfg(feature = "openai-gpt-image-1-5-plus-image-edit")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_1_5_plus_image_edit;
+#[cfg(feature = "openai-gpt-image-1-5-plus-text-to-image")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_1_5_plus_text_to_image;
+#[cfg(feature = "openai-gpt-image-1-5-image-edit")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_1_5_image_edit;
+#[cfg(feature = "openai-gpt-image-1-5-text-to-image")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_1_5_text_to_image;
+#[cfg(feature = "openai-gpt-image-1-image-edit")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_1_image_edit;
 #[cfg(feature = "openai-gpt-image-1-text-to-image")]
 #[rustfmt::skip]
 pub mod openai_gpt_image_1_text_to_image;
+#[cfg(feature = "openai-gpt-image-2-plus-image-edit")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_2_plus_image_edit;
+#[cfg(feature = "openai-gpt-image-2-plus-text-to-image")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_2_plus_text_to_image;
+#[cfg(feature = "openai-gpt-image-2-image-edit")]
+#[rustfmt::skip]
+pub mod openai_gpt_image_2_image_edit;
 #[cfg(feature = "openai-gpt-image-2-text-to-image")]
 #[rustfmt::skip]
 pub mod openai_gpt_image_2_text_to_image;
+#[cfg(feature = "vidu-viduq2-image-to-image")]
+#[rustfmt::skip]
+pub mod vidu_viduq2_image_to_image;
+#[cfg(feature = "vidu-viduq2-text-to-image")]
+#[rustfmt::skip]
+pub mod vidu_viduq2_text_to_image;
 /// What the literal macros expand to, with or without the `client` feature.
 #[doc(hidden)]
 pub use imagegen_core as __core;

@@ -7,10 +7,54 @@ pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry = imagegen_runtime:
     GptProto,
 >(
     &[
+        #[cfg(feature = "alibaba-wan-2-5-preview-image-edit")]
+        &crate::alibaba_wan_2_5_preview_image_edit::ENTRY,
+        #[cfg(feature = "alibaba-wan-2-5-preview-text-to-image")]
+        &crate::alibaba_wan_2_5_preview_text_to_image::ENTRY,
+        #[cfg(feature = "alibaba-wan-2-5-image-edit")]
+        &crate::alibaba_wan_2_5_image_edit::ENTRY,
+        #[cfg(feature = "alibaba-wan-2-5-text-to-image")]
+        &crate::alibaba_wan_2_5_text_to_image::ENTRY,
+        #[cfg(feature = "bytedance-seededit-3-0-i2i-250628-image-edit")]
+        &crate::bytedance_seededit_3_0_i2i_250628_image_edit::ENTRY,
+        #[cfg(feature = "bytedance-seedream-4-5-251128-image-edit")]
+        &crate::bytedance_seedream_4_5_251128_image_edit::ENTRY,
+        #[cfg(feature = "kwaivgi-kling-image-o1-image-to-image")]
+        &crate::kwaivgi_kling_image_o1_image_to_image::ENTRY,
+        #[cfg(feature = "kwaivgi-kling-image-o1-text-to-image")]
+        &crate::kwaivgi_kling_image_o1_text_to_image::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1-mini-image-edit")]
+        &crate::openai_gpt_image_1_mini_image_edit::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1-mini-text-to-image")]
+        &crate::openai_gpt_image_1_mini_text_to_image::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1-vip-image-edit")]
+        &crate::openai_gpt_image_1_vip_image_edit::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1-vip-text-to-image")]
+        &crate::openai_gpt_image_1_vip_text_to_image::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1-5-plus-image-edit")]
+        &crate::openai_gpt_image_1_5_plus_image_edit::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1-5-plus-text-to-image")]
+        &crate::openai_gpt_image_1_5_plus_text_to_image::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1-5-image-edit")]
+        &crate::openai_gpt_image_1_5_image_edit::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1-5-text-to-image")]
+        &crate::openai_gpt_image_1_5_text_to_image::ENTRY,
+        #[cfg(feature = "openai-gpt-image-1-image-edit")]
+        &crate::openai_gpt_image_1_image_edit::ENTRY,
         #[cfg(feature = "openai-gpt-image-1-text-to-image")]
         &crate::openai_gpt_image_1_text_to_image::ENTRY,
+        #[cfg(feature = "openai-gpt-image-2-plus-image-edit")]
+        &crate::openai_gpt_image_2_plus_image_edit::ENTRY,
+        #[cfg(feature = "openai-gpt-image-2-plus-text-to-image")]
+        &crate::openai_gpt_image_2_plus_text_to_image::ENTRY,
+        #[cfg(feature = "openai-gpt-image-2-image-edit")]
+        &crate::openai_gpt_image_2_image_edit::ENTRY,
         #[cfg(feature = "openai-gpt-image-2-text-to-image")]
         &crate::openai_gpt_image_2_text_to_image::ENTRY,
+        #[cfg(feature = "vidu-viduq2-image-to-image")]
+        &crate::vidu_viduq2_image_to_image::ENTRY,
+        #[cfg(feature = "vidu-viduq2-text-to-image")]
+        &crate::vidu_viduq2_text_to_image::ENTRY,
     ],
 );
 /// A client for the GPTProto API: [`Client::from_env`](imagegen_runtime::Client::from_env) reads the key from `GPTPROTO_API_KEY` (and the base URL from `GPTPROTO_BASE_URL` if set); [`Client::builder`](imagegen_runtime::Client::builder) sets them and the timeouts, retries and polling in code. With the `client` feature (on by default).

@@ -55,7 +55,7 @@
 //! | `ideogram-ai/ideogram-v3-turbo`: Ideogram Ai Ideogram V3 Turbo | [`ideogram_ai_ideogram_v3_turbo`] | text-to-image |
 //! | `openai/dall-e-2`: Openai Dall E 2 | [`openai_dall_e_2`] | text-to-image |
 //! | `openai/dall-e-3`: Openai Dall E 3 | [`openai_dall_e_3`] | text-to-image |
-//! | `openai/gpt-image-1`: Openai Gpt Image 1 | [`openai_gpt_image_1`] | image-edit |
+//! | `openai/gpt-image-1`: OpenAI GPT Image 1 | [`openai_gpt_image_1`] | image-edit |
 //! | `openai/gpt-image-1/text-to-image`: Openai Gpt Image 1 Text To Image | [`openai_gpt_image_1_text_to_image`] | text-to-image |
 //! | `recraft-ai/recraft-v4/text-to-image`: Recraft Ai Recraft V4 Text To Image | [`recraft_ai_recraft_v4_text_to_image`] | text-to-image |
 //! | `stability-ai/sdxl`: Stability Ai Sdxl | [`stability_ai_sdxl`] | text-to-image |

@@ -460,10 +460,8 @@ fn ctrl_c_while_waiting_prints_the_resume_command() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_during_a_submission_still_prints_its_id() {
-    // Sync mode: the submission itself lasts until the prediction is done,
-    // long enough for the signal to arrive while it is in flight on a busy
-    // machine (spawning `kill` can take a second or more under load).
-    let emulator = Emulator::with(SimConfig::new().complete_after(Duration::from_secs(6)));
+    // Sync mode: the submission itself lasts until the prediction is done.
+    let emulator = Emulator::with(SimConfig::new().complete_after(Duration::from_secs(2)));
     let out = tempfile::tempdir().expect("a temporary directory");
     let child = emulator
         .generate_std(
@@ -483,22 +481,23 @@ fn ctrl_c_during_a_submission_still_prints_its_id() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("starts");
-    // The emulator logs a sync-mode submission on arrival, before answering.
+    // The emulator holds the prediction from the moment the submission is
+    // taken; the submission is logged (with its id) only once answered.
     let started = std::time::Instant::now();
-    let id = loop {
-        if let Some(id) = emulator.first_prediction_id() {
-            break id;
-        }
+    while emulator.sim.prediction_count() == 0 {
         assert!(
             started.elapsed() < Duration::from_secs(20),
             "never submitted"
         );
         std::thread::sleep(Duration::from_millis(10));
-    };
+    }
     signal(&child, "-INT");
     let output = child.wait_with_output().expect("it ends");
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let id = emulator
+        .first_prediction_id()
+        .expect("the submission was answered");
     assert!(stderr.contains("interrupted"), "{stderr}");
     assert!(resume_args(&stderr).contains(&id), "{stderr}");
     assert_eq!(emulator.submissions(), 1);

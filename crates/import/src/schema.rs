@@ -714,9 +714,10 @@ fn separator_of(value: &str) -> Option<char> {
     })
 }
 
-/// Whether a string property is an image: a URI by its `format`, an
-/// uploader of images by WaveSpeed's UI hints, or by its name where the
-/// source gives neither (as WaveSpeed's own clients read them).
+/// Whether a string property is an image: one whose `accept` hint names
+/// images (WaveSpeed's `x-ui-component-props.accept`, `x-accept`), a URI
+/// by its `format`, or by its name where the source gives neither (as
+/// WaveSpeed's own clients read them).
 fn is_image(name: &str, schema: &Json) -> bool {
     let format_uri = schema.get("format").and_then(Json::as_str) == Some("uri");
     let accept = schema
@@ -727,16 +728,14 @@ fn is_image(name: &str, schema: &Json) -> bool {
     if let Some(accept) = accept {
         return accept.starts_with("image/");
     }
-    let uploader = matches!(
-        schema.get("x-ui-component").and_then(Json::as_str),
-        Some("uploader" | "uploaders")
-    );
+    // An uploader without an `accept` takes files of any kind (a zip of
+    // training images, a video), so the name decides.
     let named = matches!(name, "image" | "images" | "image_url" | "image_urls")
         || name.ends_with("_image")
         || name.ends_with("_images")
         || name.ends_with("_image_url")
         || name.ends_with("_image_urls");
-    format_uri || (uploader && named) || named
+    format_uri || named
 }
 
 /// Rust variant names for values that cannot become one by themselves

@@ -4,12 +4,13 @@
 //! Generates, in a scratch workspace, a provider of 500 synthetic models
 //! (renamed copies of the real specs, as `bench codegen` makes them) and one
 //! of a single model, both depending on this repository's `imagegen-core`
-//! and `imagegen-runtime`, and the real WaveSpeed crate from `specs/`. Then,
-//! with the dependencies built once, times `cargo check` and `cargo build` of
-//! each provider crate alone (its `lib.rs` touched, so only it is redone):
-//! the synthetic one with 1, 100 and 500 models' features on, the one-model
-//! crate, and WaveSpeed's with one model and with every model; peak memory
-//! from `getrusage` of the cargo child, through `xtask __measure`.
+//! and `imagegen-runtime`, and every real provider crate from `specs/`.
+//! Then, with the dependencies built once, times `cargo check` and `cargo
+//! build` of each provider crate alone (its `lib.rs` touched, so only it is
+//! redone): the synthetic one with 1, 100 and 500 models' features on, the
+//! one-model crate, and each real provider with one model and with every
+//! model; peak memory from `getrusage` of the cargo child, through `xtask
+//! __measure`.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -20,9 +21,6 @@ use super::codegen::synthetic_specs;
 use super::measure::Cost;
 
 const LARGE: usize = 500;
-
-/// The real provider measured beside the synthetic ones: the largest.
-const REAL: &str = "wavespeed";
 
 pub(crate) fn bench(root: &Path) -> ExitCode {
     super::report(run(root))
@@ -43,8 +41,15 @@ fn run(root: &Path) -> Result<String, String> {
     let _ = fs::remove_dir_all(&scratch);
     let large = generate(root, &scratch, "large", LARGE)?;
     let small = generate(root, &scratch, "small", 1)?;
-    let real = generate_real(root, &scratch, REAL)?;
-    write_workspace(root, &scratch, &[&large, &small, &real])?;
+    let specs = imagegen_spec::load(&root.join("specs")).map_err(|d| d.to_string())?;
+    let real: Vec<Generated> = specs
+        .providers
+        .iter()
+        .map(|provider| write_crate(&specs, &scratch, &provider.name))
+        .collect::<Result<_, _>>()?;
+    let mut members = vec![&large, &small];
+    members.extend(&real);
+    write_workspace(root, &scratch, &members)?;
     // To profile the generated crates by hand: generate, say where, stop.
     if std::env::var_os("IMAGEGEN_BENCH_GENERATE_ONLY").is_some() {
         return Ok(format!("generated in {}\n", scratch.display()));
@@ -67,14 +72,15 @@ fn run(root: &Path) -> Result<String, String> {
         "| crate | models enabled | cargo check | check peak memory | cargo build | build peak memory |\n|---|---:|---:|---:|---:|---:|"
     );
     let mut checks = Vec::new();
-    let cases: [(&Generated, usize); 6] = [
-        (&small, 1),
-        (&large, 1),
-        (&large, 100),
-        (&large, LARGE),
-        (&real, 1),
-        (&real, real.models.len()),
-    ];
+    let mut cases: Vec<(&Generated, usize)> =
+        vec![(&small, 1), (&large, 1), (&large, 100), (&large, LARGE)];
+    // Every real provider crate, as users get it: one model on, and every model.
+    for crate_ in &real {
+        cases.push((crate_, 1));
+        if crate_.models.len() > 1 {
+            cases.push((crate_, crate_.models.len()));
+        }
+    }
     for (crate_, enabled) in cases {
         eprintln!("{} with {enabled} model(s) ...", crate_.package);
         let features = &crate_.models[..enabled];
@@ -129,13 +135,6 @@ fn generate(root: &Path, scratch: &Path, name: &str, models: usize) -> Result<Ge
     let generated = write_crate(&specs, scratch, name)?;
     let _ = fs::remove_dir_all(&specs_root);
     Ok(generated)
-}
-
-/// Generates the provider crate `name` of this repository's own specs under
-/// `scratch`, as `cargo xtask codegen` writes it.
-fn generate_real(root: &Path, scratch: &Path, name: &str) -> Result<Generated, String> {
-    let specs = imagegen_spec::load(&root.join("specs")).map_err(|d| d.to_string())?;
-    write_crate(&specs, scratch, name)
 }
 
 /// Writes the crate of provider `name` of `specs` under `scratch`.

@@ -24,6 +24,7 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
     ));
     let fields = model.parameters.iter().map(field);
     let constructor = constructor(ctx);
+    let default_impl = default_impl(ctx);
     let setters = setters(ctx);
     let fixed_types = model.parameters.iter().filter_map(fixed_type);
     let provider = ident(&ctx.provider.rust_name);
@@ -59,6 +60,7 @@ pub(crate) fn request(ctx: &Ctx<'_>) -> TokenStream {
         impl Request {
             #constructor
         }
+        #default_impl
         #setters
         #from_args
         /// This model in the provider's [`CATALOG`](crate::CATALOG), for callers that pick
@@ -265,6 +267,26 @@ fn constructor(ctx: &Ctx<'_>) -> TokenStream {
         #doc
         pub fn new(#(#arguments),*) -> Self {
             Self { #(#inits),* }
+        }
+    }
+}
+
+/// `Default` for a request with no required parameter: `new()`.
+fn default_impl(ctx: &Ctx<'_>) -> TokenStream {
+    let needs_arguments = ctx
+        .model
+        .parameters
+        .iter()
+        .any(|p| p.required && p.fixed.is_none());
+    if needs_arguments {
+        return TokenStream::new();
+    }
+    quote! {
+        /// Every parameter left out: as [`Request::new`].
+        impl Default for Request {
+            fn default() -> Self {
+                Self::new()
+            }
         }
     }
 }

@@ -243,6 +243,12 @@ impl Request {
         }
     }
 }
+/// Every parameter left out: as [`Request::new`].
+impl Default for Request {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 rt::__setters!(
     Request { prompt(impl Into < String >), image(Image), size(Size),
     num_inference_steps(NumInferenceSteps), guidance_scale(GuidanceScale),

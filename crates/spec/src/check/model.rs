@@ -22,6 +22,7 @@ const RESERVED_MODULES: &[&str] = &["provider", "runtime", "client", "__core"];
 /// would shadow them).
 const RESERVED_TYPES: &[&str] = &[
     "Request", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Cow",
+    "Default",
 ];
 
 /// Checks the model file at `file` (whose text is `text`) for `provider`.

@@ -106,12 +106,7 @@ async fn run_openapi(matches: &ArgMatches) -> Result<(), Failure> {
     let provider_name: &String = matches.get_one("provider").expect("required");
     let provider = provider_spec(out, provider_name)?;
     let template = matches.get_one::<String>("cite-as");
-    let only: Vec<String> = matches
-        .get_many::<String>("model")
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
+    let only = models(matches);
     let mut import = Import::default();
     for document in matches.get_many::<String>("document").into_iter().flatten() {
         let text = read_document(document).await?;
@@ -145,12 +140,7 @@ async fn run_wavespeed(matches: &ArgMatches) -> Result<(), Failure> {
             "the wavespeed provider spec documents no `catalog` endpoint to import from",
         ));
     };
-    let only: Vec<String> = matches
-        .get_many::<String>("model")
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
+    let only = models(matches);
     let (text, cited_as) = if let Some(file) = matches.get_one::<PathBuf>("from") {
         let text = std::fs::read_to_string(file)
             .map_err(|error| Failure::usage(format!("{}: {error}", file.display())))?;
@@ -184,6 +174,16 @@ async fn run_wavespeed(matches: &ArgMatches) -> Result<(), Failure> {
         Coverage::Partial
     };
     finish(&import, out, &provider, coverage, matches.get_flag("check"))
+}
+
+/// The `--model` ids, empty for every model.
+fn models(matches: &ArgMatches) -> Vec<String> {
+    matches
+        .get_many::<String>("model")
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
 }
 
 /// The provider's spec: `out/provider.yaml` if there is one, else the one

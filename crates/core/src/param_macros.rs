@@ -546,14 +546,14 @@ macro_rules! __image_url {
     };
 }
 
-/// A list of images, `struct $ty(Vec<$item>)`, each item an image
-/// parameter type (`__image_url!`) of the same wire name; the number of
-/// items checked by its [`ListRule`](crate::rules::ListRule) (`Self::RULE`).
-/// Its text is a JSON array of the items' texts (or one item alone); it is
-/// sent as a JSON array.
+/// What every list parameter type (`struct $ty(Vec<$item>)`, its item
+/// count checked by its [`ListRule`](crate::rules::ListRule), `Self::RULE`)
+/// has, whatever its items: `ALLOWED`, `try_new`, the items, the hidden
+/// items the literal macros call, `TryFrom` and `Serialize` (a JSON array).
+/// Each item's `Display` is its text in an error message.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __image_list {
+macro_rules! __list_common {
     ($ty:ident, $item:ident, $name:literal, $allowed:literal) => {
         impl $ty {
             #[doc = ::core::concat!("What `", $name, "` allows, in words.")]
@@ -599,11 +599,48 @@ macro_rules! __image_list {
                 Self::RULE.check(count)
             }
             /// For the literal macro, after `__literal_count_check` has passed
-            /// and each item's literal was checked.
+            /// and each item was checked.
             #[doc(hidden)]
             pub fn __from_checked(items: ::std::vec::Vec<$item>) -> Self {
                 Self(items)
             }
+        }
+        impl ::core::convert::TryFrom<&str> for $ty {
+            type Error = $crate::ParamError;
+            fn try_from(value: &str) -> ::core::result::Result<Self, Self::Error> {
+                value.parse()
+            }
+        }
+        impl ::core::convert::TryFrom<::std::vec::Vec<$item>> for $ty {
+            type Error = $crate::ParamError;
+            fn try_from(
+                items: ::std::vec::Vec<$item>,
+            ) -> ::core::result::Result<Self, Self::Error> {
+                Self::try_new(items)
+            }
+        }
+        impl $crate::__private::serde::Serialize for $ty {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::__private::serde::Serialize::serialize(&self.0, serializer)
+            }
+        }
+    };
+}
+
+/// A list of images, `struct $ty(Vec<$item>)`, each item an image
+/// parameter type (`__image_url!`) of the same wire name; the number of
+/// items checked by its [`ListRule`](crate::rules::ListRule) (`Self::RULE`).
+/// Its text is a JSON array of the items' texts (or one item alone); it is
+/// sent as a JSON array.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __image_list {
+    ($ty:ident, $item:ident, $name:literal, $allowed:literal) => {
+        $crate::__list_common!($ty, $item, $name, $allowed);
+        impl $ty {
             #[doc(hidden)]
             pub fn __sources(
                 &self,
@@ -633,6 +670,13 @@ macro_rules! __image_list {
                 let texts = $crate::rules::list_items(text).map_err(|violation| {
                     $crate::ParamError::new($name, text, violation, Self::ALLOWED)
                 })?;
+                Self::__from_texts(&texts)
+            }
+        }
+        impl $ty {
+            fn __from_texts(
+                texts: &[::std::string::String],
+            ) -> ::core::result::Result<Self, $crate::ParamError> {
                 let mut items = ::std::vec::Vec::with_capacity(texts.len());
                 for (index, item) in texts.iter().enumerate() {
                     items.push(
@@ -643,32 +687,10 @@ macro_rules! __image_list {
                 Self::try_new(items)
             }
         }
-        impl ::core::convert::TryFrom<&str> for $ty {
-            type Error = $crate::ParamError;
-            fn try_from(value: &str) -> ::core::result::Result<Self, Self::Error> {
-                value.parse()
-            }
-        }
-        impl ::core::convert::TryFrom<::std::vec::Vec<$item>> for $ty {
-            type Error = $crate::ParamError;
-            fn try_from(
-                items: ::std::vec::Vec<$item>,
-            ) -> ::core::result::Result<Self, Self::Error> {
-                Self::try_new(items)
-            }
-        }
         impl ::core::fmt::Display for $ty {
             /// The JSON array of the items' texts.
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(&$crate::rules::list_text(self.0.iter()))
-            }
-        }
-        impl $crate::__private::serde::Serialize for $ty {
-            fn serialize<S: $crate::__private::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
-                $crate::__private::serde::Serialize::serialize(&self.0, serializer)
             }
         }
         impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
@@ -677,16 +699,7 @@ macro_rules! __image_list {
             ) -> ::core::result::Result<Self, D::Error> {
                 $crate::serde_support::deserialize_with(
                     deserializer,
-                    |texts: ::std::vec::Vec<::std::string::String>| {
-                        let mut items = ::std::vec::Vec::with_capacity(texts.len());
-                        for (index, item) in texts.iter().enumerate() {
-                            items.push(
-                                item.parse::<$item>()
-                                    .map_err(|error| error.in_item(index))?,
-                            );
-                        }
-                        Self::try_new(items)
-                    },
+                    |texts: ::std::vec::Vec<::std::string::String>| Self::__from_texts(&texts),
                 )
             }
         }
@@ -805,54 +818,8 @@ macro_rules! __object_item {
 #[macro_export]
 macro_rules! __object_list {
     ($ty:ident, $item:ident, $name:literal, $allowed:literal) => {
+        $crate::__list_common!($ty, $item, $name, $allowed);
         impl $ty {
-            #[doc = ::core::concat!("What `", $name, "` allows, in words.")]
-            pub const ALLOWED: &'static str = $allowed;
-            /// The list, its number of items checked against the documented
-            /// rules (each item was checked when it was made).
-            pub fn try_new(
-                items: impl ::core::iter::IntoIterator<Item = $item>,
-            ) -> ::core::result::Result<Self, $crate::ParamError> {
-                let items: ::std::vec::Vec<$item> = items.into_iter().collect();
-                match Self::RULE.check(items.len()) {
-                    ::core::result::Result::Ok(()) => ::core::result::Result::Ok(Self(items)),
-                    ::core::result::Result::Err(violation) => {
-                        ::core::result::Result::Err($crate::ParamError::new(
-                            $name,
-                            $crate::rules::list_text(items.iter()),
-                            violation,
-                            Self::ALLOWED,
-                        ))
-                    }
-                }
-            }
-            /// The items, in order.
-            pub fn items(&self) -> &[$item] {
-                &self.0
-            }
-            /// The items, in order.
-            pub fn into_items(self) -> ::std::vec::Vec<$item> {
-                self.0
-            }
-            /// How many items.
-            pub fn len(&self) -> usize {
-                self.0.len()
-            }
-            /// Whether there are none (only where the rules allow it).
-            pub fn is_empty(&self) -> bool {
-                self.0.is_empty()
-            }
-            #[doc(hidden)]
-            pub const fn __literal_count_check(
-                count: usize,
-            ) -> ::core::result::Result<(), $crate::Violation> {
-                Self::RULE.check(count)
-            }
-            /// For the literal macro, after `__literal_count_check` has passed.
-            #[doc(hidden)]
-            pub fn __from_checked(items: ::std::vec::Vec<$item>) -> Self {
-                Self(items)
-            }
             fn __from_values(
                 values: &[$crate::JsonValue],
             ) -> ::core::result::Result<Self, $crate::ParamError> {
@@ -876,34 +843,12 @@ macro_rules! __object_list {
                 Self::__from_values(&$crate::object::list_items(text, $name, $allowed)?)
             }
         }
-        impl ::core::convert::TryFrom<&str> for $ty {
-            type Error = $crate::ParamError;
-            fn try_from(value: &str) -> ::core::result::Result<Self, Self::Error> {
-                value.parse()
-            }
-        }
-        impl ::core::convert::TryFrom<::std::vec::Vec<$item>> for $ty {
-            type Error = $crate::ParamError;
-            fn try_from(
-                items: ::std::vec::Vec<$item>,
-            ) -> ::core::result::Result<Self, Self::Error> {
-                Self::try_new(items)
-            }
-        }
         impl ::core::fmt::Display for $ty {
             /// The JSON array of the items.
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 let text = $crate::__private::serde_json::to_string(&self.0)
                     .map_err(|_| ::core::fmt::Error)?;
                 f.write_str(&text)
-            }
-        }
-        impl $crate::__private::serde::Serialize for $ty {
-            fn serialize<S: $crate::__private::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
-                $crate::__private::serde::Serialize::serialize(&self.0, serializer)
             }
         }
         impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {

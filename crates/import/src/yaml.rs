@@ -404,18 +404,7 @@ fn type_name(ty: ParamTypeName) -> &'static str {
 }
 
 fn meaning(meaning: MeaningName) -> &'static str {
-    match meaning {
-        MeaningName::Prompt => "prompt",
-        MeaningName::Size => "size",
-        MeaningName::Count => "count",
-        MeaningName::Seed => "seed",
-        MeaningName::OutputFormat => "output_format",
-        MeaningName::ReferenceImage => "reference_image",
-        MeaningName::Quality => "quality",
-        MeaningName::Width => "width",
-        MeaningName::Height => "height",
-        MeaningName::AspectRatio => "aspect_ratio",
-    }
+    imagegen_spec::ir::Meaning::from(meaning).as_str()
 }
 
 fn format_name(format: ImageFormatName) -> &'static str {

@@ -180,6 +180,15 @@ pub(crate) fn value_source(ctx: &Ctx<'_>, param: &Param, value: &Value) -> Strin
             ctx.macro_name(param)
         )
     };
+    // A list's literal macro, over its items' sources.
+    let list_call = |items: Vec<String>| {
+        format!(
+            "{}::{}![{}]",
+            ctx.model.module,
+            ctx.macro_name(param),
+            items.join(", ")
+        )
+    };
     match (&param.kind, value) {
         (ParamKind::Boolean, Value::Bool(flag)) => flag.to_string(),
         (ParamKind::Choice { values, .. }, value) => {
@@ -199,18 +208,12 @@ pub(crate) fn value_source(ctx: &Ctx<'_>, param: &Param, value: &Value) -> Strin
             let (width, height) = value.as_size_object().unwrap_or_default();
             macro_call(format!("\"{width}{separator}{height}\""))
         }
-        (ParamKind::ObjectList { fields, .. }, Value::List(items)) => {
-            let items: Vec<String> = items
+        (ParamKind::ObjectList { fields, .. }, Value::List(items)) => list_call(
+            items
                 .iter()
                 .map(|item| item_source(ctx, param, fields, item))
-                .collect();
-            format!(
-                "{}::{}![{}]",
-                ctx.model.module,
-                ctx.macro_name(param),
-                items.join(", ")
-            )
-        }
+                .collect(),
+        ),
         (ParamKind::Text { .. } | ParamKind::ImageUrl { .. }, Value::Text(text)) => {
             if param.has_own_type() {
                 macro_call(format!("{text:?}"))
@@ -226,18 +229,12 @@ pub(crate) fn value_source(ctx: &Ctx<'_>, param: &Param, value: &Value) -> Strin
             }
         }
         (ParamKind::Number { .. }, Value::Number(number)) => macro_call(number.to_string()),
-        (ParamKind::ImageList { .. }, Value::List(items)) => {
-            let items: Vec<String> = items
+        (ParamKind::ImageList { .. }, Value::List(items)) => list_call(
+            items
                 .iter()
                 .map(|i| format!("{:?}", i.to_wire_text()))
-                .collect();
-            format!(
-                "{}::{}![{}]",
-                ctx.model.module,
-                ctx.macro_name(param),
-                items.join(", ")
-            )
-        }
+                .collect(),
+        ),
         // The checker guarantees values match their parameter's kind.
         (_, other) => other.to_wire_text(),
     }

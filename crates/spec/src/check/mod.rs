@@ -8,6 +8,7 @@ mod provider;
 mod response;
 mod values;
 
+pub(crate) use param::meaning;
 pub(crate) use values::interpret;
 
 use std::path::Path;

@@ -117,7 +117,8 @@ pub(super) fn check_param(r: &mut Reporter<'_>, path: &str, raw: &ParameterFile)
     (r.error_count() == errors_before).then_some(param)
 }
 
-fn meaning(name: MeaningName) -> Meaning {
+/// The meaning a spec's `means:` names.
+pub(crate) fn meaning(name: MeaningName) -> Meaning {
     match name {
         MeaningName::Prompt => Meaning::Prompt,
         MeaningName::Size => Meaning::Size,

@@ -253,11 +253,8 @@ pub(crate) fn admit(param: &Param, value: &Value) -> Result<(), String> {
             },
             Value::List(items),
         ) => {
-            let rule = ListRule {
-                min_items: min_items.map(|n| n as usize),
-                max_items: max_items.map(|n| n as usize),
-            };
-            rule.check(items.len())
+            list_rule(*min_items, *max_items)
+                .check(items.len())
                 .or_else(|v| rejected(v.describe()))?;
             for (index, item) in items.iter().enumerate() {
                 let Value::Object(values) = item else {
@@ -317,11 +314,8 @@ pub(crate) fn admit(param: &Param, value: &Value) -> Result<(), String> {
             },
             Value::List(items),
         ) => {
-            let rule = ListRule {
-                min_items: min_items.map(|n| n as usize),
-                max_items: max_items.map(|n| n as usize),
-            };
-            rule.check(items.len())
+            list_rule(*min_items, *max_items)
+                .check(items.len())
                 .or_else(|v| rejected(v.describe()))?;
             for (index, item) in items.iter().enumerate() {
                 let Value::Text(text) = item else {
@@ -360,6 +354,14 @@ pub(crate) fn admit(param: &Param, value: &Value) -> Result<(), String> {
                 .or_else(|v| rejected(v.describe()))
         }
         _ => rejected("is not of the parameter's type"),
+    }
+}
+
+/// The item count rule of a list.
+fn list_rule(min_items: Option<u64>, max_items: Option<u64>) -> ListRule {
+    ListRule {
+        min_items: min_items.map(|n| n as usize),
+        max_items: max_items.map(|n| n as usize),
     }
 }
 

@@ -419,6 +419,12 @@ pub enum MeaningName {
     AspectRatio,
 }
 
+impl From<MeaningName> for imagegen_core::info::Meaning {
+    fn from(name: MeaningName) -> Self {
+        crate::check::meaning(name)
+    }
+}
+
 /// A parameter type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -150,7 +150,10 @@ fn describe_shows_the_parameter_table_and_the_model_facts() {
     );
     assert_eq!(fact("Estimated time"), "~1-3s");
     assert!(fact("Price").starts_with("$0.01 per request"), "{stdout}");
-    assert_eq!(fact("Source"), "004_3dd371909f215d2b.txt");
+    assert_eq!(
+        fact("Source"),
+        "https://vibedream.ai/models/generate?model=z-image-turbo"
+    );
     assert_eq!(fact("Task"), "text-to-image");
     assert!(fact("API key").contains("VIBEDREAM_API_KEY"));
     assert!(fact("Sync mode").starts_with("not available"));

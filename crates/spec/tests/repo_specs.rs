@@ -58,23 +58,11 @@ fn d(text: &str) -> Decimal {
 #[test]
 fn every_seed_model_has_a_spec_naming_its_seed() {
     let set = repo_specs();
-    let ids: Vec<(String, String, String)> = set
-        .providers
-        .iter()
-        .flat_map(|p| {
-            p.models
-                .iter()
-                .map(move |m| (p.name.clone(), m.id.clone(), m.source.clone()))
-        })
-        .collect();
-    // aimlapi's is imported from its OpenAPI document; its source is the
-    // page 003 is an earlier copy of, and its notes name 003.
+    // Each seed model's spec names its page, and in its notes the copy of
+    // that page it was read from (aimlapi's is imported from its OpenAPI
+    // document; 003 is an earlier copy of its page).
     let expected = [
-        (
-            "aimlapi",
-            "openai/gpt-image-1",
-            "https://github.com/aimlapi/api-docs/blob/f14fa72fbcea53f909372ad0975b079f4587c70b/docs/api-references/image-models/openai/gpt-image-1.md",
-        ),
+        ("aimlapi", "openai/gpt-image-1", "003_b8db990b433541b2.txt"),
         (
             "gptproto",
             "openai/gpt-image-1/text-to-image",
@@ -93,29 +81,29 @@ fn every_seed_model_has_a_spec_naming_its_seed() {
             "002_d06dddc7f92833bf.txt",
         ),
     ];
-    // Each seed model has its spec, naming its seed; models no seed
-    // describes (added later, from other documents) are not this test's.
-    for (provider, model, source) in expected {
+    for (provider, id, seed) in expected {
+        let model = set
+            .providers
+            .iter()
+            .find(|p| p.name == provider)
+            .and_then(|p| p.models.iter().find(|m| m.id == id))
+            .unwrap_or_else(|| panic!("{provider}/{id} has no spec"));
         assert!(
-            ids.iter()
-                .any(|(p, m, s)| p == provider && m == model && s == source),
-            "{provider}/{model} has no spec naming {source}: {ids:?}"
+            model.source.starts_with("https://"),
+            "{provider}/{id}: its source is its page: {}",
+            model.source
+        );
+        assert!(
+            model
+                .notes
+                .iter()
+                .any(|n| n.contains(&format!("tests/seeds/{seed}"))),
+            "{provider}/{id}: its notes name the copy it was read from, tests/seeds/{seed}"
         );
     }
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/seeds");
-    let seed_files: Vec<&str> = expected
-        .iter()
-        .map(|(_, _, source)| *source)
-        .filter(|source| !source.starts_with("https://"))
-        .collect();
-    for (_, id, source) in ids
-        .iter()
-        .filter(|(_, _, s)| seed_files.contains(&s.as_str()))
-    {
-        assert!(
-            seeds.join(source).is_file(),
-            "{id} names {source}, which is not a seed document"
-        );
+    for (_, _, seed) in expected {
+        assert!(seeds.join(seed).is_file(), "{seed} is not a seed document");
     }
 }
 

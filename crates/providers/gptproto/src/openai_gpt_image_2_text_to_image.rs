@@ -9,7 +9,8 @@
 //! - Price: unknown
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: `response_format` = `b64_json`
-//! - Written from: `001_fab5b5b0c3afa553.txt`
+//! - Written from: `https://docs.gptproto.com/docs/allapi/OpenAI/gpt-image-2/gptproto-format/text-to-image`
+//! - Read from a copy of this page kept in the repository, tests/seeds/001_fab5b5b0c3afa553.txt (the table, its examples and its wording); where this spec cites "001", it is that copy.
 //! - 001 documents one parameter table for gpt-image-1 and gpt-image-2; they differ only in size.
 //! - 001 gives no example request body, time estimate or cost.
 //!
@@ -89,7 +90,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     estimated_time: None,
     cost_cents: None,
     price: None,
-    source: "001_fab5b5b0c3afa553.txt",
+    source: "https://docs.gptproto.com/docs/allapi/OpenAI/gpt-image-2/gptproto-format/text-to-image",
     submit: rt::info::Endpoint::post("/api/v3/openai/gpt-image-2/text-to-image"),
     sync_mode: Some("enable_sync_mode"),
     base64_output: Some(rt::info::Base64Switch {

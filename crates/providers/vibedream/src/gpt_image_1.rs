@@ -11,7 +11,8 @@
 //! - Price: 7 ¢ per request (the example answer's cost)
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: `enable_base64_output` = `true`
-//! - Written from: `000_bd5c8e6b0e6b695d.txt`
+//! - Written from: `https://vibedream.ai/models/generate?model=gpt-image-1`
+//! - Read from a copy of this page kept in the repository, tests/seeds/000_bd5c8e6b0e6b695d.txt (the table, its examples and its wording); where this spec cites "000", it is that copy.
 //! - estimated_time and cost_cents are the values of the documentation's submit-response example.
 //! - The documentation gives no default for any parameter.
 //!
@@ -75,7 +76,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     estimated_time: Some(rt::info::EstimatedTime::millis(5000, 15000)),
     cost_cents: Some(7),
     price: None,
-    source: "000_bd5c8e6b0e6b695d.txt",
+    source: "https://vibedream.ai/models/generate?model=gpt-image-1",
     submit: rt::info::Endpoint::post("/api/v1/models/gpt-image-1/generate"),
     sync_mode: Some("enable_sync_mode"),
     base64_output: Some(rt::info::Base64Switch {

@@ -9,7 +9,8 @@
 //! - Price: 1 ¢ per request (the example answer's cost)
 //! - Sync mode: not documented
 //! - Base64 output: not documented
-//! - Written from: `004_3dd371909f215d2b.txt`
+//! - Written from: `https://vibedream.ai/models/generate?model=z-image-turbo`
+//! - Read from a copy of this page kept in the repository, tests/seeds/004_3dd371909f215d2b.txt (the table, its examples and its wording); where this spec cites "004", it is that copy.
 //! - estimated_time and cost_cents are the values of the documentation's submit-response example.
 //! - The documentation does not mention sync mode or base64 output for this model.
 //!
@@ -84,7 +85,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     estimated_time: Some(rt::info::EstimatedTime::millis(1000, 3000)),
     cost_cents: Some(1),
     price: None,
-    source: "004_3dd371909f215d2b.txt",
+    source: "https://vibedream.ai/models/generate?model=z-image-turbo",
     submit: rt::info::Endpoint::post("/api/v1/models/z-image-turbo/generate"),
     sync_mode: None,
     base64_output: None,

@@ -11,7 +11,8 @@
 //! - Price: unknown
 //! - Sync mode: `enable_sync_mode`
 //! - Base64 output: `enable_base64_output` = `true`
-//! - Written from: `002_d06dddc7f92833bf.txt`
+//! - Written from: `https://wavespeed.ai/docs/docs-api/openai/openai-gpt-image-1`
+//! - Read from a copy of this page kept in the repository, tests/seeds/002_d06dddc7f92833bf.txt (the table, its examples and its wording); where this spec cites "002", it is that copy.
 //! - The documentation gives no time estimate or cost for this model.
 //!
 //! # Parameters
@@ -83,7 +84,7 @@ pub static MODEL: rt::info::ModelInfo = rt::info::ModelInfo {
     estimated_time: None,
     cost_cents: None,
     price: None,
-    source: "002_d06dddc7f92833bf.txt",
+    source: "https://wavespeed.ai/docs/docs-api/openai/openai-gpt-image-1",
     submit: rt::info::Endpoint::post("/api/v3/openai/gpt-image-1"),
     sync_mode: Some("enable_sync_mode"),
     base64_output: Some(rt::info::Base64Switch {

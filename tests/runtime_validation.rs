@@ -377,3 +377,65 @@ fn sync_mode_and_base64_requests_are_visible_to_the_runtime() {
         "not documented for z-image-turbo"
     );
 }
+
+#[test]
+fn sizes_sent_as_objects_and_lists_of_objects_on_the_wire() {
+    use imagegen_aimlapi::recraft_v3::{Colors, ImageSize};
+    use serde_json::json;
+
+    // A custom size is written `WxH` in Rust and sent as an object.
+    let custom: ImageSize = "1024x768".parse().unwrap();
+    assert_eq!(
+        serde_json::to_value(&custom).unwrap(),
+        json!({"width": 1024, "height": 768})
+    );
+    let read: ImageSize = serde_json::from_value(json!({"width": 1024, "height": 768})).unwrap();
+    assert_eq!(read, custom);
+    let preset: ImageSize = serde_json::from_value(json!("square_hd")).unwrap();
+    assert_eq!(serde_json::to_value(&preset).unwrap(), json!("square_hd"));
+
+    // On the wire a string is only ever a preset.
+    let error = serde_json::from_value::<ImageSize>(json!("1024x768")).unwrap_err();
+    assert!(
+        error.to_string().starts_with(
+            "invalid `image_size`: `1024x768` is not one of the allowed values; allowed: one of square_hd"
+        ),
+        "{error}"
+    );
+    // The object's sides follow the custom-size rules; other fields are refused.
+    let error =
+        serde_json::from_value::<ImageSize>(json!({"width": 1000, "height": 768})).unwrap_err();
+    assert!(error.to_string().contains("not a multiple"), "{error}");
+    let error =
+        serde_json::from_value::<ImageSize>(json!({"width": 1024, "height": 768, "depth": 1}))
+            .unwrap_err();
+    assert!(error.to_string().contains("is not well-formed"), "{error}");
+
+    // Each item of a list of objects has its documented fields, no others.
+    let colors: Colors = serde_json::from_value(json!([{"r": 1, "g": 2, "b": 3}])).unwrap();
+    assert_eq!(
+        serde_json::to_value(&colors).unwrap(),
+        json!([{"r": 1, "g": 2, "b": 3}])
+    );
+    let missing = serde_json::from_value::<Colors>(json!([{"r": 1, "g": 2}])).unwrap_err();
+    assert!(
+        missing.to_string().starts_with(
+            "invalid `colors[0].b`: `{\"g\":2,\"r\":1}` is an item without this required field"
+        ),
+        "{missing}"
+    );
+    let unknown =
+        serde_json::from_value::<Colors>(json!([{"r": 1, "g": 2, "b": 3, "a": 4}])).unwrap_err();
+    assert!(
+        unknown
+            .to_string()
+            .starts_with("invalid `colors[0]`: `a` is not a documented field of the item"),
+        "{unknown}"
+    );
+    let out_of_range =
+        serde_json::from_value::<Colors>(json!([{"r": 256, "g": 2, "b": 3}])).unwrap_err();
+    assert!(
+        out_of_range.to_string().contains("above the maximum"),
+        "{out_of_range}"
+    );
+}

@@ -88,10 +88,10 @@ pub fn object_of<'a>(
             allowed,
         ));
     };
-    if map.keys().any(|key| !fields.contains(&key.as_str())) {
+    if let Some(unknown) = map.keys().find(|key| !fields.contains(&key.as_str())) {
         return Err(ParamError::new(
             list,
-            value.to_string(),
+            unknown.as_str(),
             Violation::UnknownField,
             allowed,
         ));
@@ -99,18 +99,18 @@ pub fn object_of<'a>(
     Ok(map)
 }
 
-/// A required field of an item: present (not `null`) and valid.
+/// A required field of an item: present (not `null`) and valid; `path`
+/// (`loras[].scale`) names it when it is missing.
 pub fn required_field<T: FromField>(
     map: &Map<String, Value>,
     field: &'static str,
     path: &'static str,
-    list: &'static str,
     allowed: &'static str,
 ) -> Result<T, ParamError> {
     match map.get(field) {
         Some(value) if !value.is_null() => T::from_field(path, value),
         _ => Err(ParamError::new(
-            list,
+            path,
             Value::Object(map.clone()).to_string(),
             Violation::MissingField,
             allowed,
@@ -166,10 +166,18 @@ mod tests {
         let item = serde_json::json!({"path": "a", "weight": 1});
         let error = object_of(&item, "loras", "…", &["path", "scale"]).unwrap_err();
         assert_eq!(error.violation(), Violation::UnknownField);
+        assert_eq!(
+            error.in_item(1).to_string(),
+            "invalid `loras[1]`: `weight` is not a documented field of the item; allowed: …"
+        );
         let item = serde_json::json!({"path": "a"});
         let map = object_of(&item, "loras", "…", &["path", "scale"]).unwrap();
-        let error = required_field::<i64>(map, "scale", "loras[].scale", "loras", "…").unwrap_err();
+        let error = required_field::<i64>(map, "scale", "loras[].scale", "…").unwrap_err();
         assert_eq!(error.violation(), Violation::MissingField);
+        assert_eq!(
+            error.in_item(0).to_string(),
+            "invalid `loras[0].scale`: `{\"path\":\"a\"}` is an item without this required field; allowed: …"
+        );
         assert_eq!(
             optional_field::<i64>(map, "scale", "loras[].scale").unwrap(),
             None

@@ -753,7 +753,6 @@ macro_rules! __object_item {
                         map,
                         $required_wire,
                         ::core::concat!($list, "[].", $required_wire),
-                        $list,
                         $allowed,
                     )?,)*
                     $($optional: $crate::object::optional_field(

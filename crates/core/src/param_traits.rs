@@ -129,7 +129,21 @@ macro_rules! __text_traits {
     (@deserialize $deserializer:ident, (object $separator:literal)) => {
         $crate::serde_support::deserialize_with(
             $deserializer,
-            |value: $crate::serde_support::SizeValue| value.text($separator).parse(),
+            |value: $crate::serde_support::SizeValue| {
+                let text = value.text($separator);
+                let size: Self = text.parse()?;
+                // A custom size is an object on the wire; its `WxH` text is
+                // for `FromStr` (the CLI, `Args`), not for JSON.
+                if value.is_text() && size.preset_str().is_none() {
+                    return ::core::result::Result::Err($crate::ParamError::new(
+                        <Self as $crate::ParamType>::NAME,
+                        &text,
+                        $crate::Violation::NotAllowed,
+                        Self::ALLOWED,
+                    ));
+                }
+                ::core::result::Result::Ok(size)
+            },
         )
     };
     (@text $value:ident, (object $separator:literal)) => {

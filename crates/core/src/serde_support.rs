@@ -71,6 +71,11 @@ pub fn serialize_size_object<S: serde::Serializer>(
 pub struct SizeValue(serde_json::Value);
 
 impl SizeValue {
+    /// Whether the JSON was a string: on the wire only a preset is one.
+    pub fn is_text(&self) -> bool {
+        self.0.is_string()
+    }
+
     /// The preset's text, or `W<separator>H` for an object with exactly a
     /// whole `width` and `height` (anything else keeps its JSON text, which
     /// no size parses, so it is refused by name).

@@ -71,8 +71,8 @@ impl Violation {
             Violation::PresetSize => "is a preset size, not a custom one: use its variant",
             Violation::TooFewItems => "has fewer items than allowed",
             Violation::TooManyItems => "has more items than allowed",
-            Violation::MissingField => "lacks a required field",
-            Violation::UnknownField => "has a field that is not documented",
+            Violation::MissingField => "is an item without this required field",
+            Violation::UnknownField => "is not a documented field of the item",
         }
     }
 }

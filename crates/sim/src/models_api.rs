@@ -136,14 +136,13 @@ fn property(param: &Param) -> Map<String, Value> {
             }
         }
         ParamKind::Choice { values, wire } => {
-            let numeric = *wire == ChoiceWire::Number;
-            let whole = values.iter().all(|c| !c.wire.contains('.'));
+            let numeric = wire.is_number();
             set(
                 "type",
-                match (numeric, whole) {
-                    (false, _) => "string",
-                    (true, true) => "integer",
-                    (true, false) => "number",
+                match wire {
+                    ChoiceWire::Text => "string",
+                    ChoiceWire::Integer => "integer",
+                    ChoiceWire::Number => "number",
                 }
                 .into(),
             );

@@ -183,7 +183,7 @@ fn core_value(
                 ));
             }
             ParamKind::Choice {
-                wire: ChoiceWire::Number,
+                wire: ChoiceWire::Integer | ChoiceWire::Number,
                 ..
             } => serde_json::from_str::<serde_json::Number>(text)
                 .map(Value::Number)

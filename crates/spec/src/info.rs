@@ -97,7 +97,7 @@ fn param_info(param: &Param) -> ParamInfo {
         ParamKind::Number { .. } => ParamInfo::new(name, Kind::Number, allowed),
         ParamKind::Choice {
             values,
-            wire: ChoiceWire::Number,
+            wire: ChoiceWire::Integer | ChoiceWire::Number,
         } => ParamInfo::new(name, Kind::NumberChoice, allowed)
             .with_choices(leak_all(values.iter().map(|c| c.wire.as_str()))),
         ParamKind::Choice { values, .. } => ParamInfo::new(name, Kind::Choice, allowed)

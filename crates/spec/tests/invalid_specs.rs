@@ -397,6 +397,21 @@ fn enumerations() {
         "1024 by",
         "`1024 by 1024` is neither a size written W*H nor a keyword such as `auto`",
     );
+
+    // `1` and `1.0` are the same number on the wire.
+    let yaml = edit(
+        MODEL,
+        "    step: 0.1\n",
+        "    step: 0.1\n    enum: [0.5, 1, 1.0]\n",
+    );
+    let yaml = edit(&yaml, "    minimum: 0\n    maximum: 1\n", "");
+    let yaml = edit(&yaml, "    step: 0.1\n", "");
+    model_error(
+        &yaml,
+        "enum: [0.5, 1, 1.0]",
+        "1.0",
+        "`1.0` is listed twice (as the same number)",
+    );
 }
 
 #[test]
@@ -478,6 +493,43 @@ fn examples_must_be_valid_requests() {
         "{prompt: a cat, strength: \"0.5\"}",
     );
     model_error(&yaml, "\"0.5\"", "\"0.5\"", "`\"0.5\"` is not a number");
+
+    // An integer enumeration takes whole numbers only (`2.0` is one).
+    let yaml = edit(
+        MODEL,
+        "    minimum: -1\n    maximum: 100\n",
+        "    enum: [1, 2]\n",
+    );
+    let whole = edit(
+        &yaml,
+        "{prompt: a cat, strength: 0.5}",
+        "{prompt: a cat, seed: 2.0}",
+    );
+    parse_model(Path::new("acme/painter.yaml"), &whole, &base_provider()).unwrap();
+    let yaml = edit(
+        &yaml,
+        "{prompt: a cat, strength: 0.5}",
+        "{prompt: a cat, seed: 1.5}",
+    );
+    model_error(&yaml, "seed: 1.5}", "1.5}", "`1.5` is not a whole number");
+
+    // A size sent as an object takes its presets as strings, nothing else.
+    let yaml = edit(
+        MODEL,
+        "    separator: \"*\"\n",
+        "    separator: \"*\"\n    shape: object\n",
+    );
+    let yaml = edit(
+        &yaml,
+        "{prompt: a cat, strength: 0.5}",
+        "{prompt: a cat, size: \"640*640\"}",
+    );
+    model_error(
+        &yaml,
+        "\"640*640\"",
+        "\"640*640\"",
+        "`640*640` is not one of the presets; a custom size is sent as {\"width\": W, \"height\": H}",
+    );
 }
 
 #[test]

@@ -204,6 +204,8 @@ version = "0.1.0"
 edition = "2024"
 rust-version = "1.95"
 license = "MIT OR Apache-2.0"
+repository = "https://github.com/imagegen-rs/imagegen"
+homepage = "https://github.com/imagegen-rs/imagegen"
 publish = false
 
 [workspace.dependencies]

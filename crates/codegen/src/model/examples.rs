@@ -33,7 +33,7 @@ pub(crate) fn example_value(param: &Param) -> Value {
         }
         ParamKind::Choice {
             values,
-            wire: ChoiceWire::Number,
+            wire: ChoiceWire::Integer | ChoiceWire::Number,
         } => Value::number(&values[0].wire).unwrap_or(Value::Integer(0)),
         ParamKind::Choice { values, .. } => Value::Text(values[0].wire.clone()),
         ParamKind::ImageSize {
@@ -279,7 +279,7 @@ pub(crate) fn value_from_json(param: &Param, json: &serde_json::Value) -> Option
     match (&param.kind, json) {
         (
             ParamKind::Choice {
-                wire: ChoiceWire::Number,
+                wire: ChoiceWire::Integer | ChoiceWire::Number,
                 ..
             },
             serde_json::Value::Number(n),

@@ -110,7 +110,7 @@ fn param_row(ctx: &Ctx<'_>, param: &Param) -> TokenStream {
             ParamKind::Boolean => "Boolean",
             ParamKind::Text { .. } => "Text",
             ParamKind::Choice {
-                wire: imagegen_spec::ir::ChoiceWire::Number,
+                wire: imagegen_spec::ir::ChoiceWire::Integer | imagegen_spec::ir::ChoiceWire::Number,
                 ..
             } => "NumberChoice",
             ParamKind::Choice { .. } => "Choice",

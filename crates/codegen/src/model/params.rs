@@ -401,7 +401,7 @@ fn enum_type(
             let number = matches!(
                 param.kind,
                 ParamKind::Choice {
-                    wire: ChoiceWire::Number,
+                    wire: ChoiceWire::Integer | ChoiceWire::Number,
                     ..
                 }
             )

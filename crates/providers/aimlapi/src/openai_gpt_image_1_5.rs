@@ -17,7 +17,7 @@
 //! | `prompt` | string | yes | – | text of at most 32000 characters | The text prompt describing the content, style, or composition of the image to be generated. |
 //! | `background` | string | no | `auto` | one of transparent, opaque, auto | Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image. If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp. |
 //! | `moderation` | string | no | `auto` | one of low, auto | Control the content-moderation level for images. |
-//! | `n` | integer | no | `1` | one of 1 | The number of images to generate. |
+//! | `n` | number | no | `1` | one of 1 | The number of images to generate. |
 //! | `output_compression` | integer | no | `100` | an integer from 0 to 100 | The compression level (0-100%) for the generated images. |
 //! | `output_format` | string | no | `png` | one of png, jpeg, webp | The format of the generated image. |
 //! | `quality` | string | no | `medium` | one of low, high, medium | The quality of the image that will be generated. |

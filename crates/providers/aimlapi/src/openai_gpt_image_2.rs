@@ -20,7 +20,7 @@
 //! | `output_format` | string | no | `png` | one of png, jpeg, webp | The format of the generated image. |
 //! | `background` | string | no | `auto` | one of transparent, opaque, auto | Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image. If transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp. |
 //! | `moderation` | string | no | `auto` | one of low, auto | Control the content-moderation level for images. |
-//! | `n` | integer | no | `1` | one of 1 | The number of images to generate. |
+//! | `n` | number | no | `1` | one of 1 | The number of images to generate. |
 //! | `output_compression` | integer | no | `100` | an integer from 0 to 100 | Compression level (0-100%), applies to JPEG and WebP only. |
 //! | `response_format` | string | no | `url` | one of url, b64\_json | The format in which the generated images are returned. |
 //!

@@ -18,7 +18,7 @@
 //! | `image_size` | string or object (size) | no | `square_hd` | one of square\_hd, square, portrait\_4\_3, portrait\_16\_9, landscape\_4\_3, landscape\_16\_9, or a custom WxH size (sent as {"width": W, "height": H}) with both sides multiples of 32, shortest side at least 64, longest side at most 1536 | The size of the generated image. |
 //! | `style` | string | no | `realistic_image` | one of any, realistic\_image, digital\_illustration, vector\_illustration, realistic\_image/b\_and\_w, realistic\_image/hard\_flash, realistic\_image/hdr, realistic\_image/natural\_light, realistic\_image/studio\_portrait, realistic\_image/enterprise, realistic\_image/motion\_blur, digital\_illustration/pixel\_art, digital\_illustration/hand\_drawn, digital\_illustration/grain, digital\_illustration/infantile\_sketch, digital\_illustration/2d\_art\_poster, digital\_illustration/handmade\_3d, digital\_illustration/hand\_drawn\_outline, digital\_illustration/engraving\_color, digital\_illustration/2d\_art\_poster\_2, vector\_illustration/engraving, vector\_illustration/line\_art, vector\_illustration/line\_circuit, vector\_illustration/linocut | The style of the generated images. |
 //! | `colors` | array of objects | no | – | a list of any number of objects, each {r: an integer from 0 to 255, required; g: an integer from 0 to 255, required; b: an integer from 0 to 255, required} | An array of preferred colors. |
-//! | `num_images` | integer | no | `1` | one of 1 | The number of images to generate. |
+//! | `num_images` | number | no | `1` | one of 1 | The number of images to generate. |
 //!
 //!
 //! # Example: The cURL code sample of the OpenAPI document

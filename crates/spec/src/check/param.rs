@@ -443,10 +443,27 @@ fn check_numeric_choice(
     if choices.len() != values.len() {
         return None;
     }
+    // `1` and `1.0` are one number on the wire.
+    for (index, choice) in choices.iter().enumerate() {
+        let number = Decimal::parse(&choice.wire).ok();
+        if choices[..index]
+            .iter()
+            .any(|earlier| Decimal::parse(&earlier.wire).ok() == number)
+        {
+            r.error(
+                &item(&at(path, "enum"), index),
+                format!("`{}` is listed twice (as the same number)", choice.wire),
+            );
+        }
+    }
     check_unique_variants(r, path, choices.iter().map(|c| c.variant.as_str()));
     Some(ParamKind::Choice {
         values: choices,
-        wire: ChoiceWire::Number,
+        wire: if raw.ty == ParamTypeName::Integer {
+            ChoiceWire::Integer
+        } else {
+            ChoiceWire::Number
+        },
     })
 }
 

@@ -12,7 +12,7 @@ use crate::ir::{ChoiceWire, Param, ParamKind, Value};
 pub(crate) fn interpret(kind: &ParamKind, text: &str) -> Result<Value, String> {
     match kind {
         ParamKind::Choice {
-            wire: ChoiceWire::Number,
+            wire: ChoiceWire::Integer | ChoiceWire::Number,
             ..
         } => number_value(text),
         // A custom size of an object-shaped size is written `WxH` as text
@@ -76,18 +76,48 @@ pub(crate) fn interpret_json(kind: &ParamKind, json: &serde_json::Value) -> Resu
     match (kind, json) {
         (
             ParamKind::Choice {
-                wire: ChoiceWire::Number,
+                wire: ChoiceWire::Integer | ChoiceWire::Number,
                 ..
             },
             serde_json::Value::Number(n),
-        ) => return number_value(&n.to_string()),
+        ) => {
+            let value = number_value(&n.to_string())?;
+            let integer_wire = matches!(
+                kind,
+                ParamKind::Choice {
+                    wire: ChoiceWire::Integer,
+                    ..
+                }
+            );
+            // JSON Schema counts `2.0` as an integer; `2.5` is not one.
+            let whole = Decimal::parse(&n.to_string())
+                .ok()
+                .and_then(Decimal::as_i64)
+                .is_some();
+            if integer_wire && !whole {
+                return Err(format!("`{n}` is not a whole number"));
+            }
+            return Ok(value);
+        }
         (
             ParamKind::Choice {
-                wire: ChoiceWire::Number,
+                wire: ChoiceWire::Integer | ChoiceWire::Number,
                 ..
             },
             other,
         ) => return Err(format!("`{other}` is not a number")),
+        (
+            ParamKind::ImageSize {
+                object: true,
+                presets,
+                ..
+            },
+            serde_json::Value::String(text),
+        ) if !presets.iter().any(|p| &p.wire == text) => {
+            return Err(format!(
+                "`{text}` is not one of the presets; a custom size is sent as {{\"width\": W, \"height\": H}}"
+            ));
+        }
         (ParamKind::ImageSize { object: true, .. }, serde_json::Value::Object(fields)) => {
             let side = |name: &str| {
                 fields
@@ -122,7 +152,8 @@ pub(crate) fn interpret_json(kind: &ParamKind, json: &serde_json::Value) -> Resu
                 }
                 let mut values = Vec::new();
                 for field in fields {
-                    if let Some(value) = map.get(&field.name) {
+                    // `null` is a field not set, as for a request's parameters.
+                    if let Some(value) = map.get(&field.name).filter(|v| !v.is_null()) {
                         let value = interpret_json(&field.kind, value)
                             .map_err(|e| format!("item {index} field `{}`: {e}", field.name))?;
                         values.push((field.name.clone(), value));
@@ -216,7 +247,7 @@ pub(crate) fn admit(param: &Param, value: &Value) -> Result<(), String> {
         (
             ParamKind::Choice {
                 values,
-                wire: ChoiceWire::Number,
+                wire: ChoiceWire::Integer | ChoiceWire::Number,
             },
             Value::Integer(_) | Value::Number(_),
         ) => {

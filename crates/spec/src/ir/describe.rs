@@ -13,13 +13,13 @@ impl Param {
         match &self.kind {
             ParamKind::Boolean => "boolean",
             ParamKind::Choice {
-                wire: ChoiceWire::Number,
-                values,
-            } if values.iter().any(|c| c.wire.contains('.')) => "number",
+                wire: ChoiceWire::Integer,
+                ..
+            } => "integer",
             ParamKind::Choice {
                 wire: ChoiceWire::Number,
                 ..
-            } => "integer",
+            } => "number",
             ParamKind::Text { .. } | ParamKind::Choice { .. } => "string",
             ParamKind::Integer { .. } => "integer",
             ParamKind::Number { .. } => "number",

@@ -348,8 +348,18 @@ pub enum ParamKind {
 pub enum ChoiceWire {
     /// JSON strings.
     Text,
-    /// JSON numbers, written as documented (`1080`, `0.5`).
+    /// Whole JSON numbers (an `integer` with an `enum`: `720`, `1080`).
+    Integer,
+    /// JSON numbers, written as documented (a `number` with an `enum`:
+    /// `1`, `0.5`).
     Number,
+}
+
+impl ChoiceWire {
+    /// Whether the values are sent as JSON numbers.
+    pub fn is_number(self) -> bool {
+        self != ChoiceWire::Text
+    }
 }
 
 /// An enumerated value.

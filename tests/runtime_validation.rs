@@ -386,13 +386,13 @@ fn sizes_sent_as_objects_and_lists_of_objects_on_the_wire() {
     // A custom size is written `WxH` in Rust and sent as an object.
     let custom: ImageSize = "1024x768".parse().unwrap();
     assert_eq!(
-        serde_json::to_value(&custom).unwrap(),
+        serde_json::to_value(custom).unwrap(),
         json!({"width": 1024, "height": 768})
     );
     let read: ImageSize = serde_json::from_value(json!({"width": 1024, "height": 768})).unwrap();
     assert_eq!(read, custom);
     let preset: ImageSize = serde_json::from_value(json!("square_hd")).unwrap();
-    assert_eq!(serde_json::to_value(&preset).unwrap(), json!("square_hd"));
+    assert_eq!(serde_json::to_value(preset).unwrap(), json!("square_hd"));
 
     // On the wire a string is only ever a preset.
     let error = serde_json::from_value::<ImageSize>(json!("1024x768")).unwrap_err();

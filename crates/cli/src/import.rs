@@ -120,8 +120,21 @@ async fn run_openapi(matches: &ArgMatches) -> Result<(), Failure> {
         .map_err(import_error)?;
         one.models
             .retain(|m| only.is_empty() || only.contains(&m.id));
-        import.models.append(&mut one.models);
+        for model in one.models {
+            if import.models.iter().any(|m| m.id == model.id) {
+                // Two documents (or two operations) for one id: the first
+                // stands; which is right is for a person to say.
+                import.findings.push(imagegen_import::Finding::left_out(
+                    Some(&model.id),
+                    &cited_as,
+                    "an earlier document (or operation) describes this model too; only the first is imported",
+                ));
+            } else {
+                import.models.push(model);
+            }
+        }
         import.findings.append(&mut one.findings);
+        import.listed.append(&mut one.listed);
     }
     finish(
         &import,

@@ -158,19 +158,38 @@ fn param(changes: &mut Changes<'_>, name: &str, old: &ParameterFile, new: &Param
         new.maximum,
         Direction::Upper,
     );
+    // A step counts from the minimum (or 0): every value on the old grid
+    // stays on the new one only if the new step divides the old and the
+    // new grid's origin is a whole number of new steps from the old one.
+    let origin = |minimum: Option<Decimal>| minimum.unwrap_or(Decimal::from_i64(0));
+    let grid_kept = match (old.step, new.step) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(old_step), Some(new_step)) => {
+            old_step.is_multiple_of(new_step)
+                && origin(old.minimum)
+                    .checked_sub(origin(new.minimum))
+                    .is_some_and(|shift| shift.is_multiple_of(new_step))
+        }
+    };
     if old.step != new.step {
-        let finer = match (old.step, new.step) {
-            (_, None) => true,
-            (Some(old), Some(new)) => old.is_multiple_of(new),
-            (None, Some(_)) => false,
-        };
         push(
             format!(
                 "step: {} → {}",
                 decimal_text(old.step),
                 decimal_text(new.step)
             ),
-            !finer,
+            !grid_kept,
+        );
+    } else if !grid_kept {
+        push(
+            format!(
+                "the steps of {} now count from {} instead of {}",
+                decimal_text(new.step),
+                decimal_text(Some(origin(new.minimum))),
+                decimal_text(Some(origin(old.minimum)))
+            ),
+            true,
         );
     }
     count(

@@ -64,6 +64,11 @@ impl Json {
         }
     }
 
+    /// Whether this is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
     /// A boolean's value.
     pub fn as_bool(&self) -> Option<bool> {
         match self {

@@ -43,6 +43,9 @@ pub struct Import {
     pub models: Vec<ImportedModel>,
     /// Constructs left out, and readings worth knowing.
     pub findings: Vec<Finding>,
+    /// Every model id the source lists, imported or not (a model it lists
+    /// but could not import has not been removed).
+    pub listed: Vec<String>,
 }
 
 /// One model as its source describes it.
@@ -181,6 +184,14 @@ pub fn spec_path(out: &Path, id: &str) -> Result<PathBuf, ImportError> {
     if id.split('/').any(str::is_empty) {
         return Err(unsafe_id("it holds an empty segment"));
     }
+    if id.split('/').any(|segment| segment == ".") {
+        return Err(unsafe_id("it holds a `.` segment"));
+    }
+    if id == "provider" {
+        return Err(unsafe_id(
+            "`provider.yaml` is the provider's own spec, not a model's",
+        ));
+    }
     Ok(out.join(format!("{id}.yaml")))
 }
 
@@ -213,13 +224,17 @@ pub enum Coverage {
     /// concern.
     Partial,
     /// The import lists every model of the provider (a whole models-API
-    /// answer): a committed spec it does not list is reported removed.
+    /// answer): a committed spec whose id it does not list at all is
+    /// reported removed.
     Complete,
 }
 
 /// Merges each imported model with its committed spec under `out` (a
 /// provider's spec directory, whose provider spec is `provider`) and
 /// writes it, or with `check` writes nothing and reports the drift.
+///
+/// Every path is checked and every committed spec read before anything is
+/// written: an import that stops on an error has written nothing.
 pub fn apply(
     import: &Import,
     out: &Path,
@@ -228,10 +243,16 @@ pub fn apply(
     check: bool,
 ) -> Result<Outcome, ImportError> {
     let mut outcome = Outcome::default();
+    let mut writes = Vec::new();
     for model in &import.models {
         let path = spec_path(out, &model.id)?;
+        refuse_links(out, &path)?;
         let committed = read_committed(&path)?;
-        let mut merged = merge(model, committed.as_ref().map(|(spec, _)| spec));
+        let committed_spec = committed.as_ref().map(|(spec, _)| spec);
+        let mut merged = merge(model, committed_spec);
+        outcome
+            .changes
+            .extend(drift(&model.id, committed_spec, Some(&merged)));
         let mut text = write_model(&merged, &schema_path(&model.id));
         if let Err(diagnostics) = imagegen_spec::parse_model(&path, &text, provider) {
             // A source's example the spec cannot hold (one URL where the
@@ -259,16 +280,21 @@ pub fn apply(
                 format!("the code sample's request body does not fit the spec: {diagnostics}"),
             ));
         }
-        outcome.changes.extend(drift(
-            &model.id,
-            committed.as_ref().map(|(spec, _)| spec),
-            Some(&merged),
-        ));
         if committed.as_ref().is_some_and(|(_, old)| *old == text) {
             outcome.unchanged += 1;
-            continue;
+        } else {
+            writes.push((path, text));
         }
-        if !check {
+    }
+    if coverage == Coverage::Complete {
+        for id in committed_ids(out)? {
+            if !import.models.iter().any(|m| m.id == id) && !import.listed.contains(&id) {
+                outcome.changes.extend(drift(&id, Some(&empty(&id)), None));
+            }
+        }
+    }
+    if !check {
+        for (path, text) in writes {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|error| ImportError::Io {
                     path: dir.to_owned(),
@@ -282,14 +308,33 @@ pub fn apply(
             outcome.written.push(path);
         }
     }
-    if coverage == Coverage::Complete {
-        for id in committed_ids(out)? {
-            if !import.models.iter().any(|m| m.id == id) {
-                outcome.changes.extend(drift(&id, Some(&empty(&id)), None));
+    Ok(outcome)
+}
+
+/// Refuses a spec path that passes through a symbolic link below `out`
+/// (which could lead a write anywhere).
+fn refuse_links(out: &Path, path: &Path) -> Result<(), ImportError> {
+    let Ok(relative) = path.strip_prefix(out) else {
+        return Ok(());
+    };
+    let mut here = out.to_path_buf();
+    for component in relative.components() {
+        here.push(component);
+        match std::fs::symlink_metadata(&here) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(ImportError::Io {
+                    path: here,
+                    error: std::io::Error::other(
+                        "a symbolic link inside the output directory; an import writes only real files",
+                    ),
+                });
             }
+            Ok(_) => {}
+            // Nothing there yet: nothing further down exists either.
+            Err(_) => break,
         }
     }
-    Ok(outcome)
+    Ok(())
 }
 
 /// A stand-in for a committed spec only known by its id.
@@ -377,6 +422,8 @@ mod tests {
             "a//b",
             "a\\b",
             "./a",
+            "a/./b",
+            "provider",
         ] {
             assert!(spec_path(out, bad).is_err(), "{bad}");
         }

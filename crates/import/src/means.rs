@@ -5,6 +5,11 @@
 
 use imagegen_spec::file::model::{MeaningName, ParamTypeName, ParameterFile};
 
+/// The names of a request's image count; what a price per image is
+/// multiplied by. `max_images` is a maximum (a run may return fewer), so
+/// as a count it bounds the cost from above.
+pub(crate) const COUNT_NAMES: &[&str] = &["num_images", "n", "max_images"];
+
 /// The meaning a parameter's name stands for, if its type fits it.
 fn meaning_of(param: &ParameterFile) -> Option<MeaningName> {
     let enumerated = param.values.is_some();
@@ -20,7 +25,9 @@ fn meaning_of(param: &ParameterFile) -> Option<MeaningName> {
         ("size" | "image_size", ParamTypeName::ImageSize) => MeaningName::Size,
         ("width", ParamTypeName::Integer) if !enumerated => MeaningName::Width,
         ("height", ParamTypeName::Integer) if !enumerated => MeaningName::Height,
-        ("num_images" | "n", ParamTypeName::Integer | ParamTypeName::Number) => MeaningName::Count,
+        (name, ParamTypeName::Integer | ParamTypeName::Number) if COUNT_NAMES.contains(&name) => {
+            MeaningName::Count
+        }
         ("seed", ParamTypeName::Integer) if !enumerated => MeaningName::Seed,
         ("output_format", ParamTypeName::String) if enumerated && all_formats => {
             MeaningName::OutputFormat

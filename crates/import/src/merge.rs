@@ -9,8 +9,15 @@
 //! sentinels, image formats, masks, variant names, further custom-size
 //! rules (`multiple_of`, pixel counts), examples, estimates, a price from a
 //! pricing page, and notes. A parameter the source names but cannot
-//! describe (its shape has no spec kind) keeps the committed row.
+//! describe (its shape has no spec kind) keeps the committed row. Where
+//! the source is silent on a fact a committed row states (a range, a
+//! length, a default, a list of values the page gives and the schema does
+//! not), the committed fact is kept while it fits what the source states;
+//! a committed `integer` over the source's `number` is a person's reading
+//! of a whole count and stands while the source's numbers are whole.
 
+use imagegen_spec::Scalar;
+use imagegen_spec::decimal::Decimal;
 use imagegen_spec::file::model::{CustomSizeFile, ModelFile, ParameterFile, PriceFile, TaskName};
 
 use crate::ImportedModel;
@@ -131,9 +138,14 @@ fn merge_price(new: &PriceFile, old: &PriceFile, stated: bool, counted: bool) ->
 }
 
 /// One row: the source's facts, the person's additions (those that apply
-/// to the row's type as the source now gives it).
+/// to the row's type as the source now gives it), and the committed facts
+/// the source is silent on (a range the page states and the schema does
+/// not): silence is not a statement that there is none.
 fn merge_param(new: &ParameterFile, old: &ParameterFile) -> ParameterFile {
     use imagegen_spec::file::model::ParamTypeName as Ty;
+    // A `number` a person knows to be whole (a count): theirs.
+    let refined = (old.ty == Ty::Integer).then(|| as_integer(new)).flatten();
+    let new = refined.as_ref().unwrap_or(new);
     // Text the source states nothing more of, which a person knows to be a
     // `W*H` size (from the page's request example): the person's reading.
     let plain_text = new.ty == Ty::String && new.values.is_none() && new.max_length.is_none();
@@ -169,7 +181,7 @@ fn merge_param(new: &ParameterFile, old: &ParameterFile) -> ParameterFile {
     if old.fixed.is_some() && new.fixed.is_none() && new.values.is_none() {
         param.fixed.clone_from(&old.fixed);
     }
-    if old.separator.is_some() {
+    if param.separator.is_none() {
         param.separator.clone_from(&old.separator);
     }
     for (value, variant) in &old.variant_names {
@@ -189,6 +201,7 @@ fn merge_param(new: &ParameterFile, old: &ParameterFile) -> ParameterFile {
         }),
         (new, _) => new.clone(),
     };
+    keep_where_silent(&mut param, old);
     if let (Some(fields), Some(old_fields)) = (&mut param.properties, &old.properties) {
         for field in fields.iter_mut() {
             if let Some(committed) = old_fields.iter().find(|f| f.name == field.name) {
@@ -197,4 +210,111 @@ fn merge_param(new: &ParameterFile, old: &ParameterFile) -> ParameterFile {
         }
     }
     param
+}
+
+/// `param` (of the committed row's type) with the committed row's facts
+/// where the source states nothing of the kind, so long as they still fit
+/// what it does state.
+fn keep_where_silent(param: &mut ParameterFile, old: &ParameterFile) {
+    use imagegen_spec::file::model::ParamTypeName as Ty;
+    if param.description.is_none() {
+        param.description.clone_from(&old.description);
+    }
+    let numeric = matches!(param.ty, Ty::Integer | Ty::Number);
+    let silent_on_range = param.minimum.is_none()
+        && param.maximum.is_none()
+        && param.step.is_none()
+        && param.values.is_none();
+    if numeric && silent_on_range {
+        param.minimum = old.minimum;
+        param.maximum = old.maximum;
+        param.step = old.step;
+    }
+    let plain = matches!(param.ty, Ty::String | Ty::Integer | Ty::Number);
+    if plain && silent_on_range && param.min_length.is_none() && param.max_length.is_none() {
+        param.values.clone_from(&old.values);
+        for (value, variant) in &old.variant_names {
+            param
+                .variant_names
+                .entry(value.clone())
+                .or_insert_with(|| variant.clone());
+        }
+    }
+    if param.ty == Ty::String && param.values.is_none() {
+        param.min_length = param.min_length.or(old.min_length);
+        param.max_length = param.max_length.or(old.max_length);
+    }
+    if param.ty == Ty::Array {
+        param.min_items = param.min_items.or(old.min_items);
+        param.max_items = param.max_items.or(old.max_items);
+    }
+    if let (Some(custom), Some(committed)) = (&mut param.custom, &old.custom) {
+        custom.min_edge = custom.min_edge.or(committed.min_edge);
+        custom.max_edge = custom.max_edge.or(committed.max_edge);
+    }
+    if param.default.is_none()
+        && !param.required
+        && let Some(default) = &old.default
+        && default_fits(param, default)
+    {
+        param.default = Some(default.clone());
+    }
+}
+
+/// Whether a committed default is still one of the values, or in the
+/// range, the row allows.
+fn default_fits(param: &ParameterFile, default: &Scalar) -> bool {
+    use imagegen_spec::file::model::ParamTypeName as Ty;
+    if let Some(values) = &param.values {
+        return values.iter().any(|v| v.as_str() == default.as_str());
+    }
+    match param.ty {
+        Ty::Integer | Ty::Number => {
+            let Ok(value) = Decimal::parse(default.as_str()) else {
+                return false;
+            };
+            param.minimum.is_none_or(|min| value >= min)
+                && param.maximum.is_none_or(|max| value <= max)
+                && param.step.is_none_or(|step| {
+                    value
+                        .checked_sub(param.minimum.unwrap_or(Decimal::from_i64(0)))
+                        .is_some_and(|from| from.is_multiple_of(step))
+                })
+        }
+        Ty::String | Ty::Boolean => true,
+        _ => false,
+    }
+}
+
+/// A `number` row as an `integer` one, where every number it states is
+/// whole (`None` where one is not).
+fn as_integer(param: &ParameterFile) -> Option<ParameterFile> {
+    use imagegen_spec::file::model::ParamTypeName as Ty;
+    if param.ty != Ty::Number {
+        return None;
+    }
+    let whole = |bound: Option<Decimal>| match bound {
+        Some(bound) => bound.as_i64().map(|n| Some(Decimal::from_i64(n))),
+        None => Some(None),
+    };
+    let whole_text = |scalar: &Scalar| {
+        Decimal::parse(scalar.as_str())
+            .ok()
+            .and_then(Decimal::as_i64)
+            .map(|n| Scalar(n.to_string()))
+    };
+    let mut integer = param.clone();
+    integer.ty = Ty::Integer;
+    integer.minimum = whole(param.minimum)?;
+    integer.maximum = whole(param.maximum)?;
+    integer.step = whole(param.step)?;
+    integer.default = match &param.default {
+        Some(default) => Some(whole_text(default)?),
+        None => None,
+    };
+    integer.values = match &param.values {
+        Some(values) => Some(values.iter().map(whole_text).collect::<Option<_>>()?),
+        None => None,
+    };
+    Some(integer)
 }

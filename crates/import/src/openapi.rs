@@ -10,7 +10,7 @@ use imagegen_spec::file::model::{
 
 use crate::json::{Json, Pointer};
 use crate::report::Finding;
-use crate::schema::{Mapper, required_names};
+use crate::schema::{Mapper, deref, required_names};
 use crate::{Import, ImportError, ImportedModel, States, display_name};
 
 /// What an OpenAPI import needs besides the document.
@@ -53,11 +53,18 @@ pub fn import(source: &OpenApiSource<'_>) -> Result<Import, ImportError> {
                 continue;
             }
             let pointer = path_pointer.child(method);
-            let Some(content) = operation
-                .get("requestBody")
-                .and_then(|body| body.get("content"))
-                .and_then(Json::entries)
-            else {
+            let Some(body) = operation.get("requestBody") else {
+                continue;
+            };
+            // `requestBody: {$ref: '#/components/requestBodies/…'}`.
+            let body = deref(
+                document,
+                body,
+                None,
+                &pointer.child("requestBody"),
+                &mut import.findings,
+            );
+            let Some(content) = body.and_then(|b| b.get("content")).and_then(Json::entries) else {
                 continue;
             };
             request_schemas += 1;
@@ -72,6 +79,11 @@ pub fn import(source: &OpenApiSource<'_>) -> Result<Import, ImportError> {
                     continue;
                 }
                 let Some(schema) = body.get("schema") else {
+                    import.findings.push(Finding::left_out(
+                        None,
+                        &here,
+                        "a JSON request body without a `schema`; not imported",
+                    ));
                     continue;
                 };
                 operation_models(
@@ -105,24 +117,27 @@ fn operation_models(
     pointer: &Pointer,
     import: &mut Import,
 ) {
+    let Some(schema) = deref(source.document, schema, None, pointer, &mut import.findings) else {
+        return;
+    };
+    // A root `anyOf` without properties of its own is one schema per model
+    // (or per group of models).
     let branches: Vec<(Pointer, &Json)> = match schema.get("anyOf").and_then(Json::items) {
-        Some(branches) => branches
+        Some(branches) if schema.get("properties").is_none() => branches
             .iter()
             .enumerate()
             .map(|(index, branch)| (pointer.child("anyOf").child(index), branch))
             .collect(),
-        None => vec![(pointer.clone(), schema)],
+        _ => vec![(pointer.clone(), schema)],
     };
     for (pointer, schema) in branches {
-        let mut findings = Vec::new();
-        let mut mapper = Mapper {
-            model: "",
-            document: source.document,
-            findings: &mut findings,
-            size_separator: None,
-        };
-        let Some(schema) = mapper.deref(schema, &pointer) else {
-            import.findings.append(&mut findings);
+        let Some(schema) = deref(
+            source.document,
+            schema,
+            None,
+            &pointer,
+            &mut import.findings,
+        ) else {
             continue;
         };
         let ids: Vec<&str> = schema
@@ -143,6 +158,7 @@ fn operation_models(
             continue;
         }
         for id in ids {
+            import.listed.push(id.to_owned());
             if path != source.submit_path {
                 import.findings.push(Finding::left_out(
                     Some(id),
@@ -156,6 +172,14 @@ fn operation_models(
                             ""
                         }
                     ),
+                ));
+                continue;
+            }
+            if import.models.iter().any(|m| m.id == id) {
+                import.findings.push(Finding::left_out(
+                    Some(id),
+                    &pointer,
+                    "an earlier operation of the document describes this model too; only the first is imported",
                 ));
                 continue;
             }
@@ -188,12 +212,8 @@ fn model(
     pointer: &Pointer,
     import: &mut Import,
 ) -> Option<ImportedModel> {
-    let mut mapper = Mapper {
-        model: id,
-        document: source.document,
-        findings: &mut import.findings,
-        size_separator: None,
-    };
+    let mut mapper = Mapper::new(id, source.document, &mut import.findings, None);
+    mapper.report_request(schema, pointer);
     let required = required_names(schema);
     let properties = schema.get("properties").and_then(Json::entries)?;
     let mut parameters = Vec::new();

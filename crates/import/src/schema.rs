@@ -27,7 +27,14 @@ const UNMAPPED_CONSTRAINTS: &[&str] = &[
     "maxProperties",
     "patternProperties",
     "dependencies",
+    "dependentRequired",
+    "dependentSchemas",
     "if",
+    "contains",
+    "minContains",
+    "maxContains",
+    "prefixItems",
+    "propertyNames",
 ];
 
 /// Maps the properties of one model's request schema.
@@ -41,9 +48,70 @@ pub(crate) struct Mapper<'a> {
     /// The character between a size's width and height where the source
     /// states sizes by range only (WaveSpeed: always `W*H`).
     pub(crate) size_separator: Option<char>,
+    /// How many properties deep the mapping is (an item's field is one
+    /// deeper than its list), to stop at a schema that contains itself.
+    depth: usize,
 }
 
+/// `schema`, with its local `$ref`s followed (`#/components/schemas/…`);
+/// `None`, reported for `model`, for one that does not resolve in
+/// `document` or that leads to itself.
+pub(crate) fn deref<'d>(
+    document: &'d Json,
+    schema: &'d Json,
+    model: Option<&str>,
+    pointer: &Pointer,
+    findings: &mut Vec<Finding>,
+) -> Option<&'d Json> {
+    // A chain longer than this is a cycle (`a` → `b` → `a`).
+    const MAX_CHAIN: usize = 32;
+    let model = model.filter(|m| !m.is_empty());
+    let mut schema = schema;
+    for _ in 0..MAX_CHAIN {
+        let Some(reference) = schema.get("$ref").and_then(Json::as_str) else {
+            return Some(schema);
+        };
+        let resolved = Pointer::parse_fragment(reference)
+            .and_then(|path| path.iter().try_fold(document, |node, key| node.get(key)));
+        match resolved {
+            Some(target) => schema = target,
+            None => {
+                findings.push(Finding::left_out(
+                    model,
+                    pointer,
+                    format!("`$ref: {reference}` does not resolve within the document, so its shape is not known"),
+                ));
+                return None;
+            }
+        }
+    }
+    findings.push(Finding::left_out(
+        model,
+        pointer,
+        format!("`$ref`s that lead to `$ref`s more than {MAX_CHAIN} times (a cycle) have no shape"),
+    ));
+    None
+}
+
+/// Deeper than this, a schema is taken to contain itself.
+const MAX_DEPTH: usize = 16;
+
 impl<'a> Mapper<'a> {
+    pub(crate) fn new(
+        model: &'a str,
+        document: &'a Json,
+        findings: &'a mut Vec<Finding>,
+        size_separator: Option<char>,
+    ) -> Self {
+        Mapper {
+            model,
+            document,
+            findings,
+            size_separator,
+            depth: 0,
+        }
+    }
+
     fn left_out(&mut self, pointer: &Pointer, what: impl Into<String>) {
         self.findings
             .push(Finding::left_out(Some(self.model), pointer, what));
@@ -54,31 +122,41 @@ impl<'a> Mapper<'a> {
             .push(Finding::note(Some(self.model), pointer, what));
     }
 
-    /// `schema`, with a local `$ref` followed; `None` (reported) for one
-    /// that does not resolve in the document.
+    /// `schema`, with its local `$ref`s followed; `None` (reported) for
+    /// one that does not resolve in the document.
     pub(crate) fn deref(&mut self, schema: &'a Json, pointer: &Pointer) -> Option<&'a Json> {
-        let Some(reference) = schema.get("$ref").and_then(Json::as_str) else {
-            return Some(schema);
-        };
-        let resolved = Pointer::parse_fragment(reference).and_then(|path| {
-            path.iter()
-                .try_fold(self.document, |node, key| node.get(key))
-        });
-        match resolved {
-            Some(target) => self.deref(target, pointer),
-            None => {
-                self.left_out(
-                    pointer,
-                    format!("`$ref: {reference}` does not resolve within the document, so its shape is not known"),
-                );
-                None
-            }
-        }
+        deref(
+            self.document,
+            schema,
+            Some(self.model),
+            pointer,
+            self.findings,
+        )
     }
 
     /// The parameter for property `name`; `None` when it is left out (a
     /// finding says why).
     pub(crate) fn property(
+        &mut self,
+        name: &str,
+        schema: &'a Json,
+        required: bool,
+        pointer: &Pointer,
+    ) -> Option<ParameterFile> {
+        if self.depth >= MAX_DEPTH {
+            self.left_out(
+                pointer,
+                format!("a schema nested more than {MAX_DEPTH} levels deep (one that contains itself) has no spec kind"),
+            );
+            return None;
+        }
+        self.depth += 1;
+        let param = self.nested_property(name, schema, required, pointer);
+        self.depth -= 1;
+        param
+    }
+
+    fn nested_property(
         &mut self,
         name: &str,
         schema: &'a Json,
@@ -117,6 +195,34 @@ impl<'a> Mapper<'a> {
             param.default = None;
         }
         Some(param)
+    }
+
+    /// What a model's request schema as a whole states that no spec
+    /// holds: constraints across its properties, and names it requires
+    /// that it does not describe.
+    pub(crate) fn report_request(&mut self, schema: &Json, pointer: &Pointer) {
+        self.report_unmapped(schema, pointer);
+        if schema.get("anyOf").or(schema.get("oneOf")).is_some() {
+            self.left_out(
+                pointer,
+                "alternatives over the request as a whole (`anyOf`/`oneOf` beside its properties) have no spec kind",
+            );
+        }
+        let properties = schema.get("properties").and_then(Json::entries);
+        for name in required_names(schema) {
+            let described = properties
+                .into_iter()
+                .flatten()
+                .any(|(property, _)| property == name);
+            if !described {
+                self.left_out(
+                    &pointer.child("required"),
+                    format!(
+                        "`{name}` is required but has no property schema, so its type is not known"
+                    ),
+                );
+            }
+        }
     }
 
     fn report_unmapped(&mut self, schema: &Json, pointer: &Pointer) {
@@ -165,7 +271,10 @@ impl<'a> Mapper<'a> {
                 if schema
                     .get("enum")
                     .and_then(Json::items)
-                    .is_some_and(|values| values.iter().all(|v| v.as_str().is_some()))
+                    .is_some_and(|values| {
+                        values.iter().any(|v| v.as_str().is_some())
+                            && values.iter().all(|v| v.as_str().is_some() || v.is_null())
+                    })
                 {
                     return Some("string");
                 }
@@ -189,15 +298,19 @@ impl<'a> Mapper<'a> {
     }
 
     fn string(&mut self, name: &str, schema: &Json, pointer: &Pointer) -> Option<ParameterFile> {
+        // `null` in an `enum` allows leaving the value out, which every
+        // optional parameter allows.
         let values = match schema.get("enum").map(Json::items) {
             None => None,
-            Some(Some(values)) if values.iter().all(|v| v.as_str().is_some()) => Some(
-                values
-                    .iter()
-                    .filter_map(Json::as_str)
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>(),
-            ),
+            Some(Some(values)) if values.iter().all(|v| v.as_str().is_some() || v.is_null()) => {
+                Some(
+                    values
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>(),
+                )
+            }
             Some(_) => {
                 self.left_out(
                     &pointer.child("enum"),
@@ -212,6 +325,12 @@ impl<'a> Mapper<'a> {
             return Some(param);
         }
         if values.is_none() && is_image(name, schema) {
+            if !is_image(name, &Json::Null) && accept_hint(schema).is_none() {
+                self.note(
+                    &pointer.child("format"),
+                    "read as an image URL only because it is `format: uri` (its name and the source say no more)",
+                );
+            }
             let mut param = ParameterFile::new(name, ParamTypeName::ImageUrl);
             param.default = self.default(schema, pointer, |v| v.as_str().is_some());
             return Some(param);
@@ -308,7 +427,10 @@ impl<'a> Mapper<'a> {
             None => false,
         };
         if let Some(values) = schema.get("enum") {
-            let Some(values) = values.items().filter(|v| v.iter().all(fits)) else {
+            let Some(values) = values
+                .items()
+                .filter(|v| v.iter().all(|v| fits(v) || v.is_null()))
+            else {
                 self.left_out(
                     &pointer.child("enum"),
                     format!(
@@ -318,7 +440,13 @@ impl<'a> Mapper<'a> {
                 );
                 return None;
             };
-            param.values = Some(values.iter().map(|v| Scalar(v.to_string())).collect());
+            param.values = Some(
+                values
+                    .iter()
+                    .filter(|v| !v.is_null())
+                    .map(|v| Scalar(v.to_string()))
+                    .collect(),
+            );
             param.default = self.default(schema, pointer, fits);
             return Some(param);
         }
@@ -336,15 +464,40 @@ impl<'a> Mapper<'a> {
                 }
             }
         }
-        let step = schema
-            .get("step")
-            .map(|v| ("step", v))
-            .or(schema.get("multipleOf").map(|v| ("multipleOf", v)));
+        // A spec's step counts from the minimum (or 0); `multipleOf`
+        // always counts from 0, so it is a step only where the minimum is
+        // on its grid.
+        let multiple_of = schema.get("multipleOf");
+        let step = match (schema.get("step"), multiple_of) {
+            (Some(step), Some(multiple)) => {
+                if decimal(step) != decimal(multiple) {
+                    self.left_out(
+                        &pointer.child("multipleOf"),
+                        format!("`multipleOf: {multiple}` besides `step: {step}` has no spec kind; the step is kept"),
+                    );
+                }
+                Some(("step", step))
+            }
+            (Some(step), None) => Some(("step", step)),
+            (None, Some(multiple)) => Some(("multipleOf", multiple)),
+            (None, None) => None,
+        };
         if let Some((key, value)) = step {
+            let from_zero = key == "multipleOf";
             match decimal(value) {
-                Some(step) if step_fits(step, param.minimum, param.maximum) => {
+                Some(step)
+                    if step_fits(step, param.minimum, param.maximum)
+                        && (!from_zero
+                            || param.minimum.is_none_or(|min| min.is_multiple_of(step))) =>
+                {
                     param.step = Some(step);
                 }
+                Some(_) if from_zero => self.left_out(
+                    &pointer.child(key),
+                    format!(
+                        "`{key}: {value}` counts from 0 and does not divide the range from the minimum, which a spec step counts from"
+                    ),
+                ),
                 _ => self.left_out(
                     &pointer.child(key),
                     format!(
@@ -370,6 +523,7 @@ impl<'a> Mapper<'a> {
         };
         let items_pointer = pointer.child("items");
         let items = self.deref(items, &items_pointer)?;
+        self.report_unmapped(items, &items_pointer);
         let mut param = match items.get("type").and_then(Json::as_str) {
             Some("string") if is_image(name, items) || is_image(name, schema) => {
                 let mut param = ParameterFile::new(name, ParamTypeName::Array);
@@ -444,6 +598,13 @@ impl<'a> Mapper<'a> {
                 None => {}
             }
         }
+        if fields.is_empty() {
+            self.left_out(
+                pointer,
+                format!("`{name}` is left out: none of its items' fields has a spec kind"),
+            );
+            return None;
+        }
         let mut param = ParameterFile::new(name, ParamTypeName::Array);
         param.items = Some(ParamTypeName::Object);
         param.properties = Some(fields);
@@ -468,11 +629,18 @@ impl<'a> Mapper<'a> {
         let mut resolved = Vec::new();
         for (index, branch) in branches.items().into_iter().flatten().enumerate() {
             let branch = self.deref(branch, &here.child(index))?;
-            // `{nullable: true}` branches only allow `null`, which is never sent.
-            if branch.get("type").is_none() && branch.get("nullable").is_some() {
+            // `{nullable: true}` and `{type: null}` branches only allow
+            // `null`, which is never sent (a value is left out instead).
+            let ty = branch.get("type").and_then(Json::as_str);
+            if ty == Some("null") || (ty.is_none() && branch.get("nullable").is_some()) {
                 continue;
             }
             resolved.push((index, branch));
+        }
+        if resolved.len() == 2 {
+            for (index, branch) in &resolved {
+                self.report_unmapped(branch, &here.child(index));
+            }
         }
         let of_type = |ty: &str| {
             resolved
@@ -481,7 +649,18 @@ impl<'a> Mapper<'a> {
                 .copied()
         };
         match resolved.len() {
-            1 => return self.property(name, resolved[0].1, false, &here.child(resolved[0].0)),
+            1 => {
+                let (index, branch) = resolved[0];
+                let mut param = self.property(name, branch, false, &here.child(index))?;
+                // What the property says of itself outranks its one shape.
+                if let Some(text) = description(schema) {
+                    param.description = Some(text);
+                }
+                if schema.get("default").is_some_and(|d| !d.is_null()) {
+                    param.default = self.default(schema, pointer, |value| fits(param.ty, value));
+                }
+                return Some(param);
+            }
             2 => {}
             _ => {
                 self.left_out(
@@ -553,11 +732,17 @@ impl<'a> Mapper<'a> {
                 );
             }
         }
-        let bounds = |value: &Json| (whole(value, "minimum"), whole(value, "maximum"));
+        let bounds = |value: &Json| {
+            (
+                whole(value, "minimum"),
+                whole(value, "maximum"),
+                whole(value, "multipleOf"),
+            )
+        };
         let (width_bounds, height_bounds) = (bounds(width), bounds(height));
         let custom = if width_bounds == height_bounds {
             CustomSizeFile {
-                multiple_of: None,
+                multiple_of: width_bounds.2,
                 min_edge: width_bounds.0,
                 max_edge: width_bounds.1,
                 max_aspect_ratio: None,
@@ -567,7 +752,7 @@ impl<'a> Mapper<'a> {
         } else {
             self.left_out(
                 &object_pointer,
-                format!("per-side bounds that differ (width {width_bounds:?}, height {height_bounds:?}) have no spec kind; any size is taken"),
+                format!("per-side rules that differ (width {width_bounds:?}, height {height_bounds:?}, as minimum, maximum, multipleOf) have no spec kind; any size is taken"),
             );
             CustomSizeFile {
                 multiple_of: None,
@@ -598,6 +783,11 @@ impl<'a> Mapper<'a> {
             .collect();
         let mut param = ParameterFile::new(name, ParamTypeName::ImageSize);
         param.shape = Some(SizeShapeName::Object);
+        // Presets written as sizes (`1024x768`) set how a custom one is written.
+        param.separator = values
+            .iter()
+            .find_map(|v| separator_of(v))
+            .map(|c| c.to_string());
         param.variant_names = variant_names(&values, true);
         param.values = Some(values.into_iter().map(Scalar).collect());
         param.custom = Some(custom);
@@ -635,6 +825,19 @@ impl<'a> Mapper<'a> {
             Json::String(text) => text.clone(),
             other => other.to_string(),
         }))
+    }
+}
+
+/// Whether a JSON default fits a parameter of type `ty`.
+fn fits(ty: ParamTypeName, value: &Json) -> bool {
+    match ty {
+        ParamTypeName::Boolean => value.as_bool().is_some(),
+        ParamTypeName::Integer => value.as_number().is_some_and(|n| n.is_i64() || n.is_u64()),
+        ParamTypeName::Number => value.as_number().is_some(),
+        ParamTypeName::String | ParamTypeName::ImageSize | ParamTypeName::ImageUrl => {
+            value.as_str().is_some()
+        }
+        _ => false,
     }
 }
 
@@ -678,7 +881,7 @@ fn whole(schema: &Json, key: &str) -> Option<u32> {
         .or_else(|| {
             number
                 .as_f64()
-                .filter(|f| f.fract() == 0.0)
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
                 .map(|f| f as u64)
         })
         .and_then(|n| u32::try_from(n).ok())
@@ -720,12 +923,7 @@ fn separator_of(value: &str) -> Option<char> {
 /// WaveSpeed's own clients read them).
 fn is_image(name: &str, schema: &Json) -> bool {
     let format_uri = schema.get("format").and_then(Json::as_str) == Some("uri");
-    let accept = schema
-        .get("x-ui-component-props")
-        .and_then(|props| props.get("accept"))
-        .or(schema.get("x-accept"))
-        .and_then(Json::as_str);
-    if let Some(accept) = accept {
+    if let Some(accept) = accept_hint(schema) {
         return accept.starts_with("image/");
     }
     // An uploader without an `accept` takes files of any kind (a zip of
@@ -736,6 +934,15 @@ fn is_image(name: &str, schema: &Json) -> bool {
         || name.ends_with("_image_url")
         || name.ends_with("_image_urls");
     format_uri || named
+}
+
+/// The kind of file an uploader takes (`image/*`), where the source says.
+fn accept_hint(schema: &Json) -> Option<&str> {
+    schema
+        .get("x-ui-component-props")
+        .and_then(|props| props.get("accept"))
+        .or(schema.get("x-accept"))
+        .and_then(Json::as_str)
 }
 
 /// Rust variant names for values that cannot become one by themselves

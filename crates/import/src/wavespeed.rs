@@ -13,6 +13,7 @@ use imagegen_spec::file::model::{
 };
 
 use crate::json::{Json, Pointer};
+use crate::means::COUNT_NAMES;
 use crate::report::Finding;
 use crate::schema::{Mapper, description, required_names};
 use crate::{Import, ImportError, ImportedModel, States, display_name};
@@ -62,6 +63,7 @@ pub fn import(answer: &Json, cited_as: &str, only: &[String]) -> Result<Import, 
             ));
             continue;
         };
+        import.listed.push(id.to_owned());
         let kind = entry.get("type").and_then(Json::as_str).unwrap_or("");
         let wanted = if only.is_empty() {
             IMAGE_TYPES.contains(&kind)
@@ -69,6 +71,17 @@ pub fn import(answer: &Json, cited_as: &str, only: &[String]) -> Result<Import, 
             only.iter().any(|o| o == id)
         };
         if !wanted {
+            continue;
+        }
+        if models[..index]
+            .iter()
+            .any(|earlier| earlier.get("model_id").and_then(Json::as_str) == Some(id))
+        {
+            import.findings.push(Finding::left_out(
+                Some(id),
+                &pointer,
+                "the answer lists this model more than once; only its first entry is imported",
+            ));
             continue;
         }
         if let Some(model) = model(entry, id, kind, cited_as, &pointer, &mut import) {
@@ -109,27 +122,30 @@ fn model(
         ));
         None
     })?;
-    let mut mapper = Mapper {
-        model: id,
-        document: schema,
-        findings: &mut import.findings,
-        size_separator: Some('*'),
-    };
+    let mut mapper = Mapper::new(id, schema, &mut import.findings, Some('*'));
+    mapper.report_request(schema, &schema_pointer);
     let required = required_names(schema);
-    let properties = schema.get("properties").and_then(Json::entries)?;
-    let mut order: Vec<String> = schema
+    let Some(properties) = schema.get("properties").and_then(Json::entries) else {
+        import.findings.push(Finding::left_out(
+            Some(id),
+            schema_pointer.child("properties"),
+            "a request schema without `properties`; not imported",
+        ));
+        return None;
+    };
+    let listed = schema
         .get("x-order-properties")
         .and_then(Json::items)
         .into_iter()
         .flatten()
         .filter_map(Json::as_str)
-        .filter(|name| properties.iter().any(|(p, _)| p == name))
-        .map(str::to_owned)
-        .collect();
-    // Properties the order leaves out (hidden ones) follow, as listed.
-    for (name, _) in properties {
-        if !order.contains(name) {
-            order.push(name.clone());
+        .filter(|name| properties.iter().any(|(p, _)| p == name));
+    // Then the properties the order leaves out (hidden ones), as listed;
+    // a name listed twice comes once.
+    let mut order: Vec<String> = Vec::new();
+    for name in listed.chain(properties.iter().map(|(p, _)| p.as_str())) {
+        if !order.iter().any(|o| o == name) {
+            order.push(name.to_owned());
         }
     }
     let mut parameters = Vec::new();
@@ -232,15 +248,31 @@ fn price(
     pointer: &Pointer,
     findings: &mut Vec<Finding>,
 ) -> Option<PriceFile> {
-    let base = entry.get("base_price")?.as_number()?;
-    let amount = Decimal::parse(&base.to_string()).ok()?;
+    let base = entry.get("base_price")?;
+    let Some(amount) = base
+        .as_number()
+        .and_then(|n| Decimal::parse(&n.to_string()).ok())
+        .filter(|amount| *amount >= Decimal::from_i64(0))
+    else {
+        findings.push(Finding::left_out(
+            Some(id),
+            pointer.child("base_price"),
+            format!(
+                "`base_price: {}` is not an amount in dollars; the price is not imported",
+                base.to_value()
+            ),
+        ));
+        return None;
+    };
     let formula = entry.get("formula").and_then(Json::as_str);
     let per = match formula.map(formula_factor) {
         None | Some(Some(None)) => PricePerName::Request,
         Some(Some(Some(factor)))
-            if parameters.iter().any(|p| {
-                p.name == factor && matches!(p.ty, ParamTypeName::Integer | ParamTypeName::Number)
-            }) =>
+            if COUNT_NAMES.contains(&factor)
+                && parameters.iter().any(|p| {
+                    p.name == factor
+                        && matches!(p.ty, ParamTypeName::Integer | ParamTypeName::Number)
+                }) =>
         {
             PricePerName::Image
         }
@@ -249,8 +281,9 @@ fn price(
                 Some(id),
                 pointer.child("formula"),
                 format!(
-                    "the pricing formula {:?} is not a flat price or a price per image; the price is not imported",
-                    formula.unwrap_or_default()
+                    "the pricing formula {:?} is not a flat price or a price per image (times a count parameter: {}); the price is not imported",
+                    formula.unwrap_or_default(),
+                    COUNT_NAMES.join(", ")
                 ),
             ));
             return None;

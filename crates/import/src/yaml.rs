@@ -316,12 +316,26 @@ fn json_scalar(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => text(s),
         serde_json::Value::Array(items) => {
-            let items: Vec<String> = items.iter().map(json_scalar).collect();
+            let items: Vec<String> = items.iter().map(flow_item).collect();
             format!("[{}]", items.join(", "))
         }
-        serde_json::Value::Object(_) => "{}".to_owned(),
+        // JSON text is YAML's flow style.
         other => other.to_string(),
     }
+}
+
+/// An item of an inline `[…]` list, where `,[]{}` end a plain string.
+fn flow_item(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) if is_flow_safe(&text(s)) => text(s),
+        serde_json::Value::String(s) => quoted(s),
+        other => other.to_string(),
+    }
+}
+
+/// Whether written text can stand in a flow collection as it is.
+fn is_flow_safe(written: &str) -> bool {
+    written.starts_with('"') || !written.contains([',', '[', ']', '{', '}'])
 }
 
 fn indent(depth: usize) -> String {
@@ -340,7 +354,7 @@ fn item_line(w: &mut String, depth: usize, key: &str, value: &str) {
 /// A list inline when short, else one item a line.
 fn list(w: &mut String, depth: usize, key: &str, items: &[String]) {
     let inline = format!("[{}]", items.join(", "));
-    if inline.len() + key.len() + depth * 2 <= 100 && items.iter().all(|i| !i.contains(", ")) {
+    if inline.len() + key.len() + depth * 2 <= 100 && items.iter().all(|i| is_flow_safe(i)) {
         line(w, depth, key, &inline);
         return;
     }
@@ -360,8 +374,27 @@ pub(crate) fn text(value: &str) -> String {
     }
 }
 
+/// Double-quoted, escaping what YAML would not read back as written: the
+/// quote and backslash, control characters (C0, DEL, C1), the byte-order
+/// mark, and U+2028/U+2029 (line breaks to YAML 1.1).
 fn quoted(value: &str) -> String {
-    serde_json::Value::from(value).to_string()
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn is_plain(value: &str) -> bool {
@@ -379,7 +412,9 @@ fn is_plain(value: &str) -> bool {
         && !value.contains(" #")
         && !value.ends_with(':')
         && !value.contains(['\n', '\r', '\t', '"', '\\'])
-        && value.chars().all(|c| !c.is_control())
+        && value
+            .chars()
+            .all(|c| !c.is_control() && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}'))
 }
 
 fn task(task: TaskName) -> &'static str {
@@ -439,11 +474,41 @@ mod tests {
             "say \"hi\"",
             " lead",
             "1",
+            "tab\there",
+            "back\\slash",
+            "del\u{7f}",
+            "c1\u{85}\u{9b}",
+            "line\u{2028}sep\u{2029}",
+            "\u{feff}bom",
+            "bell\u{7}",
         ] {
             let written = text(special);
             assert!(written.starts_with('"'), "{special:?} → {written}");
             let read: String = serde_yaml::from_str(&written).unwrap();
             assert_eq!(read, special);
         }
+    }
+
+    #[test]
+    fn inline_lists_and_nested_json_read_back_as_written() {
+        let mut w = String::new();
+        list(&mut w, 0, "enum", &[text("a,b"), text("c"), text("[d]")]);
+        list(&mut w, 0, "other", &[text("x{y}"), text("z")]);
+        let read: serde_yaml::Value = serde_yaml::from_str(&w).unwrap();
+        assert_eq!(
+            read["enum"],
+            serde_yaml::from_str::<serde_yaml::Value>("[\"a,b\", c, \"[d]\"]").unwrap()
+        );
+        assert_eq!(read["other"][0].as_str(), Some("x{y}"));
+
+        let body = serde_json::json!({
+            "list": ["a,b", "c", {"k": [1, "}"]}, [2]],
+            "nested": {"deep": {"x": "y, z"}},
+            "empty": {}
+        });
+        let mut w = String::new();
+        write_json_map(&mut w, 0, body.as_object().unwrap());
+        let read: serde_json::Value = serde_yaml::from_str(&w).unwrap();
+        assert_eq!(read, body, "{w}");
     }
 }

@@ -43,6 +43,20 @@ fn submissions(sim: &Sim) -> Vec<imagegen_sim::Submission> {
         .collect()
 }
 
+/// What ended the wait for a submission's answer: the error must say the
+/// submission is unanswered (it may have been taken), not merely failed.
+fn unanswered(error: &Error) -> &Error {
+    match error {
+        Error::Unanswered { uncertain, source } => {
+            assert_eq!(uncertain.provider(), "vibedream");
+            assert!(uncertain.sent_at() <= uncertain.answer_by());
+            assert!(!error.was_not_sent() && !error.is_retryable());
+            source
+        }
+        other => panic!("expected an unanswered submission, got {other:?}"),
+    }
+}
+
 fn no_leaks(sim: &Sim) {
     let log = sim.log();
     assert!(
@@ -299,7 +313,7 @@ async fn a_submission_cut_after_sending_is_reported_and_never_resent() {
         .unwrap_err();
     assert!(
         matches!(
-            error,
+            unanswered(&error),
             Error::Transport {
                 phase: Phase::Submit,
                 ..
@@ -321,7 +335,7 @@ async fn a_submission_answered_with_a_server_error_is_not_resent() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, Error::Server { status: 502, .. }),
+        matches!(unanswered(&error), Error::Server { status: 502, .. }),
         "{error:?}"
     );
     assert_eq!(submissions(&sim).len(), 1);
@@ -345,7 +359,7 @@ async fn a_submission_timing_out_after_sending_is_not_resent() {
     let error = client.generate(&request("slow answer")).await.unwrap_err();
     assert!(
         matches!(
-            error,
+            unanswered(&error),
             Error::Timeout {
                 phase: Phase::Submit,
                 ..

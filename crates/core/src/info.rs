@@ -173,6 +173,47 @@ pub struct ProviderInfo {
     pub upload: Option<UploadInfo>,
 }
 
+/// A provider's list of recent predictions (WaveSpeed's
+/// `POST /api/v3/predictions`): paged, newest first, filtered by model and
+/// creation time. A submission whose answer was lost is looked for there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HistoryInfo {
+    /// Where it is, below the base URL.
+    pub endpoint: Endpoint,
+    /// The request body's field for the page number.
+    pub page_field: &'static str,
+    /// The request body's field for the page size.
+    pub page_size_field: &'static str,
+    /// The request body's field for the model filter.
+    pub model_field: &'static str,
+    /// The request body's field for "created at or after" (ISO 8601).
+    pub created_after_field: &'static str,
+    /// The request body's field for "created before" (ISO 8601).
+    pub created_before_field: &'static str,
+    /// The first page's number.
+    pub first_page: u32,
+    /// The most items a page holds.
+    pub max_page_size: u32,
+    /// How many days back the list reaches, where documented.
+    pub retention_days: Option<u32>,
+    /// Where the answer's envelope code is (`code`), if it has one.
+    pub envelope_code: Option<&'static str>,
+    /// Where the page's items are (`data.items`).
+    pub items: &'static str,
+    /// Where the count of all matching items is (`data.total`), if given.
+    pub total: Option<&'static str>,
+    /// An item's id, model, status and creation time, relative to the item.
+    pub item_id: &'static str,
+    /// See [`item_id`](Self::item_id).
+    pub item_model: &'static str,
+    /// See [`item_id`](Self::item_id).
+    pub item_status: &'static str,
+    /// See [`item_id`](Self::item_id).
+    pub item_created_at: &'static str,
+    /// An item's status URL, if given.
+    pub item_status_url: Option<&'static str>,
+}
+
 /// A provider's upload endpoint: a file in as `multipart/form-data`, a URL
 /// to pass to image parameters out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

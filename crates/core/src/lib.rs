@@ -18,6 +18,7 @@ pub mod image;
 pub mod info;
 pub mod object;
 pub mod price;
+pub mod rfc3339;
 pub mod rules;
 pub mod traits;
 

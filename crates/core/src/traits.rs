@@ -23,6 +23,9 @@ pub trait Provider: Send + Sync + 'static {
     /// The body answering an upload ([`NoUpload`] for a provider without
     /// an upload endpoint).
     type UploadResponse: DeserializeOwned + ResponseFields + Send + 'static;
+    /// Where recent predictions are listed, if the provider documents it:
+    /// a submission whose answer was lost is looked for there.
+    const HISTORY: Option<&'static crate::info::HistoryInfo> = None;
 }
 
 /// A validated request for one model: the JSON body and where it goes.

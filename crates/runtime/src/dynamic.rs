@@ -379,6 +379,12 @@ trait ErasedClient: Send + Sync + fmt::Debug {
     ) -> BoxFuture<'a, Result<Generation, Error>>;
     fn status<'a>(&'a self, prediction: &'a Prediction)
     -> BoxFuture<'a, Result<Prediction, Error>>;
+    fn reconcile<'a>(
+        &'a self,
+        uncertain: &'a crate::Uncertain,
+    ) -> BoxFuture<'a, Result<Prediction, Error>>;
+    fn claim(&self, ids: Vec<String>);
+    fn forget(&self, uncertain: &crate::Uncertain);
 }
 
 impl<P: Provider> Client<P> {
@@ -476,6 +482,18 @@ impl<P: Provider> ErasedClient for Client<P> {
         prediction: &'a Prediction,
     ) -> BoxFuture<'a, Result<Prediction, Error>> {
         Box::pin(Client::status(self, prediction))
+    }
+    fn reconcile<'a>(
+        &'a self,
+        uncertain: &'a crate::Uncertain,
+    ) -> BoxFuture<'a, Result<Prediction, Error>> {
+        Box::pin(Client::reconcile(self, uncertain))
+    }
+    fn claim(&self, ids: Vec<String>) {
+        Client::claim(self, ids);
+    }
+    fn forget(&self, uncertain: &crate::Uncertain) {
+        Client::forget(self, uncertain);
     }
 }
 
@@ -578,6 +596,22 @@ impl AnyClient {
     /// Checks once, as [`Client::status`].
     pub async fn status(&self, prediction: &Prediction) -> Result<Prediction, Error> {
         self.inner.status(prediction).await
+    }
+
+    /// Looks for an unanswered submission's prediction in the provider's
+    /// history, as [`Client::reconcile`].
+    pub async fn reconcile(&self, uncertain: &crate::Uncertain) -> Result<Prediction, Error> {
+        self.inner.reconcile(uncertain).await
+    }
+
+    /// Ids that belong to other submissions, as [`Client::claim`].
+    pub fn claim<I: IntoIterator<Item = String>>(&self, ids: I) {
+        self.inner.claim(ids.into_iter().collect());
+    }
+
+    /// Stops counting an unanswered submission, as [`Client::forget`].
+    pub fn forget(&self, uncertain: &crate::Uncertain) {
+        self.inner.forget(uncertain);
     }
 }
 

@@ -306,6 +306,33 @@ pub enum Error {
         reason: String,
     },
 
+    /// The submission was sent and its answer never came: the connection
+    /// broke or timed out after the request left, or the server failed
+    /// without naming a prediction. The provider may have created (and
+    /// charged for) a prediction, so the client does not send it again:
+    /// [`Client::reconcile`](crate::Client::reconcile) looks for it in the
+    /// provider's history.
+    #[error(
+        "no answer to {uncertain}: {source}; the provider may have created (and charged for) its prediction, so it was not sent again: reconcile it with the provider's history before sending it again"
+    )]
+    Unanswered {
+        /// The submission, for [`Client::reconcile`](crate::Client::reconcile).
+        uncertain: crate::uncertain::Uncertain,
+        /// What ended the wait for the answer.
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// Reconciling an unanswered submission found no prediction that is
+    /// certainly its own; nothing was sent.
+    #[error("reconciling {uncertain}: {finding}; nothing was sent")]
+    Unreconciled {
+        /// The submission.
+        uncertain: crate::uncertain::Uncertain,
+        /// What the history showed.
+        finding: crate::uncertain::Finding,
+    },
+
     /// Writing an output to disk failed. The image is not lost: the message
     /// says where it can still be fetched, or that it came inline and is
     /// still held by the [`Generation`](crate::Generation) (save it again).
@@ -386,7 +413,9 @@ impl Error {
             | Error::InvalidConfig { .. }
             | Error::NotSent { .. }
             | Error::OverBudget { .. }
-            | Error::UnknownCost { .. } => None,
+            | Error::UnknownCost { .. }
+            | Error::Unanswered { .. }
+            | Error::Unreconciled { .. } => None,
             Error::Unauthorized { prediction_id, .. }
             | Error::Forbidden { prediction_id, .. }
             | Error::RateLimited { prediction_id, .. }
@@ -412,10 +441,23 @@ impl Error {
         }
     }
 
+    /// The unanswered submission this error is about, for
+    /// [`Client::reconcile`](crate::Client::reconcile).
+    pub fn uncertain(&self) -> Option<&crate::uncertain::Uncertain> {
+        match self {
+            Error::Unanswered { uncertain, .. } | Error::Unreconciled { uncertain, .. } => {
+                Some(uncertain)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether trying the same operation again later may succeed: rate limits,
     /// server errors, timeouts and broken connections. A retry of a
     /// submission creates (and pays for) a new prediction; when
     /// [`prediction_id`](Self::prediction_id) is set, resume that one instead.
+    /// An unanswered submission is not retryable: it may have been taken,
+    /// and is reconciled instead.
     pub fn is_retryable(&self) -> bool {
         matches!(
             self.underlying(),
@@ -470,7 +512,11 @@ impl Error {
             | Error::UnknownStatus { .. }
             | Error::Undecodable { .. }
             | Error::Output { .. }
-            | Error::Io { .. } => true,
+            | Error::Io { .. }
+            | Error::Unanswered { .. } => true,
+            Error::Unreconciled { finding, .. } => {
+                matches!(finding, crate::uncertain::Finding::Ambiguous { .. })
+            }
             Error::InvalidParameter(_)
             | Error::InvalidImage { .. }
             | Error::LocalImageRefused { .. }
@@ -523,7 +569,7 @@ impl Error {
             Error::Output { reason, .. } => mask(reason),
             Error::Io { url: Some(url), .. } => mask(url),
             Error::InvalidConfig { reason } | Error::NotSent { reason, .. } => mask(reason),
-            Error::Upload { source, .. } => {
+            Error::Upload { source, .. } | Error::Unanswered { source, .. } => {
                 let inner = std::mem::replace(
                     source.as_mut(),
                     Error::InvalidConfig {
@@ -540,6 +586,7 @@ impl Error {
             | Error::Transport { .. }
             | Error::OverBudget { .. }
             | Error::UnknownCost { .. }
+            | Error::Unreconciled { .. }
             | Error::Io { url: None, .. } => {}
         }
         // An id is server text too: one read from an unreadable answer
@@ -571,6 +618,8 @@ impl Error {
             | Error::Output { prediction_id, .. }
             | Error::Io { prediction_id, .. } => Some(prediction_id),
             Error::UnknownStatus { .. }
+            | Error::Unanswered { .. }
+            | Error::Unreconciled { .. }
             | Error::NotSent { .. }
             | Error::OverBudget { .. }
             | Error::UnknownCost { .. }

@@ -23,6 +23,7 @@ mod error;
 mod events;
 mod json_request;
 mod learned;
+mod ledger;
 mod limits;
 mod local_images;
 mod origin;
@@ -33,6 +34,7 @@ mod redact;
 mod retry;
 mod secret;
 mod transport;
+mod uncertain;
 
 pub use client::{Client, ClientBuilder, Generation};
 pub use deadline::Deadline;
@@ -45,6 +47,7 @@ pub use retry::RetryPolicy;
 pub use schedule::PollPolicy;
 pub use secret::ApiKey;
 pub use transport::Timeouts;
+pub use uncertain::{Candidate, Finding, Uncertain};
 
 // What generated types are made of lives in `imagegen-core` (no transport);
 // it is re-exported here at the paths it always had.

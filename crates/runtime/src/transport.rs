@@ -151,6 +151,10 @@ pub(crate) struct Transport {
     pub uploads: crate::local_images::UploadCache,
     /// The budget submissions are held to, if any.
     pub spending: Option<crate::budget::Spending>,
+    /// Where the provider lists recent predictions, if it documents it.
+    pub history: Option<&'static crate::info::HistoryInfo>,
+    /// This client's submissions, for finding an unanswered one's prediction.
+    pub ledger: std::sync::Arc<crate::ledger::Ledger>,
 }
 
 impl Transport {

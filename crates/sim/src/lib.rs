@@ -49,6 +49,7 @@ mod config;
 mod control;
 mod error;
 mod faults;
+mod history;
 mod images;
 mod inputs;
 mod log;

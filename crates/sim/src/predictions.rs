@@ -80,6 +80,11 @@ impl Predictions {
         self.lock().get(id).cloned()
     }
 
+    /// A copy of every prediction (for the history listing).
+    pub(crate) fn all(&self) -> Vec<Prediction> {
+        self.lock().values().cloned().collect()
+    }
+
     /// Makes prediction `id` end failed with `message` (at its usual time).
     pub(crate) fn fail(&self, id: &str, message: String) {
         if let Some(prediction) = self.lock().get_mut(id) {

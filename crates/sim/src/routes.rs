@@ -13,7 +13,7 @@ use crate::request_body::{self, BodyError};
 use crate::respond::errors::ApiError;
 use crate::respond::{Dropped, Reply, WireBody};
 use crate::state::State;
-use crate::{assets, control, poll, submit, upload};
+use crate::{assets, control, history, poll, submit, upload};
 
 /// Largest request body read, uploads aside (prompts are at most tens of
 /// kilobytes; input images are URLs).
@@ -80,6 +80,19 @@ async fn route(state: &Arc<State>, request: Request<Incoming>) -> Reply {
         && parts.method == http::Method::GET
     {
         return models_listing(state, api, &parts.headers);
+    }
+    if let Some(listing) = &api.spec.history
+        && listing.endpoint.path == rest
+    {
+        if method_is(&parts.method, listing.endpoint.method) {
+            return history::handle(state, api, listing, &parts.headers, body).await;
+        }
+        return method_not_allowed(
+            api,
+            &parts.method,
+            &rest,
+            method_name(listing.endpoint.method),
+        );
     }
     if api.is_upload_path(&rest) {
         let allow = api
@@ -149,6 +162,10 @@ fn not_found(api: &ProviderApi, method: &http::Method, path: &str) -> Reply {
         endpoints.join(", ")
     ))
     .reply(api)
+}
+
+fn method_is(method: &http::Method, spec: imagegen_spec::ir::Method) -> bool {
+    method.as_str() == method_name(spec)
 }
 
 fn method_name(method: imagegen_spec::ir::Method) -> &'static str {

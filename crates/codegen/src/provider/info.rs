@@ -53,7 +53,15 @@ pub(crate) fn marker(provider: &Provider, target: crate::Target) -> TokenStream 
         provider.display_name
     ));
     let client = target.feature_gate("client");
+    let history_const = match &provider.history {
+        Some(_) => quote!(
+            const HISTORY: Option<&'static rt::info::HistoryInfo> = Some(&HISTORY);
+        ),
+        None => quote!(),
+    };
+    let history_static = provider.history.as_ref().map(history_static);
     quote! {
+        #history_static
         #catalog_doc
         #client
         pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry =
@@ -69,7 +77,65 @@ pub(crate) fn marker(provider: &Provider, target: crate::Target) -> TokenStream 
             type SubmitResponse = #submit;
             type ResultResponse = #result;
             type UploadResponse = #upload;
+            #history_const
         }
+    }
+}
+
+/// `HISTORY`: where the provider lists recent predictions.
+fn history_static(history: &imagegen_spec::ir::History) -> TokenStream {
+    let doc = docs::outer(&format!(
+        "Where recent predictions are listed ({}): a submission whose answer was lost is \
+         looked for there.",
+        history.source
+    ));
+    let endpoint = endpoint_tokens(history.endpoint.method, &history.endpoint.path, None);
+    let request = &history.request;
+    let (page, page_size, model, after, before) = (
+        &request.page,
+        &request.page_size,
+        &request.model,
+        &request.created_after,
+        &request.created_before,
+    );
+    let (first_page, max_page_size) = (uint(history.first_page), uint(history.max_page_size));
+    let retention_days = option(history.retention_days, |days| {
+        let days = uint(days);
+        quote!(#days)
+    });
+    let response = &history.response;
+    let text = |value: Option<&String>| option(value, |value| quote!(#value));
+    let envelope_code = text(response.envelope_code.as_ref());
+    let total = text(response.total.as_ref());
+    let status_url = text(response.status_url.as_ref());
+    let (items, id, item_model, status, created_at) = (
+        &response.items,
+        &response.id,
+        &response.model,
+        &response.status,
+        &response.created_at,
+    );
+    quote! {
+        #doc
+        pub static HISTORY: rt::info::HistoryInfo = rt::info::HistoryInfo {
+            endpoint: #endpoint,
+            page_field: #page,
+            page_size_field: #page_size,
+            model_field: #model,
+            created_after_field: #after,
+            created_before_field: #before,
+            first_page: #first_page,
+            max_page_size: #max_page_size,
+            retention_days: #retention_days,
+            envelope_code: #envelope_code,
+            items: #items,
+            total: #total,
+            item_id: #id,
+            item_model: #item_model,
+            item_status: #status,
+            item_created_at: #created_at,
+            item_status_url: #status_url,
+        };
     }
 }
 

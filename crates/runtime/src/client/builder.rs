@@ -24,6 +24,10 @@ use crate::transport::{Timeouts, Transport};
 /// The largest output saved by default.
 const DEFAULT_MAX_OUTPUT_BYTES: u64 = 100 * 1024 * 1024;
 
+/// How far the provider's clock may be from this one, by default, when an
+/// unanswered submission is looked for in its history.
+const DEFAULT_CLOCK_MARGIN: Duration = Duration::from_secs(5);
+
 /// Events buffered for a subscriber that falls behind.
 const EVENT_BUFFER: usize = 1024;
 
@@ -42,6 +46,7 @@ pub struct ClientBuilder<P> {
     limits: ConnectionLimits,
     spending: Option<Spending>,
     unknown_cost_as: Option<Money>,
+    clock_margin: Duration,
     provider: PhantomData<fn() -> P>,
 }
 
@@ -57,6 +62,7 @@ impl<P> std::fmt::Debug for ClientBuilder<P> {
             .field("limits", &self.limits)
             .field("spending", &self.spending)
             .field("unknown_cost_as", &self.unknown_cost_as)
+            .field("clock_margin", &self.clock_margin)
             .finish_non_exhaustive()
     }
 }
@@ -74,6 +80,7 @@ impl<P> Default for ClientBuilder<P> {
             limits: ConnectionLimits::default(),
             spending: None,
             unknown_cost_as: None,
+            clock_margin: DEFAULT_CLOCK_MARGIN,
             provider: PhantomData,
         }
     }
@@ -94,8 +101,19 @@ impl<P> ClientBuilder<P> {
             limits: self.limits,
             spending: self.spending,
             unknown_cost_as: self.unknown_cost_as,
+            clock_margin: self.clock_margin,
             provider: PhantomData,
         }
+    }
+
+    /// How far the provider's clock may be from this machine's (5 s by
+    /// default): [`Client::reconcile`] searches the provider's history this
+    /// much before an unanswered submission was sent and after it was given
+    /// up on. Wider finds a prediction stamped by a clock further off, and
+    /// makes overlapping submissions (which cannot be told apart) likelier.
+    pub fn clock_margin(mut self, margin: Duration) -> Self {
+        self.clock_margin = margin;
+        self
     }
 
     /// The API key (instead of the provider's env var).
@@ -277,6 +295,8 @@ impl<P: Provider> ClientBuilder<P> {
                     unknown_cost_as: self.unknown_cost_as,
                     ..spending
                 }),
+                history: P::HISTORY,
+                ledger: Arc::new(crate::ledger::Ledger::new(self.clock_margin)),
             }),
             provider: PhantomData,
         })

@@ -7,6 +7,7 @@
 mod builder;
 mod generation;
 mod local_images;
+mod reconcile;
 
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -227,6 +228,10 @@ impl<P: Provider> Client<P> {
             model = model.id,
             prediction_id = tracing::field::Empty,
         );
+        // In the ledger from before the request goes out until its answer
+        // names the prediction: an unanswered one's prediction is told
+        // apart from this one's by it.
+        let flight = transport.ledger.depart(transport.provider.name, model.id);
         let submitted = async {
             let answer = transport
                 .fetch(&call, Method::POST, &url, Some(Bytes::from(body)), timeout)
@@ -305,6 +310,20 @@ impl<P: Provider> Client<P> {
         .instrument(span)
         .await
         .map_err(|error| error.redacted(&transport.redactor));
+        let submitted = match submitted {
+            Ok(prediction) => {
+                flight.answered(prediction.id());
+                Ok(prediction)
+            }
+            Err(error) if may_have_been_taken(&error) => Err(Error::Unanswered {
+                uncertain: flight.unanswered(),
+                source: Box::new(error),
+            }),
+            Err(error) => {
+                flight.answered(error.prediction_id());
+                Err(error)
+            }
+        };
         if let Err(error) = &submitted {
             // Money is given back only for a request the server certainly
             // never took; any other failure may have been charged for.
@@ -665,6 +684,23 @@ impl<P: Provider> Client<P> {
             })?;
         transport.api_url(&endpoint.path.replace("{id}", &path_segment(id)?))
     }
+}
+
+/// Whether a submission that ended in `error` may have created a
+/// prediction nobody knows the id of: the request went out (or may have),
+/// and no answer named a prediction or refused it for certain. A broken
+/// connection or timeout after sending, a server error, an unreadable
+/// answer.
+fn may_have_been_taken(error: &Error) -> bool {
+    error.prediction_id().is_none()
+        && !error.was_not_sent()
+        && matches!(
+            error,
+            Error::Timeout { .. }
+                | Error::Transport { .. }
+                | Error::Server { .. }
+                | Error::Undecodable { .. }
+        )
 }
 
 /// An id as one URL path segment: everything but RFC 3986's unreserved

@@ -8,7 +8,7 @@ use super::{Reporter, at, is_env_var, is_lower_name, is_type_name, item, parse_y
 use crate::diagnostic::Diagnostic;
 use crate::file::provider::{EndpointFile, ProviderFile, UploadFile};
 use crate::ir::{
-    Auth, Catalog, Endpoint, ErrorCode, Method, Outcome, Protocol, Provider, Status,
+    Auth, Catalog, Endpoint, ErrorCode, History, Method, Outcome, Protocol, Provider, Status,
     SyncTimeoutAnswer, Upload,
 };
 use crate::naming;
@@ -158,6 +158,11 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
         })
     });
 
+    let history = raw
+        .history
+        .as_ref()
+        .and_then(|history| check_history(&mut r, history, !statuses.is_empty()));
+
     let mut provider = Provider {
         file: file.to_path_buf(),
         name: raw.name.clone(),
@@ -199,6 +204,7 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
             }),
         upload,
         catalog,
+        history,
         notes: raw.notes.clone(),
         models: Vec::new(),
     };
@@ -328,6 +334,95 @@ fn check_endpoint(
 
 /// The upload endpoint: a POST with no placeholder, a multipart field name,
 /// a size limit, and an answer naming the URL.
+/// The prediction history: a path without placeholders, field names and
+/// answer paths that are names, a page size of at least 1, and a provider
+/// whose predictions are polled (a synchronous API has nothing to look up).
+fn check_history(
+    r: &mut Reporter<'_>,
+    raw: &crate::file::provider::HistoryFile,
+    has_statuses: bool,
+) -> Option<History> {
+    let errors_before = r.error_count();
+    if !has_statuses {
+        r.error(
+            "history",
+            "a prediction history needs a provider whose predictions are polled (one with `statuses`)",
+        );
+    }
+    let endpoint = EndpointFile {
+        method: raw.method,
+        path: raw.path.clone(),
+        success_status: None,
+    };
+    let endpoint = check_endpoint(r, "history", &endpoint, raw.method, None);
+    if raw.path.contains('{') {
+        r.error("history.path", "a history path takes no placeholder");
+    }
+    if raw.max_page_size == 0 {
+        r.error("history.max_page_size", "a page holds at least 1 item");
+    }
+    if raw.retention_days == Some(0) {
+        r.error(
+            "history.retention_days",
+            "0 days keeps nothing: give the documented number or leave it out",
+        );
+    }
+    let name = |text: &str| {
+        !text.is_empty()
+            && text.split('.').all(|part| {
+                !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            })
+    };
+    let request = &raw.request;
+    for (field, value) in [
+        ("page", &request.page),
+        ("page_size", &request.page_size),
+        ("model", &request.model),
+        ("created_after", &request.created_after),
+        ("created_before", &request.created_before),
+    ] {
+        if !name(value) || value.contains('.') {
+            r.error(
+                &format!("history.request.{field}"),
+                format!("`{value}` is not a field name: expected letters, digits and `_`"),
+            );
+        }
+    }
+    let response = &raw.response;
+    let paths = [
+        ("envelope_code", response.envelope_code.as_ref()),
+        ("items", Some(&response.items)),
+        ("total", response.total.as_ref()),
+        ("page", response.page.as_ref()),
+        ("id", Some(&response.id)),
+        ("model", Some(&response.model)),
+        ("status", Some(&response.status)),
+        ("created_at", Some(&response.created_at)),
+        ("status_url", response.status_url.as_ref()),
+    ];
+    for (field, value) in paths {
+        if let Some(value) = value
+            && !name(value)
+        {
+            r.error(
+                &format!("history.response.{field}"),
+                format!("`{value}` is not a dotted path of field names (`data.items`)"),
+            );
+        }
+    }
+    let endpoint = endpoint?;
+    (r.error_count() == errors_before).then(|| History {
+        endpoint,
+        request: raw.request.clone(),
+        first_page: raw.first_page,
+        max_page_size: raw.max_page_size,
+        retention_days: raw.retention_days,
+        response: raw.response.clone(),
+        source: raw.source.clone(),
+        notes: raw.notes.clone(),
+    })
+}
+
 fn check_upload(
     r: &mut Reporter<'_>,
     raw: &UploadFile,

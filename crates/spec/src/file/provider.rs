@@ -65,9 +65,92 @@ pub struct ProviderFile {
     /// emulator serves it from the specs).
     #[serde(default)]
     pub catalog: Option<CatalogFile>,
+    /// Where the provider lists recent predictions, where it documents such
+    /// an endpoint: a submission whose answer was lost is looked for there
+    /// instead of being sent (and paid for) again.
+    #[serde(default)]
+    pub history: Option<HistoryFile>,
     /// Anything else the documentation says that a user should know.
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+/// A paged list of the account's recent predictions, newest first,
+/// filtered by model and creation time (WaveSpeed's `POST /api/v3/predictions`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryFile {
+    /// HTTP method (`POST`: the filters go in a JSON body).
+    pub method: MethodName,
+    /// Path below the base URL, starting with `/`.
+    pub path: String,
+    /// The request body's field names.
+    pub request: HistoryRequestFile,
+    /// The number of the first page (`1`).
+    #[serde(default = "first_page")]
+    pub first_page: u32,
+    /// The most items a page may hold (`100`).
+    pub max_page_size: u32,
+    /// How many days back the list reaches, where documented.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
+    /// Where the answer keeps what is read, as dotted paths into its JSON.
+    pub response: HistoryResponseFile,
+    /// The page documenting it.
+    pub source: String,
+    /// Anything else documented about it.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+fn first_page() -> u32 {
+    1
+}
+
+/// The request fields of a prediction history query.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryRequestFile {
+    /// The page number (`page`).
+    pub page: String,
+    /// The page size (`page_size`).
+    pub page_size: String,
+    /// The model filter (`model`), taking the model id as submitted.
+    pub model: String,
+    /// Predictions created at or after this ISO 8601 time (`created_after`).
+    pub created_after: String,
+    /// Predictions created before this ISO 8601 time (`created_before`).
+    pub created_before: String,
+}
+
+/// Where a prediction history answer keeps its items and their fields:
+/// dotted paths (`data.items`), the item fields relative to an item.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryResponseFile {
+    /// The envelope's code, where the answer has one (`code`): anything
+    /// but 200 there is an error.
+    #[serde(default)]
+    pub envelope_code: Option<String>,
+    /// The list of predictions on this page (`data.items`).
+    pub items: String,
+    /// How many predictions match in all (`data.total`), where given.
+    #[serde(default)]
+    pub total: Option<String>,
+    /// The page number answered (`data.page`), where given.
+    #[serde(default)]
+    pub page: Option<String>,
+    /// An item's prediction id (`id`).
+    pub id: String,
+    /// An item's model (`model`).
+    pub model: String,
+    /// An item's status (`status`).
+    pub status: String,
+    /// An item's creation time, ISO 8601 (`created_at`).
+    pub created_at: String,
+    /// An item's status URL (`urls.get`), where given.
+    #[serde(default)]
+    pub status_url: Option<String>,
 }
 
 /// An endpoint taking a file as `multipart/form-data` and answering with a

@@ -17,8 +17,8 @@ pub use model::{
     Price, PricePer, PriceTable, RequestExample, Sentinel, SizePreset, Value,
 };
 pub use provider::{
-    Auth, Catalog, Endpoint, ErrorCode, Field, FieldType, ObjectType, Provider, ResponseExample,
-    Status, SyncTimeoutAnswer, Upload,
+    Auth, Catalog, Endpoint, ErrorCode, Field, FieldType, History, ObjectType, Provider,
+    ResponseExample, Status, SyncTimeoutAnswer, Upload,
 };
 pub use rules::decimal_to_f64;
 
@@ -29,7 +29,8 @@ pub use crate::file::model::{
     ImageFormatName as ImageFormat, ImportFormatName as ImportFormat, TaskName as Task,
 };
 pub use crate::file::provider::{
-    ErrorKindName as ErrorKind, MethodName as Method, OutcomeName as Outcome,
+    ErrorKindName as ErrorKind, HistoryRequestFile as HistoryRequest,
+    HistoryResponseFile as HistoryResponse, MethodName as Method, OutcomeName as Outcome,
     ProtocolName as Protocol, ResponseName, RoleName as Role,
 };
 

@@ -60,6 +60,8 @@ pub struct Provider {
     /// Where the provider lists its models and their request schemas, if
     /// documented.
     pub catalog: Option<Catalog>,
+    /// Where the provider lists recent predictions, if documented.
+    pub history: Option<History>,
     /// Other documented facts.
     pub notes: Vec<String>,
     /// Models, sorted by id.
@@ -246,6 +248,29 @@ pub struct ResponseExample {
     pub response: ResponseName,
     /// The body.
     pub body: serde_json::Value,
+}
+
+/// The documented list of an account's recent predictions (WaveSpeed's
+/// `POST /api/v3/predictions`), paged, newest first, filtered by model and
+/// creation time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct History {
+    /// Where it is, below the base URL.
+    pub endpoint: Endpoint,
+    /// The request body's field names.
+    pub request: crate::file::provider::HistoryRequestFile,
+    /// The first page's number.
+    pub first_page: u32,
+    /// The most items a page holds.
+    pub max_page_size: u32,
+    /// How many days back it reaches, where documented.
+    pub retention_days: Option<u32>,
+    /// Where the answer keeps its parts.
+    pub response: crate::file::provider::HistoryResponseFile,
+    /// The page documenting it.
+    pub source: String,
+    /// Other documented facts about it.
+    pub notes: Vec<String>,
 }
 
 /// The documented endpoint listing a provider's models with their request

@@ -384,6 +384,7 @@ trait ErasedClient: Send + Sync + fmt::Debug {
         uncertain: &'a crate::Uncertain,
     ) -> BoxFuture<'a, Result<Prediction, Error>>;
     fn claim(&self, ids: Vec<String>);
+    fn track(&self, uncertain: &crate::Uncertain);
     fn forget(&self, uncertain: &crate::Uncertain);
 }
 
@@ -491,6 +492,9 @@ impl<P: Provider> ErasedClient for Client<P> {
     }
     fn claim(&self, ids: Vec<String>) {
         Client::claim(self, ids);
+    }
+    fn track(&self, uncertain: &crate::Uncertain) {
+        Client::track(self, uncertain);
     }
     fn forget(&self, uncertain: &crate::Uncertain) {
         Client::forget(self, uncertain);
@@ -607,6 +611,11 @@ impl AnyClient {
     /// Ids that belong to other submissions, as [`Client::claim`].
     pub fn claim<I: IntoIterator<Item = String>>(&self, ids: I) {
         self.inner.claim(ids.into_iter().collect());
+    }
+
+    /// Counts an unanswered submission recorded elsewhere, as [`Client::track`].
+    pub fn track(&self, uncertain: &crate::Uncertain) {
+        self.inner.track(uncertain);
     }
 
     /// Stops counting an unanswered submission, as [`Client::forget`].

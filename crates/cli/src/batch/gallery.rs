@@ -243,6 +243,7 @@ fn status_name(state: &LineState) -> &'static str {
         (Status::Failed, _) => "failed",
         (Status::Submitted, _) => "submitted",
         (Status::Submitting, _) => "submitting",
+        (Status::Uncertain, _) => "uncertain",
         (Status::NotSent, _) => "not_sent",
         (Status::Skipped, Some(SkipReason::Budget)) => "skipped_budget",
         (Status::Skipped, None) => "skipped",
@@ -310,6 +311,7 @@ h1{font-size:18px;margin:4px 0}header p{margin:4px 0}\
 content-visibility:auto;contain-intrinsic-size:240px 420px}\
 .card[hidden]{display:none}\
 .card.failed,.card.skipped_budget,.card.not_sent{border-color:#f87171}\
+.card.uncertain{border-color:#fbbf24}\
 .thumb{display:block}.thumb img{width:100%;height:auto;display:block;background:#e4e4e7}\
 .thumb.none{height:120px;display:flex;align-items:center;justify-content:center;background:#e4e4e7;color:#71717a}\
 .prompt{font-weight:600;margin:6px 0}\

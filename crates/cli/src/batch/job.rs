@@ -8,8 +8,8 @@ use std::sync::Mutex;
 
 use imagegen::info::ModelInfo;
 use imagegen::{AnyClient, Error, Generation};
-use imagegen_runtime::Prediction;
 use imagegen_runtime::cost::Cost;
+use imagegen_runtime::{Finding, Prediction, Uncertain};
 use tokio::sync::watch;
 
 use super::input::Job;
@@ -48,6 +48,9 @@ pub enum Outcome {
     /// Not sent: its cost would pass the budget (the message says by how
     /// much), or cannot be counted against it.
     OverBudget(String),
+    /// Sent, and its answer never came; the provider's history did not
+    /// show which prediction (if any) is its own. Never sent again unasked.
+    Uncertain(String),
 }
 
 /// How a job starts.
@@ -60,6 +63,9 @@ pub enum Start {
     /// Save the outputs of a prediction an earlier run received but could
     /// not save, and that has no id to ask for them again by.
     Save(Box<Prediction>),
+    /// Wait for a prediction found in the provider's history for a line
+    /// whose answer never came.
+    Recovered(Box<Prediction>),
 }
 
 /// Runs one job to its outcome. An error writing the manifest fails the job
@@ -79,7 +85,9 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
     let mut stop = context.stop.clone();
     let (prediction, deadline) = match start {
         Start::Resume(id) => (context.client.prediction(id), context.client.deadline()),
-        Start::Save(prediction) => (*prediction, context.client.deadline()),
+        Start::Save(prediction) | Start::Recovered(prediction) => {
+            (*prediction, context.client.deadline())
+        }
         Start::Submit => {
             tokio::select! {
                 biased;
@@ -127,6 +135,13 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
                     return over_budget(context, job, &error);
                 }
                 Err(error) if error.was_not_sent() => return not_sent(context, job, &error),
+                Err(Error::Unanswered { uncertain, source }) => {
+                    let message = format!("no answer came ({source})");
+                    match reconcile(context, job, uncertain, &message).await? {
+                        Ok(prediction) => (prediction, deadline),
+                        Err((outcome, _)) => return Ok(outcome),
+                    }
+                }
                 Err(error) => return settle(context, job, None, None, &error),
             }
         }
@@ -159,6 +174,54 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
             Ok(Outcome::Done)
         }
         Some(error) => keep_unsaved(context, job, &generation, saved, &error.to_string()),
+    }
+}
+
+/// A line whose answer never came: recorded as uncertain first (so a
+/// crash leaves it for the next run to look for, never to resend), then
+/// looked for in the provider's history. Found, it is recorded as
+/// submitted with its id and waited for; otherwise it stays uncertain with
+/// what the history showed.
+pub async fn reconcile(
+    context: &Context,
+    job: &Job,
+    uncertain: Uncertain,
+    why: &str,
+) -> Result<Result<Prediction, (Outcome, Option<Finding>)>, String> {
+    let mut record = Record::new(job.line, &context.model, Status::Uncertain);
+    record.uncertain = Some(uncertain.clone());
+    record.error = Some(format!(
+        "{why}; the provider may have it (and charged for it), so it is not sent again"
+    ));
+    context.manifest.append(record)?;
+    match context.client.reconcile(&uncertain).await {
+        Ok(prediction) => {
+            let mut found = Record::new(job.line, &context.model, Status::Submitted);
+            found.id = prediction.id().map(str::to_owned);
+            found.error = Some(format!(
+                "{why}; found in the provider's history as prediction {}",
+                prediction.id().unwrap_or_default()
+            ));
+            context.manifest.append(found)?;
+            Ok(Ok(prediction))
+        }
+        Err(error) => {
+            let mut record = Record::new(job.line, &context.model, Status::Uncertain);
+            record.uncertain = Some(uncertain);
+            let message = match &error {
+                Error::Unreconciled { finding, .. } => {
+                    record.finding = Some(finding.clone());
+                    format!("{why}; {finding}; not sent again")
+                }
+                other => format!(
+                    "{why}; looking for it in the provider's history failed ({other}); the next run looks again, and never sends it again unasked"
+                ),
+            };
+            record.error = Some(message.clone());
+            let finding = record.finding.clone();
+            context.manifest.append(record)?;
+            Ok(Err((Outcome::Uncertain(message), finding)))
+        }
     }
 }
 

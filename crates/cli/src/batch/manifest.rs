@@ -4,9 +4,11 @@
 //!
 //! A line is recorded as `submitting` *before* its request is sent and as
 //! `submitted` with the prediction id as soon as the server answers. A line
-//! left at `submitting` by a crash may or may not have reached the server,
-//! so it is never resubmitted silently: it counts as failed until
-//! `--retry-failed`. Records are single `write` calls of whole lines; a torn
+//! whose answer never came (`uncertain`), or left at `submitting` by a
+//! crash, may or may not have reached the server, so it is never
+//! resubmitted silently, not even by `--retry-failed`: the next run looks
+//! for its prediction in the provider's history first, and only
+//! `--resubmit-unfound` sends again a line the history did not show. Records are single `write` calls of whole lines; a torn
 //! last line from a crash is ignored (its line falls back to its previous,
 //! safer state). The file is only ever appended to, never rewritten, and is
 //! locked while a batch runs.
@@ -23,9 +25,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use imagegen::info::ModelInfo;
-use imagegen_runtime::Prediction;
 use imagegen_runtime::cost::{Cost, Currency};
 use imagegen_runtime::price::Amount;
+use imagegen_runtime::{Finding, Prediction, Uncertain};
 
 use crate::failure::Failure;
 use crate::spend::expected_cost;
@@ -52,6 +54,10 @@ pub enum Status {
     NotSent,
     /// Not sent, on purpose (`skipped`: why); a re-run submits it.
     Skipped,
+    /// Sent, and its answer never came (`uncertain`: when): the provider
+    /// may have it, and charged for it. A re-run looks for it in the
+    /// provider's history (`finding`: what it showed last).
+    Uncertain,
 }
 
 /// Why a line was not sent on purpose.
@@ -110,6 +116,14 @@ pub struct Record {
     /// Why it was not sent (`skipped`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<SkipReason>,
+    /// The submission whose answer never came (`uncertain`): when it was
+    /// sent and given up on, to look for in the provider's history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertain: Option<Uncertain>,
+    /// What the provider's history showed of it (`uncertain`): nothing, or
+    /// the candidates it cannot tell apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Finding>,
     /// When, in milliseconds since the Unix epoch.
     pub at_ms: u128,
 }
@@ -129,6 +143,8 @@ impl Record {
             request: None,
             cost: None,
             skipped: None,
+            uncertain: None,
+            finding: None,
             at_ms: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis()),
@@ -150,6 +166,9 @@ pub struct LineState {
     /// Its cost, once recorded.
     pub cost: Option<Cost>,
     pub skipped: Option<SkipReason>,
+    /// The unanswered submission, and what the history last showed of it.
+    pub uncertain: Option<Uncertain>,
+    pub finding: Option<Finding>,
     /// The outputs saved (`done`).
     pub outputs: Vec<SavedOutput>,
     /// When its current submission was recorded, and its last record.
@@ -171,6 +190,8 @@ impl LineState {
             request: None,
             cost: None,
             skipped: None,
+            uncertain: None,
+            finding: None,
             outputs: Vec::new(),
             submitted_ms: None,
             at_ms: record.at_ms,
@@ -191,6 +212,14 @@ impl LineState {
                 record.cost.or(previous.cost)
             },
             skipped: record.skipped,
+            // The unanswered submission is kept until the line is settled
+            // or submitted anew.
+            uncertain: if fresh || matches!(record.status, Status::Done | Status::Submitted) {
+                record.uncertain
+            } else {
+                record.uncertain.or(previous.uncertain)
+            },
+            finding: record.finding,
             outputs,
             submitted_ms: if fresh {
                 Some(record.at_ms)

@@ -31,6 +31,7 @@ use tokio::task::{self, JoinError, JoinSet};
 use crate::failure::Failure;
 use crate::list::unknown_model;
 use crate::{cli, connect, params, signals, spend};
+use imagegen_runtime::{Finding, Uncertain};
 use input::Job;
 use job::{Context, Outcome, Start};
 use manifest::{LineState, Manifest, Status};
@@ -118,7 +119,18 @@ pub fn model_command(model: &'static ModelEntry) -> Command {
             Arg::new("@retry-failed")
                 .long("retry-failed")
                 .action(ArgAction::SetTrue)
-                .help("Submit again the lines an earlier run recorded as failed (including those cut off mid-submission, which may have been paid for)"),
+                .help("Submit again the lines an earlier run recorded as failed (never those that may have reached the provider without an answer: see --resubmit-unfound)"),
+        )
+        .arg(
+            Arg::new("@resubmit-unfound")
+                .long("resubmit-unfound")
+                .action(ArgAction::SetTrue)
+                .help(
+                    "Submit again the lines sent without an answer (or cut off mid-submission) that \
+                     this run's look in the provider's history did not find (or that a provider \
+                     without a history cannot look up). RISK: if the provider did take one (its \
+                     history lagging, a clock far off), it is paid for twice",
+                ),
         )
 }
 
@@ -160,6 +172,20 @@ enum Plan {
     Run(Start),
     SkipDone,
     SkipFailed(String),
+    /// Sent without an answer (or cut off mid-submission): look for it in
+    /// the provider's history before anything else is sent.
+    Reconcile(Lost),
+}
+
+/// A line that may have reached the provider without its answer reaching
+/// this program.
+#[derive(Debug, Clone)]
+enum Lost {
+    /// Recorded as unanswered, with when it was sent and given up on.
+    Unanswered(Uncertain, String),
+    /// Recorded as being submitted (at this time, ms since the epoch) and
+    /// nothing after: the run was cut off.
+    CutOff(u128),
 }
 
 pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
@@ -185,6 +211,7 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
         .unwrap_or(DEFAULT_CONCURRENCY);
     let rate = matches.get_one::<Rate>("@rate").copied();
     let retry_failed = matches.get_flag("@retry-failed");
+    let resubmit_unfound = matches.get_flag("@resubmit-unfound");
     let dry_run = matches.get_flag("@dry-run");
     let currency = spend::currency_of(model.info);
     let unknown_cost_as = matches.get_one::<Amount>("@unknown-cost-as").copied();
@@ -216,14 +243,23 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
 
     let mut tally = Tally::default();
     let mut work = Vec::new();
+    let mut lost = Vec::new();
     for (job, plan) in jobs.into_iter().zip(plans) {
         match plan {
             Plan::Run(start) => work.push((job, start)),
             Plan::SkipDone => tally.skipped += 1,
             Plan::SkipFailed(error) => tally.skipped_failed.push((job.line, error)),
+            Plan::Reconcile(how) => lost.push((job, how)),
         }
     }
+    // Lines that may be sent again are checked like any other to submit.
+    let may_resubmit: Vec<(Job, Start)> = lost
+        .iter()
+        .filter(|_| resubmit_unfound)
+        .map(|(job, _)| (job.clone(), Start::Submit))
+        .collect();
     check_local_images(&work).await?;
+    check_local_images(&may_resubmit).await?;
     let budget = match matches.get_one::<Amount>("@max-cost") {
         Some(&limit) => {
             let spending = manifest::Spending {
@@ -234,6 +270,7 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
             };
             let spent = manifest::spent(earlier, &manifest_path, &spending)?;
             check_costs_known(&work, model.info, &qualified, unknown_cost_as)?;
+            check_costs_known(&may_resubmit, model.info, &qualified, unknown_cost_as)?;
             Some(
                 Budget::with_spent(Money::new(limit, currency), spent)
                     .map_err(|error| Failure::usage(format!("--max-cost: {error}")))?,
@@ -244,6 +281,7 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
     let Some(manifest) = manifest else {
         return print_dry_run(
             &work,
+            &lost,
             &tally,
             model.info,
             currency,
@@ -254,7 +292,7 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
     let mut gallery = gallery::Writer::new(&out, &qualified, currency);
     gallery.update(&manifest, true);
     let mut costs = spend::Totals::new(currency);
-    if !work.is_empty() {
+    if !work.is_empty() || !lost.is_empty() {
         let configure = |builder: ClientBuilder<AnyProvider>| match &budget {
             Some(budget) => {
                 let builder = builder.budget(budget.clone());
@@ -279,6 +317,22 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
             costs: Mutex::new(spend::Totals::new(currency)),
             stop: stop.clone(),
         });
+        let mut work = work;
+        let found = reconcile_first(&context, lost, resubmit_unfound, &mut tally).await;
+        match found {
+            Ok(found) => work.extend(found),
+            Err(problem) => {
+                tally.record(
+                    0,
+                    Outcome::Failed {
+                        message: problem,
+                        fatal: true,
+                    },
+                );
+                stop_sender.send_replace(true);
+            }
+        }
+        work.sort_by_key(|(job, _)| job.line);
         let batch = Batch {
             context: &context,
             stop_sender: &stop_sender,
@@ -313,6 +367,63 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
     } else {
         Err(Failure::other(summary))
     }
+}
+
+/// Looks for every line that may have reached the provider without an
+/// answer in its history, before anything else is sent: each found is
+/// waited for like a submitted line; each not found stays uncertain (never
+/// sent again), unless `--resubmit-unfound` and the history showed nothing
+/// (or the provider has none). Every id the manifest holds belongs to its
+/// own line, and every unanswered line counts against the others it
+/// overlaps: the history shows no inputs, so those are not told apart.
+async fn reconcile_first(
+    context: &Context,
+    lost: Vec<(Job, Lost)>,
+    resubmit_unfound: bool,
+    tally: &mut Tally,
+) -> Result<Vec<(Job, Start)>, String> {
+    if lost.is_empty() {
+        return Ok(Vec::new());
+    }
+    let client = &context.client;
+    let taken: Vec<String> = context
+        .manifest
+        .earlier()
+        .values()
+        .filter_map(|state| state.id.clone())
+        .collect();
+    client.claim(taken);
+    let provider = client.provider().name;
+    let model_id = context.info.id;
+    let lost: Vec<(Job, Uncertain, String)> = lost
+        .into_iter()
+        .map(|(job, how)| match how {
+            Lost::Unanswered(uncertain, why) => (job, uncertain, why),
+            Lost::CutOff(at_ms) => {
+                let sent = std::time::UNIX_EPOCH
+                    + std::time::Duration::from_millis(u64::try_from(at_ms).unwrap_or(u64::MAX));
+                // Its request could have been taken until its deadline.
+                let uncertain =
+                    Uncertain::new(provider, model_id, sent, sent + client.overall_timeout());
+                let why = "an earlier run was cut off while submitting it".to_owned();
+                (job, uncertain, why)
+            }
+        })
+        .collect();
+    for (_, uncertain, _) in &lost {
+        client.track(uncertain);
+    }
+    let mut work = Vec::new();
+    for (job, uncertain, why) in lost {
+        match job::reconcile(context, &job, uncertain, &why).await? {
+            Ok(prediction) => work.push((job, Start::Recovered(Box::new(prediction)))),
+            Err((_, Some(Finding::NoneFound | Finding::NoHistory))) if resubmit_unfound => {
+                work.push((job, Start::Submit));
+            }
+            Err((outcome, _)) => tally.record(job.line, outcome),
+        }
+    }
+    Ok(work)
 }
 
 /// With `--max-cost`, every line to submit must have a cost to reserve:
@@ -356,6 +467,7 @@ fn check_costs_known(
 /// line to resume, then the totals. Nothing is sent or written.
 fn print_dry_run(
     work: &[(Job, Start)],
+    lost: &[(Job, Lost)],
     tally: &Tally,
     model: &'static ModelInfo,
     currency: Currency,
@@ -393,15 +505,26 @@ fn print_dry_run(
                 line
             }
             Start::Resume(id) => json!({"line": job.line, "resume": id}),
-            Start::Save(prediction) => json!({"line": job.line, "save": prediction.name()}),
+            Start::Save(prediction) | Start::Recovered(prediction) => {
+                json!({"line": job.line, "save": prediction.name()})
+            }
+        };
+        text.push_str(&line.to_string());
+        text.push('\n');
+    }
+    for (job, how) in lost {
+        let line = match how {
+            Lost::Unanswered(uncertain, _) => json!({"line": job.line, "reconcile": uncertain}),
+            Lost::CutOff(at_ms) => json!({"line": job.line, "reconcile": {"cut_off_at_ms": at_ms}}),
         };
         text.push_str(&line.to_string());
         text.push('\n');
     }
     let mut summary = json!({
         "dry_run": true,
-        "lines": work.len() + tally.skipped + tally.skipped_failed.len(),
+        "lines": work.len() + lost.len() + tally.skipped + tally.skipped_failed.len(),
         "to_run": work.len(),
+        "to_reconcile": lost.len(),
         "done_before": tally.skipped,
         "failed_before": tally.skipped_failed.len(),
         "cost": totals.as_json(),
@@ -476,19 +599,30 @@ fn plan(
             }
             // Nothing reached the server: submitting it is not paying twice.
             (Status::NotSent | Status::Skipped, ..) => Plan::Run(Start::Submit),
-            (Status::Failed | Status::Submitting, ..) | (Status::Submitted, None, _)
-                if retry_failed =>
-            {
+            // It may have reached the provider: looked for, never resent
+            // blindly, whatever the flags.
+            (Status::Uncertain, ..) => match &state.uncertain {
+                Some(uncertain) => Plan::Reconcile(Lost::Unanswered(
+                    uncertain.clone(),
+                    "an earlier run got no answer to it".to_owned(),
+                )),
+                None => Plan::Reconcile(Lost::CutOff(state.submitted_ms.unwrap_or(state.at_ms))),
+            },
+            (Status::Submitting, ..) => {
+                Plan::Reconcile(Lost::CutOff(state.submitted_ms.unwrap_or(state.at_ms)))
+            }
+            (Status::Failed, ..) | (Status::Submitted, None, _) if retry_failed => {
                 Plan::Run(Start::Submit)
             }
             (Status::Failed, ..) => Plan::SkipFailed(
-                state.error.clone().unwrap_or_else(|| "failed in an earlier run".to_owned()),
-            ),
-            (Status::Submitting, ..) => Plan::SkipFailed(
-                "an earlier run was cut off while submitting it: the server may have it (and may have charged for it)".to_owned(),
+                state
+                    .error
+                    .clone()
+                    .unwrap_or_else(|| "failed in an earlier run".to_owned()),
             ),
             (Status::Submitted, None, _) => Plan::SkipFailed(
-                "submitted in an earlier run, but the provider gave no id to resume it by".to_owned(),
+                "submitted in an earlier run, but the provider gave no id to resume it by"
+                    .to_owned(),
             ),
         });
     }

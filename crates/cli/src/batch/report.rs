@@ -22,6 +22,9 @@ pub struct Tally {
     pub not_started: usize,
     /// Not sent: the budget would not cover them.
     pub over_budget: Vec<(usize, String)>,
+    /// Sent without an answer, and not found for certain in the provider's
+    /// history: never sent again unasked.
+    pub uncertain: Vec<(usize, String)>,
 }
 
 impl Tally {
@@ -32,6 +35,7 @@ impl Tally {
             Outcome::Unfinished(message) => self.unfinished.push((line, message)),
             Outcome::NotStarted => self.not_started += 1,
             Outcome::OverBudget(message) => self.over_budget.push((line, message)),
+            Outcome::Uncertain(message) => self.uncertain.push((line, message)),
         }
     }
 
@@ -42,15 +46,17 @@ impl Tally {
             && self.unfinished.is_empty()
             && self.not_started == 0
             && self.over_budget.is_empty()
+            && self.uncertain.is_empty()
     }
 
     /// The summary printed at the end.
     pub fn summary(&self, model: &str, lines: usize, elapsed: Duration, spending: &str) -> String {
         let mut text = format!(
-            "{model}: {lines} lines: {} done now, {} skipped (done before), {} failed, {} unfinished, {} not started, {} skipped (budget), in {:.1}s\n{spending}",
+            "{model}: {lines} lines: {} done now, {} skipped (done before), {} failed, {} uncertain, {} unfinished, {} not started, {} skipped (budget), in {:.1}s\n{spending}",
             self.done,
             self.skipped,
             self.failed.len() + self.skipped_failed.len(),
+            self.uncertain.len(),
             self.unfinished.len(),
             self.not_started,
             self.over_budget.len(),
@@ -63,6 +69,18 @@ impl Tally {
             text.push_str("\nfailed (run again with --retry-failed to submit them again):");
             for (line, message) in failed {
                 text.push_str(&format!("\n  line {line}: {}", printable(message)));
+            }
+        }
+        if !self.uncertain.is_empty() {
+            text.push_str(
+                "\nuncertain (sent, no answer; the provider may have them and charged for them, so they are never sent again unasked: \
+                 run the same command again to look for them in the provider's history; \
+                 --resubmit-unfound sends again those the history does not show, at the risk of paying twice):",
+            );
+            let mut uncertain = self.uncertain.clone();
+            uncertain.sort();
+            for (line, message) in uncertain {
+                text.push_str(&format!("\n  line {line}: {}", printable(&message)));
             }
         }
         if !self.over_budget.is_empty() {
@@ -116,8 +134,9 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.set_position((tally.done + tally.skipped) as u64);
             bar.set_message(format!(
-                "{in_flight} in flight, {} failed, {} unfinished, {} over budget · {spent}",
+                "{in_flight} in flight, {} failed, {} uncertain, {} unfinished, {} over budget · {spent}",
                 tally.failed.len() + tally.skipped_failed.len(),
+                tally.uncertain.len(),
                 tally.unfinished.len(),
                 tally.over_budget.len(),
             ));

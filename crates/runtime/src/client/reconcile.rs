@@ -137,6 +137,13 @@ impl<P> Client<P> {
         self.transport.ledger.claim(ids);
     }
 
+    /// Counts an unanswered submission recorded elsewhere (a manifest's)
+    /// against overlapping ones from now on, as if this client had sent it:
+    /// register every such record before reconciling any of them.
+    pub fn track(&self, uncertain: &Uncertain) {
+        self.transport.ledger.open(uncertain);
+    }
+
     /// Stops counting an unanswered submission against overlapping ones
     /// (after it was settled some other way, or abandoned).
     pub fn forget(&self, uncertain: &Uncertain) {

@@ -22,6 +22,11 @@ pub enum Expect {
     /// accepted and charged for it): a typed error saying so, and the request
     /// is never sent twice.
     Ambiguous,
+    /// Some submissions' answers are lost after the prediction was made:
+    /// each such generation is looked for in the provider's history and
+    /// either recovered (then completes) or reported with its prediction
+    /// among the candidates; the others complete. Nothing is sent twice.
+    Reconciled,
 }
 
 /// One row of the matrix.
@@ -81,6 +86,17 @@ fn server_error_on_poll(tag: &str, _: u64) -> Vec<FaultRule> {
 
 fn drop_on_submit(tag: &str, _: u64) -> Vec<FaultRule> {
     vec![rule(Fault::DropConnection, Target::Submit, 1, tag)]
+}
+
+/// How often `lost_answer` loses a submission's answer: 1 in this many.
+pub const LOST_ANSWER_EVERY: u64 = 20;
+
+fn lost_answer(tag: &str, seed: u64) -> Vec<FaultRule> {
+    if seed % LOST_ANSWER_EVERY == 0 {
+        vec![rule(Fault::DropConnection, Target::Submit, 1, tag)]
+    } else {
+        Vec::new()
+    }
 }
 
 fn drop_on_poll(tag: &str, _: u64) -> Vec<FaultRule> {
@@ -201,6 +217,13 @@ pub const CLASSES: &[Class] = &[
         expect: Expect::Ambiguous,
         sync: false,
         faults: drop_on_submit,
+    },
+    Class {
+        name: "lost_answer",
+        what: "1 submission in 20 answered by nobody after the prediction was made, then reconciled with the provider's history (models with one)",
+        expect: Expect::Reconciled,
+        sync: false,
+        faults: lost_answer,
     },
     Class {
         name: "drop_on_poll",

@@ -66,6 +66,8 @@ pub struct ModelCase {
     values: Vec<(String, String)>,
     tag_slot: TagSlot,
     sync: Option<String>,
+    /// Whether its provider documents a prediction history.
+    has_history: bool,
 }
 
 /// Where a generation's tag goes, so that the emulator's faults for it are
@@ -136,6 +138,7 @@ pub fn models(specs_dir: &Path) -> Result<Vec<ModelCase>, String> {
                 values: cheapest(model, spec_values::request_values(model)),
                 tag_slot,
                 sync: model.sync_mode.clone(),
+                has_history: provider.history.is_some(),
             });
         }
     }
@@ -188,6 +191,15 @@ pub struct Row {
     pub leaked_credentials: usize,
     /// Generations whose end was not the class's expectation.
     pub unexpected: usize,
+    /// Unanswered submissions found in the provider's history (then
+    /// waited for like any other).
+    pub recovered: usize,
+    /// Unanswered submissions the history could not settle: reported with
+    /// their candidates, never sent again.
+    pub unreconciled: usize,
+    /// Predictions made for an unanswered submission that were neither
+    /// recovered nor among the candidates reported for it.
+    pub lost_ids: usize,
     /// A few of those, for the report.
     pub samples: Vec<String>,
     /// Wall time of the class.
@@ -198,6 +210,7 @@ impl Row {
     /// Whether the class met every target.
     pub fn meets_targets(&self) -> bool {
         self.panics == 0
+            && self.lost_ids == 0
             && self.double_submissions == 0
             && self.errors_without_id == 0
             && self.deadline_overruns == 0
@@ -209,6 +222,10 @@ impl Row {
 /// How one generation ended.
 enum Ending {
     Saved,
+    /// Unanswered, found in the history, then saved.
+    Recovered,
+    /// Unanswered, and the history could not settle it.
+    Unreconciled(Error),
     SubmitFailed(Error),
     /// After the submission answered, with whether it gave a provider id.
     Failed(Error, bool),
@@ -222,9 +239,11 @@ pub async fn run_class(
     models: &[ModelCase],
     config: &Config,
 ) -> Result<Row, String> {
+    let reconciling = class.expect == Expect::Reconciled;
     let models: Vec<&ModelCase> = models
         .iter()
         .filter(|m| !class.sync || m.sync.is_some())
+        .filter(|m| !reconciling || m.has_history)
         .collect();
     if models.is_empty() {
         return Err(format!("no model fits class {}", class.name));
@@ -253,7 +272,10 @@ pub async fn run_class(
                                 .max_backoff(Duration::from_millis(200))
                                 .max_retry_after(Duration::from_secs(2)),
                         )
-                        .overall_timeout(config.deadline),
+                        .overall_timeout(config.deadline)
+                        // The emulator stamps predictions with this
+                        // machine's clock: no margin is needed for another's.
+                        .clock_margin(Duration::ZERO),
                 )
                 .map_err(|e| e.to_string())?;
             clients.insert(model.provider.clone(), client);
@@ -299,7 +321,7 @@ pub async fn run_class(
             tokio::spawn(async move {
                 let _slot = gate.acquire_owned().await;
                 let began = Instant::now();
-                let ending = generate(&client, &request, &dir).await;
+                let ending = generate(&client, &request, &dir, reconciling).await;
                 (ending, began.elapsed())
             }),
         ));
@@ -339,10 +361,34 @@ pub async fn run_class(
         if elapsed > config.deadline + POLL_INTERVAL_CAP {
             row.deadline_overruns += 1;
         }
+        let made: Vec<&str> = submissions
+            .iter()
+            .filter_map(|s| s.prediction_id.as_deref())
+            .collect();
         let expected = match &ending {
             Ending::Saved => {
                 row.completed += 1;
-                class.expect == Expect::Complete
+                matches!(class.expect, Expect::Complete | Expect::Reconciled)
+            }
+            Ending::Recovered => {
+                row.completed += 1;
+                row.recovered += 1;
+                class.expect == Expect::Reconciled
+            }
+            Ending::Unreconciled(error) => {
+                row.unreconciled += 1;
+                *row.errors.entry(kind(error)).or_default() += 1;
+                let named = match error {
+                    Error::Unreconciled {
+                        finding: imagegen::runtime::Finding::Ambiguous { candidates, .. },
+                        ..
+                    } => made.iter().all(|id| candidates.iter().any(|c| c.id == *id)),
+                    _ => made.is_empty(),
+                };
+                if !named {
+                    row.lost_ids += 1;
+                }
+                class.expect == Expect::Reconciled && named
             }
             Ending::SubmitFailed(error) => {
                 *row.errors.entry(kind(error)).or_default() += 1;
@@ -354,7 +400,7 @@ pub async fn run_class(
                     row.errors_without_id += 1;
                 }
                 match class.expect {
-                    Expect::Complete => false,
+                    Expect::Complete | Expect::Reconciled => false,
                     Expect::TypedError => is_refusal(error),
                     // Said to be uncertain, never "not sent".
                     Expect::Ambiguous => !error.was_not_sent(),
@@ -373,7 +419,8 @@ pub async fn run_class(
             row.unexpected += 1;
             if row.samples.len() < 3 {
                 row.samples.push(match &ending {
-                    Ending::Saved => format!("{tag}: completed"),
+                    Ending::Saved | Ending::Recovered => format!("{tag}: completed"),
+                    Ending::Unreconciled(e) => format!("{tag}: {e}"),
                     Ending::NoFiles => format!("{tag}: completed without files"),
                     Ending::SubmitFailed(e) | Ending::Failed(e, _) => format!("{tag}: {e}"),
                 });
@@ -383,10 +430,23 @@ pub async fn run_class(
     Ok(row)
 }
 
-async fn generate(client: &AnyClient, request: &imagegen::AnyRequest, dir: &Path) -> Ending {
+/// Submits, waits and saves; with `reconcile`, a submission whose answer
+/// was lost is looked for in the provider's history first.
+async fn generate(
+    client: &AnyClient,
+    request: &imagegen::AnyRequest,
+    dir: &Path,
+    reconcile: bool,
+) -> Ending {
     let deadline = client.deadline();
-    let prediction = match client.submit_until(request, deadline).await {
-        Ok(prediction) => prediction,
+    let (prediction, recovered) = match client.submit_until(request, deadline).await {
+        Ok(prediction) => (prediction, false),
+        Err(Error::Unanswered { uncertain, .. }) if reconcile => {
+            match client.reconcile(&uncertain).await {
+                Ok(prediction) => (prediction, true),
+                Err(error) => return Ending::Unreconciled(error),
+            }
+        }
         Err(error) => return Ending::SubmitFailed(error),
     };
     let had_id = prediction.id().is_some();
@@ -395,6 +455,7 @@ async fn generate(client: &AnyClient, request: &imagegen::AnyRequest, dir: &Path
         Err(error) => return Ending::Failed(error, had_id),
     };
     match generation.save_all(dir).await {
+        Ok(paths) if !paths.is_empty() && recovered => Ending::Recovered,
         Ok(paths) if !paths.is_empty() => Ending::Saved,
         Ok(_) => Ending::NoFiles,
         Err(error) => Ending::Failed(error, had_id),

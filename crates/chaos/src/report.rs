@@ -7,8 +7,8 @@ use crate::Row;
 /// The table, then any unexpected endings with a few samples each.
 pub fn table(rows: &[Row]) -> String {
     let mut text = String::from(
-        "| class | faults | generations | completed | typed errors | panics | double submissions | max submissions per request | errors without id | deadline overruns | leaked credentials | unexpected | wall |\n\
-         |---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| class | faults | generations | completed | typed errors | panics | double submissions | max submissions per request | errors without id | deadline overruns | leaked credentials | recovered | unreconciled | lost ids | unexpected | wall |\n\
+         |---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for row in rows {
         let errors = if row.errors.is_empty() {
@@ -22,7 +22,7 @@ pub fn table(rows: &[Row]) -> String {
         };
         let _ = writeln!(
             text,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} s |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} s |",
             row.class,
             row.what,
             row.generations,
@@ -34,6 +34,9 @@ pub fn table(rows: &[Row]) -> String {
             row.errors_without_id,
             row.deadline_overruns,
             row.leaked_credentials,
+            row.recovered,
+            row.unreconciled,
+            row.lost_ids,
             row.unexpected,
             row.wall.as_secs_f64(),
         );

@@ -43,12 +43,15 @@ impl Uncertain {
         sent: SystemTime,
         answer_by: SystemTime,
     ) -> Self {
+        // Rounded outwards, so the window in whole milliseconds still holds
+        // every instant the request could have been taken at.
         let sent_ms = millis(sent);
+        let answer_by_ms = millis(answer_by).saturating_add(1);
         Uncertain {
             provider: provider.into(),
             model: model.into(),
             sent_ms,
-            answer_by_ms: millis(answer_by).max(sent_ms),
+            answer_by_ms: answer_by_ms.max(sent_ms),
             nonce: random_nonce(),
         }
     }

@@ -179,9 +179,12 @@ async fn list(
         query.insert(history.page_field.to_owned(), json!(page));
         query.insert(history.page_size_field.to_owned(), json!(page_size));
         query.insert(history.model_field.to_owned(), json!(uncertain.model()));
+        // Written to the millisecond, the bound after the window is one
+        // millisecond past its end, whichever way the provider reads
+        // "before".
         let (after, before) = (
             imagegen_core::rfc3339::format(start),
-            imagegen_core::rfc3339::format(end),
+            imagegen_core::rfc3339::format(end + std::time::Duration::from_millis(1)),
         );
         query.insert(history.created_after_field.to_owned(), json!(after));
         query.insert(history.created_before_field.to_owned(), json!(before));

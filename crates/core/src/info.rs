@@ -214,6 +214,29 @@ pub struct HistoryInfo {
     pub item_status_url: Option<&'static str>,
 }
 
+/// How a provider sends a finished prediction to a URL given with its
+/// submission, and signs it: HMAC-SHA256 of `{id}.{timestamp}.{raw body}`,
+/// keyed with the secret less its prefix, sent as `<version>,<hex>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WebhookInfo {
+    /// The submit URL's query parameter naming the webhook URL.
+    pub query_param: &'static str,
+    /// Where the signing secret is read, below the base URL.
+    pub secret: Endpoint,
+    /// The prefix the secret is given with and signed without.
+    pub secret_prefix: Option<&'static str>,
+    /// The header naming the delivery.
+    pub id_header: &'static str,
+    /// The header with the delivery's Unix time in seconds.
+    pub timestamp_header: &'static str,
+    /// The header with `<version>,<hex signature>`.
+    pub signature_header: &'static str,
+    /// The signature's version.
+    pub signature_version: &'static str,
+    /// Deliveries further than this from now are refused.
+    pub max_age_seconds: u32,
+}
+
 /// A provider's upload endpoint: a file in as `multipart/form-data`, a URL
 /// to pass to image parameters out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -26,6 +26,8 @@ pub trait Provider: Send + Sync + 'static {
     /// Where recent predictions are listed, if the provider documents it:
     /// a submission whose answer was lost is looked for there.
     const HISTORY: Option<&'static crate::info::HistoryInfo> = None;
+    /// How finished predictions are sent to a URL, signed, if documented.
+    const WEBHOOK: Option<&'static crate::info::WebhookInfo> = None;
 }
 
 /// A validated request for one model: the JSON body and where it goes.

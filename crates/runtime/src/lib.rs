@@ -15,6 +15,7 @@ pub mod dynamic;
 pub mod neutral;
 pub mod schedule;
 pub mod waiter;
+pub mod webhook;
 
 mod client;
 mod deadline;

@@ -60,8 +60,16 @@ pub(crate) fn marker(provider: &Provider, target: crate::Target) -> TokenStream 
         None => quote!(),
     };
     let history_static = provider.history.as_ref().map(history_static);
+    let webhook_const = match &provider.webhook {
+        Some(_) => quote!(
+            const WEBHOOK: Option<&'static rt::info::WebhookInfo> = Some(&WEBHOOK);
+        ),
+        None => quote!(),
+    };
+    let webhook_static = provider.webhook.as_ref().map(webhook_static);
     quote! {
         #history_static
+        #webhook_static
         #catalog_doc
         #client
         pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry =
@@ -78,7 +86,40 @@ pub(crate) fn marker(provider: &Provider, target: crate::Target) -> TokenStream 
             type ResultResponse = #result;
             type UploadResponse = #upload;
             #history_const
+            #webhook_const
         }
+    }
+}
+
+/// `WEBHOOK`: how finished predictions are sent to a URL, signed.
+fn webhook_static(webhook: &imagegen_spec::ir::Webhook) -> TokenStream {
+    let doc = docs::outer(&format!(
+        "How finished predictions are sent to a URL given with the submission, and signed ({}); \
+         [`webhook::verify`](imagegen_runtime::webhook::verify) checks a delivery with it.",
+        webhook.source
+    ));
+    let secret = endpoint_tokens(webhook.secret_method, &webhook.secret_path, None);
+    let prefix = option(webhook.secret_prefix.as_ref(), |prefix| quote!(#prefix));
+    let (query, id, timestamp, signature, version) = (
+        &webhook.query_param,
+        &webhook.id_header,
+        &webhook.timestamp_header,
+        &webhook.signature_header,
+        &webhook.signature_version,
+    );
+    let max_age = uint(webhook.max_age_seconds);
+    quote! {
+        #doc
+        pub static WEBHOOK: rt::info::WebhookInfo = rt::info::WebhookInfo {
+            query_param: #query,
+            secret: #secret,
+            secret_prefix: #prefix,
+            id_header: #id,
+            timestamp_header: #timestamp,
+            signature_header: #signature,
+            signature_version: #version,
+            max_age_seconds: #max_age,
+        };
     }
 }
 

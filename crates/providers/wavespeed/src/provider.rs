@@ -21,6 +21,17 @@ pub static HISTORY: rt::info::HistoryInfo = rt::info::HistoryInfo {
     item_created_at: "created_at",
     item_status_url: Some("urls.get"),
 };
+/// How finished predictions are sent to a URL given with the submission, and signed (https://wavespeed.ai/docs/docs-api/webhooks and https://wavespeed.ai/docs/docs-api/verifying_webhook); [`webhook::verify`](imagegen_runtime::webhook::verify) checks a delivery with it.
+pub static WEBHOOK: rt::info::WebhookInfo = rt::info::WebhookInfo {
+    query_param: "webhook",
+    secret: rt::info::Endpoint::get("/api/v3/webhook/secret"),
+    secret_prefix: Some("whsec_"),
+    id_header: "webhook-id",
+    timestamp_header: "webhook-timestamp",
+    signature_header: "webhook-signature",
+    signature_version: "v3",
+    max_age_seconds: 300,
+};
 /// The WaveSpeedAI API and its models (those whose feature is on), for callers that pick a model by name at run time: the command line, batch files, the provider-neutral request. With the `client` feature (on by default).
 #[cfg(feature = "client")]
 pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry = imagegen_runtime::dynamic::ProviderEntry::of::<
@@ -248,6 +259,7 @@ impl rt::Provider for WaveSpeed {
     type ResultResponse = PredictionResponse;
     type UploadResponse = UploadResponse;
     const HISTORY: Option<&'static rt::info::HistoryInfo> = Some(&HISTORY);
+    const WEBHOOK: Option<&'static rt::info::WebhookInfo> = Some(&WEBHOOK);
 }
 /// Where and how to call WaveSpeedAI, and how to read its answers, as documented.
 pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {

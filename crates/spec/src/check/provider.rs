@@ -163,6 +163,11 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
         .as_ref()
         .and_then(|history| check_history(&mut r, history, !statuses.is_empty()));
 
+    let webhook = raw
+        .webhook
+        .as_ref()
+        .and_then(|webhook| check_webhook(&mut r, webhook, !statuses.is_empty()));
+
     let mut provider = Provider {
         file: file.to_path_buf(),
         name: raw.name.clone(),
@@ -205,6 +210,7 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
         upload,
         catalog,
         history,
+        webhook,
         notes: raw.notes.clone(),
         models: Vec::new(),
     };
@@ -421,6 +427,59 @@ fn check_history(
         source: raw.source.clone(),
         notes: raw.notes.clone(),
     })
+}
+
+/// Webhooks: names that are header and query names, a secret path without
+/// placeholders, a positive age limit, a provider whose predictions finish
+/// later (one with statuses).
+fn check_webhook(
+    r: &mut Reporter<'_>,
+    raw: &crate::file::provider::WebhookFile,
+    has_statuses: bool,
+) -> Option<crate::file::provider::WebhookFile> {
+    let errors_before = r.error_count();
+    if !has_statuses {
+        r.error(
+            "webhook",
+            "webhooks need a provider whose predictions finish later (one with `statuses`)",
+        );
+    }
+    let endpoint = EndpointFile {
+        method: raw.secret_method,
+        path: raw.secret_path.clone(),
+        success_status: None,
+    };
+    check_endpoint(r, "webhook.secret", &endpoint, raw.secret_method, None);
+    if raw.secret_path.contains('{') {
+        r.error("webhook.secret_path", "a secret path takes no placeholder");
+    }
+    let token = |text: &str| {
+        !text.is_empty()
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+    };
+    for (field, value) in [
+        ("query_param", &raw.query_param),
+        ("id_header", &raw.id_header),
+        ("timestamp_header", &raw.timestamp_header),
+        ("signature_header", &raw.signature_header),
+        ("signature_version", &raw.signature_version),
+    ] {
+        if !token(value) {
+            r.error(
+                &format!("webhook.{field}"),
+                format!("`{value}` is not a name: expected letters, digits, `-` or `_`"),
+            );
+        }
+    }
+    if raw.max_age_seconds == 0 {
+        r.error(
+            "webhook.max_age_seconds",
+            "0 s refuses every delivery: give the documented limit",
+        );
+    }
+    (r.error_count() == errors_before).then(|| raw.clone())
 }
 
 fn check_upload(

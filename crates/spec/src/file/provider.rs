@@ -70,6 +70,10 @@ pub struct ProviderFile {
     /// instead of being sent (and paid for) again.
     #[serde(default)]
     pub history: Option<HistoryFile>,
+    /// How the provider reports a finished prediction to a URL of the
+    /// caller's, and signs what it sends, where documented.
+    #[serde(default)]
+    pub webhook: Option<WebhookFile>,
     /// Anything else the documentation says that a user should know.
     #[serde(default)]
     pub notes: Vec<String>,
@@ -105,6 +109,43 @@ pub struct HistoryFile {
 
 fn first_page() -> u32 {
     1
+}
+
+/// Webhooks: a URL given with a submission receives the finished
+/// prediction as a signed POST.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookFile {
+    /// The submit URL's query parameter naming the webhook URL (`webhook`).
+    pub query_param: String,
+    /// Where the signing secret is read (`GET /api/v3/webhook/secret`).
+    pub secret_method: MethodName,
+    /// See `secret_method`.
+    pub secret_path: String,
+    /// The prefix the secret is given with and signed without (`whsec_`).
+    #[serde(default)]
+    pub secret_prefix: Option<String>,
+    /// The header naming the delivery (`webhook-id`).
+    pub id_header: String,
+    /// The header with the delivery's Unix time in seconds
+    /// (`webhook-timestamp`).
+    pub timestamp_header: String,
+    /// The header with the signature, `<version>,<hex HMAC-SHA256>`
+    /// (`webhook-signature`), of `{id}.{timestamp}.{raw body}` keyed with
+    /// the secret less its prefix.
+    pub signature_header: String,
+    /// The signature's version (`v3`).
+    pub signature_version: String,
+    /// Deliveries older (or newer) than this many seconds are refused (300).
+    pub max_age_seconds: u32,
+    /// How many times a failed delivery is retried, where documented.
+    #[serde(default)]
+    pub retries: Option<u32>,
+    /// The pages documenting it.
+    pub source: String,
+    /// Anything else documented about it.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// The request fields of a prediction history query.

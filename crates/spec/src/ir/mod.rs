@@ -31,7 +31,7 @@ pub use crate::file::model::{
 pub use crate::file::provider::{
     ErrorKindName as ErrorKind, HistoryRequestFile as HistoryRequest,
     HistoryResponseFile as HistoryResponse, MethodName as Method, OutcomeName as Outcome,
-    ProtocolName as Protocol, ResponseName, RoleName as Role,
+    ProtocolName as Protocol, ResponseName, RoleName as Role, WebhookFile as Webhook,
 };
 
 /// Every provider, sorted by name, each with its models sorted by id.

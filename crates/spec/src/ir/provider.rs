@@ -62,6 +62,8 @@ pub struct Provider {
     pub catalog: Option<Catalog>,
     /// Where the provider lists recent predictions, if documented.
     pub history: Option<History>,
+    /// How finished predictions are sent to a URL, signed, if documented.
+    pub webhook: Option<crate::file::provider::WebhookFile>,
     /// Other documented facts.
     pub notes: Vec<String>,
     /// Models, sorted by id.

@@ -383,6 +383,7 @@ trait ErasedClient: Send + Sync + fmt::Debug {
         &'a self,
         uncertain: &'a crate::Uncertain,
     ) -> BoxFuture<'a, Result<Prediction, Error>>;
+    fn webhook_secret(&self) -> BoxFuture<'_, Result<String, Error>>;
     fn claim(&self, ids: Vec<String>);
     fn track(&self, uncertain: &crate::Uncertain);
     fn forget(&self, uncertain: &crate::Uncertain);
@@ -489,6 +490,9 @@ impl<P: Provider> ErasedClient for Client<P> {
         uncertain: &'a crate::Uncertain,
     ) -> BoxFuture<'a, Result<Prediction, Error>> {
         Box::pin(Client::reconcile(self, uncertain))
+    }
+    fn webhook_secret(&self) -> BoxFuture<'_, Result<String, Error>> {
+        Box::pin(Client::webhook_secret(self))
     }
     fn claim(&self, ids: Vec<String>) {
         Client::claim(self, ids);
@@ -606,6 +610,11 @@ impl AnyClient {
     /// history, as [`Client::reconcile`].
     pub async fn reconcile(&self, uncertain: &crate::Uncertain) -> Result<Prediction, Error> {
         self.inner.reconcile(uncertain).await
+    }
+
+    /// The account's webhook signing secret, as [`Client::webhook_secret`].
+    pub async fn webhook_secret(&self) -> Result<String, Error> {
+        self.inner.webhook_secret().await
     }
 
     /// Ids that belong to other submissions, as [`Client::claim`].

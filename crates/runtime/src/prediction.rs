@@ -36,6 +36,9 @@ pub struct Prediction {
     outputs: Vec<Output>,
     #[serde(default)]
     done: bool,
+    /// The token its webhook URL carried, when it was sent with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    webhook_token: Option<String>,
 }
 
 impl Prediction {
@@ -53,6 +56,7 @@ impl Prediction {
             submitted_at: None,
             outputs: Vec::new(),
             done: false,
+            webhook_token: None,
         }
     }
 
@@ -129,6 +133,17 @@ impl Prediction {
     /// The outputs, once done.
     pub fn outputs(&self) -> &[Output] {
         &self.outputs
+    }
+
+    /// The token this prediction's webhook URL carried
+    /// (`imagegen_request=<token>`), when the client was built with a
+    /// webhook: a delivery with it is this prediction's.
+    pub fn webhook_token(&self) -> Option<&str> {
+        self.webhook_token.as_deref()
+    }
+
+    pub(crate) fn set_webhook_token(&mut self, token: Option<String>) {
+        self.webhook_token = token;
     }
 
     pub(crate) fn set_local_id(&mut self, local_id: String) {

@@ -153,6 +153,10 @@ pub(crate) struct Transport {
     pub spending: Option<crate::budget::Spending>,
     /// Where the provider lists recent predictions, if it documents it.
     pub history: Option<&'static crate::info::HistoryInfo>,
+    /// How the provider sends finished predictions to a URL, if it does.
+    pub webhook_info: Option<&'static crate::info::WebhookInfo>,
+    /// The caller's webhook URL, and how the provider takes it.
+    pub webhook: Option<(Url, &'static crate::info::WebhookInfo)>,
     /// This client's submissions, for finding an unanswered one's prediction.
     pub ledger: std::sync::Arc<crate::ledger::Ledger>,
 }

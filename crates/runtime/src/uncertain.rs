@@ -31,6 +31,10 @@ pub struct Uncertain {
     /// that two sent in the same millisecond stay two.
     #[serde(default = "random_nonce")]
     pub(crate) nonce: u64,
+    /// The token its webhook URL carried, if it was sent with one: a
+    /// delivery with it is this submission's, whatever the history says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) webhook_token: Option<String>,
 }
 
 impl Uncertain {
@@ -53,7 +57,15 @@ impl Uncertain {
             sent_ms,
             answer_by_ms: answer_by_ms.max(sent_ms),
             nonce: random_nonce(),
+            webhook_token: None,
         }
+    }
+
+    /// The token its webhook URL carried, if it was sent with one
+    /// (`imagegen_request=<token>`): the delivery naming it is this
+    /// submission's prediction.
+    pub fn webhook_token(&self) -> Option<&str> {
+        self.webhook_token.as_deref()
     }
 
     /// The provider's name.

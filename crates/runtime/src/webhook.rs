@@ -141,6 +141,117 @@ pub fn sign(
     Ok(format!("{},{hex}", info.signature_version))
 }
 
+/// The query parameter naming the request in each submission's copy of
+/// the caller's webhook URL.
+pub const REQUEST_PARAM: &str = "imagegen_request";
+
+/// The token in a delivery's URL (its path and query, as received), if
+/// the URL was one this client gave.
+pub fn request_token(target: &str) -> Option<String> {
+    let query = target.split_once('?')?.1;
+    query.split('&').find_map(|pair| {
+        let (name, value) = pair.split_once('=')?;
+        (name == REQUEST_PARAM && !value.is_empty()).then(|| value.to_owned())
+    })
+}
+
+/// The caller's webhook URL, checked: absolute `https`, or `http` to a
+/// loopback host; no credentials or fragment.
+pub(crate) fn callback_base(text: &str) -> Result<url::Url, crate::Error> {
+    let invalid = |reason: String| crate::Error::InvalidConfig {
+        reason: format!("webhook URL: {reason}"),
+    };
+    let url = crate::origin::fetchable_url(text.trim()).map_err(invalid)?;
+    if !url.username().is_empty() || url.password().is_some() || url.fragment().is_some() {
+        return Err(invalid(format!(
+            "`{text}` carries credentials or a fragment; give the plain URL the provider should POST to"
+        )));
+    }
+    Ok(url)
+}
+
+/// `base` with this request's token added, and the submit URL asking the
+/// provider to deliver there.
+pub(crate) fn submit_url(
+    submit: &url::Url,
+    base: &url::Url,
+    info: &WebhookInfo,
+    token: &str,
+) -> url::Url {
+    let mut callback = base.clone();
+    callback.query_pairs_mut().append_pair(REQUEST_PARAM, token);
+    let mut submit = submit.clone();
+    submit
+        .query_pairs_mut()
+        .append_pair(info.query_param, callback.as_str());
+    submit
+}
+
+/// A new request token: 128 random bits in hex.
+pub(crate) fn new_token() -> String {
+    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+}
+
+impl<P> crate::Client<P> {
+    /// The account's webhook signing secret, as the provider gives it
+    /// (prefix and all), read from its documented endpoint with the key.
+    /// The docs show no answer body, only the secret's prefix: the first
+    /// string in the answer that starts with it is taken.
+    pub async fn webhook_secret(&self) -> Result<String, crate::Error> {
+        let transport = &*self.transport;
+        let info = transport
+            .webhook_info
+            .ok_or_else(|| crate::Error::InvalidConfig {
+                reason: format!("{} documents no webhooks", transport.provider.display_name),
+            })?;
+        let deadline = crate::Deadline::after(transport.timeouts.overall);
+        let call = crate::transport::Call {
+            phase: crate::Phase::Poll,
+            model: None,
+            prediction_id: None,
+            started: deadline.started(),
+            deadline: deadline.at(),
+        };
+        let url = transport.api_url(info.secret.path)?;
+        let method = match info.secret.method {
+            crate::info::HttpMethod::Get => reqwest::Method::GET,
+            crate::info::HttpMethod::Post => reqwest::Method::POST,
+        };
+        let answer = transport
+            .with_retries(&call, &url, true, |_| {
+                transport.attempt(method.clone(), &url, None, transport.timeouts.request)
+            })
+            .await
+            .map_err(|error| error.redacted(&transport.redactor))?;
+        let body: serde_json::Value = serde_json::from_slice(&answer.body).map_err(|error| {
+            call.undecodable(answer.status, format!("not JSON: {error}"), &answer.body)
+        })?;
+        let prefix = info.secret_prefix.unwrap_or_default();
+        first_string(&body, prefix).ok_or_else(|| {
+            call.undecodable(
+                answer.status,
+                format!("the answer holds no string starting with `{prefix}`"),
+                b"",
+            )
+        })
+    }
+}
+
+/// The first string in `value` (depth first) that starts with `prefix`
+/// and is longer than it.
+fn first_string(value: &serde_json::Value, prefix: &str) -> Option<String> {
+    match value {
+        serde_json::Value::String(text)
+            if text.starts_with(prefix) && text.len() > prefix.len() =>
+        {
+            Some(text.clone())
+        }
+        serde_json::Value::Array(items) => items.iter().find_map(|v| first_string(v, prefix)),
+        serde_json::Value::Object(map) => map.values().find_map(|v| first_string(v, prefix)),
+        _ => None,
+    }
+}
+
 /// The longest a delivery may be from now, as a duration.
 pub fn max_age(info: &WebhookInfo) -> Duration {
     Duration::from_secs(u64::from(info.max_age_seconds))

@@ -154,6 +154,22 @@ pub enum Fault {
     /// An output download is answered `302 Found`, pointing at the same
     /// output on the assets origin (as a CDN hands off to a mirror).
     Redirect,
+    /// A webhook delivery is sent twice (the same `webhook-id`), as the
+    /// provider's retries make happen.
+    DuplicateDelivery,
+    /// A webhook delivery is sent this long after the prediction ended
+    /// (so deliveries of several predictions arrive out of order).
+    DelayedDelivery {
+        /// The wait before it is sent.
+        delay: Duration,
+    },
+    /// Before the real delivery, one signed with the wrong secret is sent
+    /// to the same URL (a forgery the receiver must refuse).
+    ForgedDelivery,
+    /// Before the real delivery, a replay of it stamped 10 minutes earlier
+    /// (correctly signed for that time) is sent (the receiver must refuse
+    /// it as too old).
+    StaleDelivery,
 }
 
 /// Chunks a [`Fault::SlowBody`] body is cut into.
@@ -179,6 +195,10 @@ impl Fault {
             Fault::DataUriBase64 => "data_uri_base64",
             Fault::InvalidJson => "invalid_json",
             Fault::Redirect => "redirect",
+            Fault::DuplicateDelivery => "duplicate_delivery",
+            Fault::DelayedDelivery { .. } => "delayed_delivery",
+            Fault::ForgedDelivery => "forged_delivery",
+            Fault::StaleDelivery => "stale_delivery",
         }
     }
 
@@ -228,6 +248,9 @@ pub enum Target {
     /// File uploads to a provider's upload endpoint (scopes other than
     /// `global` never match one: an upload has no prediction or prompt).
     Upload,
+    /// Webhook deliveries of a finished prediction (`drop_connection`
+    /// loses one: it is never sent).
+    Webhook,
     /// All of them.
     #[default]
     Any,
@@ -401,6 +424,10 @@ mod wire {
         DataUriBase64,
         InvalidJson,
         Redirect,
+        DuplicateDelivery,
+        DelayedDelivery { delay_ms: u64 },
+        ForgedDelivery,
+        StaleDelivery,
     }
 
     impl From<Fault> for super::Fault {
@@ -421,6 +448,12 @@ mod wire {
                 Fault::DataUriBase64 => Self::DataUriBase64,
                 Fault::InvalidJson => Self::InvalidJson,
                 Fault::Redirect => Self::Redirect,
+                Fault::DuplicateDelivery => Self::DuplicateDelivery,
+                Fault::DelayedDelivery { delay_ms } => Self::DelayedDelivery {
+                    delay: Duration::from_millis(delay_ms),
+                },
+                Fault::ForgedDelivery => Self::ForgedDelivery,
+                Fault::StaleDelivery => Self::StaleDelivery,
             }
         }
     }
@@ -443,6 +476,12 @@ mod wire {
                 super::Fault::DataUriBase64 => Self::DataUriBase64,
                 super::Fault::InvalidJson => Self::InvalidJson,
                 super::Fault::Redirect => Self::Redirect,
+                super::Fault::DuplicateDelivery => Self::DuplicateDelivery,
+                super::Fault::DelayedDelivery { delay } => Self::DelayedDelivery {
+                    delay_ms: u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                },
+                super::Fault::ForgedDelivery => Self::ForgedDelivery,
+                super::Fault::StaleDelivery => Self::StaleDelivery,
             }
         }
     }

@@ -223,7 +223,7 @@ async fn item(
 }
 
 /// The object (the answer itself, or one of its fields) whose `id` is `id`.
-fn holding_id(answer: &Value, id: &str) -> Option<Value> {
+pub(crate) fn holding_id(answer: &Value, id: &str) -> Option<Value> {
     let holds = |value: &Value| value.get("id").and_then(Value::as_str) == Some(id);
     if holds(answer) {
         return Some(answer.clone());

@@ -70,6 +70,7 @@ mod submit;
 mod time;
 mod upload;
 mod uploads;
+mod webhooks;
 
 pub use config::{Completion, DEFAULT_API_KEY, DEFAULT_ESTIMATE_MS, RUN_TIME_SEED, SimConfig};
 pub use error::SimError;
@@ -77,7 +78,7 @@ pub use faults::{
     Fault, FaultRule, RetryAfter, SLOW_BODY_CHUNKS, SYNC_TIMEOUT_WAIT, Scope, Target,
 };
 pub use log::{
-    ConnectionCounts, CredentialLeak, Download, FiredFault, SimLog, Submission, SubmitOutcome,
-    Upload,
+    ConnectionCounts, CredentialLeak, DeliveryKind, Download, FiredFault, SimLog, Submission,
+    SubmitOutcome, Upload, WebhookDelivery,
 };
 pub use sim::{Sim, shell_word};

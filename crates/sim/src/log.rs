@@ -34,12 +34,47 @@ pub struct SimLog {
     pub credential_leaks: Vec<CredentialLeak>,
     /// Every fault that fired.
     pub faults: Vec<FiredFault>,
+    /// Every webhook delivery attempt, genuine or injected.
+    #[serde(default)]
+    pub webhooks: Vec<WebhookDelivery>,
     /// Connections to the API listener.
     #[serde(default)]
     pub api_connections: ConnectionCounts,
     /// Connections to the assets listener.
     #[serde(default)]
     pub assets_connections: ConnectionCounts,
+}
+
+/// One webhook delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDelivery {
+    /// The prediction it reports.
+    pub prediction_id: String,
+    /// Where it was sent.
+    pub url: String,
+    /// Its `webhook-id` (the same for every retry and duplicate).
+    pub webhook_id: String,
+    /// What it was.
+    pub kind: DeliveryKind,
+    /// The receiver's HTTP status, or `None` when it could not be reached
+    /// (or the delivery was dropped by a fault, and never sent).
+    pub status: Option<u16>,
+}
+
+/// What a webhook delivery attempt was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryKind {
+    /// The provider's delivery (or a retry of it).
+    Genuine,
+    /// A second copy of a delivery the receiver accepted.
+    Duplicate,
+    /// Signed with the wrong secret.
+    Forged,
+    /// A replay stamped ten minutes early.
+    Stale,
+    /// Lost: never sent.
+    Dropped,
 }
 
 /// The connections one listener saw: how a client's connection pool behaved.

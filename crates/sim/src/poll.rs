@@ -105,6 +105,10 @@ fn can_act(api: &ProviderApi, prediction: &Prediction, phase: &Phase, fault: &Fa
         Fault::DataUriBase64 => prediction.plan.base64 && *phase == Phase::Succeeded,
         Fault::SyncTimeout
         | Fault::Redirect
+        | Fault::DuplicateDelivery
+        | Fault::DelayedDelivery { .. }
+        | Fault::ForgedDelivery
+        | Fault::StaleDelivery
         | Fault::RateLimit { .. }
         | Fault::ServerError { .. }
         | Fault::EnvelopeError { .. } => false,

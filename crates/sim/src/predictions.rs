@@ -25,6 +25,8 @@ pub(crate) struct Prediction {
     /// When it ends.
     pub(crate) ends: Instant,
     pub(crate) ending: Ending,
+    /// The request body as sent (a webhook delivery's `input`).
+    pub(crate) input: Value,
 }
 
 /// How a prediction ends.

@@ -13,7 +13,7 @@ use crate::request_body::{self, BodyError};
 use crate::respond::errors::ApiError;
 use crate::respond::{Dropped, Reply, WireBody};
 use crate::state::State;
-use crate::{assets, control, history, poll, submit, upload};
+use crate::{assets, control, history, poll, submit, upload, webhooks};
 
 /// Largest request body read, uploads aside (prompts are at most tens of
 /// kilobytes; input images are URLs).
@@ -102,9 +102,27 @@ async fn route(state: &Arc<State>, request: Request<Incoming>) -> Reply {
             .map_or("POST", |upload| method_name(upload.endpoint.method));
         return method_not_allowed(api, &parts.method, &rest, allow);
     }
+    if let Some(webhook) = &api.spec.webhook
+        && webhook.secret_path == rest
+    {
+        if method_is(&parts.method, webhook.secret_method) {
+            return webhooks::secret(state, api, &parts.headers);
+        }
+        return method_not_allowed(
+            api,
+            &parts.method,
+            &rest,
+            method_name(webhook.secret_method),
+        );
+    }
     let models = api.models_at(&parts.method, &rest);
     if !models.is_empty() {
-        return submit::handle(state, api, models, &parts.headers, body).await;
+        let webhook_url = api.spec.webhook.as_ref().and_then(|webhook| {
+            url::form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
+                .find(|(name, _)| *name == webhook.query_param.as_str())
+                .map(|(_, value)| value.into_owned())
+        });
+        return submit::handle(state, api, models, &parts.headers, body, webhook_url).await;
     }
     if let Some(id) = api.result_id(&rest) {
         if api.is_result_method(&parts.method) {

@@ -103,6 +103,12 @@ impl Sim {
         &self.state.config.api_key
     }
 
+    /// The webhook signing secret the emulator signs deliveries with (and
+    /// answers on the provider's documented secret endpoint).
+    pub fn webhook_secret(&self) -> &str {
+        &self.state.webhook_secret
+    }
+
     /// The providers served, with their models.
     pub fn providers(&self) -> impl Iterator<Item = &Provider> {
         self.state.catalog.providers.iter().map(|p| &p.spec)

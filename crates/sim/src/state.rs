@@ -37,6 +37,9 @@ pub(crate) struct State {
     /// same run times (their figures differ by what they do, not by what
     /// they were dealt).
     run_times: Mutex<fastrand::Rng>,
+    /// The account's webhook signing secret, `whsec_` and 32 random
+    /// characters, new each start.
+    pub(crate) webhook_secret: String,
 }
 
 impl State {
@@ -60,6 +63,12 @@ impl State {
             faults: Mutex::default(),
             log: Mutex::default(),
             run_times: Mutex::new(fastrand::Rng::with_seed(RUN_TIME_SEED)),
+            webhook_secret: format!(
+                "whsec_{}",
+                (0..32)
+                    .map(|_| fastrand::alphanumeric())
+                    .collect::<String>()
+            ),
         }
     }
 
@@ -88,6 +97,11 @@ impl State {
 
     pub(crate) fn record(&self, write: impl FnOnce(&mut SimLog)) {
         write(&mut lock(&self.log));
+    }
+
+    /// Records a webhook delivery attempt.
+    pub(crate) fn log_delivery(&self, delivery: crate::log::WebhookDelivery) {
+        self.record(|log| log.webhooks.push(delivery));
     }
 
     pub(crate) fn log(&self) -> SimLog {

@@ -32,6 +32,7 @@ pub(crate) async fn handle(
     models: Vec<&Model>,
     headers: &HeaderMap,
     body: Result<Bytes, ApiError>,
+    webhook_url: Option<String>,
 ) -> Reply {
     let mut entry = Submission {
         provider: api.name().to_owned(),
@@ -42,7 +43,7 @@ pub(crate) async fn handle(
         outcome: SubmitOutcome::Dropped,
         completes_at: None,
     };
-    let reply = submit(state, api, models, headers, body, &mut entry).await;
+    let reply = submit(state, api, models, headers, body, webhook_url, &mut entry).await;
     entry.outcome = if reply.is_dropped() {
         SubmitOutcome::Dropped
     } else if entry.prediction_id.is_some() {
@@ -65,6 +66,7 @@ async fn submit(
     models: Vec<&Model>,
     headers: &HeaderMap,
     body: Result<Bytes, ApiError>,
+    webhook_url: Option<String>,
     entry: &mut Submission,
 ) -> Reply {
     let bytes = match body {
@@ -147,8 +149,18 @@ async fn submit(
         } else {
             Ending::Success
         },
+        input: Value::Object(body.clone()),
     };
     state.predictions.insert(prediction.clone());
+    if let (Some(webhook), Some(url)) = (&api.spec.webhook, webhook_url) {
+        crate::webhooks::deliver(
+            Arc::clone(state),
+            api.name().to_owned(),
+            webhook.clone(),
+            id.clone(),
+            url,
+        );
+    }
     entry.prediction_id = Some(id);
     entry.completes_at = Some(state.elapsed() + prediction.run_time());
     if faults.contains(&Fault::DropConnection) {
@@ -245,6 +257,10 @@ fn can_act(api: &ProviderApi, plan: &OutputPlan, fault: &Fault) -> bool {
             plan.base64 && held && (!api.is_queue() || api.spec.sync_mode_returns_outputs)
         }
         Fault::Redirect
+        | Fault::DuplicateDelivery
+        | Fault::DelayedDelivery { .. }
+        | Fault::ForgedDelivery
+        | Fault::StaleDelivery
         | Fault::RateLimit { .. }
         | Fault::ServerError { .. }
         | Fault::EnvelopeError { .. } => false,

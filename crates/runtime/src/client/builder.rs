@@ -47,6 +47,7 @@ pub struct ClientBuilder<P> {
     spending: Option<Spending>,
     unknown_cost_as: Option<Money>,
     clock_margin: Duration,
+    webhook: Option<String>,
     provider: PhantomData<fn() -> P>,
 }
 
@@ -63,6 +64,7 @@ impl<P> std::fmt::Debug for ClientBuilder<P> {
             .field("spending", &self.spending)
             .field("unknown_cost_as", &self.unknown_cost_as)
             .field("clock_margin", &self.clock_margin)
+            .field("webhook", &self.webhook)
             .finish_non_exhaustive()
     }
 }
@@ -81,6 +83,7 @@ impl<P> Default for ClientBuilder<P> {
             spending: None,
             unknown_cost_as: None,
             clock_margin: DEFAULT_CLOCK_MARGIN,
+            webhook: None,
             provider: PhantomData,
         }
     }
@@ -102,6 +105,7 @@ impl<P> ClientBuilder<P> {
             spending: self.spending,
             unknown_cost_as: self.unknown_cost_as,
             clock_margin: self.clock_margin,
+            webhook: self.webhook,
             provider: PhantomData,
         }
     }
@@ -113,6 +117,18 @@ impl<P> ClientBuilder<P> {
     /// makes overlapping submissions (which cannot be told apart) likelier.
     pub fn clock_margin(mut self, margin: Duration) -> Self {
         self.clock_margin = margin;
+        self
+    }
+
+    /// Asks the provider to POST each finished prediction to this URL (an
+    /// absolute `https` URL; plain `http` only to loopback, for tests), for
+    /// providers that document webhooks. Each submission's copy of the URL
+    /// carries a query parameter of its own, `imagegen_request=<random>`,
+    /// so a delivery names its request even when the submission's answer
+    /// was lost ([`Prediction::webhook_token`](crate::Prediction::webhook_token),
+    /// [`Uncertain::webhook_token`](crate::Uncertain::webhook_token)).
+    pub fn webhook(mut self, url: impl Into<String>) -> Self {
+        self.webhook = Some(url.into());
         self
     }
 
@@ -275,6 +291,18 @@ impl<P: Provider> ClientBuilder<P> {
                     reason: format!("the HTTP client cannot be built: {error}"),
                 })?,
         };
+        let webhook = match (self.webhook, P::WEBHOOK) {
+            (None, _) => None,
+            (Some(_), None) => {
+                return Err(Error::InvalidConfig {
+                    reason: format!(
+                        "{} documents no webhooks: leave the webhook out",
+                        info.display_name
+                    ),
+                });
+            }
+            (Some(url), Some(info)) => Some((crate::webhook::callback_base(&url)?, info)),
+        };
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         Ok(Client {
             transport: Arc::new(Transport {
@@ -296,6 +324,8 @@ impl<P: Provider> ClientBuilder<P> {
                     ..spending
                 }),
                 history: P::HISTORY,
+                webhook_info: P::WEBHOOK,
+                webhook,
                 ledger: Arc::new(crate::ledger::Ledger::new(self.clock_margin)),
             }),
             provider: PhantomData,

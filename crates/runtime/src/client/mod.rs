@@ -216,7 +216,13 @@ impl<P: Provider> Client<P> {
             started: budget.started(),
             deadline: budget.at(),
         };
-        let url = transport.api_url(model.submit.path)?;
+        let mut url = transport.api_url(model.submit.path)?;
+        // With a webhook, this submission's copy of the URL names it.
+        let webhook_token = transport.webhook.as_ref().map(|(base, info)| {
+            let token = crate::webhook::new_token();
+            url = crate::webhook::submit_url(&url, base, info, &token);
+            token
+        });
         let timeout = if sync_mode {
             transport.timeouts.sync_request
         } else {
@@ -258,6 +264,7 @@ impl<P: Provider> Client<P> {
             .map_err(|error| with_excerpt(error, &answer.body))?;
             let mut prediction =
                 Prediction::new(transport.provider.name, Some(model.id), snapshot.id.clone());
+            prediction.set_webhook_token(webhook_token.clone());
             if snapshot.id.is_none() {
                 // A synchronous answer names no prediction: give it a name no
                 // other answer can take, so its outputs cannot collide.
@@ -315,10 +322,14 @@ impl<P: Provider> Client<P> {
                 flight.answered(prediction.id());
                 Ok(prediction)
             }
-            Err(error) if may_have_been_taken(&error) => Err(Error::Unanswered {
-                uncertain: flight.unanswered(),
-                source: Box::new(error),
-            }),
+            Err(error) if may_have_been_taken(&error) => {
+                let mut uncertain = flight.unanswered();
+                uncertain.webhook_token = webhook_token;
+                Err(Error::Unanswered {
+                    uncertain,
+                    source: Box::new(error),
+                })
+            }
             Err(error) => {
                 flight.answered(error.prediction_id());
                 Err(error)

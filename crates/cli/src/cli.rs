@@ -87,6 +87,7 @@ pub fn command() -> Command {
                         .help("The batch's output directory (its --out), holding manifest.jsonl"),
                 ),
         )
+        .subcommand(crate::webhook_secret::command())
         .subcommand(crate::codegen::command())
         .subcommand(crate::import::command())
 }
@@ -141,6 +142,17 @@ pub fn model_base(model: &'static ModelEntry) -> Command {
                      so raise it there to make more at once; each is an open file",
                     imagegen::runtime::ConnectionLimits::default().per_origin
                 )),
+        )
+        .arg(
+            Arg::new("@webhook")
+                .long("webhook")
+                .value_name("URL")
+                .help(
+                    "Ask the provider to POST each finished prediction to this URL (https; http \
+                     only to loopback), each request's copy naming it with imagegen_request=<token>; \
+                     for providers that document webhooks (WaveSpeed). Verify deliveries with the \
+                     secret `imagegen webhook-secret` fetches",
+                ),
         )
         .arg(
             Arg::new("@sim")

@@ -45,10 +45,14 @@ pub async fn connect_with(
     configure: impl FnOnce(ClientBuilder<AnyProvider>) -> ClientBuilder<AnyProvider>,
 ) -> Result<Connection, Failure> {
     let mut builder: ClientBuilder<AnyProvider> = configure(ClientBuilder::new());
-    if let Some(timeout) = matches.get_one::<Duration>("@timeout") {
+    // Each command defines the flags it has; one without a flag has its default.
+    if let Some(timeout) = matches.try_get_one::<Duration>("@timeout").ok().flatten() {
         builder = builder.overall_timeout(*timeout);
     }
-    if let Some(&connections) = matches.get_one::<u32>("@connections") {
+    if let Some(url) = matches.try_get_one::<String>("@webhook").ok().flatten() {
+        builder = builder.webhook(url.clone());
+    }
+    if let Some(&connections) = matches.try_get_one::<u32>("@connections").ok().flatten() {
         let per_origin = connections as usize;
         builder = builder.connection_limits(
             ConnectionLimits::default()
@@ -57,7 +61,7 @@ pub async fn connect_with(
         );
     }
     let mut sim = None;
-    if matches.get_flag("@sim") {
+    if matches.try_get_one::<bool>("@sim").ok().flatten() == Some(&true) {
         let config = crate::catalog::spec_files()
             .into_iter()
             .fold(SimConfig::new(), SimConfig::own_specs);
@@ -68,7 +72,7 @@ pub async fn connect_with(
             .base_url(started.base_url(provider.info.name))
             .api_key(started.api_key().to_owned());
         sim = Some(started);
-    } else if let Some(url) = matches.get_one::<String>("@base-url") {
+    } else if let Some(url) = matches.try_get_one::<String>("@base-url").ok().flatten() {
         builder = builder.base_url(url.clone());
     }
     match provider.connect(builder) {

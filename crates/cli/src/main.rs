@@ -20,6 +20,7 @@ mod progress;
 mod signals;
 mod sim;
 mod spend;
+mod webhook_secret;
 
 use std::process::ExitCode;
 
@@ -65,6 +66,7 @@ fn main() -> ExitCode {
             Some(("batch", sub)) => batch::run(sub).await,
             Some(("gallery", sub)) => batch::rebuild_gallery(sub),
             Some(("sim", sub)) => sim::run(sub).await,
+            Some(("webhook-secret", sub)) => webhook_secret::run(sub).await,
             Some(("codegen", sub)) => codegen::run(sub),
             Some(("import", sub)) => import::run(sub).await,
             // clap requires a subcommand, so this is not reached.

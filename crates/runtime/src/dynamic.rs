@@ -54,6 +54,10 @@ pub struct ProviderEntry {
     pub info: &'static ProviderInfo,
     /// Its models, in spec order (only those whose cargo feature is on).
     pub models: &'static [&'static ModelEntry],
+    /// Where it lists recent predictions, if it documents it.
+    pub history: Option<&'static crate::info::HistoryInfo>,
+    /// How it sends finished predictions to a URL, signed, if it does.
+    pub webhook: Option<&'static crate::info::WebhookInfo>,
     connect: fn(ClientBuilder<AnyProvider>) -> Result<AnyClient, Error>,
 }
 
@@ -72,6 +76,8 @@ impl ProviderEntry {
         ProviderEntry {
             info: P::INFO,
             models,
+            history: P::HISTORY,
+            webhook: P::WEBHOOK,
             connect: connect::<P>,
         }
     }

@@ -1,0 +1,93 @@
+//! `imagegen webhook-secret PROVIDER`: how to get the secret that signs a
+//! provider's webhook deliveries, or (`--fetch`) the secret itself as a
+//! line for a shell or an env file. The API key is never printed.
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use imagegen::ProviderEntry;
+
+use crate::failure::Failure;
+
+pub fn command() -> Command {
+    Command::new("webhook-secret")
+        .about("Show how to fetch a provider's webhook signing secret, or fetch it as PROVIDER_WEBHOOK_SECRET=… (--fetch)")
+        .arg(
+            Arg::new("provider")
+                .value_name("PROVIDER")
+                .required(true)
+                .help("A provider that documents webhooks (wavespeed)"),
+        )
+        .arg(
+            Arg::new("fetch")
+                .long("fetch")
+                .action(ArgAction::SetTrue)
+                .help("Fetch it with the key from the provider's variable and print `<PROVIDER>_WEBHOOK_SECRET=<secret>`"),
+        )
+        .arg(
+            Arg::new("@base-url")
+                .long("base-url")
+                .value_name("URL")
+                .help("Ask this base URL instead of the provider's"),
+        )
+        .arg(
+            Arg::new("@sim")
+                .long("sim")
+                .action(ArgAction::SetTrue)
+                .conflicts_with("@base-url")
+                .help("Ask an emulator started in-process (its secret lives as long as it does)"),
+        )
+}
+
+pub async fn run(matches: &ArgMatches) -> Result<(), Failure> {
+    let name = matches
+        .get_one::<String>("provider")
+        .map(String::as_str)
+        .unwrap_or_default();
+    let provider = imagegen::PROVIDERS
+        .iter()
+        .copied()
+        .find(|entry| entry.info.name == name)
+        .ok_or_else(|| {
+            let known: Vec<&str> = imagegen::PROVIDERS.iter().map(|p| p.info.name).collect();
+            Failure::usage(format!(
+                "no provider `{name}`; the providers are {}",
+                known.join(", ")
+            ))
+        })?;
+    let webhook = provider.webhook.ok_or_else(|| {
+        Failure::usage(format!(
+            "{} documents no webhooks, so it has no webhook secret",
+            provider.info.display_name
+        ))
+    })?;
+    let variable = secret_variable(provider);
+    if !matches.get_flag("fetch") {
+        println!(
+            "{display} signs each webhook delivery with the account's secret, read from {method} {base}{path} with the API key:\n\n  \
+             curl -H \"{header}: {scheme}${key_var}\" {base}{path}\n\n\
+             or: imagegen webhook-secret {name} --fetch   (prints {variable}=<secret>)",
+            display = provider.info.display_name,
+            method = webhook.secret.method.as_str(),
+            base = provider.info.base_url,
+            path = webhook.secret.path,
+            header = provider.info.auth.header,
+            scheme = provider
+                .info
+                .auth
+                .scheme
+                .map_or(String::new(), |scheme| format!("{scheme} ")),
+            key_var = provider.info.auth.env_var,
+        );
+        return Ok(());
+    }
+    let connection = crate::connect::connect(provider, matches).await?;
+    let secret = connection.client.webhook_secret().await;
+    connection.close().await;
+    let secret = secret.map_err(|error| Failure::from_error(&error, |_| None))?;
+    println!("{variable}={secret}");
+    Ok(())
+}
+
+/// `WAVESPEED_WEBHOOK_SECRET`: the variable this secret is printed for.
+fn secret_variable(provider: &ProviderEntry) -> String {
+    format!("{}_WEBHOOK_SECRET", provider.info.name.to_ascii_uppercase())
+}

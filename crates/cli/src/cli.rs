@@ -146,6 +146,7 @@ pub fn model_base(model: &'static ModelEntry) -> Command {
         .arg(
             Arg::new("@webhook")
                 .long("webhook")
+                .visible_alias("webhook-url")
                 .value_name("URL")
                 .help(
                     "Ask the provider to POST each finished prediction to this URL (https; http \

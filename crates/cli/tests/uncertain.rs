@@ -173,3 +173,111 @@ fn a_line_the_history_does_not_show_is_sent_again_only_when_asked() {
     let created = created_per_prompt(&emulator.sim);
     assert!(created.values().all(|n| *n == 1), "{created:?}");
 }
+
+/// A free port on loopback (bound, then released for the batch to take).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn with_a_webhook_receiver_lost_answers_are_recovered_from_their_deliveries() {
+    let emulator = Emulator::start();
+    let sim = &emulator.sim;
+    // Overlapping lost answers (eight in flight) that the history alone
+    // could not tell apart, and deliveries forged, replayed and repeated.
+    lose_answers(sim, 4);
+    sim.inject(
+        FaultRule::new(Fault::ForgedDelivery)
+            .on(Target::Webhook)
+            .times(3),
+    );
+    sim.inject(
+        FaultRule::new(Fault::StaleDelivery)
+            .on(Target::Webhook)
+            .times(3),
+    );
+    sim.inject(
+        FaultRule::new(Fault::DuplicateDelivery)
+            .on(Target::Webhook)
+            .times(3),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let prompts = write_prompts(dir.path(), 24);
+    let out = dir.path().join("out");
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/imagegen/hooks");
+    let listen = format!("127.0.0.1:{port}");
+    let run = batch(
+        &emulator,
+        &prompts,
+        &out,
+        &[
+            "--concurrency",
+            "8",
+            "--webhook-url",
+            &url,
+            "--webhook-listen",
+            &listen,
+        ],
+    );
+    let stdout = text(&run.stdout);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}{}",
+        stdout,
+        text(&run.stderr)
+    );
+    assert_eq!(statuses(&out), ["done"; 24]);
+    let created = created_per_prompt(sim);
+    assert_eq!(created.len(), 24, "{created:?}");
+    assert!(created.values().all(|n| *n == 1), "{created:?}");
+    let manifest = std::fs::read_to_string(out.join("manifest.jsonl")).unwrap();
+    assert_eq!(
+        manifest
+            .matches("delivered to the webhook as prediction")
+            .count(),
+        4,
+        "{manifest}"
+    );
+    assert!(stdout.contains("24 recorded"), "{stdout}");
+    assert!(stdout.contains("3 duplicates"), "{stdout}");
+    assert!(stdout.contains("6 refused"), "{stdout}");
+}
+
+#[test]
+fn a_webhook_receiver_needs_a_webhook_url_and_a_provider_with_webhooks() {
+    let emulator = Emulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let prompts = write_prompts(dir.path(), 1);
+    let out = dir.path().join("out");
+    let alone = batch(
+        &emulator,
+        &prompts,
+        &out,
+        &["--webhook-listen", "127.0.0.1:0"],
+    );
+    assert_eq!(alone.status.code(), Some(2), "{}", text(&alone.stderr));
+    let remote = batch(
+        &emulator,
+        &prompts,
+        &out,
+        &[
+            "--webhook-url",
+            "http://example.com/hook",
+            "--webhook-listen",
+            "127.0.0.1:0",
+        ],
+    );
+    assert_eq!(remote.status.code(), Some(2), "{}", text(&remote.stderr));
+    assert!(
+        text(&remote.stderr).contains("use https"),
+        "{}",
+        text(&remote.stderr)
+    );
+    assert!(emulator.sim.log().submissions.is_empty());
+}

@@ -12,9 +12,12 @@ use imagegen_runtime::cost::Cost;
 use imagegen_runtime::{Finding, Prediction, Uncertain};
 use tokio::sync::watch;
 
+use std::sync::Arc;
+
 use super::input::Job;
 use super::manifest::{Manifest, Record, SavedOutput, SkipReason, Status};
 use super::pace::Pacer;
+use super::receiver::Receiver;
 
 /// What a job needs from the batch.
 #[derive(Debug)]
@@ -30,6 +33,8 @@ pub struct Context {
     /// Turns `true` on Ctrl-C, on SIGTERM, or when the key is refused: no new
     /// submission starts, and waits stop (their ids are recorded).
     pub stop: watch::Receiver<bool>,
+    /// The batch's webhook receiver (`--webhook-listen`), if it runs one.
+    pub receiver: Option<Arc<Receiver>>,
 }
 
 /// How a job ended this run.
@@ -120,6 +125,11 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
             // recorded, or a re-run could pay again.
             match context.client.submit_until(&request, deadline).await {
                 Ok(prediction) => {
+                    if let (Some(receiver), Some(token)) =
+                        (&context.receiver, prediction.webhook_token())
+                    {
+                        receiver.expect(token, job.line);
+                    }
                     let mut submitted = Record::new(job.line, &context.model, Status::Submitted);
                     submitted.id = prediction.id().map(str::to_owned);
                     submitted.local_id = prediction.local_id().map(str::to_owned);
@@ -137,6 +147,11 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
                 Err(error) if error.was_not_sent() => return not_sent(context, job, &error),
                 Err(Error::Unanswered { uncertain, source }) => {
                     let message = format!("no answer came ({source})");
+                    if let Some(prediction) =
+                        delivered_instead(context, job, &uncertain, &message, deadline).await?
+                    {
+                        return finish(context, job, prediction, deadline, stop).await;
+                    }
                     match reconcile(context, job, uncertain, &message).await? {
                         Ok(prediction) => (prediction, deadline),
                         Err((outcome, _)) => return Ok(outcome),
@@ -146,12 +161,42 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
             }
         }
     };
+    finish(context, job, prediction, deadline, stop).await
+}
+
+/// Waits for a submitted prediction, saves its outputs and records them.
+/// With a webhook receiver, its delivery ends the wait early: one status
+/// check then reads the outputs (polling is the slow fallback).
+async fn finish(
+    context: &Context,
+    job: &Job,
+    prediction: Prediction,
+    deadline: imagegen_runtime::Deadline,
+    mut stop: watch::Receiver<bool>,
+) -> Result<Outcome, String> {
+    let delivered = async {
+        match (&context.receiver, prediction.webhook_token()) {
+            (Some(receiver), Some(token)) => {
+                receiver.delivery(token).await;
+            }
+            _ => std::future::pending::<()>().await,
+        }
+    };
     let waited = tokio::select! {
         biased;
         _ = stop.wait_for(|stopped| *stopped) => {
             return Ok(Outcome::Unfinished("stopped; the next run resumes it".to_owned()));
         }
-        waited = context.client.wait_until(&prediction, deadline) => waited,
+        waited = context.client.wait_until(&prediction, deadline) => Some(waited),
+        () = delivered => None,
+    };
+    let waited = match waited {
+        Some(waited) => waited,
+        // Delivered: one check reads the outputs.
+        None => match context.client.status(&prediction).await {
+            Ok(checked) => context.client.wait_until(&checked, deadline).await,
+            Err(error) => Err(error),
+        },
     };
     let generation = match waited {
         Ok(generation) => generation,
@@ -174,6 +219,43 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
             Ok(Outcome::Done)
         }
         Some(error) => keep_unsaved(context, job, &generation, saved, &error.to_string()),
+    }
+}
+
+/// With a webhook receiver, a line whose answer was lost waits for its
+/// delivery, which names its prediction exactly (by the request's token),
+/// for half of what is left of its deadline; the receiver has recorded the
+/// id by then. `None`: no receiver, no token, or no delivery in time (the
+/// history is asked next).
+async fn delivered_instead(
+    context: &Context,
+    job: &Job,
+    uncertain: &Uncertain,
+    why: &str,
+    deadline: imagegen_runtime::Deadline,
+) -> Result<Option<Prediction>, String> {
+    let (Some(receiver), Some(token)) = (&context.receiver, uncertain.webhook_token()) else {
+        return Ok(None);
+    };
+    receiver.expect(token, job.line);
+    let mut record = Record::new(job.line, &context.model, Status::Uncertain);
+    record.uncertain = Some(uncertain.clone());
+    record.error = Some(format!(
+        "{why}; the provider may have it (and charged for it), so it is not sent again; waiting for its webhook delivery"
+    ));
+    context.manifest.append(record)?;
+    let grace = deadline.remaining() / 2;
+    match tokio::time::timeout(grace, receiver.delivery(token)).await {
+        Ok(delivered) => {
+            let mut prediction = context.client.prediction(delivered.prediction_id);
+            prediction = context
+                .client
+                .status(&prediction)
+                .await
+                .unwrap_or(prediction);
+            Ok(Some(prediction))
+        }
+        Err(_) => Ok(None),
     }
 }
 

@@ -337,15 +337,37 @@ impl Manifest {
         &self.lines
     }
 
-    /// Appends a record as one write of one whole line.
-    pub fn append(&self, record: Record) -> Result<(), String> {
-        let mut text = serde_json::to_string(&record)
-            .map_err(|error| format!("cannot write a manifest record: {error}"))?;
-        text.push('\n');
+    /// Appends `record` if `keep` holds for its line's state as of now (in
+    /// one step: no other record for it can come in between); `Ok(false)`
+    /// when it did not.
+    pub fn append_if(
+        &self,
+        record: Record,
+        keep: impl FnOnce(Option<&LineState>) -> bool,
+    ) -> Result<bool, String> {
         let mut appender = self
             .file
             .lock()
             .map_err(|_| "the manifest writer failed earlier".to_owned())?;
+        if !keep(appender.current.get(&record.line)) {
+            return Ok(false);
+        }
+        self.write(&mut appender, record).map(|()| true)
+    }
+
+    /// Appends a record as one write of one whole line.
+    pub fn append(&self, record: Record) -> Result<(), String> {
+        let mut appender = self
+            .file
+            .lock()
+            .map_err(|_| "the manifest writer failed earlier".to_owned())?;
+        self.write(&mut appender, record)
+    }
+
+    fn write(&self, appender: &mut Appender, record: Record) -> Result<(), String> {
+        let mut text = serde_json::to_string(&record)
+            .map_err(|error| format!("cannot write a manifest record: {error}"))?;
+        text.push('\n');
         appender
             .file
             .write_all(text.as_bytes())

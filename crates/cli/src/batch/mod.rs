@@ -9,6 +9,7 @@ mod input;
 mod job;
 mod manifest;
 mod pace;
+mod receiver;
 mod report;
 
 use std::collections::{BTreeMap, HashMap};
@@ -19,7 +20,7 @@ use std::time::Instant;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use imagegen::info::ModelInfo;
-use imagegen::runtime::ClientBuilder;
+use imagegen::runtime::{ClientBuilder, PollPolicy};
 use imagegen::{AnyProvider, ModelEntry};
 use imagegen_runtime::budget::Budget;
 use imagegen_runtime::cost::{Currency, Money};
@@ -40,6 +41,9 @@ use report::{Progress, Tally};
 
 const DEFAULT_OUT: &str = ".";
 const DEFAULT_CONCURRENCY: u32 = 4;
+/// With a webhook receiver, the least time between a prediction's status
+/// checks: deliveries end the waits, checks only catch those that never come.
+const WEBHOOK_FALLBACK_POLL: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub fn model_command(model: &'static ModelEntry) -> Command {
     cli::model_base(model)
@@ -120,6 +124,21 @@ pub fn model_command(model: &'static ModelEntry) -> Command {
                 .long("retry-failed")
                 .action(ArgAction::SetTrue)
                 .help("Submit again the lines an earlier run recorded as failed (never those that may have reached the provider without an answer: see --resubmit-unfound)"),
+        )
+        .arg(
+            Arg::new("@webhook-listen")
+                .long("webhook-listen")
+                .value_name("ADDR")
+                .requires("@webhook")
+                .value_parser(value_parser!(std::net::SocketAddr))
+                .help(
+                    "Receive the provider's webhook deliveries on this address (e.g. 127.0.0.1:9000, \
+                     behind the public --webhook-url that forwards to it): each is verified with \
+                     the account's webhook secret (fetched at start), recorded in the manifest, then \
+                     answered 2xx; forged, replayed and malformed ones are refused. A line whose \
+                     answer was lost is recovered from its delivery; status checks become a slow \
+                     fallback (every 10 s at most) for deliveries that do not come",
+                ),
         )
         .arg(
             Arg::new("@resubmit-unfound")
@@ -292,18 +311,53 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
     let mut gallery = gallery::Writer::new(&out, &qualified, currency);
     gallery.update(&manifest, true);
     let mut costs = spend::Totals::new(currency);
+    let listen_at = matches
+        .get_one::<std::net::SocketAddr>("@webhook-listen")
+        .copied();
+    let mut deliveries = None;
     if !work.is_empty() || !lost.is_empty() {
-        let configure = |builder: ClientBuilder<AnyProvider>| match &budget {
-            Some(budget) => {
-                let builder = builder.budget(budget.clone());
-                match unknown_cost_as {
-                    Some(amount) => builder.unknown_cost_as(Money::new(amount, currency)),
-                    None => builder,
+        let configure = |builder: ClientBuilder<AnyProvider>| {
+            let builder = match &budget {
+                Some(budget) => {
+                    let builder = builder.budget(budget.clone());
+                    match unknown_cost_as {
+                        Some(amount) => builder.unknown_cost_as(Money::new(amount, currency)),
+                        None => builder,
+                    }
                 }
+                None => builder,
+            };
+            // Deliveries end the waits: checks are the slow fallback.
+            match listen_at {
+                Some(_) => builder.poll_policy(
+                    PollPolicy::default()
+                        .first_poll(WEBHOOK_FALLBACK_POLL)
+                        .min_interval(WEBHOOK_FALLBACK_POLL)
+                        .max_interval(WEBHOOK_FALLBACK_POLL * 6),
+                ),
+                None => builder,
             }
-            None => builder,
         };
         let connection = connect::connect_with(provider, matches, configure).await?;
+        let receiver = match (listen_at, provider.webhook) {
+            (Some(_), Some(info)) => {
+                let secret = connection
+                    .client
+                    .webhook_secret()
+                    .await
+                    .map_err(|error| {
+                        Failure::other(format!(
+                            "--webhook-listen: the webhook secret cannot be fetched ({error}); nothing was sent"
+                        ))
+                    })?;
+                Some(Arc::new(receiver::Receiver::new(
+                    info,
+                    secret,
+                    qualified.clone(),
+                )))
+            }
+            _ => None,
+        };
         let (stop_sender, stop) = watch::channel(false);
         let stop_sender = Arc::new(stop_sender);
         let signals = signals::stop_on_signal(Arc::clone(&stop_sender));
@@ -316,7 +370,16 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
             info: model.info,
             costs: Mutex::new(spend::Totals::new(currency)),
             stop: stop.clone(),
+            receiver: receiver.clone(),
         });
+        let listening = match (listen_at, &receiver) {
+            (Some(addr), Some(receiver)) => Some(
+                receiver::listen(addr, Arc::clone(receiver), Arc::clone(&context))
+                    .await
+                    .map_err(Failure::usage)?,
+            ),
+            _ => None,
+        };
         let mut work = work;
         let found = reconcile_first(&context, lost, resubmit_unfound, &mut tally).await;
         match found {
@@ -339,6 +402,18 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
             gallery: &mut gallery,
         };
         batch.run_all(work, lines, concurrency, &mut tally).await;
+        if let Some(listening) = listening {
+            listening.abort();
+        }
+        deliveries = receiver.map(|receiver| {
+            let counts = &receiver.counts;
+            format!(
+                "\nwebhook deliveries: {} recorded, {} duplicates, {} refused (forged, replayed, malformed or not this run's)",
+                counts.accepted.load(std::sync::atomic::Ordering::Relaxed),
+                counts.duplicates.load(std::sync::atomic::Ordering::Relaxed),
+                counts.refused.load(std::sync::atomic::Ordering::Relaxed),
+            )
+        });
         signals.abort();
         connection.close().await;
         gallery.update(&context.manifest, true);
@@ -354,6 +429,9 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
             budget.limit(),
             out.display()
         ));
+    }
+    if let Some(deliveries) = deliveries {
+        spending.push_str(&deliveries);
     }
     spending.push_str(&format!(
         "\nmanifest: {}\ngallery: {}",

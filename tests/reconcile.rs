@@ -41,7 +41,7 @@ fn lose_next_answers(sim: &Sim, times: u32) {
 
 async fn unanswered(client: &Client<WaveSpeed>, prompt: &str) -> Uncertain {
     match client.submit(&request(prompt)).await {
-        Err(Error::Unanswered { uncertain, .. }) => uncertain,
+        Err(Error::Unanswered { uncertain, .. }) => *uncertain,
         other => panic!("expected an unanswered submission, got {other:?}"),
     }
 }

@@ -92,7 +92,7 @@ fn drop_on_submit(tag: &str, _: u64) -> Vec<FaultRule> {
 pub const LOST_ANSWER_EVERY: u64 = 20;
 
 fn lost_answer(tag: &str, seed: u64) -> Vec<FaultRule> {
-    if seed % LOST_ANSWER_EVERY == 0 {
+    if seed.is_multiple_of(LOST_ANSWER_EVERY) {
         vec![rule(Fault::DropConnection, Target::Submit, 1, tag)]
     } else {
         Vec::new()

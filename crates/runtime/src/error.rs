@@ -317,7 +317,7 @@ pub enum Error {
     )]
     Unanswered {
         /// The submission, for [`Client::reconcile`](crate::Client::reconcile).
-        uncertain: crate::uncertain::Uncertain,
+        uncertain: Box<crate::uncertain::Uncertain>,
         /// What ended the wait for the answer.
         #[source]
         source: Box<Error>,
@@ -328,7 +328,7 @@ pub enum Error {
     #[error("reconciling {uncertain}: {finding}; nothing was sent")]
     Unreconciled {
         /// The submission.
-        uncertain: crate::uncertain::Uncertain,
+        uncertain: Box<crate::uncertain::Uncertain>,
         /// What the history showed.
         finding: crate::uncertain::Finding,
     },

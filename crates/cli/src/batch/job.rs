@@ -152,7 +152,7 @@ async fn drive(context: &Context, job: &Job, start: Start) -> Result<Outcome, St
                     {
                         return finish(context, job, prediction, deadline, stop).await;
                     }
-                    match reconcile(context, job, uncertain, &message).await? {
+                    match reconcile(context, job, *uncertain, &message).await? {
                         Ok(prediction) => (prediction, deadline),
                         Err((outcome, _)) => return Ok(outcome),
                     }

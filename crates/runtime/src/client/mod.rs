@@ -326,7 +326,7 @@ impl<P: Provider> Client<P> {
                 let mut uncertain = flight.unanswered();
                 uncertain.webhook_token = webhook_token;
                 Err(Error::Unanswered {
-                    uncertain,
+                    uncertain: Box::new(uncertain),
                     source: Box::new(error),
                 })
             }

@@ -56,7 +56,7 @@ impl<P> Client<P> {
             });
         }
         let unreconciled = |finding| Error::Unreconciled {
-            uncertain: uncertain.clone(),
+            uncertain: Box::new(uncertain.clone()),
             finding,
         };
         let Some(history) = transport.history else {

@@ -64,7 +64,17 @@ impl Emulator {
         self.request("POST", "/__sim/reset").map(|_| ())
     }
 
+    /// Adds a fault rule (`POST /__sim/faults`).
+    pub(crate) fn inject(&self, rule: &serde_json::Value) -> Result<(), String> {
+        self.send("POST", "/__sim/faults", rule.to_string().as_bytes())
+            .map(|_| ())
+    }
+
     fn request(&self, method: &str, path: &str) -> Result<Vec<u8>, String> {
+        self.send(method, path, b"")
+    }
+
+    fn send(&self, method: &str, path: &str, body: &[u8]) -> Result<Vec<u8>, String> {
         let failed = |error: std::io::Error| format!("{method} {path}: {error}");
         let mut stream = TcpStream::connect(&self.api).map_err(failed)?;
         stream
@@ -72,9 +82,11 @@ impl Emulator {
             .map_err(failed)?;
         write!(
             stream,
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            self.api
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            self.api,
+            body.len()
         )
+        .and_then(|()| stream.write_all(body))
         .map_err(failed)?;
         let mut answer = Vec::new();
         stream.read_to_end(&mut answer).map_err(failed)?;

@@ -17,11 +17,15 @@
 //!   profiler (`strace -c`, `perf record`).
 //! - `requests`: building, validating and serialising a request, imagegen
 //!   against async-openai (criterion).
+//! - `lost-answers [--quick]`: batches in which one submission in 20 is
+//!   answered by nobody: recovered from the history or from webhook
+//!   deliveries, left uncertain, never paid twice.
 
 mod codegen;
 mod crates;
 mod delays;
 mod emulator;
+mod lost_answers;
 mod measure;
 mod peers;
 mod requests;
@@ -99,9 +103,11 @@ pub(crate) fn bench(root: &Path, args: &[&str]) -> ExitCode {
         ["peers", "--quick"] => peers::bench(root, true),
         ["profile", rest @ ..] => peers::profile::bench(root, rest),
         ["requests"] => requests::bench(root),
+        ["lost-answers"] => lost_answers::bench(root, false),
+        ["lost-answers", "--quick"] => lost_answers::bench(root, true),
         _ => {
             eprintln!(
-                "usage: cargo xtask bench [codegen | scale [--quick] | crates | waits [--quick] | peers [--quick] | requests]"
+                "usage: cargo xtask bench [codegen | scale [--quick] | crates | waits [--quick] | peers [--quick] | requests | lost-answers [--quick]]"
             );
             ExitCode::from(2)
         }

@@ -9,9 +9,10 @@
 //! 2. `--concurrency 64`, then re-runs with `--retry-failed` and
 //!    `--resubmit-unfound`: lost lines in flight together overlap, and stay
 //!    uncertain with their candidates unless one of them is alone;
-//! 3. `--concurrency 64 --webhook-listen` on loopback, with deliveries
-//!    forged, replayed, duplicated and lost for other lines: lost answers
-//!    are recovered from their deliveries, lines whose delivery is lost are
+//! 3. `--concurrency 64 --webhook-listen` on loopback, every delivery
+//!    preceded by a forgery and a replay and followed by a duplicate, and
+//!    one line in 20 (not a lost one) losing its delivery: lost answers are
+//!    recovered from their deliveries, lines whose delivery is lost are
 //!    polled.
 //!
 //! Counted from the emulator's log and the manifests: predictions made per
@@ -97,15 +98,17 @@ fn run(root: &Path, lines: usize) -> Result<String, String> {
         emulator.reset()?;
         emulator.inject(&lose_answers)?;
         if webhook {
-            for (fault, scope) in [
-                ("forged_delivery", "dusk number"),
-                ("stale_delivery", "dusk number"),
-                ("duplicate_delivery", "dusk number"),
-                ("drop_connection", "lost-delivery."),
+            // Every delivery is preceded by a forgery and a replay and
+            // followed by a duplicate; one line in 20 loses its delivery.
+            for (fault, scope, times) in [
+                ("forged_delivery", "dusk number", lines),
+                ("stale_delivery", "dusk number", lines),
+                ("duplicate_delivery", "dusk number", lines),
+                ("drop_connection", "lost-delivery.", lost),
             ] {
                 emulator.inject(&json!({
                     "fault": {"type": fault}, "target": "webhook",
-                    "scope": {"prompt": scope}, "times": lost,
+                    "scope": {"prompt": scope}, "times": times,
                 }))?;
             }
         }

@@ -129,3 +129,33 @@ fn load(path: &Path) -> Result<SpecModel, Failure> {
         entry,
     })
 }
+
+/// The provider named `name` (`wavespeed`), or a usage error listing them.
+pub fn provider(name: &str) -> Result<&'static imagegen::ProviderEntry, crate::failure::Failure> {
+    imagegen::PROVIDERS
+        .iter()
+        .copied()
+        .find(|entry| entry.info.name == name)
+        .ok_or_else(|| {
+            let known: Vec<&str> = imagegen::PROVIDERS.iter().map(|p| p.info.name).collect();
+            crate::failure::Failure::usage(format!(
+                "no provider `{name}`; the providers are {}",
+                known.join(", ")
+            ))
+        })
+}
+
+/// `--base-url` and `--sim` for a command that asks a provider one thing.
+pub fn reach_flags() -> [clap::Arg; 2] {
+    [
+        clap::Arg::new("@base-url")
+            .long("base-url")
+            .value_name("URL")
+            .help("Ask this base URL instead of the provider's"),
+        clap::Arg::new("@sim")
+            .long("sim")
+            .action(clap::ArgAction::SetTrue)
+            .conflicts_with("@base-url")
+            .help("Ask an emulator started in-process"),
+    ]
+}

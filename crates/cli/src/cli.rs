@@ -88,6 +88,7 @@ pub fn command() -> Command {
                 ),
         )
         .subcommand(crate::webhook_secret::command())
+        .subcommand(crate::balance::command())
         .subcommand(crate::codegen::command())
         .subcommand(crate::import::command())
 }

@@ -5,6 +5,7 @@
 //! (`imagegen::PROVIDERS`), so a model added to `specs/` gets its subcommand
 //! and flags with no code written here.
 
+mod balance;
 mod batch;
 mod catalog;
 mod cli;
@@ -67,6 +68,7 @@ fn main() -> ExitCode {
             Some(("gallery", sub)) => batch::rebuild_gallery(sub),
             Some(("sim", sub)) => sim::run(sub).await,
             Some(("webhook-secret", sub)) => webhook_secret::run(sub).await,
+            Some(("balance", sub)) => balance::run(sub).await,
             Some(("codegen", sub)) => codegen::run(sub),
             Some(("import", sub)) => import::run(sub).await,
             // clap requires a subcommand, so this is not reached.

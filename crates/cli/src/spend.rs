@@ -46,6 +46,8 @@ pub fn parse_amount(text: &str) -> Result<Amount, String> {
 pub struct Totals {
     currency: Currency,
     reported: Amount,
+    /// Priced by the provider's pricing endpoint before sending (`--quote`).
+    quoted: Amount,
     documented: Amount,
     /// Lines whose cost is unknown.
     unknown: usize,
@@ -58,6 +60,7 @@ impl Totals {
         Totals {
             currency,
             reported: Amount::ZERO,
+            quoted: Amount::ZERO,
             documented: Amount::ZERO,
             unknown: 0,
             uncounted: 0,
@@ -67,6 +70,7 @@ impl Totals {
     pub fn add(&mut self, cost: Cost) {
         let (total, money) = match cost {
             Cost::Reported(money) => (&mut self.reported, money),
+            Cost::Quoted(money) => (&mut self.quoted, money),
             Cost::Documented(money) => (&mut self.documented, money),
             Cost::Unknown => {
                 self.unknown += 1;
@@ -85,12 +89,15 @@ impl Totals {
     /// `$0.07 reported, $0.036 by documented price, 2 of unknown cost`.
     pub fn describe(&self) -> String {
         let money = |amount| Money::new(amount, self.currency);
-        let mut text = format!(
-            "{} reported, {} estimated by documented price, {} of unknown cost",
-            money(self.reported),
+        let mut text = format!("{} reported, ", money(self.reported));
+        if self.quoted != Amount::ZERO {
+            text.push_str(&format!("{} quoted by the provider, ", money(self.quoted)));
+        }
+        text.push_str(&format!(
+            "{} estimated by documented price, {} of unknown cost",
             money(self.documented),
             self.unknown
-        );
+        ));
         if self.uncounted > 0 {
             text.push_str(&format!(
                 ", {} not added (another currency)",
@@ -114,6 +121,7 @@ impl Totals {
         serde_json::json!({
             "currency": self.currency.as_str(),
             "reported": self.reported.to_f64(),
+            "quoted": self.quoted.to_f64(),
             "documented_price": self.documented.to_f64(),
             "unknown": self.unknown,
         })

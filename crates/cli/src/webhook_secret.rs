@@ -22,19 +22,7 @@ pub fn command() -> Command {
                 .action(ArgAction::SetTrue)
                 .help("Fetch it with the key from the provider's variable and print `<PROVIDER>_WEBHOOK_SECRET=<secret>`"),
         )
-        .arg(
-            Arg::new("@base-url")
-                .long("base-url")
-                .value_name("URL")
-                .help("Ask this base URL instead of the provider's"),
-        )
-        .arg(
-            Arg::new("@sim")
-                .long("sim")
-                .action(ArgAction::SetTrue)
-                .conflicts_with("@base-url")
-                .help("Ask an emulator started in-process (its secret lives as long as it does)"),
-        )
+        .args(crate::catalog::reach_flags())
 }
 
 pub async fn run(matches: &ArgMatches) -> Result<(), Failure> {
@@ -42,17 +30,7 @@ pub async fn run(matches: &ArgMatches) -> Result<(), Failure> {
         .get_one::<String>("provider")
         .map(String::as_str)
         .unwrap_or_default();
-    let provider = imagegen::PROVIDERS
-        .iter()
-        .copied()
-        .find(|entry| entry.info.name == name)
-        .ok_or_else(|| {
-            let known: Vec<&str> = imagegen::PROVIDERS.iter().map(|p| p.info.name).collect();
-            Failure::usage(format!(
-                "no provider `{name}`; the providers are {}",
-                known.join(", ")
-            ))
-        })?;
+    let provider = crate::catalog::provider(name)?;
     let webhook = provider.webhook.ok_or_else(|| {
         Failure::usage(format!(
             "{} documents no webhooks, so it has no webhook secret",

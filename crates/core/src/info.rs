@@ -237,6 +237,37 @@ pub struct WebhookInfo {
     pub max_age_seconds: u32,
 }
 
+/// Where a provider prices one request with exactly its inputs before it is
+/// sent (WaveSpeed's `POST /api/v3/model/pricing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PricingInfo {
+    /// Where it is, below the base URL.
+    pub endpoint: Endpoint,
+    /// The request's field naming the model.
+    pub model_field: &'static str,
+    /// The request's field holding the request body.
+    pub inputs_field: &'static str,
+    /// Where the answer's envelope code is, if it has one.
+    pub envelope_code: Option<&'static str>,
+    /// Where the price of one request is (a dotted path).
+    pub price: &'static str,
+    /// Where its currency is.
+    pub currency: &'static str,
+}
+
+/// Where a provider answers the account's balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BalanceInfo {
+    /// Where it is, below the base URL.
+    pub endpoint: Endpoint,
+    /// Where the answer's envelope code is, if it has one.
+    pub envelope_code: Option<&'static str>,
+    /// Where the balance is (a dotted path).
+    pub balance: &'static str,
+    /// Its currency, as the page states it.
+    pub currency: &'static str,
+}
+
 /// A provider's upload endpoint: a file in as `multipart/form-data`, a URL
 /// to pass to image parameters out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

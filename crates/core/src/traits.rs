@@ -28,6 +28,10 @@ pub trait Provider: Send + Sync + 'static {
     const HISTORY: Option<&'static crate::info::HistoryInfo> = None;
     /// How finished predictions are sent to a URL, signed, if documented.
     const WEBHOOK: Option<&'static crate::info::WebhookInfo> = None;
+    /// Where one request is priced before it is sent, if documented.
+    const PRICING: Option<&'static crate::info::PricingInfo> = None;
+    /// Where the account's balance is read, if documented.
+    const BALANCE: Option<&'static crate::info::BalanceInfo> = None;
 }
 
 /// A validated request for one model: the JSON body and where it goes.

@@ -91,6 +91,10 @@ impl fmt::Display for Money {
 pub enum Cost {
     /// What the provider's answer said it costs (vibedream's `costCents`).
     Reported(Money),
+    /// What the provider's pricing endpoint answered for exactly this
+    /// request before it was sent (WaveSpeed's Pricing API): its own
+    /// price, which the charge may still differ from.
+    Quoted(Money),
     /// What the model's documented price gives for the request as sent (per
     /// image × the images it asks for, per size where the page prices by
     /// size). The provider may charge otherwise.
@@ -133,7 +137,7 @@ impl Cost {
     /// The figure, whatever its source; `None` when unknown.
     pub fn money(&self) -> Option<Money> {
         match self {
-            Cost::Reported(money) | Cost::Documented(money) => Some(*money),
+            Cost::Reported(money) | Cost::Quoted(money) | Cost::Documented(money) => Some(*money),
             Cost::Unknown => None,
         }
     }
@@ -144,10 +148,11 @@ impl Cost {
     }
 
     /// The source's name, as the JSON and the manifest write it:
-    /// `reported`, `documented_price` or `unknown`.
+    /// `reported`, `quoted`, `documented_price` or `unknown`.
     pub fn source(&self) -> &'static str {
         match self {
             Cost::Reported(_) => "reported",
+            Cost::Quoted(_) => "quoted",
             Cost::Documented(_) => "documented_price",
             Cost::Unknown => "unknown",
         }
@@ -159,6 +164,7 @@ impl fmt::Display for Cost {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Cost::Reported(money) => write!(f, "{money} (reported)"),
+            Cost::Quoted(money) => write!(f, "{money} (quoted)"),
             Cost::Documented(money) => write!(f, "{money} (documented price)"),
             Cost::Unknown => f.write_str("unknown"),
         }
@@ -221,13 +227,14 @@ impl<'de> Deserialize<'de> for Cost {
         };
         match json.source.as_str() {
             "reported" => Ok(Cost::Reported(money()?)),
+            "quoted" => Ok(Cost::Quoted(money()?)),
             "documented_price" => Ok(Cost::Documented(money()?)),
             "unknown" if json.amount.is_none() && json.currency.is_none() => Ok(Cost::Unknown),
             "unknown" => Err(D::Error::custom(
                 "an unknown cost has no amount or currency",
             )),
             other => Err(D::Error::custom(format!(
-                "cost `source` {other:?} is not one of reported, documented_price, unknown"
+                "cost `source` {other:?} is not one of reported, quoted, documented_price, unknown"
             ))),
         }
     }
@@ -245,6 +252,7 @@ mod tests {
     fn costs_round_trip_through_json_exactly() {
         for cost in [
             Cost::Reported(usd(7, 2)),
+            Cost::Quoted(usd(45, 2)),
             Cost::Documented(usd(36, 3)),
             Cost::Documented(usd(123_456_789, 9)),
             Cost::Unknown,

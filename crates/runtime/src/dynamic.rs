@@ -22,6 +22,7 @@ use crate::client::{
     Body, Client, ClientBuilder, Generation, Replacements, body_with, check_request, replace_local,
     with_urls,
 };
+use crate::cost::Money;
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::events::Event;
@@ -58,6 +59,10 @@ pub struct ProviderEntry {
     pub history: Option<&'static crate::info::HistoryInfo>,
     /// How it sends finished predictions to a URL, signed, if it does.
     pub webhook: Option<&'static crate::info::WebhookInfo>,
+    /// Where it prices one request before it is sent, if it documents it.
+    pub pricing: Option<&'static crate::info::PricingInfo>,
+    /// Where it answers the account's balance, if it documents it.
+    pub balance: Option<&'static crate::info::BalanceInfo>,
     connect: fn(ClientBuilder<AnyProvider>) -> Result<AnyClient, Error>,
 }
 
@@ -78,6 +83,8 @@ impl ProviderEntry {
             models,
             history: P::HISTORY,
             webhook: P::WEBHOOK,
+            pricing: P::PRICING,
+            balance: P::BALANCE,
             connect: connect::<P>,
         }
     }
@@ -390,6 +397,8 @@ trait ErasedClient: Send + Sync + fmt::Debug {
         uncertain: &'a crate::Uncertain,
     ) -> BoxFuture<'a, Result<Prediction, Error>>;
     fn webhook_secret(&self) -> BoxFuture<'_, Result<String, Error>>;
+    fn quote<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Money, Error>>;
+    fn balance(&self) -> BoxFuture<'_, Result<Money, Error>>;
     fn claim(&self, ids: Vec<String>);
     fn track(&self, uncertain: &crate::Uncertain);
     fn forget(&self, uncertain: &crate::Uncertain);
@@ -499,6 +508,16 @@ impl<P: Provider> ErasedClient for Client<P> {
     }
     fn webhook_secret(&self) -> BoxFuture<'_, Result<String, Error>> {
         Box::pin(Client::webhook_secret(self))
+    }
+    fn quote<'a>(&'a self, request: &'a AnyRequest) -> BoxFuture<'a, Result<Money, Error>> {
+        Box::pin(async move {
+            // Priced as it would be sent: local images as their uploads.
+            let body = self.any_body(request, Client::deadline(self)).await?;
+            self.quote_json(body.model, &body.json).await
+        })
+    }
+    fn balance(&self) -> BoxFuture<'_, Result<Money, Error>> {
+        Box::pin(Client::balance(self))
     }
     fn claim(&self, ids: Vec<String>) {
         Client::claim(self, ids);
@@ -616,6 +635,18 @@ impl AnyClient {
     /// history, as [`Client::reconcile`].
     pub async fn reconcile(&self, uncertain: &crate::Uncertain) -> Result<Prediction, Error> {
         self.inner.reconcile(uncertain).await
+    }
+
+    /// The provider's price for one request with exactly these inputs, as
+    /// [`Client::quote`] (local images are uploaded first: their URLs are
+    /// inputs).
+    pub async fn quote(&self, request: &AnyRequest) -> Result<Money, Error> {
+        self.inner.quote(request).await
+    }
+
+    /// The account's balance, as [`Client::balance`].
+    pub async fn balance(&self) -> Result<Money, Error> {
+        self.inner.balance().await
     }
 
     /// The account's webhook signing secret, as [`Client::webhook_secret`].

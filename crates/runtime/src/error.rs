@@ -266,6 +266,18 @@ pub enum Error {
         model: &'static str,
     },
 
+    /// The request was not sent: the client prices each request with the
+    /// provider's pricing endpoint first (`ClientBuilder::quote_costs`),
+    /// and that failed.
+    #[error(
+        "not sent: the provider's price for it could not be read ({source}); nothing was sent, so nothing was paid"
+    )]
+    NotQuoted {
+        /// Why the price could not be read.
+        #[source]
+        source: Box<Error>,
+    },
+
     /// The connection failed or broke.
     #[error("transport error during {phase}{}: {source}", WithId(.prediction_id))]
     Transport {
@@ -415,7 +427,8 @@ impl Error {
             | Error::OverBudget { .. }
             | Error::UnknownCost { .. }
             | Error::Unanswered { .. }
-            | Error::Unreconciled { .. } => None,
+            | Error::Unreconciled { .. }
+            | Error::NotQuoted { .. } => None,
             Error::Unauthorized { prediction_id, .. }
             | Error::Forbidden { prediction_id, .. }
             | Error::RateLimited { prediction_id, .. }
@@ -436,7 +449,7 @@ impl Error {
     /// what to do, which is the same whichever request met it.
     pub fn underlying(&self) -> &Error {
         match self {
-            Error::Upload { source, .. } => source.underlying(),
+            Error::Upload { source, .. } | Error::NotQuoted { source } => source.underlying(),
             error => error,
         }
     }
@@ -482,6 +495,7 @@ impl Error {
             | Error::OverBudget { .. }
             | Error::UnknownCost { .. }
             | Error::Upload { .. }
+            | Error::NotQuoted { .. }
             | Error::InvalidImage { .. }
             | Error::LocalImageRefused { .. } => true,
             Error::Transport {
@@ -521,6 +535,7 @@ impl Error {
             | Error::InvalidImage { .. }
             | Error::LocalImageRefused { .. }
             | Error::Upload { .. }
+            | Error::NotQuoted { .. }
             | Error::MissingApiKey { .. }
             | Error::InvalidConfig { .. }
             | Error::NotSent { .. }
@@ -569,7 +584,9 @@ impl Error {
             Error::Output { reason, .. } => mask(reason),
             Error::Io { url: Some(url), .. } => mask(url),
             Error::InvalidConfig { reason } | Error::NotSent { reason, .. } => mask(reason),
-            Error::Upload { source, .. } | Error::Unanswered { source, .. } => {
+            Error::Upload { source, .. }
+            | Error::Unanswered { source, .. }
+            | Error::NotQuoted { source } => {
                 let inner = std::mem::replace(
                     source.as_mut(),
                     Error::InvalidConfig {
@@ -620,6 +637,7 @@ impl Error {
             Error::UnknownStatus { .. }
             | Error::Unanswered { .. }
             | Error::Unreconciled { .. }
+            | Error::NotQuoted { .. }
             | Error::NotSent { .. }
             | Error::OverBudget { .. }
             | Error::UnknownCost { .. }

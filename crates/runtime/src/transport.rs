@@ -153,6 +153,15 @@ pub(crate) struct Transport {
     pub spending: Option<crate::budget::Spending>,
     /// Where the provider lists recent predictions, if it documents it.
     pub history: Option<&'static crate::info::HistoryInfo>,
+    /// Where one request is priced before it is sent, if documented.
+    pub pricing: Option<&'static crate::info::PricingInfo>,
+    /// Where the account's balance is read, if documented.
+    pub balance: Option<&'static crate::info::BalanceInfo>,
+    /// With `quote_costs`: the provider's price of each distinct body asked
+    /// so far (by model and JSON), so a thousand identical lines ask once.
+    pub quotes: Option<
+        std::sync::Mutex<std::collections::HashMap<(&'static str, Vec<u8>), crate::cost::Money>>,
+    >,
     /// How the provider sends finished predictions to a URL, if it does.
     pub webhook_info: Option<&'static crate::info::WebhookInfo>,
     /// The caller's webhook URL, and how the provider takes it.

@@ -42,6 +42,7 @@
 //! # Ok(()) }
 //! ```
 
+mod account;
 mod assets;
 mod auth;
 mod catalog;

@@ -13,7 +13,7 @@ use crate::request_body::{self, BodyError};
 use crate::respond::errors::ApiError;
 use crate::respond::{Dropped, Reply, WireBody};
 use crate::state::State;
-use crate::{assets, control, history, poll, submit, upload, webhooks};
+use crate::{account, assets, control, history, poll, submit, upload, webhooks};
 
 /// Largest request body read, uploads aside (prompts are at most tens of
 /// kilobytes; input images are URLs).
@@ -101,6 +101,22 @@ async fn route(state: &Arc<State>, request: Request<Incoming>) -> Reply {
             .as_ref()
             .map_or("POST", |upload| method_name(upload.endpoint.method));
         return method_not_allowed(api, &parts.method, &rest, allow);
+    }
+    if let Some(pricing) = &api.spec.pricing
+        && pricing.path == rest
+    {
+        if method_is(&parts.method, pricing.method) {
+            return account::price(state, api, pricing, &parts.headers, body);
+        }
+        return method_not_allowed(api, &parts.method, &rest, method_name(pricing.method));
+    }
+    if let Some(balance) = &api.spec.balance
+        && balance.path == rest
+    {
+        if method_is(&parts.method, balance.method) {
+            return account::balance(state, api, &parts.headers);
+        }
+        return method_not_allowed(api, &parts.method, &rest, method_name(balance.method));
     }
     if let Some(webhook) = &api.spec.webhook
         && webhook.secret_path == rest

@@ -40,6 +40,8 @@ pub(crate) struct State {
     /// The account's webhook signing secret, `whsec_` and 32 random
     /// characters, new each start.
     pub(crate) webhook_secret: String,
+    /// What accepted predictions cost by their documented price, by provider.
+    spent: Mutex<std::collections::HashMap<String, f64>>,
 }
 
 impl State {
@@ -69,6 +71,7 @@ impl State {
                     .map(|_| fastrand::alphanumeric())
                     .collect::<String>()
             ),
+            spent: Mutex::default(),
         }
     }
 
@@ -99,6 +102,16 @@ impl State {
         write(&mut lock(&self.log));
     }
 
+    /// Counts an accepted prediction's documented price against `provider`'s balance.
+    pub(crate) fn charge(&self, provider: &str, amount: f64) {
+        *lock(&self.spent).entry(provider.to_owned()).or_default() += amount;
+    }
+
+    /// What `provider`'s accepted predictions cost so far.
+    pub(crate) fn spent(&self, provider: &str) -> f64 {
+        lock(&self.spent).get(provider).copied().unwrap_or(0.0)
+    }
+
     /// Records a webhook delivery attempt.
     pub(crate) fn log_delivery(&self, delivery: crate::log::WebhookDelivery) {
         self.record(|log| log.webhooks.push(delivery));
@@ -127,6 +140,7 @@ impl State {
     pub(crate) fn reset(&self) {
         self.clear_faults();
         self.predictions.clear();
+        lock(&self.spent).clear();
         self.uploads.clear();
         self.images.clear();
         *lock(&self.log) = SimLog::default();

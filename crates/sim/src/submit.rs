@@ -152,6 +152,9 @@ async fn submit(
         input: Value::Object(body.clone()),
     };
     state.predictions.insert(prediction.clone());
+    if let Some((amount, _)) = crate::account::documented_price(model, &body) {
+        state.charge(api.name(), amount);
+    }
     if let (Some(webhook), Some(url)) = (&api.spec.webhook, webhook_url) {
         crate::webhooks::deliver(
             Arc::clone(state),

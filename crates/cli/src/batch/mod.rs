@@ -141,6 +141,17 @@ pub fn model_command(model: &'static ModelEntry) -> Command {
                 ),
         )
         .arg(
+            Arg::new("@quote")
+                .long("quote")
+                .action(ArgAction::SetTrue)
+                .help(
+                    "Price each distinct request with the provider's own pricing endpoint before \
+                     sending it (WaveSpeed's Pricing API), and count that quote against --max-cost \
+                     (and print it with --dry-run, which then asks the provider for prices but \
+                     submits nothing): a budget then works on models whose page states no price",
+                ),
+        )
+        .arg(
             Arg::new("@resubmit-unfound")
                 .long("resubmit-unfound")
                 .action(ArgAction::SetTrue)
@@ -231,6 +242,13 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
     let rate = matches.get_one::<Rate>("@rate").copied();
     let retry_failed = matches.get_flag("@retry-failed");
     let resubmit_unfound = matches.get_flag("@resubmit-unfound");
+    let quote = matches.get_flag("@quote");
+    if quote && provider.pricing.is_none() {
+        return Err(Failure::usage(format!(
+            "--quote: {} documents no pricing endpoint to ask; nothing was sent",
+            provider.info.display_name
+        )));
+    }
     let dry_run = matches.get_flag("@dry-run");
     let currency = spend::currency_of(model.info);
     let unknown_cost_as = matches.get_one::<Amount>("@unknown-cost-as").copied();
@@ -288,8 +306,11 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
                 unknown_cost_as,
             };
             let spent = manifest::spent(earlier, &manifest_path, &spending)?;
-            check_costs_known(&work, model.info, &qualified, unknown_cost_as)?;
-            check_costs_known(&may_resubmit, model.info, &qualified, unknown_cost_as)?;
+            // Quoted, every request has the provider's own price.
+            if !quote {
+                check_costs_known(&work, model.info, &qualified, unknown_cost_as)?;
+                check_costs_known(&may_resubmit, model.info, &qualified, unknown_cost_as)?;
+            }
             Some(
                 Budget::with_spent(Money::new(limit, currency), spent)
                     .map_err(|error| Failure::usage(format!("--max-cost: {error}")))?,
@@ -298,11 +319,21 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
         None => None,
     };
     let Some(manifest) = manifest else {
+        let quotes = if quote {
+            quote_each(provider, matches, &work).await?
+        } else {
+            HashMap::new()
+        };
         return print_dry_run(
             &work,
             &lost,
             &tally,
-            model.info,
+            &|job: &Job| {
+                quotes
+                    .get(&job.body.to_string())
+                    .copied()
+                    .unwrap_or_else(|| spend::expected_cost(model.info, &job.body))
+            },
             currency,
             budget.as_ref(),
             unknown_cost_as,
@@ -327,6 +358,7 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
                 }
                 None => builder,
             };
+            let builder = builder.quote_costs(quote);
             // Deliveries end the waits: checks are the slow fallback.
             match listen_at {
                 Some(_) => builder.poll_policy(
@@ -339,6 +371,9 @@ pub async fn run(sub: &ArgMatches) -> Result<(), Failure> {
             }
         };
         let connection = connect::connect_with(provider, matches, configure).await?;
+        if let (Some(budget), Some(_)) = (&budget, provider.balance) {
+            check_balance(&connection.client, budget).await?;
+        }
         let receiver = match (listen_at, provider.webhook) {
             (Some(_), Some(info)) => {
                 let secret = connection
@@ -504,6 +539,64 @@ async fn reconcile_first(
     Ok(work)
 }
 
+/// With `--quote --dry-run`: the provider's price of each distinct request
+/// to submit, asked once per body (nothing is submitted).
+async fn quote_each(
+    provider: &'static imagegen::ProviderEntry,
+    matches: &ArgMatches,
+    work: &[(Job, Start)],
+) -> Result<HashMap<String, imagegen_runtime::cost::Cost>, Failure> {
+    let connection = connect::connect(provider, matches).await?;
+    let mut quotes = HashMap::new();
+    for (job, start) in work {
+        let key = job.body.to_string();
+        if !matches!(start, Start::Submit) || quotes.contains_key(&key) {
+            continue;
+        }
+        match connection.client.quote(&job.request).await {
+            Ok(money) => {
+                quotes.insert(key, imagegen_runtime::cost::Cost::Quoted(money));
+            }
+            Err(error) => {
+                connection.close().await;
+                return Err(Failure::other(format!(
+                    "--quote: line {}: the provider's price cannot be read ({}); nothing was sent",
+                    job.line,
+                    crate::failure::printable(&error.to_string())
+                )));
+            }
+        }
+    }
+    connection.close().await;
+    Ok(quotes)
+}
+
+/// A budget larger than what the account holds is refused before anything
+/// is sent (where the provider documents its balance endpoint); a balance
+/// that cannot be read is said, and the budget alone holds.
+async fn check_balance(client: &imagegen::AnyClient, budget: &Budget) -> Result<(), Failure> {
+    match client.balance().await {
+        Ok(balance)
+            if balance.currency == budget.limit().currency
+                && balance.amount < budget.remaining().amount =>
+        {
+            Err(Failure::usage(format!(
+                "--max-cost leaves {} to spend, more than the account's balance of {}; nothing was sent: lower --max-cost or top up the account",
+                budget.remaining(),
+                balance
+            )))
+        }
+        Ok(_) => Ok(()),
+        Err(error) => {
+            eprintln!(
+                "warning: the account's balance cannot be read ({}); --max-cost alone limits the spending",
+                crate::failure::printable(&error.to_string())
+            );
+            Ok(())
+        }
+    }
+}
+
 /// With `--max-cost`, every line to submit must have a cost to reserve:
 /// its documented price, or `--unknown-cost-as`. Exit 2 otherwise, naming
 /// the lines, with nothing sent.
@@ -547,7 +640,7 @@ fn print_dry_run(
     work: &[(Job, Start)],
     lost: &[(Job, Lost)],
     tally: &Tally,
-    model: &'static ModelInfo,
+    cost_of: &dyn Fn(&Job) -> imagegen_runtime::cost::Cost,
     currency: Currency,
     budget: Option<&Budget>,
     unknown_cost_as: Option<Amount>,
@@ -564,7 +657,7 @@ fn print_dry_run(
     for (job, start) in work {
         let line = match start {
             Start::Submit => {
-                let cost = spend::expected_cost(model, &job.body);
+                let cost = cost_of(job);
                 let fits = trial.as_ref().map(|budget| {
                     let reserve = cost
                         .money()

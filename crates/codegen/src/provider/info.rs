@@ -67,9 +67,25 @@ pub(crate) fn marker(provider: &Provider, target: crate::Target) -> TokenStream 
         None => quote!(),
     };
     let webhook_static = provider.webhook.as_ref().map(webhook_static);
+    let pricing_const = match &provider.pricing {
+        Some(_) => quote!(
+            const PRICING: Option<&'static rt::info::PricingInfo> = Some(&PRICING);
+        ),
+        None => quote!(),
+    };
+    let pricing_static = provider.pricing.as_ref().map(pricing_static);
+    let balance_const = match &provider.balance {
+        Some(_) => quote!(
+            const BALANCE: Option<&'static rt::info::BalanceInfo> = Some(&BALANCE);
+        ),
+        None => quote!(),
+    };
+    let balance_static = provider.balance.as_ref().map(balance_static);
     quote! {
         #history_static
         #webhook_static
+        #pricing_static
+        #balance_static
         #catalog_doc
         #client
         pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry =
@@ -87,6 +103,8 @@ pub(crate) fn marker(provider: &Provider, target: crate::Target) -> TokenStream 
             type UploadResponse = #upload;
             #history_const
             #webhook_const
+            #pricing_const
+            #balance_const
         }
     }
 }
@@ -119,6 +137,53 @@ fn webhook_static(webhook: &imagegen_spec::ir::Webhook) -> TokenStream {
             signature_header: #signature,
             signature_version: #version,
             max_age_seconds: #max_age,
+        };
+    }
+}
+
+/// `PRICING`: where one request is priced before it is sent.
+fn pricing_static(pricing: &imagegen_spec::ir::Pricing) -> TokenStream {
+    let doc = docs::outer(&format!(
+        "Where one request is priced with exactly its inputs before it is sent ({}).",
+        pricing.source
+    ));
+    let endpoint = endpoint_tokens(pricing.method, &pricing.path, None);
+    let envelope_code = option(pricing.envelope_code.as_ref(), |path| quote!(#path));
+    let (model, inputs, price, currency) = (
+        &pricing.model_field,
+        &pricing.inputs_field,
+        &pricing.price,
+        &pricing.currency,
+    );
+    quote! {
+        #doc
+        pub static PRICING: rt::info::PricingInfo = rt::info::PricingInfo {
+            endpoint: #endpoint,
+            model_field: #model,
+            inputs_field: #inputs,
+            envelope_code: #envelope_code,
+            price: #price,
+            currency: #currency,
+        };
+    }
+}
+
+/// `BALANCE`: where the account's balance is read.
+fn balance_static(balance: &imagegen_spec::ir::Balance) -> TokenStream {
+    let doc = docs::outer(&format!(
+        "Where the account's balance is read ({}).",
+        balance.source
+    ));
+    let endpoint = endpoint_tokens(balance.method, &balance.path, None);
+    let envelope_code = option(balance.envelope_code.as_ref(), |path| quote!(#path));
+    let (path, currency) = (&balance.balance, &balance.currency);
+    quote! {
+        #doc
+        pub static BALANCE: rt::info::BalanceInfo = rt::info::BalanceInfo {
+            endpoint: #endpoint,
+            envelope_code: #envelope_code,
+            balance: #path,
+            currency: #currency,
         };
     }
 }

@@ -32,6 +32,22 @@ pub static WEBHOOK: rt::info::WebhookInfo = rt::info::WebhookInfo {
     signature_version: "v3",
     max_age_seconds: 300,
 };
+/// Where one request is priced with exactly its inputs before it is sent (https://wavespeed.ai/docs/docs-common-api/pricing).
+pub static PRICING: rt::info::PricingInfo = rt::info::PricingInfo {
+    endpoint: rt::info::Endpoint::post("/api/v3/model/pricing"),
+    model_field: "model_id",
+    inputs_field: "inputs",
+    envelope_code: Some("code"),
+    price: "data.unit_price",
+    currency: "data.currency",
+};
+/// Where the account's balance is read (https://wavespeed.ai/docs-common-api/balance).
+pub static BALANCE: rt::info::BalanceInfo = rt::info::BalanceInfo {
+    endpoint: rt::info::Endpoint::get("/api/v3/balance"),
+    envelope_code: Some("code"),
+    balance: "data.balance",
+    currency: "USD",
+};
 /// The WaveSpeedAI API and its models (those whose feature is on), for callers that pick a model by name at run time: the command line, batch files, the provider-neutral request. With the `client` feature (on by default).
 #[cfg(feature = "client")]
 pub static CATALOG: imagegen_runtime::dynamic::ProviderEntry = imagegen_runtime::dynamic::ProviderEntry::of::<
@@ -260,6 +276,8 @@ impl rt::Provider for WaveSpeed {
     type UploadResponse = UploadResponse;
     const HISTORY: Option<&'static rt::info::HistoryInfo> = Some(&HISTORY);
     const WEBHOOK: Option<&'static rt::info::WebhookInfo> = Some(&WEBHOOK);
+    const PRICING: Option<&'static rt::info::PricingInfo> = Some(&PRICING);
+    const BALANCE: Option<&'static rt::info::BalanceInfo> = Some(&BALANCE);
 }
 /// Where and how to call WaveSpeedAI, and how to read its answers, as documented.
 pub static PROVIDER: rt::info::ProviderInfo = rt::info::ProviderInfo {

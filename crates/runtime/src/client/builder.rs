@@ -48,6 +48,7 @@ pub struct ClientBuilder<P> {
     unknown_cost_as: Option<Money>,
     clock_margin: Duration,
     webhook: Option<String>,
+    quote_costs: bool,
     provider: PhantomData<fn() -> P>,
 }
 
@@ -65,6 +66,7 @@ impl<P> std::fmt::Debug for ClientBuilder<P> {
             .field("unknown_cost_as", &self.unknown_cost_as)
             .field("clock_margin", &self.clock_margin)
             .field("webhook", &self.webhook)
+            .field("quote_costs", &self.quote_costs)
             .finish_non_exhaustive()
     }
 }
@@ -84,6 +86,7 @@ impl<P> Default for ClientBuilder<P> {
             unknown_cost_as: None,
             clock_margin: DEFAULT_CLOCK_MARGIN,
             webhook: None,
+            quote_costs: false,
             provider: PhantomData,
         }
     }
@@ -106,6 +109,7 @@ impl<P> ClientBuilder<P> {
             unknown_cost_as: self.unknown_cost_as,
             clock_margin: self.clock_margin,
             webhook: self.webhook,
+            quote_costs: self.quote_costs,
             provider: PhantomData,
         }
     }
@@ -129,6 +133,18 @@ impl<P> ClientBuilder<P> {
     /// [`Uncertain::webhook_token`](crate::Uncertain::webhook_token)).
     pub fn webhook(mut self, url: impl Into<String>) -> Self {
         self.webhook = Some(url.into());
+        self
+    }
+
+    /// Prices each request with the provider's pricing endpoint (WaveSpeed's
+    /// Pricing API) before it is sent, once per distinct body, and counts
+    /// that quote ([`Cost::Quoted`](crate::cost::Cost::Quoted)) against the
+    /// budget instead of the documented price, so a budget works on models
+    /// whose page states none. A request that cannot be priced is not sent.
+    /// For providers that document such an endpoint; `build` refuses it
+    /// otherwise.
+    pub fn quote_costs(mut self, quote: bool) -> Self {
+        self.quote_costs = quote;
         self
     }
 
@@ -303,6 +319,14 @@ impl<P: Provider> ClientBuilder<P> {
             }
             (Some(url), Some(info)) => Some((crate::webhook::callback_base(&url)?, info)),
         };
+        if self.quote_costs && P::PRICING.is_none() {
+            return Err(Error::InvalidConfig {
+                reason: format!(
+                    "{} documents no pricing endpoint, so requests cannot be quoted",
+                    info.display_name
+                ),
+            });
+        }
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         Ok(Client {
             transport: Arc::new(Transport {
@@ -325,6 +349,9 @@ impl<P: Provider> ClientBuilder<P> {
                 }),
                 history: P::HISTORY,
                 webhook_info: P::WEBHOOK,
+                pricing: P::PRICING,
+                quotes: self.quote_costs.then(Default::default),
+                balance: P::BALANCE,
                 webhook,
                 ledger: Arc::new(crate::ledger::Ledger::new(self.clock_margin)),
             }),

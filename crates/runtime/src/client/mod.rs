@@ -4,6 +4,7 @@
 //! everything else runs in the provider-independent [`Transport`], driven by
 //! the provider's [`ProviderInfo`](crate::info::ProviderInfo) table.
 
+mod account;
 mod builder;
 mod generation;
 mod local_images;
@@ -75,8 +76,8 @@ impl<P> std::fmt::Debug for Client<P> {
 /// one, so there is one submission path.
 #[derive(Debug)]
 pub(crate) struct Body {
-    model: &'static ModelInfo,
-    json: Vec<u8>,
+    pub(crate) model: &'static ModelInfo,
+    pub(crate) json: Vec<u8>,
     sync_mode: bool,
     /// What the documented price gives for it.
     documented: Cost,
@@ -204,6 +205,16 @@ impl<P: Provider> Client<P> {
             documented,
         } = body;
         let transport = &*self.transport;
+        // With quotes on, the provider prices this exact body first; a
+        // request it cannot price is not sent.
+        let documented = match &transport.quotes {
+            Some(_) => Cost::Quoted(self.cached_quote(model, &body).await.map_err(|error| {
+                Error::NotQuoted {
+                    source: Box::new(error),
+                }
+            })?),
+            None => documented,
+        };
         // Reserved before anything is sent: a refusal sends nothing.
         let mut reservation = match &transport.spending {
             Some(spending) => Some(spending.reserve(model, documented)?),

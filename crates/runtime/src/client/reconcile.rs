@@ -7,6 +7,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::Client;
+use super::account::at;
 use crate::error::{Error, Phase};
 use crate::info::HistoryInfo;
 use crate::prediction::Prediction;
@@ -228,23 +229,7 @@ fn read_page(
     answer: &Answer,
 ) -> Result<(Vec<Listed>, Option<u64>), Error> {
     let undecodable = |reason: &str| call.undecodable(answer.status, reason, &answer.body);
-    let body: Value = serde_json::from_slice(&answer.body)
-        .map_err(|error| undecodable(&format!("the history answer is not JSON: {error}")))?;
-    if let Some(path) = history.envelope_code
-        && let Some(code) = at(&body, path).and_then(Value::as_u64)
-        && code != 200
-    {
-        let message = body
-            .get("message")
-            .and_then(Value::as_str)
-            .unwrap_or("the history query failed")
-            .to_owned();
-        return Err(Error::Server {
-            prediction_id: None,
-            status: u16::try_from(code).unwrap_or(500),
-            message,
-        });
-    }
+    let body = super::account::read(call, answer, history.envelope_code)?;
     let items = at(&body, history.items)
         .and_then(Value::as_array)
         .ok_or_else(|| {
@@ -273,9 +258,4 @@ fn read_page(
         .and_then(|path| at(&body, path))
         .and_then(Value::as_u64);
     Ok((listed, total))
-}
-
-/// The value at a dotted path (`data.items`).
-fn at<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(value, |value, key| value.get(key))
 }

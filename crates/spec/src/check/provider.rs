@@ -168,6 +168,50 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
         .as_ref()
         .and_then(|webhook| check_webhook(&mut r, webhook, !statuses.is_empty()));
 
+    let pricing = raw.pricing.as_ref().and_then(|pricing| {
+        let paths = [
+            ("pricing.price", Some(&pricing.price)),
+            ("pricing.currency", Some(&pricing.currency)),
+            ("pricing.envelope_code", pricing.envelope_code.as_ref()),
+        ];
+        let fields = [
+            ("pricing.model_field", &pricing.model_field),
+            ("pricing.inputs_field", &pricing.inputs_field),
+        ];
+        check_plain_endpoint(
+            &mut r,
+            "pricing",
+            pricing.method,
+            &pricing.path,
+            &paths,
+            &fields,
+        )
+        .then(|| pricing.clone())
+    });
+    let balance = raw.balance.as_ref().and_then(|balance| {
+        let paths = [
+            ("balance.balance", Some(&balance.balance)),
+            ("balance.envelope_code", balance.envelope_code.as_ref()),
+        ];
+        if crate::file::provider::is_currency_code(&balance.currency) {
+            check_plain_endpoint(
+                &mut r,
+                "balance",
+                balance.method,
+                &balance.path,
+                &paths,
+                &[],
+            )
+            .then(|| balance.clone())
+        } else {
+            r.error(
+                "balance.currency",
+                format!("`{}` is not an ISO 4217 code such as USD", balance.currency),
+            );
+            None
+        }
+    });
+
     let mut provider = Provider {
         file: file.to_path_buf(),
         name: raw.name.clone(),
@@ -211,6 +255,8 @@ pub(crate) fn check_provider(file: &Path, text: &str) -> Result<Provider, Vec<Di
         catalog,
         history,
         webhook,
+        pricing,
+        balance,
         notes: raw.notes.clone(),
         models: Vec::new(),
     };
@@ -480,6 +526,53 @@ fn check_webhook(
         );
     }
     (r.error_count() == errors_before).then(|| raw.clone())
+}
+
+/// An endpoint without placeholders whose answer paths are dotted field
+/// names and whose request fields are names; `true` when all hold.
+fn check_plain_endpoint(
+    r: &mut Reporter<'_>,
+    at_path: &str,
+    method: Method,
+    path: &str,
+    answer_paths: &[(&str, Option<&String>)],
+    fields: &[(&str, &String)],
+) -> bool {
+    let errors_before = r.error_count();
+    let endpoint = EndpointFile {
+        method,
+        path: path.to_owned(),
+        success_status: None,
+    };
+    check_endpoint(r, at_path, &endpoint, method, None);
+    if path.contains('{') {
+        r.error(&format!("{at_path}.path"), "this path takes no placeholder");
+    }
+    let name = |text: &str| {
+        !text.is_empty()
+            && text.split('.').all(|part| {
+                !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            })
+    };
+    for (field, value) in answer_paths {
+        if let Some(value) = value
+            && !name(value)
+        {
+            r.error(
+                field,
+                format!("`{value}` is not a dotted path of field names (`data.unit_price`)"),
+            );
+        }
+    }
+    for (field, value) in fields {
+        if !name(value) || value.contains('.') {
+            r.error(
+                field,
+                format!("`{value}` is not a field name: expected letters, digits and `_`"),
+            );
+        }
+    }
+    r.error_count() == errors_before
 }
 
 fn check_upload(

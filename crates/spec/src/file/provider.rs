@@ -74,6 +74,13 @@ pub struct ProviderFile {
     /// caller's, and signs what it sends, where documented.
     #[serde(default)]
     pub webhook: Option<WebhookFile>,
+    /// Where the provider prices one request before it is sent, where it
+    /// documents such an endpoint.
+    #[serde(default)]
+    pub pricing: Option<PricingFile>,
+    /// Where the account's balance is read, where documented.
+    #[serde(default)]
+    pub balance: Option<BalanceFile>,
     /// Anything else the documentation says that a user should know.
     #[serde(default)]
     pub notes: Vec<String>,
@@ -146,6 +153,60 @@ pub struct WebhookFile {
     /// Anything else documented about it.
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+/// An endpoint pricing one request with exactly these inputs
+/// (WaveSpeed's `POST /api/v3/model/pricing`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PricingFile {
+    /// HTTP method (`POST`).
+    pub method: MethodName,
+    /// Path below the base URL.
+    pub path: String,
+    /// The request's field naming the model (`model_id`).
+    pub model_field: String,
+    /// The request's field holding the request body (`inputs`).
+    pub inputs_field: String,
+    /// Where the answer's envelope code is (`code`), if it has one.
+    #[serde(default)]
+    pub envelope_code: Option<String>,
+    /// Where the price of one request is (`data.unit_price`).
+    pub price: String,
+    /// Where its currency is (`data.currency`).
+    pub currency: String,
+    /// The page documenting it.
+    pub source: String,
+    /// Anything else documented about it.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// An endpoint answering the account's balance.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BalanceFile {
+    /// HTTP method (`GET`).
+    pub method: MethodName,
+    /// Path below the base URL.
+    pub path: String,
+    /// Where the answer's envelope code is (`code`), if it has one.
+    #[serde(default)]
+    pub envelope_code: Option<String>,
+    /// Where the balance is (`data.balance`).
+    pub balance: String,
+    /// Its currency, as the page states it (`USD`).
+    pub currency: String,
+    /// The page documenting it.
+    pub source: String,
+    /// Anything else documented about it.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// Three ASCII capital letters (`USD`).
+pub(crate) fn is_currency_code(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 /// The request fields of a prediction history query.

@@ -29,9 +29,10 @@ pub use crate::file::model::{
     ImageFormatName as ImageFormat, ImportFormatName as ImportFormat, TaskName as Task,
 };
 pub use crate::file::provider::{
-    ErrorKindName as ErrorKind, HistoryRequestFile as HistoryRequest,
+    BalanceFile as Balance, ErrorKindName as ErrorKind, HistoryRequestFile as HistoryRequest,
     HistoryResponseFile as HistoryResponse, MethodName as Method, OutcomeName as Outcome,
-    ProtocolName as Protocol, ResponseName, RoleName as Role, WebhookFile as Webhook,
+    PricingFile as Pricing, ProtocolName as Protocol, ResponseName, RoleName as Role,
+    WebhookFile as Webhook,
 };
 
 /// Every provider, sorted by name, each with its models sorted by id.

@@ -64,6 +64,10 @@ pub struct Provider {
     pub history: Option<History>,
     /// How finished predictions are sent to a URL, signed, if documented.
     pub webhook: Option<crate::file::provider::WebhookFile>,
+    /// Where one request is priced before it is sent, if documented.
+    pub pricing: Option<crate::file::provider::PricingFile>,
+    /// Where the account's balance is read, if documented.
+    pub balance: Option<crate::file::provider::BalanceFile>,
     /// Other documented facts.
     pub notes: Vec<String>,
     /// Models, sorted by id.

@@ -127,6 +127,11 @@ pub(crate) struct Answer {
     pub body: Bytes,
 }
 
+/// The provider's price of each distinct request body asked so far, by
+/// model id and JSON.
+pub(crate) type Quotes =
+    std::sync::Mutex<std::collections::HashMap<(&'static str, Vec<u8>), crate::cost::Money>>;
+
 /// The shared, provider-parameterised HTTP core of a client.
 #[derive(Debug)]
 pub(crate) struct Transport {
@@ -159,9 +164,7 @@ pub(crate) struct Transport {
     pub balance: Option<&'static crate::info::BalanceInfo>,
     /// With `quote_costs`: the provider's price of each distinct body asked
     /// so far (by model and JSON), so a thousand identical lines ask once.
-    pub quotes: Option<
-        std::sync::Mutex<std::collections::HashMap<(&'static str, Vec<u8>), crate::cost::Money>>,
-    >,
+    pub quotes: Option<Quotes>,
     /// How the provider sends finished predictions to a URL, if it does.
     pub webhook_info: Option<&'static crate::info::WebhookInfo>,
     /// The caller's webhook URL, and how the provider takes it.

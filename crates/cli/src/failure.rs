@@ -97,24 +97,15 @@ impl Failure {
 
 /// What to do when prediction `id` may still finish: run `command`, which
 /// waits for it again.
-/// What to say after a submission failed in a way that does not prove the
-/// server never took it (a timeout, a broken connection or a server error
-/// after the body went out, an unreadable answer), when no prediction id is
-/// known: it may exist, and be charged for.
+/// What to say after a submission whose answer never came
+/// ([`Error::Unanswered`], or reconciling it found nothing certain): the
+/// request may exist, and be charged for.
 pub fn uncertain_submission(error: &Error) -> Option<&'static str> {
-    let uncertain = matches!(
-        error,
-        Error::Timeout { .. }
-            | Error::Transport { .. }
-            | Error::Server { .. }
-            | Error::Undecodable { .. }
-    ) && !error.was_not_sent()
-        && error.prediction_id().is_none();
-    uncertain.then_some(
+    error.uncertain().map(|_| {
         "the request reached the server, which may have accepted it (and charged for it); \
          imagegen did not send it again. Check the provider's dashboard or request history \
-         before submitting it again",
-    )
+         before submitting it again"
+    })
 }
 
 pub fn resume_hint(id: &str, command: &str) -> String {

@@ -21,7 +21,7 @@ use serde_json::json;
 use tokio::sync::watch;
 
 use crate::connect::connect;
-use crate::failure::{Failure, resume_hint, uncertain_submission};
+use crate::failure::{Failure, printable, resume_hint, uncertain_submission};
 use crate::list::unknown_model;
 use crate::params;
 use crate::progress::Progress;
@@ -260,19 +260,37 @@ async fn produce(
         // One deadline over submitting, waiting and saving: `--timeout`.
         let deadline = client.deadline();
         let prediction = match (request, options.resume) {
-            (Some(request), _) => {
-                client
-                    .submit_until(request, deadline)
-                    .await
-                    .map_err(|error| {
-                        let mut failure = options.failed(&error, None);
-                        if let Some(note) = uncertain_submission(&error) {
-                            failure.message.push('\n');
-                            failure.message.push_str(note);
+            (Some(request), _) => match client.submit_until(request, deadline).await {
+                Ok(prediction) => prediction,
+                // No answer came: look for the prediction in the provider's
+                // history before giving up on it (never by sending again).
+                Err(Error::Unanswered { uncertain, source }) => {
+                    match client.reconcile(&uncertain).await {
+                        Ok(found) => {
+                            eprintln!(
+                                "note: no answer came to the submission ({}); found it in the provider's history as prediction {}",
+                                printable(&source.to_string()),
+                                printable(found.id().unwrap_or_default())
+                            );
+                            found
                         }
-                        failure
-                    })?
-            }
+                        Err(error) => {
+                            let mut failure = options.failed(&error, None);
+                            failure.message = format!(
+                                "no answer came to the submission ({}); {}",
+                                printable(&source.to_string()),
+                                failure.message
+                            );
+                            if let Some(note) = uncertain_submission(&error) {
+                                failure.message.push('\n');
+                                failure.message.push_str(note);
+                            }
+                            return Err(failure);
+                        }
+                    }
+                }
+                Err(error) => return Err(options.failed(&error, None)),
+            },
             (None, Some(id)) => client.prediction(id),
             (None, None) => return Err(Failure::other("nothing to submit or resume")),
         };

@@ -413,3 +413,80 @@ fn readmes_budget_example_stops_at_the_budget_and_writes_the_gallery() {
     let page = std::fs::read_to_string(dir.path().join("out/index.html")).unwrap();
     assert_eq!(page.matches("<article").count(), 5);
 }
+
+/// A model of a provider with a pricing endpoint, picked from the catalog.
+fn quotable() -> String {
+    imagegen::PROVIDERS
+        .iter()
+        .filter(|provider| provider.pricing.is_some() && provider.balance.is_some())
+        .flat_map(|provider| provider.models.iter())
+        .find(|model| {
+            let info = model.info;
+            info.price
+                .is_some_and(|p| matches!(p.table, PriceTable::Flat(_)))
+                && info
+                    .parameters
+                    .iter()
+                    .all(|p| !p.required || p.meaning == Some(Meaning::Prompt))
+        })
+        .map(|model| model.qualified_id())
+        .expect("a model of a provider that prices requests")
+}
+
+#[test]
+fn quoted_costs_are_the_providers_and_a_budget_above_the_balance_is_refused() {
+    let emulator = Emulator::start();
+    let model = quotable();
+    let dir = tempfile::tempdir().unwrap();
+    let prompts = prompts(dir.path(), &["a fox", "a heron", "a boat"]);
+    let out = dir.path().join("out");
+    // A dry run asks for prices and submits nothing.
+    let dry = batch(&emulator, &model, &prompts, &out, &["--dry-run", "--quote"])
+        .output()
+        .unwrap();
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry.stderr));
+    let stdout = text(&dry.stdout);
+    assert_eq!(
+        stdout.matches("\"source\":\"quoted\"").count(),
+        3,
+        "{stdout}"
+    );
+    assert_eq!(accepted(&emulator), 0);
+    // More than the emulated account's $100 is refused before anything.
+    let rich = batch(&emulator, &model, &prompts, &out, &["--max-cost", "1000"])
+        .output()
+        .unwrap();
+    assert_eq!(rich.status.code(), Some(2), "{}", text(&rich.stderr));
+    assert!(
+        text(&rich.stderr).contains("more than the account's balance"),
+        "{}",
+        text(&rich.stderr)
+    );
+    assert_eq!(accepted(&emulator), 0);
+    // Quoted, the budget holds: room for one request sends one.
+    let (_, info) = imagegen::find_model(&model).unwrap();
+    let one = cost_of(info.info, "a fox");
+    let limit = times(one, 1, true);
+    let run = batch(
+        &emulator,
+        &model,
+        &prompts,
+        &out,
+        &["--max-cost", &limit, "--quote", "--concurrency", "1"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    assert_eq!(accepted(&emulator), 1);
+    let records = final_records(&out);
+    let done: Vec<&Value> = records.values().filter(|r| r["status"] == "done").collect();
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0]["cost"]["source"], "quoted");
+    assert_eq!(
+        records
+            .values()
+            .filter(|r| r["skipped"] == "budget")
+            .count(),
+        2
+    );
+}

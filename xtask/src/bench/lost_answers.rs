@@ -249,7 +249,11 @@ fn count(
         uncertain: status("uncertain"),
         max_per_prompt: per_prompt.values().copied().max().unwrap_or(0),
         twice: per_prompt.values().filter(|n| **n > 1).count(),
-        polls_delivered: mean(&|id| delivered.contains(id)),
+        polls_delivered: if delivered.is_empty() {
+            f64::NAN
+        } else {
+            mean(&|id| delivered.contains(id))
+        },
         polls_undelivered: if delivered.is_empty() {
             f64::NAN
         } else {
@@ -265,14 +269,16 @@ fn table(rows: &[Row]) -> String {
         "| run | lines | answers lost | done | recovered (history) | recovered (delivery) | left uncertain | most predictions for one prompt | prompts paid twice | checks per delivered prediction | checks per other prediction | deliveries | wall |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n",
     );
-    for row in rows {
-        let undelivered = if row.polls_undelivered.is_nan() {
+    let figure = |value: f64| {
+        if value.is_nan() {
             "-".to_owned()
         } else {
-            format!("{:.1}", row.polls_undelivered)
-        };
+            format!("{value:.1}")
+        }
+    };
+    for row in rows {
         text.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} | {} | {} | {:.1} s |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} s |\n",
             row.scenario,
             row.lines,
             row.lost,
@@ -282,8 +288,8 @@ fn table(rows: &[Row]) -> String {
             row.uncertain,
             row.max_per_prompt,
             row.twice,
-            row.polls_delivered,
-            undelivered,
+            figure(row.polls_delivered),
+            figure(row.polls_undelivered),
             row.refused,
             row.wall.as_secs_f64(),
         ));

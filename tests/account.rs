@@ -16,7 +16,7 @@ use imagegen_vibedream::VibeDream;
 use imagegen_wavespeed::WaveSpeed;
 use imagegen_wavespeed::wavespeed_ai_flux_dev::{NumImages, Request};
 
-use emulated::{builder, client, start_sim};
+use emulated::{builder, client, refusing_port, start_sim};
 
 fn usd(units: u64, scale: u8) -> Money {
     Money::new(Amount::new(units, scale), Currency::USD)
@@ -90,12 +90,4 @@ async fn a_quoting_client_counts_the_quote_and_sends_nothing_it_cannot_price() {
         refused.to_string().contains("no pricing endpoint"),
         "{refused}"
     );
-}
-
-fn refusing_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }

@@ -15,7 +15,7 @@ use imagegen_vibedream::z_image_turbo::{OutputFormat, Request};
 use imagegen_wavespeed::WaveSpeed;
 use imagegen_wavespeed::openai_gpt_image_1 as wavespeed_edit;
 
-use emulated::{Expected, assert_image, client, start_sim};
+use emulated::{Expected, assert_image, client, refusing_port, start_sim};
 
 const MODEL: &str = "vibedream/z-image-turbo";
 
@@ -371,15 +371,6 @@ async fn a_submission_timing_out_after_sending_is_not_resent() {
     assert_eq!(submissions.len(), 1, "{submissions:#?}");
 }
 
-/// A port nothing listens on: connections are refused, so nothing sent
-/// there can have been taken.
-fn refusing_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn retries_seen(events: &mut tokio::sync::broadcast::Receiver<imagegen_runtime::Event>) -> u32 {
     let mut retries = 0;

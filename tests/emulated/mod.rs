@@ -102,3 +102,13 @@ pub fn decode(path: &Path) -> (image::ImageFormat, image::DynamicImage) {
         .unwrap_or_else(|e| panic!("{} does not decode: {e}", path.display()));
     (format, decoded)
 }
+
+/// A port nothing listens on: connections are refused, so nothing sent
+/// there can have been taken.
+pub fn refusing_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

@@ -200,8 +200,8 @@ fn read_query(history: &History, body: &[u8]) -> Result<Query, ApiError> {
 }
 
 /// One prediction as the result endpoint reports it now: the object of the
-/// result answer that carries its id.
-async fn item(
+/// result answer that carries its id (a history item, a webhook delivery).
+pub(crate) async fn item(
     state: &State,
     api: &ProviderApi,
     prediction: &Prediction,
@@ -223,7 +223,7 @@ async fn item(
 }
 
 /// The object (the answer itself, or one of its fields) whose `id` is `id`.
-pub(crate) fn holding_id(answer: &Value, id: &str) -> Option<Value> {
+fn holding_id(answer: &Value, id: &str) -> Option<Value> {
     let holds = |value: &Value| value.get("id").and_then(Value::as_str) == Some(id);
     if holds(answer) {
         return Some(answer.clone());

@@ -6,7 +6,7 @@
 //! replay deliveries.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::HeaderMap;
 use imagegen_spec::ir::Webhook;
@@ -17,10 +17,8 @@ use crate::auth;
 use crate::catalog::ProviderApi;
 use crate::faults::{Fault, Site, Target};
 use crate::log::{DeliveryKind, WebhookDelivery};
-use crate::report::{Stage, report};
 use crate::respond::Reply;
 use crate::respond::errors::ApiError;
-use crate::respond::fill;
 use crate::state::State;
 
 /// The first retry's pause; each later one doubles it. The docs say
@@ -148,20 +146,7 @@ async fn payload(
     api: &ProviderApi,
     prediction: &crate::predictions::Prediction,
 ) -> Result<Vec<u8>, ApiError> {
-    let model = api
-        .spec
-        .models
-        .iter()
-        .find(|m| m.id == prediction.model)
-        .ok_or_else(|| ApiError::new(500, None, "the prediction's model is gone"))?;
-    let result_type = api
-        .result_type()
-        .ok_or_else(|| ApiError::new(500, None, "the spec has no result response type"))?;
-    let phase = prediction.phase(Instant::now());
-    let report = report(state, api, prediction, &phase, Stage::Later, true, false).await?;
-    let view = report.view(state, api, model, prediction, &[], api.result_success());
-    let answer = Value::Object(fill::object(&view, result_type));
-    let mut item = crate::history::holding_id(&answer, &prediction.id).unwrap_or(answer);
+    let mut item = crate::history::item(state, api, prediction).await?;
     if let Value::Object(fields) = &mut item {
         fields.insert("input".to_owned(), prediction.input.clone());
     }

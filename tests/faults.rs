@@ -371,7 +371,6 @@ async fn a_submission_timing_out_after_sending_is_not_resent() {
     assert_eq!(submissions.len(), 1, "{submissions:#?}");
 }
 
-
 fn retries_seen(events: &mut tokio::sync::broadcast::Receiver<imagegen_runtime::Event>) -> u32 {
     let mut retries = 0;
     while let Ok(event) = events.try_recv() {

@@ -113,7 +113,7 @@ pub(crate) fn marker(provider: &Provider, target: crate::Target) -> TokenStream 
 fn webhook_static(webhook: &imagegen_spec::ir::Webhook) -> TokenStream {
     let doc = docs::outer(&format!(
         "How finished predictions are sent to a URL given with the submission, and signed ({}); \
-         [`webhook::verify`](imagegen_runtime::webhook::verify) checks a delivery with it.",
+         `imagegen_runtime::webhook::verify` checks a delivery with it.",
         webhook.source
     ));
     let secret = endpoint_tokens(webhook.secret_method, &webhook.secret_path, None);

@@ -21,7 +21,7 @@ pub static HISTORY: rt::info::HistoryInfo = rt::info::HistoryInfo {
     item_created_at: "created_at",
     item_status_url: Some("urls.get"),
 };
-/// How finished predictions are sent to a URL given with the submission, and signed (https://wavespeed.ai/docs/docs-api/webhooks and https://wavespeed.ai/docs/docs-api/verifying_webhook); [`webhook::verify`](imagegen_runtime::webhook::verify) checks a delivery with it.
+/// How finished predictions are sent to a URL given with the submission, and signed (https://wavespeed.ai/docs/docs-api/webhooks and https://wavespeed.ai/docs/docs-api/verifying_webhook); `imagegen_runtime::webhook::verify` checks a delivery with it.
 pub static WEBHOOK: rt::info::WebhookInfo = rt::info::WebhookInfo {
     query_param: "webhook",
     secret: rt::info::Endpoint::get("/api/v3/webhook/secret"),

@@ -1,7 +1,7 @@
 //! `imagegen balance PROVIDER`: the account's balance, where the provider
 //! documents a balance endpoint.
 
-use clap::{Arg, ArgMatches, Command};
+use clap::{ArgMatches, Command};
 
 use crate::failure::Failure;
 
@@ -10,21 +10,12 @@ pub fn command() -> Command {
         .about(
             "Print the account's balance (providers that document a balance endpoint: wavespeed)",
         )
-        .arg(
-            Arg::new("provider")
-                .value_name("PROVIDER")
-                .required(true)
-                .help("The provider, e.g. wavespeed"),
-        )
+        .arg(crate::catalog::provider_arg("The provider, e.g. wavespeed"))
         .args(crate::catalog::reach_flags())
 }
 
 pub async fn run(matches: &ArgMatches) -> Result<(), Failure> {
-    let name = matches
-        .get_one::<String>("provider")
-        .map(String::as_str)
-        .unwrap_or_default();
-    let provider = crate::catalog::provider(name)?;
+    let provider = crate::catalog::chosen_provider(matches)?;
     if provider.balance.is_none() {
         return Err(Failure::usage(format!(
             "{} documents no balance endpoint",

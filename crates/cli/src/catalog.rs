@@ -145,6 +145,25 @@ pub fn provider(name: &str) -> Result<&'static imagegen::ProviderEntry, crate::f
         })
 }
 
+/// The `PROVIDER` argument of a command about one provider's account.
+pub fn provider_arg(help: &'static str) -> clap::Arg {
+    clap::Arg::new("provider")
+        .value_name("PROVIDER")
+        .required(true)
+        .help(help)
+}
+
+/// The provider `provider_arg` named.
+pub fn chosen_provider(
+    matches: &clap::ArgMatches,
+) -> Result<&'static imagegen::ProviderEntry, crate::failure::Failure> {
+    let name = matches
+        .get_one::<String>("provider")
+        .map(String::as_str)
+        .unwrap_or_default();
+    provider(name)
+}
+
 /// `--base-url` and `--sim` for a command that asks a provider one thing.
 pub fn reach_flags() -> [clap::Arg; 2] {
     [

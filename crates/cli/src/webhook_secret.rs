@@ -10,12 +10,7 @@ use crate::failure::Failure;
 pub fn command() -> Command {
     Command::new("webhook-secret")
         .about("Show how to fetch a provider's webhook signing secret, or fetch it as PROVIDER_WEBHOOK_SECRET=… (--fetch)")
-        .arg(
-            Arg::new("provider")
-                .value_name("PROVIDER")
-                .required(true)
-                .help("A provider that documents webhooks (wavespeed)"),
-        )
+        .arg(crate::catalog::provider_arg("A provider that documents webhooks (wavespeed)"))
         .arg(
             Arg::new("fetch")
                 .long("fetch")
@@ -26,11 +21,7 @@ pub fn command() -> Command {
 }
 
 pub async fn run(matches: &ArgMatches) -> Result<(), Failure> {
-    let name = matches
-        .get_one::<String>("provider")
-        .map(String::as_str)
-        .unwrap_or_default();
-    let provider = crate::catalog::provider(name)?;
+    let provider = crate::catalog::chosen_provider(matches)?;
     let webhook = provider.webhook.ok_or_else(|| {
         Failure::usage(format!(
             "{} documents no webhooks, so it has no webhook secret",
@@ -44,6 +35,7 @@ pub async fn run(matches: &ArgMatches) -> Result<(), Failure> {
              curl -H \"{header}: {scheme}${key_var}\" {base}{path}\n\n\
              or: imagegen webhook-secret {name} --fetch   (prints {variable}=<secret>)",
             display = provider.info.display_name,
+            name = provider.info.name,
             method = webhook.secret.method.as_str(),
             base = provider.info.base_url,
             path = webhook.secret.path,

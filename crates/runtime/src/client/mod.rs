@@ -207,7 +207,7 @@ impl<P: Provider> Client<P> {
         let transport = &*self.transport;
         // With quotes on, the provider prices this exact body first; a
         // request it cannot price is not sent.
-        let documented = match &transport.quotes {
+        let expected = match &transport.quotes {
             Some(_) => Cost::Quoted(self.cached_quote(model, &body).await.map_err(|error| {
                 Error::NotQuoted {
                     source: Box::new(error),
@@ -217,7 +217,7 @@ impl<P: Provider> Client<P> {
         };
         // Reserved before anything is sent: a refusal sends nothing.
         let mut reservation = match &transport.spending {
-            Some(spending) => Some(spending.reserve(model, documented)?),
+            Some(spending) => Some(spending.reserve(model, expected)?),
             None => None,
         };
         let call = Call {
@@ -284,7 +284,7 @@ impl<P: Provider> Client<P> {
             let cost = snapshot
                 .cost_cents
                 .and_then(Cost::reported_cents)
-                .unwrap_or(documented);
+                .unwrap_or(expected);
             if let Some(reservation) = reservation.take() {
                 reservation.settle(cost);
             }
